@@ -1,0 +1,79 @@
+"""What the page shell needs: the organisation shown in the header, role, navigation."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.models import Network, Role
+
+NAV_BY_ROLE = {
+    "citizen": [
+        (_("La mia area"), "core:home"),
+        (_("Profilo e pagamenti"), "core:profile"),
+        (_("Messaggi"), "core:inbox"),
+    ],
+    Role.DESK_OPERATOR: [
+        (_("Scrivania"), "core:home"),
+        (_("Anagrafe"), "core:people"),
+    ],
+    Role.VALIDATOR: [
+        (_("Scrivania"), "core:home"),
+        (_("Anagrafe"), "core:people"),
+    ],
+    Role.MUNICIPALITY_ADMIN: [
+        (_("Scrivania"), "core:home"),
+        (_("Anagrafe"), "core:people"),
+        (_("Registro delle attività"), "core:audit"),
+        (_("Dispositivi e integrazioni"), "core:tokens"),
+    ],
+    Role.MERCHANT_STAFF: [
+        (_("Cassa"), "core:home"),
+        (_("Dispositivi"), "core:tokens"),
+    ],
+    Role.PROVIDER_STAFF: [
+        (_("Scrivania"), "core:home"),
+        (_("Dispositivi"), "core:tokens"),
+    ],
+    Role.COMPANY_HR: [(_("Scrivania"), "core:home")],
+    Role.PLATFORM_ADMIN: [
+        (_("Scrivania"), "core:home"),
+        (_("Anagrafe"), "core:people"),
+        (_("Registro delle attività"), "core:audit"),
+        (_("Dispositivi e integrazioni"), "core:tokens"),
+    ],
+}
+
+# Extra entries apps add to the navigation, per role: (label, url name).
+EXTRA_NAV: dict[str, list[tuple]] = {}
+
+
+def register_nav(role: str, label, url_name: str) -> None:
+    EXTRA_NAV.setdefault(role, []).append((label, url_name))
+
+
+def _default_network():
+    return Network.objects.order_by("pk").first()
+
+
+def shell(request):
+    actor = getattr(request, "actor", None)
+    tenant = getattr(request, "tenant", None)
+    role = actor.role if actor else None
+    if tenant is not None:
+        brand = tenant.specific
+        network = brand if tenant.kind == "network" else (tenant.network or None)
+    else:
+        network = _default_network()
+        brand = network
+    nav = []
+    if role:
+        for label, name in [*NAV_BY_ROLE.get(role, []), *EXTRA_NAV.get(role, [])]:
+            url = reverse(name)
+            nav.append({"label": label, "url": url, "active": request.path == url})
+    return {
+        "brand": brand,
+        "brand_network": network,
+        "actor": actor,
+        "active_role": role,
+        "nav_items": nav,
+        "memberships": getattr(request, "memberships", []),
+    }

@@ -1,0 +1,42 @@
+from .audit import AuditEvent, AuditImmutableError
+from .jobs import Job, JobStatus
+from .notifications import Notification
+from .organizations import (
+    Company,
+    MerchantCategory,
+    Municipality,
+    Network,
+    Organization,
+    OrganizationKind,
+    Provider,
+    ProviderKind,
+)
+from .people import Household, HouseholdMember, Person, Relationship, Sex
+from .tokens import ApiToken
+from .users import ROLE_ORGANIZATION_KIND, Membership, Role, User
+
+__all__ = [
+    "ROLE_ORGANIZATION_KIND",
+    "ApiToken",
+    "AuditEvent",
+    "AuditImmutableError",
+    "Company",
+    "Household",
+    "HouseholdMember",
+    "Job",
+    "JobStatus",
+    "Membership",
+    "MerchantCategory",
+    "Municipality",
+    "Network",
+    "Notification",
+    "Organization",
+    "OrganizationKind",
+    "Person",
+    "Provider",
+    "ProviderKind",
+    "Relationship",
+    "Role",
+    "Sex",
+    "User",
+]

@@ -1,0 +1,166 @@
+"""Organisations: the network of Comuni, each Comune, companies and providers.
+
+One table of organisations (multi-table inheritance) so memberships, audit events and ledger
+accounts point at one kind of thing, whatever the organisation is.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.identifiers import validate_vat_number
+
+
+class OrganizationKind(models.TextChoices):
+    NETWORK = "network", _("Rete di Comuni")
+    MUNICIPALITY = "municipality", _("Comune")
+    COMPANY = "company", _("Azienda")
+    PROVIDER = "provider", _("Fornitore o esercente")
+
+
+class Organization(models.Model):
+    kind = models.CharField(_("tipo"), max_length=20, choices=OrganizationKind.choices)
+    name = models.CharField(_("nome"), max_length=200)
+    slug = models.SlugField(_("indirizzo breve"), max_length=80, unique=True)
+    network = models.ForeignKey(
+        "core.Network",
+        verbose_name=_("rete"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("attiva"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organizzazione")
+        verbose_name_plural = _("organizzazioni")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def specific(self):
+        """The concrete subclass instance (Comune, azienda, ...)."""
+        return getattr(self, f"as_{self.kind}")
+
+    def tenant_ids(self) -> list[int]:
+        """Organisations whose data a member of this one may see: itself, or a network's members."""
+        if self.kind == OrganizationKind.NETWORK:
+            ids = list(Organization.objects.filter(network_id=self.pk).values_list("pk", flat=True))
+            return [self.pk, *ids]
+        return [self.pk]
+
+
+class Network(Organization):
+    organization_ptr = models.OneToOneField(
+        Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_network"
+    )
+    description = models.TextField(_("descrizione"), blank=True)
+
+    class Meta:
+        verbose_name = _("rete di Comuni")
+        verbose_name_plural = _("reti di Comuni")
+
+    def save(self, *args, **kwargs):
+        self.kind = OrganizationKind.NETWORK
+        super().save(*args, **kwargs)
+
+
+class Municipality(Organization):
+    organization_ptr = models.OneToOneField(
+        Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_municipality"
+    )
+    istat_code = models.CharField(
+        _("codice ISTAT"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", _("Il codice ISTAT ha 6 cifre."))],
+    )
+    cadastral_code = models.CharField(
+        _("codice catastale"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]\d{3}$", _("Il codice catastale è come G587."))],
+    )
+    province = models.CharField(_("provincia"), max_length=2, blank=True)
+    population = models.PositiveIntegerField(_("residenti"), default=0)
+
+    class Meta:
+        verbose_name = _("Comune")
+        verbose_name_plural = _("Comuni")
+
+    def save(self, *args, **kwargs):
+        self.kind = OrganizationKind.MUNICIPALITY
+        super().save(*args, **kwargs)
+
+
+class Company(Organization):
+    organization_ptr = models.OneToOneField(
+        Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_company"
+    )
+    vat_number = models.CharField(
+        _("partita IVA"), max_length=11, unique=True, validators=[validate_vat_number]
+    )
+
+    class Meta:
+        verbose_name = _("azienda")
+        verbose_name_plural = _("aziende")
+
+    def save(self, *args, **kwargs):
+        self.kind = OrganizationKind.COMPANY
+        super().save(*args, **kwargs)
+
+
+class ProviderKind(models.TextChoices):
+    SOCIAL_COOPERATIVE = "social_cooperative", _("Cooperativa sociale")
+    ASSOCIATION = "association", _("Associazione")
+    SHOP = "shop", _("Esercizio commerciale")
+    PROFESSIONAL = "professional", _("Professionista")
+
+
+class MerchantCategory(models.TextChoices):
+    GROCERY = "grocery", _("Alimentari")
+    PHARMACY = "pharmacy", _("Farmacia")
+    BAKERY = "bakery", _("Panificio")
+    STATIONERY = "stationery", _("Cartoleria")
+    CLOTHING = "clothing", _("Abbigliamento")
+    BUTCHER = "butcher", _("Macelleria")
+    HOME_CARE = "home_care", _("Assistenza domiciliare")
+    TUTORING = "tutoring", _("Doposcuola e tutoraggio")
+    EDUCATION = "education", _("Servizi educativi")
+    OTHER = "other", _("Altro")
+
+
+class Provider(Organization):
+    organization_ptr = models.OneToOneField(
+        Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_provider"
+    )
+    provider_kind = models.CharField(_("tipo di fornitore"), max_length=30, choices=ProviderKind.choices)
+    category = models.CharField(
+        _("categoria"), max_length=30, choices=MerchantCategory.choices, default=MerchantCategory.OTHER
+    )
+    vat_number = models.CharField(
+        _("partita IVA"), max_length=11, unique=True, validators=[validate_vat_number]
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("Comune della sede"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="providers",
+    )
+
+    class Meta:
+        verbose_name = _("fornitore")
+        verbose_name_plural = _("fornitori")
+
+    def save(self, *args, **kwargs):
+        self.kind = OrganizationKind.PROVIDER
+        super().save(*args, **kwargs)

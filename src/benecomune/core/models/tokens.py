@@ -1,0 +1,50 @@
+"""API tokens for devices and integrations: scoped to one organisation, stored as a hash,
+revocable. The clear token is shown once, at creation."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def hash_token(clear: str) -> str:
+    return hashlib.sha256(clear.encode()).hexdigest()
+
+
+def new_clear_token() -> str:
+    return "bc_" + secrets.token_urlsafe(32)
+
+
+class ApiToken(models.Model):
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("nome del dispositivo o dell'integrazione"), max_length=100)
+    prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH + 3, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(tenant="organization_id")
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        base_manager_name = "objects_unscoped"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

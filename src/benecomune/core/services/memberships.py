@@ -1,0 +1,43 @@
+"""Roles: granting and revoking memberships."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.models import ROLE_ORGANIZATION_KIND, Membership, Organization, User
+
+
+@transaction.atomic
+def grant_role(actor: Actor, user: User, organization: Organization, role: str) -> Membership:
+    actor.require("members.manage", organization)
+    if ROLE_ORGANIZATION_KIND.get(role) != organization.kind:
+        raise ValidationError(
+            _("Il ruolo scelto non può essere assegnato in un'organizzazione di questo tipo.")
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=organization, role=role, defaults={"is_active": True}
+    )
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    elif not created:
+        return membership
+    audit.record(actor, "membership.granted", membership, organization=organization,
+                 person=user.person, after={"user": user.email, "role": role})
+    return membership
+
+
+@transaction.atomic
+def revoke_role(actor: Actor, membership: Membership, reason: str) -> Membership:
+    actor.require("members.manage", membership.organization)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        return membership
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit.record(actor, "membership.revoked", membership, organization=membership.organization,
+                 person=membership.user.person, before={"is_active": True},
+                 after={"is_active": False}, reason=reason)
+    return membership

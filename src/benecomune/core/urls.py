@@ -1,0 +1,61 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from benecomune.core.views import account, audit, citizen, home, jobs, people, public, tokens
+
+app_name = "core"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accedi/", account.LoginView.as_view(), name="login"),
+    path("esci/", account.logout_view, name="logout"),
+    path("verifica/", account.totp_verify, name="totp_verify"),
+    path("verifica/attiva/", account.totp_setup, name="totp_setup"),
+    path("ruolo/", account.switch_role, name="switch_role"),
+    path(
+        "password/reimposta/",
+        auth_views.PasswordResetView.as_view(
+            template_name="core/account/password_reset.html",
+            email_template_name="core/account/password_reset_email.txt",
+            subject_template_name="core/account/password_reset_subject.txt",
+            success_url=reverse_lazy("core:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reimposta/inviata/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="core/account/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/nuova/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="core/account/password_reset_confirm.html",
+            success_url=reverse_lazy("core:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/nuova/fatto/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="core/account/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("privacy/", public.privacy, name="privacy"),
+    path("accessibilita/", public.accessibility, name="accessibility"),
+    path("area-personale/profilo/", citizen.profile, name="profile"),
+    path("area-personale/messaggi/", citizen.inbox, name="inbox"),
+    path("gestione/anagrafe/", people.people_list, name="people"),
+    path("gestione/anagrafe/nuova-persona/", people.person_create, name="person_create"),
+    path("gestione/anagrafe/persone/<int:pk>/", people.person_detail, name="person_detail"),
+    path("gestione/anagrafe/persone/<int:pk>/iban/", people.person_iban, name="person_iban"),
+    path("gestione/audit/", audit.audit_list, name="audit"),
+    path("gestione/audit/esporta/", audit.audit_export, name="audit_export"),
+    path("gestione/token/", tokens.token_list, name="tokens"),
+    path("gestione/token/<int:pk>/revoca/", tokens.token_revoke, name="token_revoke"),
+    path("gestione/lavori/<int:pk>/", jobs.job_detail, name="job"),
+    path("<slug:slug>/", public.organization_home, name="organization_home"),
+]

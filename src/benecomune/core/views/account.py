@@ -1,0 +1,142 @@
+"""Login (with throttling), TOTP second factor, role switcher, logout."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.auth import clear_login_failures, is_login_locked, record_login_failure
+from benecomune.core.forms import LoginForm, TotpForm
+from benecomune.core.middleware import ACTIVE_MEMBERSHIP_KEY, client_ip
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/account/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("username", "")
+        if is_login_locked(email):
+            self._locked = True
+            form = self.get_form()
+            form.add_error(None, _("Troppi tentativi non riusciti. Per sicurezza l'accesso a "
+                                   "questo account è sospeso per 15 minuti."))
+            return self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        email = self.request.POST.get("username", "")
+        if email and not getattr(self, "_locked", False):
+            record_login_failure(email)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        clear_login_failures(form.get_user().email)
+        response = super().form_valid(form)
+        user = form.get_user()
+        roles = list(user.memberships.filter(is_active=True).values_list("pk", flat=True))
+        if len(roles) == 1:
+            self.request.session[ACTIVE_MEMBERSHIP_KEY] = roles[0]
+        elif len(roles) > 1 and not self.request.POST.get("next"):
+            response = redirect("core:switch_role")
+        with transaction.atomic():
+            audit.record(Actor(user=user, ip_address=client_ip(self.request)), "user.login",
+                         user, person=user.person)
+        return response
+
+
+@login_required
+def logout_view(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    logout(request)
+    messages.info(request, _("È uscito dalla piattaforma."))
+    return redirect("core:home")
+
+
+def _safe_next(request, default="core:home"):
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+def totp_verify(request):
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect(f"{_url('core:totp_setup')}?next={request.GET.get('next', '')}")
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        verified, _unused = device.verify_is_allowed()
+        if verified and device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("code", _("Codice non valido o scaduto. Usi il codice che vede ora "
+                                 "nell'app di autenticazione."))
+    return render(request, "core/account/totp_verify.html", {"form": form})
+
+
+def _url(name):
+    from django.urls import reverse
+
+    return reverse(name)
+
+
+@login_required
+def totp_setup(request):
+    """First staff login: enrol an authenticator app by scanning a QR code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("core:totp_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "app"}
+    )
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            with transaction.atomic():
+                audit.record(request.actor, "user.totp_enrolled", request.user,
+                             person=request.user.person)
+            otp_login(request, device)
+            messages.success(request, _("Verifica in due passaggi attivata."))
+            return redirect(_safe_next(request))
+        form.add_error("code", _("Il codice non corrisponde: controlli l'ora del telefono e "
+                                 "riprovi."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("Codice QR"))
+    return render(request, "core/account/totp_setup.html",
+                  {"form": form, "qr_svg": qr_svg, "secret": _base32(device)})
+
+
+def _base32(device) -> str:
+    import base64
+
+    return base64.b32encode(device.bin_key).decode()
+
+
+@login_required
+def switch_role(request):
+    if request.method == "POST":
+        choice = request.POST.get("membership", "citizen")
+        if choice == "citizen":
+            request.session.pop(ACTIVE_MEMBERSHIP_KEY, None)
+        else:
+            chosen = next((m for m in request.memberships if str(m.pk) == choice), None)
+            if chosen is None:
+                messages.error(request, _("Ruolo non disponibile."))
+                return redirect("core:switch_role")
+            request.session[ACTIVE_MEMBERSHIP_KEY] = chosen.pk
+        return redirect("core:home")
+    return render(request, "core/account/switch_role.html")

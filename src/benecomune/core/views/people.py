@@ -1,0 +1,86 @@
+"""The registry for desk operators and the Comune: search, register, payment data."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from benecomune.core.forms import PaymentAccountForm, PersonForm
+from benecomune.core.models import AuditEvent, Municipality, Person
+from benecomune.core.services import people as people_services
+from benecomune.core.views.decorators import staff_permission
+
+
+def _municipalities(actor):
+    return Municipality.objects.filter(pk__in=actor.tenant_ids).order_by("name")
+
+
+@staff_permission("people.view")
+def people_list(request):
+    query = request.GET.get("q", "").strip()
+    people = Person.objects.select_related("residence").order_by("last_name", "first_name")
+    if query:
+        people = people.filter(
+            Q(fiscal_code__iexact=query.replace(" ", ""))
+            | Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+        )
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    template = "core/people/_results.html" if request.htmx else "core/people/list.html"
+    return render(request, template, {"page": page, "query": query})
+
+
+@staff_permission("people.view")
+def person_detail(request, pk):
+    # Scoped manager: a person of another Comune is simply not found (404), not forbidden.
+    person = get_object_or_404(Person.objects.select_related("residence"), pk=pk)
+    household = people_services.household_of(person)
+    members = household.members.select_related("person") if household else []
+    events = AuditEvent.objects.filter(person=person).select_related("actor")[:20]
+    return render(request, "core/people/detail.html",
+                  {"person": person, "household": household, "members": members,
+                   "events": events})
+
+
+@staff_permission("people.edit")
+def person_create(request):
+    form = PersonForm(request.POST or None, municipalities=_municipalities(request.actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = people_services.register_person(request.actor, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Persona registrata."))
+            return redirect("core:person_detail", pk=person.pk)
+    return render(request, "core/people/form.html", {"form": form})
+
+
+@staff_permission("people.edit")
+def person_iban(request, pk):
+    person = get_object_or_404(Person.objects, pk=pk)
+    form = PaymentAccountForm(request.POST or None,
+                              initial={"iban": person.iban, "iban_holder": person.iban_holder
+                                       or person.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.set_payment_account(
+                request.actor, person, iban=form.cleaned_data["iban"],
+                holder=form.cleaned_data["iban_holder"], reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Dati di pagamento aggiornati."))
+            return redirect("core:person_detail", pk=person.pk)
+    return render(request, "core/people/iban.html", {"form": form, "person": person})
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

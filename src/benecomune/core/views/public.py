@@ -1,0 +1,41 @@
+"""Public pages: a Comune's (or network's) page, privacy notice, accessibility statement."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from benecomune.core.models import Organization, OrganizationKind
+
+# Apps add sections to a Comune's public page: callables (request, organization) -> dict
+# with "title", "template" and context, rendered in order.
+PUBLIC_SECTIONS: list = []
+
+
+def organization_home(request, slug):
+    org = Organization.objects.filter(
+        slug=slug, is_active=True,
+        kind__in=[OrganizationKind.NETWORK, OrganizationKind.MUNICIPALITY],
+    ).first()
+    if org is None:
+        raise Http404
+    specific = org.specific
+    municipalities = []
+    if org.kind == OrganizationKind.NETWORK:
+        municipalities = list(
+            Organization.objects.filter(network=org, kind=OrganizationKind.MUNICIPALITY,
+                                        is_active=True).order_by("name")
+        )
+    sections = [section(request, org) for section in PUBLIC_SECTIONS]
+    return render(
+        request,
+        "core/public/organization_home.html",
+        {"organization": specific, "municipalities": municipalities,
+         "sections": [s for s in sections if s]},
+    )
+
+
+def privacy(request):
+    return render(request, "core/public/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "core/public/accessibility.html")

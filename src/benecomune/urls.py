@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from benecomune.api.main import api
+
+handler403 = "benecomune.core.views.errors.forbidden"
+handler404 = "benecomune.core.views.errors.not_found"
+handler500 = "benecomune.core.views.errors.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("benecomune.ledger.urls")),
+    # The core app holds the catch-all public pages under a Comune's slug: keep it last.
+    path("", include("benecomune.core.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
