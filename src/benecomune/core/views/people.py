@@ -29,7 +29,8 @@ def people_list(request):
         )
     page = Paginator(people, 25).get_page(request.GET.get("page"))
     template = "core/people/_results.html" if request.htmx else "core/people/list.html"
-    return render(request, template, {"page": page, "query": query})
+    return render(request, template, {"page": page, "query": query,
+                                      "can_edit": request.actor.has_perm("people.edit")})
 
 
 @staff_permission("people.view")
@@ -41,7 +42,7 @@ def person_detail(request, pk):
     events = AuditEvent.objects.filter(person=person).select_related("actor")[:20]
     return render(request, "core/people/detail.html",
                   {"person": person, "household": household, "members": members,
-                   "events": events})
+                   "events": events, "can_edit": request.actor.has_perm("people.edit")})
 
 
 @staff_permission("people.edit")
