@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bootstrap_italia_template",
     "benecomune.core",
     "benecomune.ledger",
+    "benecomune.corporate",
 ]
 
 MIDDLEWARE = [

@@ -6,16 +6,11 @@ from django_scopes import scope, scopes_disabled
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Organization
+from benecomune.core.models.organizations import RESERVED_SLUGS
 from benecomune.core.scoping import tenant_scope
 
 ACTIVE_MEMBERSHIP_KEY = "active_membership_id"
-RESERVED_SLUGS = frozenset(
-    {
-        "admin", "api", "static", "media", "gestione", "area-personale", "accedi", "esci",
-        "password", "verifica", "ruolo", "privacy", "accessibilita", "i18n", "lavori", "salute",
-        "cassa", "esercente", "azienda", "fornitore",
-    }
-)
+
 
 
 def client_ip(request) -> str | None:

@@ -4,11 +4,22 @@ One table of organisations (multi-table inheritance) so memberships, audit event
 accounts point at one kind of thing, whatever the organisation is.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.identifiers import validate_vat_number
+
+
+# First path segments the platform uses itself: no organisation may take them as its slug.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "api", "static", "media", "gestione", "area-personale", "accedi", "esci",
+        "password", "verifica", "ruolo", "privacy", "accessibilita", "i18n", "lavori", "salute",
+        "cassa", "esercente", "azienda", "fornitore",
+    }
+)
 
 
 class OrganizationKind(models.TextChoices):
@@ -41,8 +52,19 @@ class Organization(models.Model):
         verbose_name_plural = _("organizzazioni")
         ordering = ["name"]
 
+    KIND: str = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.KIND and not self.kind:
+            self.kind = self.KIND
+
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Questo indirizzo è riservato: ne scelga un altro.")})
 
     @property
     def specific(self):
@@ -58,6 +80,7 @@ class Organization(models.Model):
 
 
 class Network(Organization):
+    KIND = OrganizationKind.NETWORK
     organization_ptr = models.OneToOneField(
         Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_network"
     )
@@ -67,12 +90,10 @@ class Network(Organization):
         verbose_name = _("rete di Comuni")
         verbose_name_plural = _("reti di Comuni")
 
-    def save(self, *args, **kwargs):
-        self.kind = OrganizationKind.NETWORK
-        super().save(*args, **kwargs)
 
 
 class Municipality(Organization):
+    KIND = OrganizationKind.MUNICIPALITY
     organization_ptr = models.OneToOneField(
         Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_municipality"
     )
@@ -95,12 +116,10 @@ class Municipality(Organization):
         verbose_name = _("Comune")
         verbose_name_plural = _("Comuni")
 
-    def save(self, *args, **kwargs):
-        self.kind = OrganizationKind.MUNICIPALITY
-        super().save(*args, **kwargs)
 
 
 class Company(Organization):
+    KIND = OrganizationKind.COMPANY
     organization_ptr = models.OneToOneField(
         Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_company"
     )
@@ -112,9 +131,6 @@ class Company(Organization):
         verbose_name = _("azienda")
         verbose_name_plural = _("aziende")
 
-    def save(self, *args, **kwargs):
-        self.kind = OrganizationKind.COMPANY
-        super().save(*args, **kwargs)
 
 
 class ProviderKind(models.TextChoices):
@@ -138,6 +154,7 @@ class MerchantCategory(models.TextChoices):
 
 
 class Provider(Organization):
+    KIND = OrganizationKind.PROVIDER
     organization_ptr = models.OneToOneField(
         Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_provider"
     )
@@ -161,6 +178,3 @@ class Provider(Organization):
         verbose_name = _("fornitore")
         verbose_name_plural = _("fornitori")
 
-    def save(self, *args, **kwargs):
-        self.kind = OrganizationKind.PROVIDER
-        super().save(*args, **kwargs)

@@ -41,7 +41,9 @@ def register_person(
         phone=phone.strip(),
         address=address.strip(),
     )
-    person.full_clean()
+    # Uniqueness was checked above across every Comune; the model's own check would only
+    # see the current tenant.
+    person.full_clean(validate_unique=False)
     person.save()
     audit.record(
         actor,
@@ -62,7 +64,7 @@ def update_contacts(actor: Actor, person: Person, *, email: str, phone: str, add
     person = Person.objects_unscoped.select_for_update().get(pk=person.pk)
     before = audit.snapshot(person, ["email", "phone", "address"])
     person.email, person.phone, person.address = email.strip().lower(), phone.strip(), address.strip()
-    person.full_clean()
+    person.full_clean(validate_unique=False)
     person.save(update_fields=["email", "phone", "address", "updated_at"])
     audit.record(actor, "person.contacts_changed", person, organization=person.residence,
                  person=person, before=before,

@@ -79,12 +79,17 @@ def totp_verify(request):
         return redirect(f"{_url('core:totp_setup')}?next={request.GET.get('next', '')}")
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verified, _unused = device.verify_is_allowed()
-        if verified and device.verify_token(form.cleaned_data["code"]):
+        allowed, _details = device.verify_is_allowed()
+        if not allowed:
+            # django-otp slows down guessing: each failure doubles the wait.
+            form.add_error("code", _("Troppi tentativi ravvicinati: attenda qualche secondo "
+                                     "e riprovi."))
+        elif device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("code", _("Codice non valido o scaduto. Usi il codice che vede ora "
-                                 "nell'app di autenticazione."))
+        else:
+            form.add_error("code", _("Codice non valido o scaduto. Usi il codice che vede ora "
+                                     "nell'app di autenticazione."))
     return render(request, "core/account/totp_verify.html", {"form": form})
 
 

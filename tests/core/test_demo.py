@@ -1,0 +1,70 @@
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from benecomune.core.identifiers import parse_fiscal_code
+from benecomune.core.models import (
+    AuditEvent,
+    Company,
+    Household,
+    HouseholdMember,
+    Membership,
+    Municipality,
+    Network,
+    Person,
+    Provider,
+    Role,
+    User,
+)
+from benecomune.core.scoping import all_tenants
+from benecomune.corporate.models import Employee
+
+
+def counts():
+    with all_tenants():
+        return {
+            model.__name__: model._base_manager.count()
+            for model in (Network, Municipality, Provider, Company, Person, Household,
+                          HouseholdMember, User, Membership, AuditEvent, Employee, TOTPDevice)
+        }
+
+
+def test_seed_demo_builds_the_network_and_is_idempotent(db):
+    call_command("seed_demo", "--quiet-logins")
+    first = counts()
+    call_command("seed_demo", "--quiet-logins")
+    assert counts() == first  # running it twice changes nothing, not even the audit
+
+    with all_tenants():
+        network = Network.objects.get(slug="alta-padovana")
+        names = set(Municipality.objects.filter(network=network).values_list("name", flat=True))
+        assert names == {"Piazzola sul Brenta", "Campodoro", "Campo San Martino", "Limena",
+                         "Villafranca Padovana"}
+        assert Provider.objects.filter(provider_kind="social_cooperative").count() >= 3
+        shops = Provider.objects.filter(provider_kind="shop")
+        assert shops.count() >= 8
+        assert {"grocery", "pharmacy", "bakery", "stationery"} <= set(
+            shops.values_list("category", flat=True)
+        )
+        company = Company.objects.get()
+        assert Employee.objects.filter(company=company).count() >= 10
+        people = list(Person.objects.all())
+        assert len(people) >= 200
+        for person in people:
+            data = parse_fiscal_code(person.fiscal_code)
+            assert data.birth_date == person.birth_date
+        assert HouseholdMember.objects.count() == len(people)  # everyone in a household
+        assert Household.objects.filter(members__relationship="head").count() == \
+            Household.objects.count()
+        roles = set(Membership.objects.values_list("role", flat=True))
+        assert roles == set(Role.values)
+        assert User.objects.filter(person__isnull=False, memberships__isnull=True).exists()
+
+
+def test_seed_demo_prints_one_login_per_role(db, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for label in ("Cittadino", "Sportellista", "Convalidatore", "Amministratore del Comune",
+                  "Esercente", "Operatore del fornitore", "Ufficio personale",
+                  "Amministratore della piattaforma"):
+        assert label in out
+    assert "BeneComune-2026" in out
