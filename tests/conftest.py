@@ -58,32 +58,45 @@ def network(db):
 @pytest.fixture
 def municipality(network):
     return Municipality.objects.create(
-        name="Piazzola sul Brenta", slug="piazzola-sul-brenta", istat_code="028065",
-        cadastral_code="G587", province="PD", network=network,
+        name="Piazzola sul Brenta",
+        slug="piazzola-sul-brenta",
+        istat_code="028065",
+        cadastral_code="G587",
+        province="PD",
+        network=network,
     )
 
 
 @pytest.fixture
 def other_municipality(network):
     return Municipality.objects.create(
-        name="Limena", slug="limena", istat_code="028045", cadastral_code="E592",
-        province="PD", network=network,
+        name="Limena",
+        slug="limena",
+        istat_code="028045",
+        cadastral_code="E592",
+        province="PD",
+        network=network,
     )
 
 
 @pytest.fixture
 def shop(network, municipality):
     return Provider.objects.create(
-        name="Alimentari Da Bepi", slug="alimentari-da-bepi", provider_kind="shop",
-        category="grocery", vat_number="04123450282", network=network,
+        name="Alimentari Da Bepi",
+        slug="alimentari-da-bepi",
+        provider_kind="shop",
+        category="grocery",
+        vat_number="04123450282",
+        network=network,
         municipality=municipality,
     )
 
 
 @pytest.fixture
 def company(network):
-    return Company.objects.create(name="Meccanica Brenta", slug="meccanica-brenta",
-                                  vat_number="04467890283", network=network)
+    return Company.objects.create(
+        name="Meccanica Brenta", slug="meccanica-brenta", vat_number="04467890283", network=network
+    )
 
 
 _counter = {"n": 0}
@@ -91,18 +104,35 @@ _counter = {"n": 0}
 
 @pytest.fixture
 def make_person(db):
-    def make(residence, *, first_name="Mario", last_name="Rossi", sex="M",
-             birthdate="01/02/1980", email=""):
+    def make(
+        residence,
+        *,
+        first_name="Mario",
+        last_name="Rossi",
+        sex="M",
+        birthdate="01/02/1980",
+        email="",
+    ):
         _counter["n"] += 1
         # A different birth day per person keeps codici fiscali unique within a test.
         day = 1 + _counter["n"] % 28
         month = 1 + (_counter["n"] // 28) % 12
         birth = f"{day:02d}/{month:02d}/{birthdate[-4:]}"
-        code = codicefiscale.encode(lastname=last_name, firstname=first_name, gender=sex,
-                                    birthdate=birth, birthplace="Padova")
+        code = codicefiscale.encode(
+            lastname=last_name,
+            firstname=first_name,
+            gender=sex,
+            birthdate=birth,
+            birthplace="Padova",
+        )
         with all_tenants():
-            person = Person(fiscal_code=code, first_name=first_name, last_name=last_name,
-                            residence=residence, email=email)
+            person = Person(
+                fiscal_code=code,
+                first_name=first_name,
+                last_name=last_name,
+                residence=residence,
+                email=email,
+            )
             person.full_clean()
             person.save()
         return person
@@ -113,8 +143,9 @@ def make_person(db):
 @pytest.fixture
 def make_user(db):
     def make(email, *, person=None, role=None, organization=None, totp=True):
-        user = User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0],
-                                        person=person)
+        user = User.objects.create_user(
+            email, PASSWORD, full_name=email.split("@")[0], person=person
+        )
         if role:
             Membership.objects.create(user=user, organization=organization, role=role)
             if totp:

@@ -42,8 +42,12 @@ def test_token_authentication(client, merchant_actor, shop):
 
     ok = client.get("/api/v1/whoami", HTTP_AUTHORIZATION=f"Bearer {clear}")
     assert ok.status_code == 200
-    assert ok.json() == {"organization_id": shop.pk, "organization": shop.name,
-                         "organization_kind": "provider", "token_name": "Cassa 1"}
+    assert ok.json() == {
+        "organization_id": shop.pk,
+        "organization": shop.name,
+        "organization_kind": "provider",
+        "token_name": "Cassa 1",
+    }
     with all_tenants():
         assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
 

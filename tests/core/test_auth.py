@@ -11,8 +11,9 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture
 def citizen(make_user, make_person, municipality):
-    return make_user("maria@example.org", person=make_person(municipality, first_name="Maria",
-                                                              sex="F"))
+    return make_user(
+        "maria@example.org", person=make_person(municipality, first_name="Maria", sex="F")
+    )
 
 
 def test_login_with_email_and_password(client, citizen):
@@ -58,8 +59,7 @@ def test_staff_must_pass_totp(client, make_user, municipality):
 
 
 def test_staff_without_device_enrols_with_qr(client, make_user, municipality):
-    user = make_user("new@example.org", role=Role.VALIDATOR, organization=municipality,
-                     totp=False)
+    user = make_user("new@example.org", role=Role.VALIDATOR, organization=municipality, totp=False)
     client.post("/accedi/", {"username": "new@example.org", "password": PASSWORD})
     assert client.get("/verifica/")["Location"].startswith("/verifica/attiva/")
     page = client.get("/verifica/attiva/")
@@ -84,17 +84,22 @@ def test_password_reset_by_email(client, citizen):
     link = re.search(r"http://testserver(/password/nuova/\S+)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200
-    response = client.post(form.redirect_chain[-1][0], {
-        "new_password1": "Una-nuova-password-lunga", "new_password2": "Una-nuova-password-lunga",
-    })
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {
+            "new_password1": "Una-nuova-password-lunga",
+            "new_password2": "Una-nuova-password-lunga",
+        },
+    )
     assert response.status_code == 302
     assert client.login(username="maria@example.org", password="Una-nuova-password-lunga")
 
 
 def test_role_switcher(client, make_user, make_person, municipality, shop):
     person = make_person(municipality)
-    user = make_user("multi@example.org", person=person, role=Role.MUNICIPALITY_ADMIN,
-                     organization=municipality)
+    user = make_user(
+        "multi@example.org", person=person, role=Role.MUNICIPALITY_ADMIN, organization=municipality
+    )
     Membership.objects.create(user=user, organization=shop, role=Role.MERCHANT_STAFF)
     from tests.helpers import login
 

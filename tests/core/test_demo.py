@@ -23,8 +23,20 @@ def counts():
     with all_tenants():
         return {
             model.__name__: model._base_manager.count()
-            for model in (Network, Municipality, Provider, Company, Person, Household,
-                          HouseholdMember, User, Membership, AuditEvent, Employee, TOTPDevice)
+            for model in (
+                Network,
+                Municipality,
+                Provider,
+                Company,
+                Person,
+                Household,
+                HouseholdMember,
+                User,
+                Membership,
+                AuditEvent,
+                Employee,
+                TOTPDevice,
+            )
         }
 
 
@@ -37,8 +49,13 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
     with all_tenants():
         network = Network.objects.get(slug="alta-padovana")
         names = set(Municipality.objects.filter(network=network).values_list("name", flat=True))
-        assert names == {"Piazzola sul Brenta", "Campodoro", "Campo San Martino", "Limena",
-                         "Villafranca Padovana"}
+        assert names == {
+            "Piazzola sul Brenta",
+            "Campodoro",
+            "Campo San Martino",
+            "Limena",
+            "Villafranca Padovana",
+        }
         assert Provider.objects.filter(provider_kind="social_cooperative").count() >= 3
         shops = Provider.objects.filter(provider_kind="shop")
         assert shops.count() >= 8
@@ -53,8 +70,10 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
             data = parse_fiscal_code(person.fiscal_code)
             assert data.birth_date == person.birth_date
         assert HouseholdMember.objects.count() == len(people)  # everyone in a household
-        assert Household.objects.filter(members__relationship="head").count() == \
-            Household.objects.count()
+        assert (
+            Household.objects.filter(members__relationship="head").count()
+            == Household.objects.count()
+        )
         roles = set(Membership.objects.values_list("role", flat=True))
         assert roles == set(Role.values)
         assert User.objects.filter(person__isnull=False, memberships__isnull=True).exists()
@@ -63,8 +82,15 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
 def test_seed_demo_prints_one_login_per_role(db, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
-    for label in ("Cittadino", "Sportellista", "Convalidatore", "Amministratore del Comune",
-                  "Esercente", "Operatore del fornitore", "Ufficio personale",
-                  "Amministratore della piattaforma"):
+    for label in (
+        "Cittadino",
+        "Sportellista",
+        "Convalidatore",
+        "Amministratore del Comune",
+        "Esercente",
+        "Operatore del fornitore",
+        "Ufficio personale",
+        "Amministratore della piattaforma",
+    ):
         assert label in out
     assert "BeneComune-2026" in out

@@ -20,8 +20,13 @@ def test_valid_fiscal_code_derives_birth_date_sex_and_place():
 
 
 def test_female_fiscal_code_day_offset():
-    code = codicefiscale.encode(lastname="Bianchi", firstname="Anna", gender="F",
-                                birthdate="15/07/1992", birthplace="Limena")
+    code = codicefiscale.encode(
+        lastname="Bianchi",
+        firstname="Anna",
+        gender="F",
+        birthdate="15/07/1992",
+        birthplace="Limena",
+    )
     data = parse_fiscal_code(code.lower())  # case and spaces are normalised
     assert data.sex == "F"
     assert data.birth_date.isoformat() == "1992-07-15"

@@ -29,15 +29,17 @@ def redis_answers() -> bool:
         return False
 
 
-def test_job_runs_inline_without_broker(municipality, system_actor,
-                                        django_capture_on_commit_callbacks):
+def test_job_runs_inline_without_broker(
+    municipality, system_actor, django_capture_on_commit_callbacks
+):
     from benecomune.core import audit
 
     with transaction.atomic():
         audit.record(system_actor, "test.job", organization=municipality)
     with django_capture_on_commit_callbacks(execute=True):
-        job = start_job(system_actor, municipality, "audit.export", "Prova",
-                        {"tenant_ids": [municipality.pk]})
+        job = start_job(
+            system_actor, municipality, "audit.export", "Prova", {"tenant_ids": [municipality.pk]}
+        )
     job.refresh_from_db()
     assert job.status == "done" and job.percent == 100
     assert job.result["rows"] >= 1
@@ -56,9 +58,12 @@ def test_task_runs_through_redis_and_a_worker(municipality, system_actor):
 
     with transaction.atomic():
         audit.record(system_actor, "test.worker", organization=municipality)
-        job = Job.objects_unscoped.create(organization=municipality, kind="audit.export",
-                                          title="Prova worker",
-                                          params={"tenant_ids": [municipality.pk]})
+        job = Job.objects_unscoped.create(
+            organization=municipality,
+            kind="audit.export",
+            title="Prova worker",
+            params={"tenant_ids": [municipality.pk]},
+        )
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -69,10 +74,26 @@ def test_task_runs_through_redis_and_a_worker(municipality, system_actor):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "benecomune", "worker", "--pool=solo",
-         "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-Q", "benecomune-test", "--loglevel=WARNING"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "benecomune",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            "benecomune-test",
+            "--loglevel=WARNING",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
     )
     from benecomune.celery import app
 

@@ -87,32 +87,51 @@ def test_person_form_reports_invalid_codice_fiscale(staff_client, municipality):
     from benecomune.core.scoping import all_tenants
 
     client, _user, _m = staff_client(Role.DESK_OPERATOR, municipality)
-    response = client.post("/gestione/anagrafe/nuova-persona/", {
-        "fiscal_code": "RSSMRA80B01G587X", "first_name": "Mario", "last_name": "Rossi",
-        "residence": municipality.pk,
-    })
+    response = client.post(
+        "/gestione/anagrafe/nuova-persona/",
+        {
+            "fiscal_code": "RSSMRA80B01G587X",
+            "first_name": "Mario",
+            "last_name": "Rossi",
+            "residence": municipality.pk,
+        },
+    )
     assert response.status_code == 200
     assert "non è valido" in response.content.decode()
     with all_tenants():
         assert Person.objects.count() == 0
-    ok = client.post("/gestione/anagrafe/nuova-persona/", {
-        "fiscal_code": "rssmra80b01g587r", "first_name": "Mario", "last_name": "Rossi",
-        "residence": municipality.pk,
-    })
+    ok = client.post(
+        "/gestione/anagrafe/nuova-persona/",
+        {
+            "fiscal_code": "rssmra80b01g587r",
+            "first_name": "Mario",
+            "last_name": "Rossi",
+            "residence": municipality.pk,
+        },
+    )
     assert ok.status_code == 302
-    again = client.post("/gestione/anagrafe/nuova-persona/", {
-        "fiscal_code": "RSSMRA80B01G587R", "first_name": "Mario", "last_name": "Rossi",
-        "residence": municipality.pk,
-    })
+    again = client.post(
+        "/gestione/anagrafe/nuova-persona/",
+        {
+            "fiscal_code": "RSSMRA80B01G587R",
+            "first_name": "Mario",
+            "last_name": "Rossi",
+            "residence": municipality.pk,
+        },
+    )
     assert "già registrata" in again.content.decode()
 
 
 def test_iban_form_reports_invalid_iban(staff_client, municipality, make_person):
     client, _user, _m = staff_client(Role.DESK_OPERATOR, municipality)
     person = make_person(municipality)
-    response = client.post(f"/gestione/anagrafe/persone/{person.pk}/iban/", {
-        "iban": "IT60X0542811101000000123457", "iban_holder": person.full_name,
-    })
+    response = client.post(
+        f"/gestione/anagrafe/persone/{person.pk}/iban/",
+        {
+            "iban": "IT60X0542811101000000123457",
+            "iban_holder": person.full_name,
+        },
+    )
     assert "non è valido" in response.content.decode()
     person.refresh_from_db()
     assert person.iban == ""

@@ -37,22 +37,35 @@ def test_citizen_cannot_reach_staff_pages(client, make_user, make_person, munici
     assert client.get("/gestione/anagrafe/").status_code == 403
 
 
-def test_services_check_permissions_not_only_templates(make_user, municipality,
-                                                       other_municipality):
+def test_services_check_permissions_not_only_templates(make_user, municipality, other_municipality):
     validator = make_user("v@example.org", role=Role.VALIDATOR, organization=municipality)
     actor = actor_for(validator, Role.VALIDATOR, municipality)
     with pytest.raises(PermissionDenied):
-        people.register_person(actor, fiscal_code="RSSMRA80B01G587R", first_name="Mario",
-                               last_name="Rossi", residence=municipality)
+        people.register_person(
+            actor,
+            fiscal_code="RSSMRA80B01G587R",
+            first_name="Mario",
+            last_name="Rossi",
+            residence=municipality,
+        )
     admin = make_user("a@example.org", role=Role.MUNICIPALITY_ADMIN, organization=municipality)
     admin_actor = actor_for(admin, Role.MUNICIPALITY_ADMIN, municipality)
     # An admin of Piazzola cannot register residents of Limena.
     with pytest.raises(PermissionDenied):
-        people.register_person(admin_actor, fiscal_code="RSSMRA80B01G587R", first_name="Mario",
-                               last_name="Rossi", residence=other_municipality)
-    person = people.register_person(admin_actor, fiscal_code="RSSMRA80B01G587R",
-                                    first_name="Mario", last_name="Rossi",
-                                    residence=municipality)
+        people.register_person(
+            admin_actor,
+            fiscal_code="RSSMRA80B01G587R",
+            first_name="Mario",
+            last_name="Rossi",
+            residence=other_municipality,
+        )
+    person = people.register_person(
+        admin_actor,
+        fiscal_code="RSSMRA80B01G587R",
+        first_name="Mario",
+        last_name="Rossi",
+        residence=municipality,
+    )
     assert person.pk
 
 
@@ -65,12 +78,13 @@ def test_role_must_fit_organization_kind(make_user, municipality, shop, system_a
     # A merchant cannot hand out roles in a Comune.
     merchant = make_user("m@example.org", role=Role.MERCHANT_STAFF, organization=shop)
     with pytest.raises(PermissionDenied):
-        memberships.grant_role(actor_for(merchant, Role.MERCHANT_STAFF, shop), user,
-                               municipality, Role.DESK_OPERATOR)
+        memberships.grant_role(
+            actor_for(merchant, Role.MERCHANT_STAFF, shop), user, municipality, Role.DESK_OPERATOR
+        )
 
 
 def test_revoked_membership_loses_access(staff_client, municipality, system_actor):
-    client, user, membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
+    client, _user, membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
     assert client.get("/gestione/audit/").status_code == 200
     memberships.revoke_role(system_actor, membership, reason="fine incarico")
     assert not Membership.objects.get(pk=membership.pk).is_active

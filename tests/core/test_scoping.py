@@ -28,16 +28,18 @@ def test_scope_returns_only_the_tenants_rows(municipality, other_municipality, m
         assert Person.objects.count() == 2
 
 
-def test_network_scope_covers_its_municipalities(network, municipality, other_municipality,
-                                                  make_person):
+def test_network_scope_covers_its_municipalities(
+    network, municipality, other_municipality, make_person
+):
     make_person(municipality)
     make_person(other_municipality, last_name="Bianchi")
     with tenant_scope(network.tenant_ids()):
         assert Person.objects.count() == 2
 
 
-def test_staff_of_comune_a_gets_404_on_comune_b_objects(staff_client, municipality,
-                                                         other_municipality, make_person):
+def test_staff_of_comune_a_gets_404_on_comune_b_objects(
+    staff_client, municipality, other_municipality, make_person
+):
     client, _user, _membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
     mine = make_person(municipality)
     theirs = make_person(other_municipality, last_name="Bianchi")
@@ -49,16 +51,16 @@ def test_staff_of_comune_a_gets_404_on_comune_b_objects(staff_client, municipali
     assert theirs.fiscal_code not in listing
 
 
-def test_audit_page_shows_only_own_tenant(staff_client, municipality, other_municipality,
-                                          make_person, system_actor):
+def test_audit_page_shows_only_own_tenant(
+    staff_client, municipality, other_municipality, make_person, system_actor
+):
     from django.db import transaction
 
     from benecomune.core import audit
 
     with transaction.atomic():
         audit.record(system_actor, "test.mine", organization=municipality, reason="visibile")
-        audit.record(system_actor, "test.theirs", organization=other_municipality,
-                     reason="segreto")
+        audit.record(system_actor, "test.theirs", organization=other_municipality, reason="segreto")
     client, _user, _m = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
     page = client.get("/gestione/audit/").content.decode()
     assert "test.mine" in page
@@ -70,7 +72,8 @@ def test_reserved_slug_refused(network):
 
     from benecomune.core.models import Municipality
 
-    municipality = Municipality(name="Gestione", slug="gestione", istat_code="999999",
-                                network=network)
+    municipality = Municipality(
+        name="Gestione", slug="gestione", istat_code="999999", network=network
+    )
     with pytest.raises(ValidationError):
         municipality.full_clean()

@@ -62,8 +62,13 @@ class WhoAmIOut(Schema):
     token_name: str
 
 
-@api.get("/whoami", response=WhoAmIOut, auth=DeviceTokenAuth(), tags=["sistema"],
-         summary="Organizzazione del token")
+@api.get(
+    "/whoami",
+    response=WhoAmIOut,
+    auth=DeviceTokenAuth(),
+    tags=["sistema"],
+    summary="Organizzazione del token",
+)
 def whoami(request):
     token = request.auth
     return {

@@ -58,6 +58,8 @@ def shell(request):
     actor = getattr(request, "actor", None)
     tenant = getattr(request, "tenant", None)
     role = actor.role if actor else None
+    if tenant is None and actor is not None and actor.membership is not None:
+        tenant = actor.organization  # staff see their own organisation in the header
     if tenant is not None:
         brand = tenant.specific
         network = brand if tenant.kind == "network" else (tenant.network or None)

@@ -5,14 +5,19 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from benecomune.core.identifiers import normalize_fiscal_code, normalize_iban, validate_iban
-from benecomune.core.identifiers import parse_fiscal_code
+from benecomune.core.identifiers import (
+    normalize_fiscal_code,
+    normalize_iban,
+    parse_fiscal_code,
+    validate_iban,
+)
 from benecomune.core.models import Municipality
 
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
         "invalid_login": _("E-mail o password non corretti. Controlli e riprovi."),
@@ -25,8 +30,9 @@ class TotpForm(forms.Form):
         label=_("Codice di verifica (6 cifre)"),
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("Il codice ha 6 cifre.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_code(self):
@@ -37,8 +43,9 @@ class PersonForm(forms.Form):
     fiscal_code = forms.CharField(label=_("Codice fiscale"), max_length=20)
     first_name = forms.CharField(label=_("Nome"), max_length=100)
     last_name = forms.CharField(label=_("Cognome"), max_length=100)
-    residence = forms.ModelChoiceField(label=_("Comune di residenza"),
-                                       queryset=Municipality.objects.none())
+    residence = forms.ModelChoiceField(
+        label=_("Comune di residenza"), queryset=Municipality.objects.none()
+    )
     address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
@@ -76,10 +83,12 @@ class AuditFilterForm(forms.Form):
     person = forms.CharField(label=_("Persona (codice fiscale o cognome)"), required=False)
     actor = forms.CharField(label=_("Chi ha agito (e-mail o nome)"), required=False)
     object = forms.CharField(label=_("Oggetto o azione"), required=False)
-    since = forms.DateField(label=_("Dal"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Al"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

@@ -25,29 +25,45 @@ def export_audit_events(job):
         report_progress(job, 0, total)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(["data", "chi", "ruolo", "organizzazione", "azione", "oggetto",
-                         "persona", "motivo", "prima", "dopo", "IP"])
+        writer.writerow(
+            [
+                "data",
+                "chi",
+                "ruolo",
+                "organizzazione",
+                "azione",
+                "oggetto",
+                "persona",
+                "motivo",
+                "prima",
+                "dopo",
+                "IP",
+            ]
+        )
         done = 0
         rows = events.select_related("actor", "organization", "person").iterator(
             chunk_size=AUDIT_EXPORT_CHUNK
         )
         for event in rows:
-            writer.writerow([
-                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                event.actor.email if event.actor else "",
-                event.actor_role,
-                event.organization.name if event.organization else "",
-                event.action,
-                event.object_repr,
-                event.person.fiscal_code if event.person else "",
-                event.reason,
-                event.before or "",
-                event.after or "",
-                event.ip_address or "",
-            ])
+            writer.writerow(
+                [
+                    timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    event.actor.email if event.actor else "",
+                    event.actor_role,
+                    event.organization.name if event.organization else "",
+                    event.action,
+                    event.object_repr,
+                    event.person.fiscal_code if event.person else "",
+                    event.reason,
+                    event.before or "",
+                    event.after or "",
+                    event.ip_address or "",
+                ]
+            )
             done += 1
             if done % AUDIT_EXPORT_CHUNK == 0:
                 report_progress(job, done)
     job.result = {"rows": done}
-    job.result_file.save(f"audit-{job.pk}.csv", ContentFile(buffer.getvalue().encode("utf-8-sig")),
-                         save=False)
+    job.result_file.save(
+        f"audit-{job.pk}.csv", ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False
+    )

@@ -12,7 +12,6 @@ from benecomune.core.scoping import tenant_scope
 ACTIVE_MEMBERSHIP_KEY = "active_membership_id"
 
 
-
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
@@ -43,8 +42,16 @@ class ActiveRoleMiddleware:
         return self.get_response(request)
 
 
-SECOND_FACTOR_EXEMPT_PREFIXES = ("/static/", "/media/", "/i18n/", "/esci/", "/verifica/",
-                                 "/privacy/", "/accessibilita/", "/api/")
+SECOND_FACTOR_EXEMPT_PREFIXES = (
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/esci/",
+    "/verifica/",
+    "/privacy/",
+    "/accessibilita/",
+    "/api/",
+)
 
 
 class StaffSecondFactorMiddleware:
@@ -80,7 +87,11 @@ class TenantScopeMiddleware:
     def __call__(self, request):
         path = request.path
         request.tenant = None
-        if path.startswith("/admin/") and request.user.is_authenticated and request.user.is_superuser:
+        if (
+            path.startswith("/admin/")
+            and request.user.is_authenticated
+            and request.user.is_superuser
+        ):
             with scopes_disabled():
                 return self.get_response(request)
         if path.startswith("/api/"):

@@ -20,8 +20,9 @@ class Employee(models.Model):
         verbose_name_plural = _("dipendenti")
         base_manager_name = "objects_unscoped"
         constraints = [
-            models.UniqueConstraint(fields=["company", "employee_number"],
-                                    name="unique_employee_number"),
+            models.UniqueConstraint(
+                fields=["company", "employee_number"], name="unique_employee_number"
+            ),
             models.UniqueConstraint(fields=["company", "person"], name="unique_employee_person"),
         ]
 

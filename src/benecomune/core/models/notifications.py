@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    person = models.ForeignKey("core.Person", on_delete=models.CASCADE,
-                               related_name="notifications")
+    person = models.ForeignKey(
+        "core.Person", on_delete=models.CASCADE, related_name="notifications"
+    )
     subject = models.CharField(_("oggetto"), max_length=200)
     body = models.TextField(_("testo"))
     link = models.CharField(_("collegamento"), max_length=300, blank=True)

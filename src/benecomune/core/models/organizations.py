@@ -11,13 +11,29 @@ from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.identifiers import validate_vat_number
 
-
 # First path segments the platform uses itself: no organisation may take them as its slug.
 RESERVED_SLUGS = frozenset(
     {
-        "admin", "api", "static", "media", "gestione", "area-personale", "accedi", "esci",
-        "password", "verifica", "ruolo", "privacy", "accessibilita", "i18n", "lavori", "salute",
-        "cassa", "esercente", "azienda", "fornitore",
+        "admin",
+        "api",
+        "static",
+        "media",
+        "gestione",
+        "area-personale",
+        "accedi",
+        "esci",
+        "password",
+        "verifica",
+        "ruolo",
+        "privacy",
+        "accessibilita",
+        "i18n",
+        "lavori",
+        "salute",
+        "cassa",
+        "esercente",
+        "azienda",
+        "fornitore",
     }
 )
 
@@ -91,7 +107,6 @@ class Network(Organization):
         verbose_name_plural = _("reti di Comuni")
 
 
-
 class Municipality(Organization):
     KIND = OrganizationKind.MUNICIPALITY
     organization_ptr = models.OneToOneField(
@@ -117,7 +132,6 @@ class Municipality(Organization):
         verbose_name_plural = _("Comuni")
 
 
-
 class Company(Organization):
     KIND = OrganizationKind.COMPANY
     organization_ptr = models.OneToOneField(
@@ -130,7 +144,6 @@ class Company(Organization):
     class Meta:
         verbose_name = _("azienda")
         verbose_name_plural = _("aziende")
-
 
 
 class ProviderKind(models.TextChoices):
@@ -158,9 +171,14 @@ class Provider(Organization):
     organization_ptr = models.OneToOneField(
         Organization, parent_link=True, on_delete=models.CASCADE, related_name="as_provider"
     )
-    provider_kind = models.CharField(_("tipo di fornitore"), max_length=30, choices=ProviderKind.choices)
+    provider_kind = models.CharField(
+        _("tipo di fornitore"), max_length=30, choices=ProviderKind.choices
+    )
     category = models.CharField(
-        _("categoria"), max_length=30, choices=MerchantCategory.choices, default=MerchantCategory.OTHER
+        _("categoria"),
+        max_length=30,
+        choices=MerchantCategory.choices,
+        default=MerchantCategory.OTHER,
     )
     vat_number = models.CharField(
         _("partita IVA"), max_length=11, unique=True, validators=[validate_vat_number]
@@ -177,4 +195,3 @@ class Provider(Organization):
     class Meta:
         verbose_name = _("fornitore")
         verbose_name_plural = _("fornitori")
-

@@ -126,8 +126,9 @@ class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     # A person belongs to one household at a time, as in the civil registry.
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="membership")
-    relationship = models.CharField(_("relazione con l'intestatario"), max_length=20,
-                                    choices=Relationship.choices)
+    relationship = models.CharField(
+        _("relazione con l'intestatario"), max_length=20, choices=Relationship.choices
+    )
     since = models.DateField(_("dal"), null=True, blank=True)
 
     class Meta:

@@ -26,7 +26,10 @@ def start_job(actor: Actor, organization, kind: str, title: str, params: dict | 
     if kind not in JOB_HANDLERS:
         raise ValueError(f"unknown job kind {kind}")
     job = Job.objects_unscoped.create(
-        organization=organization, kind=kind, title=title, params=params or {},
+        organization=organization,
+        kind=kind,
+        title=title,
+        params=params or {},
         created_by=actor.user,
     )
     audit.record(actor, "job.started", job, organization=organization, after={"kind": kind})
@@ -43,8 +46,9 @@ def report_progress(job: Job, done: int, total: int | None = None, message: str 
         job.total = total
     if message:
         job.message = message[:300]
-    Job.objects_unscoped.filter(pk=job.pk).update(done=job.done, total=job.total,
-                                                  message=job.message)
+    Job.objects_unscoped.filter(pk=job.pk).update(
+        done=job.done, total=job.total, message=job.message
+    )
 
 
 def execute_job(job_id: int) -> Job:
@@ -52,8 +56,9 @@ def execute_job(job_id: int) -> Job:
     job = Job.objects_unscoped.get(pk=job_id)
     if job.is_finished:
         return job
-    Job.objects_unscoped.filter(pk=job.pk).update(status=JobStatus.RUNNING,
-                                                  started_at=timezone.now())
+    Job.objects_unscoped.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
     job.status = JobStatus.RUNNING
     try:
         JOB_HANDLERS[job.kind](job)

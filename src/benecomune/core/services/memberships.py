@@ -24,8 +24,14 @@ def grant_role(actor: Actor, user: User, organization: Organization, role: str) 
         membership.save(update_fields=["is_active"])
     elif not created:
         return membership
-    audit.record(actor, "membership.granted", membership, organization=organization,
-                 person=user.person, after={"user": user.email, "role": role})
+    audit.record(
+        actor,
+        "membership.granted",
+        membership,
+        organization=organization,
+        person=user.person,
+        after={"user": user.email, "role": role},
+    )
     return membership
 
 
@@ -37,7 +43,14 @@ def revoke_role(actor: Actor, membership: Membership, reason: str) -> Membership
         return membership
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    audit.record(actor, "membership.revoked", membership, organization=membership.organization,
-                 person=membership.user.person, before={"is_active": True},
-                 after={"is_active": False}, reason=reason)
+    audit.record(
+        actor,
+        "membership.revoked",
+        membership,
+        organization=membership.organization,
+        person=membership.user.person,
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason,
+    )
     return membership

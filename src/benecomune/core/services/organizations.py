@@ -10,8 +10,13 @@ ORG_FIELDS = ["name", "slug", "kind", "network"]
 
 
 def _created(actor: Actor, org, extra: dict) -> None:
-    audit.record(actor, f"{org.kind}.created", org, organization=org,
-                 after={**audit.snapshot(org, ORG_FIELDS), **extra})
+    audit.record(
+        actor,
+        f"{org.kind}.created",
+        org,
+        organization=org,
+        after={**audit.snapshot(org, ORG_FIELDS), **extra},
+    )
 
 
 @transaction.atomic
@@ -48,6 +53,9 @@ def create_provider(actor: Actor, network: Network | None, **fields) -> Provider
     provider = Provider(network=network, **fields)
     provider.full_clean()
     provider.save()
-    _created(actor, provider, {"vat_number": provider.vat_number,
-                               "provider_kind": provider.provider_kind})
+    _created(
+        actor,
+        provider,
+        {"vat_number": provider.vat_number, "provider_kind": provider.provider_kind},
+    )
     return provider

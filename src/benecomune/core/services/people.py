@@ -29,8 +29,10 @@ def register_person(
     code = normalize_fiscal_code(fiscal_code)
     if Person.objects_unscoped.filter(fiscal_code=code).exists():
         raise ValidationError(
-            {"fiscal_code": _("Una persona con codice fiscale %(code)s è già registrata.")
-             % {"code": code}}
+            {
+                "fiscal_code": _("Una persona con codice fiscale %(code)s è già registrata.")
+                % {"code": code}
+            }
         )
     person = Person(
         fiscal_code=code,
@@ -57,18 +59,30 @@ def register_person(
 
 
 @transaction.atomic
-def update_contacts(actor: Actor, person: Person, *, email: str, phone: str, address: str,
-                    reason: str = "") -> Person:
+def update_contacts(
+    actor: Actor, person: Person, *, email: str, phone: str, address: str, reason: str = ""
+) -> Person:
     if not (actor.user and actor.user.person_id == person.pk):
         actor.require("people.edit", person.residence_id)
     person = Person.objects_unscoped.select_for_update().get(pk=person.pk)
     before = audit.snapshot(person, ["email", "phone", "address"])
-    person.email, person.phone, person.address = email.strip().lower(), phone.strip(), address.strip()
+    person.email, person.phone, person.address = (
+        email.strip().lower(),
+        phone.strip(),
+        address.strip(),
+    )
     person.full_clean(validate_unique=False)
     person.save(update_fields=["email", "phone", "address", "updated_at"])
-    audit.record(actor, "person.contacts_changed", person, organization=person.residence,
-                 person=person, before=before,
-                 after=audit.snapshot(person, ["email", "phone", "address"]), reason=reason)
+    audit.record(
+        actor,
+        "person.contacts_changed",
+        person,
+        organization=person.residence,
+        person=person,
+        before=before,
+        after=audit.snapshot(person, ["email", "phone", "address"]),
+        reason=reason,
+    )
     return person
 
 
@@ -78,8 +92,9 @@ def household_of(person: Person) -> Household | None:
 
 
 @transaction.atomic
-def set_payment_account(actor: Actor, person: Person, *, iban: str, holder: str,
-                        reason: str = "") -> Person:
+def set_payment_account(
+    actor: Actor, person: Person, *, iban: str, holder: str, reason: str = ""
+) -> Person:
     """Set the IBAN payouts go to. The holder must be the person or a household member."""
     if not (actor.user and actor.user.person_id == person.pk):
         actor.require("people.edit", person.residence_id)
@@ -93,21 +108,34 @@ def set_payment_account(actor: Actor, person: Person, *, iban: str, holder: str,
             allowed |= {member.person.full_name.casefold(), str(member.person).casefold()}
     if holder.casefold() not in allowed:
         raise ValidationError(
-            {"iban_holder": _("L'intestatario del conto deve essere il richiedente o un "
-                              "componente del suo nucleo familiare.")}
+            {
+                "iban_holder": _(
+                    "L'intestatario del conto deve essere il richiedente o un "
+                    "componente del suo nucleo familiare."
+                )
+            }
         )
     person = Person.objects_unscoped.select_for_update().get(pk=person.pk)
     before = {"iban": person.iban, "iban_holder": person.iban_holder}
     person.iban, person.iban_holder = iban, holder
     person.save(update_fields=["iban", "iban_holder", "updated_at"])
-    audit.record(actor, "person.iban_changed", person, organization=person.residence,
-                 person=person, before=before,
-                 after={"iban": iban, "iban_holder": holder}, reason=reason)
+    audit.record(
+        actor,
+        "person.iban_changed",
+        person,
+        organization=person.residence,
+        person=person,
+        before=before,
+        after={"iban": iban, "iban_holder": holder},
+        reason=reason,
+    )
     notify_person(
         person,
         subject=_("Dati di pagamento aggiornati"),
-        body=_("Il conto su cui riceverà i pagamenti è stato cambiato: IBAN che termina "
-               "con %(tail)s. Se non è stato lei, contatti subito il suo Comune.")
+        body=_(
+            "Il conto su cui riceverà i pagamenti è stato cambiato: IBAN che termina "
+            "con %(tail)s. Se non è stato lei, contatti subito il suo Comune."
+        )
         % {"tail": iban[-4:]},
     )
     return person
@@ -119,16 +147,22 @@ def create_household(actor: Actor, *, head: Person, address: str) -> Household:
     if HouseholdMember.objects.filter(person=head).exists():
         raise ValidationError(_("%(name)s fa già parte di un nucleo familiare.") % {"name": head})
     household = Household.objects_unscoped.create(municipality=head.residence, address=address)
-    HouseholdMember.objects.create(household=household, person=head,
-                                   relationship=Relationship.HEAD)
-    audit.record(actor, "household.created", household, organization=head.residence,
-                 person=head, after={"head": head.fiscal_code, "address": address})
+    HouseholdMember.objects.create(household=household, person=head, relationship=Relationship.HEAD)
+    audit.record(
+        actor,
+        "household.created",
+        household,
+        organization=head.residence,
+        person=head,
+        after={"head": head.fiscal_code, "address": address},
+    )
     return household
 
 
 @transaction.atomic
-def add_household_member(actor: Actor, household: Household, person: Person,
-                         relationship: str) -> HouseholdMember:
+def add_household_member(
+    actor: Actor, household: Household, person: Person, relationship: str
+) -> HouseholdMember:
     actor.require("people.edit", household.municipality_id)
     if relationship == Relationship.HEAD:
         raise ValidationError(_("Il nucleo ha già un intestatario."))
@@ -138,10 +172,15 @@ def add_household_member(actor: Actor, household: Household, person: Person,
         raise ValidationError(_("%(name)s fa già parte di un nucleo familiare.") % {"name": person})
     if person.residence_id != household.municipality_id:
         raise ValidationError(_("La persona non risulta residente nel Comune del nucleo."))
-    member = HouseholdMember.objects.create(household=household, person=person,
-                                            relationship=relationship)
-    audit.record(actor, "household.member_added", household,
-                 organization=household.municipality_id and household.municipality,
-                 person=person, after={"person": person.fiscal_code,
-                                       "relationship": relationship})
+    member = HouseholdMember.objects.create(
+        household=household, person=person, relationship=relationship
+    )
+    audit.record(
+        actor,
+        "household.member_added",
+        household,
+        organization=household.municipality_id and household.municipality,
+        person=person,
+        after={"person": person.fiscal_code, "relationship": relationship},
+    )
     return member

@@ -21,8 +21,13 @@ def create_api_token(actor: Actor, organization: Organization, name: str) -> tup
         key_hash=hash_token(clear),
         created_by=actor.user,
     )
-    audit.record(actor, "api_token.created", token, organization=organization,
-                 after={"name": token.name, "prefix": token.prefix})
+    audit.record(
+        actor,
+        "api_token.created",
+        token,
+        organization=organization,
+        after={"name": token.name, "prefix": token.prefix},
+    )
     return token, clear
 
 
@@ -33,8 +38,9 @@ def revoke_api_token(actor: Actor, token: ApiToken, reason: str = "") -> ApiToke
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor, "api_token.revoked", token, organization=token.organization,
-                     reason=reason)
+        audit.record(
+            actor, "api_token.revoked", token, organization=token.organization, reason=reason
+        )
     return token
 
 

@@ -2,8 +2,8 @@
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
@@ -30,8 +30,13 @@ class LoginView(auth_views.LoginView):
         if is_login_locked(email):
             self._locked = True
             form = self.get_form()
-            form.add_error(None, _("Troppi tentativi non riusciti. Per sicurezza l'accesso a "
-                                   "questo account è sospeso per 15 minuti."))
+            form.add_error(
+                None,
+                _(
+                    "Troppi tentativi non riusciti. Per sicurezza l'accesso a "
+                    "questo account è sospeso per 15 minuti."
+                ),
+            )
             return self.form_invalid(form)
         return super().post(request, *args, **kwargs)
 
@@ -51,8 +56,12 @@ class LoginView(auth_views.LoginView):
         elif len(roles) > 1 and not self.request.POST.get("next"):
             response = redirect("core:switch_role")
         with transaction.atomic():
-            audit.record(Actor(user=user, ip_address=client_ip(self.request)), "user.login",
-                         user, person=user.person)
+            audit.record(
+                Actor(user=user, ip_address=client_ip(self.request)),
+                "user.login",
+                user,
+                person=user.person,
+            )
         return response
 
 
@@ -82,14 +91,20 @@ def totp_verify(request):
         allowed, _details = device.verify_is_allowed()
         if not allowed:
             # django-otp slows down guessing: each failure doubles the wait.
-            form.add_error("code", _("Troppi tentativi ravvicinati: attenda qualche secondo "
-                                     "e riprovi."))
+            form.add_error(
+                "code", _("Troppi tentativi ravvicinati: attenda qualche secondo e riprovi.")
+            )
         elif device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
             return redirect(_safe_next(request))
         else:
-            form.add_error("code", _("Codice non valido o scaduto. Usi il codice che vede ora "
-                                     "nell'app di autenticazione."))
+            form.add_error(
+                "code",
+                _(
+                    "Codice non valido o scaduto. Usi il codice che vede ora "
+                    "nell'app di autenticazione."
+                ),
+            )
     return render(request, "core/account/totp_verify.html", {"form": form})
 
 
@@ -113,16 +128,21 @@ def totp_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             with transaction.atomic():
-                audit.record(request.actor, "user.totp_enrolled", request.user,
-                             person=request.user.person)
+                audit.record(
+                    request.actor, "user.totp_enrolled", request.user, person=request.user.person
+                )
             otp_login(request, device)
             messages.success(request, _("Verifica in due passaggi attivata."))
             return redirect(_safe_next(request))
-        form.add_error("code", _("Il codice non corrisponde: controlli l'ora del telefono e "
-                                 "riprovi."))
+        form.add_error(
+            "code", _("Il codice non corrisponde: controlli l'ora del telefono e riprovi.")
+        )
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("Codice QR"))
-    return render(request, "core/account/totp_setup.html",
-                  {"form": form, "qr_svg": qr_svg, "secret": _base32(device)})
+    return render(
+        request,
+        "core/account/totp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": _base32(device)},
+    )
 
 
 def _base32(device) -> str:

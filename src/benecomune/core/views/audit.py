@@ -17,8 +17,11 @@ def audit_list(request):
     if form.is_valid():
         events = filter_audit_events(events, request.GET)
     page = Paginator(events, 30).get_page(request.GET.get("page"))
-    return render(request, "core/audit/list.html",
-                  {"form": form, "page": page, "querystring": _without_page(request.GET)})
+    return render(
+        request,
+        "core/audit/list.html",
+        {"form": form, "page": page, "querystring": _without_page(request.GET)},
+    )
 
 
 @staff_permission("audit.view")
@@ -27,7 +30,9 @@ def audit_export(request):
         return redirect("core:audit")
     filters = {k: request.POST.get(k, "") for k in ("person", "actor", "object", "since", "until")}
     job = start_job(
-        request.actor, request.actor.organization, "audit.export",
+        request.actor,
+        request.actor.organization,
+        "audit.export",
         "Esportazione del registro delle attività",
         {"filters": filters, "tenant_ids": list(request.actor.tenant_ids)},
     )

@@ -22,8 +22,11 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         try:
             people_services.set_payment_account(
-                request.actor, person, iban=form.cleaned_data["iban"],
-                holder=form.cleaned_data["iban_holder"], reason=form.cleaned_data["reason"],
+                request.actor,
+                person,
+                iban=form.cleaned_data["iban"],
+                holder=form.cleaned_data["iban_holder"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -32,8 +35,11 @@ def profile(request):
             return redirect("core:profile")
     household = people_services.household_of(person)
     members = household.members.select_related("person") if household else []
-    return render(request, "core/citizen/profile.html",
-                  {"person": person, "form": form, "household": household, "members": members})
+    return render(
+        request,
+        "core/citizen/profile.html",
+        {"person": person, "form": form, "household": household, "members": members},
+    )
 
 
 @citizen_required

@@ -11,7 +11,7 @@ def not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without the request context: the failure may lie in a context processor.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

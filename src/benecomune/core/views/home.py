@@ -38,7 +38,9 @@ def home(request):
     if role == "citizen":
         person = request.user.person
         context["person"] = person
-        context["unread"] = person.notifications.filter(read_at__isnull=True).count() if person else 0
+        context["unread"] = (
+            person.notifications.filter(read_at__isnull=True).count() if person else 0
+        )
         return render(request, "core/home/citizen.html", context)
     context["organization"] = actor.organization.specific
     if role in (Role.DESK_OPERATOR, Role.VALIDATOR, Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
@@ -48,17 +50,17 @@ def home(request):
             context["people_count"] = Person.objects.count()
             context["household_count"] = Household.objects.count()
             if actor.has_perm("audit.view"):
-                context["recent_events"] = list(
-                    AuditEvent.objects.select_related("actor")[:5]
-                )
+                context["recent_events"] = list(AuditEvent.objects.select_related("actor")[:5])
     if role == Role.PLATFORM_ADMIN:
         context["org_counts"] = dict(
             Organization.objects.filter(network=actor.organization)
-            .values_list("kind").annotate(n=Count("pk"))
+            .values_list("kind")
+            .annotate(n=Count("pk"))
         )
     if role == Role.MUNICIPALITY_ADMIN:
         context["staff"] = (
             Membership.objects.filter(organization=actor.organization, is_active=True)
-            .select_related("user").order_by("role")
+            .select_related("user")
+            .order_by("role")
         )
     return render(request, f"core/home/{role}.html", context)

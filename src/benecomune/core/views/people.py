@@ -29,8 +29,11 @@ def people_list(request):
         )
     page = Paginator(people, 25).get_page(request.GET.get("page"))
     template = "core/people/_results.html" if request.htmx else "core/people/list.html"
-    return render(request, template, {"page": page, "query": query,
-                                      "can_edit": request.actor.has_perm("people.edit")})
+    return render(
+        request,
+        template,
+        {"page": page, "query": query, "can_edit": request.actor.has_perm("people.edit")},
+    )
 
 
 @staff_permission("people.view")
@@ -40,9 +43,17 @@ def person_detail(request, pk):
     household = people_services.household_of(person)
     members = household.members.select_related("person") if household else []
     events = AuditEvent.objects.filter(person=person).select_related("actor")[:20]
-    return render(request, "core/people/detail.html",
-                  {"person": person, "household": household, "members": members,
-                   "events": events, "can_edit": request.actor.has_perm("people.edit")})
+    return render(
+        request,
+        "core/people/detail.html",
+        {
+            "person": person,
+            "household": household,
+            "members": members,
+            "events": events,
+            "can_edit": request.actor.has_perm("people.edit"),
+        },
+    )
 
 
 @staff_permission("people.edit")
@@ -62,14 +73,18 @@ def person_create(request):
 @staff_permission("people.edit")
 def person_iban(request, pk):
     person = get_object_or_404(Person.objects, pk=pk)
-    form = PaymentAccountForm(request.POST or None,
-                              initial={"iban": person.iban, "iban_holder": person.iban_holder
-                                       or person.full_name})
+    form = PaymentAccountForm(
+        request.POST or None,
+        initial={"iban": person.iban, "iban_holder": person.iban_holder or person.full_name},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             people_services.set_payment_account(
-                request.actor, person, iban=form.cleaned_data["iban"],
-                holder=form.cleaned_data["iban_holder"], reason=form.cleaned_data["reason"],
+                request.actor,
+                person,
+                iban=form.cleaned_data["iban"],
+                holder=form.cleaned_data["iban_holder"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)

@@ -12,7 +12,8 @@ PUBLIC_SECTIONS: list = []
 
 def organization_home(request, slug):
     org = Organization.objects.filter(
-        slug=slug, is_active=True,
+        slug=slug,
+        is_active=True,
         kind__in=[OrganizationKind.NETWORK, OrganizationKind.MUNICIPALITY],
     ).first()
     if org is None:
@@ -21,15 +22,19 @@ def organization_home(request, slug):
     municipalities = []
     if org.kind == OrganizationKind.NETWORK:
         municipalities = list(
-            Organization.objects.filter(network=org, kind=OrganizationKind.MUNICIPALITY,
-                                        is_active=True).order_by("name")
+            Organization.objects.filter(
+                network=org, kind=OrganizationKind.MUNICIPALITY, is_active=True
+            ).order_by("name")
         )
     sections = [section(request, org) for section in PUBLIC_SECTIONS]
     return render(
         request,
         "core/public/organization_home.html",
-        {"organization": specific, "municipalities": municipalities,
-         "sections": [s for s in sections if s]},
+        {
+            "organization": specific,
+            "municipalities": municipalities,
+            "sections": [s for s in sections if s],
+        },
     )
 
 

@@ -19,8 +19,9 @@ def token_list(request):
         _token, clear = create_api_token(request.actor, organization, form.cleaned_data["name"])
         form = TokenForm()
     tokens = ApiToken.objects.filter(organization=organization).order_by("-created_at")
-    return render(request, "core/tokens/list.html",
-                  {"form": form, "tokens": tokens, "clear_token": clear})
+    return render(
+        request, "core/tokens/list.html", {"form": form, "tokens": tokens, "clear_token": clear}
+    )
 
 
 @staff_permission("tokens.manage")

@@ -40,8 +40,9 @@ class Command(BaseCommand):
     help = "Carica i dati dimostrativi della rete Alta Padovana (idempotente)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--quiet-logins", action="store_true",
-                            help="non stampare gli accessi dimostrativi")
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="non stampare gli accessi dimostrativi"
+        )
 
     def handle(self, *args, **options):
         self.actor = Actor.system_actor("seed_demo")
@@ -62,29 +63,44 @@ class Command(BaseCommand):
         for name, slug, istat, cadastral, population, address in data.MUNICIPALITIES:
             if not Municipality.objects.filter(slug=slug).exists():
                 organizations.create_municipality(
-                    self.actor, network, name=name, slug=slug, istat_code=istat,
-                    cadastral_code=cadastral, province="PD", population=population,
-                    address=address, email=f"sociale@{slug}.demo.benecomune.it",
+                    self.actor,
+                    network,
+                    name=name,
+                    slug=slug,
+                    istat_code=istat,
+                    cadastral_code=cadastral,
+                    province="PD",
+                    population=population,
+                    address=address,
+                    email=f"sociale@{slug}.demo.benecomune.it",
                 )
         for name, slug, kind, category, vat_base, town in data.PROVIDERS:
             if not Provider.objects.filter(slug=slug).exists():
                 organizations.create_provider(
-                    self.actor, network, name=name, slug=slug, provider_kind=kind,
-                    category=category, vat_number=vat(vat_base),
+                    self.actor,
+                    network,
+                    name=name,
+                    slug=slug,
+                    provider_kind=kind,
+                    category=category,
+                    vat_number=vat(vat_base),
                     municipality=Municipality.objects.get(slug=town),
                     email=f"info@{slug}.demo.benecomune.it",
                 )
         name, slug, vat_base = data.COMPANY
         if not Company.objects.filter(slug=slug).exists():
-            organizations.create_company(self.actor, network, name=name, slug=slug,
-                                         vat_number=vat(vat_base))
+            organizations.create_company(
+                self.actor, network, name=name, slug=slug, vat_number=vat(vat_base)
+            )
         return network
 
     # --- people ------------------------------------------------------------------------------
     def _new_person(self, municipality, last_name, sex, birth: date, street):
         first = self.rng.choice(data.MALE_NAMES if sex == "M" else data.FEMALE_NAMES)
         code = codicefiscale.encode(
-            lastname=last_name, firstname=first, gender=sex,
+            lastname=last_name,
+            firstname=first,
+            gender=sex,
             birthdate=birth.strftime("%d/%m/%Y"),
             birthplace=self.rng.choice([municipality.name, municipality.name, "Padova"]),
         )
@@ -92,8 +108,12 @@ class Command(BaseCommand):
         if existing:
             return existing
         return people.register_person(
-            self.actor, fiscal_code=code, first_name=first, last_name=last_name,
-            residence=municipality, address=street,
+            self.actor,
+            fiscal_code=code,
+            first_name=first,
+            last_name=last_name,
+            residence=municipality,
+            address=street,
             email=f"{first}.{last_name}.{code[-4:]}@demo.benecomune.it".lower(),
         )
 
@@ -109,12 +129,26 @@ class Command(BaseCommand):
     def _seed_household(self, municipality) -> int:
         surname = self.rng.choice(data.SURNAMES)
         street = f"{self.rng.choice(data.STREETS)} {self.rng.randint(1, 120)}"
-        shape = self.rng.choice(["single", "single_elder", "couple", "family", "family",
-                                 "family_large", "single_parent"])
+        shape = self.rng.choice(
+            [
+                "single",
+                "single_elder",
+                "couple",
+                "family",
+                "family",
+                "family_large",
+                "single_parent",
+            ]
+        )
         head_sex = self.rng.choice("MF")
         elder = shape == "single_elder"
-        head = self._new_person(municipality, surname, head_sex,
-                                self._birth(70, 90) if elder else self._birth(28, 60), street)
+        head = self._new_person(
+            municipality,
+            surname,
+            head_sex,
+            self._birth(70, 90) if elder else self._birth(28, 60),
+            street,
+        )
         with transaction.atomic():
             if HouseholdMember.objects.filter(person=head).exists():
                 household = people.household_of(head)
@@ -125,10 +159,14 @@ class Command(BaseCommand):
         if shape in ("couple", "family", "family_large"):
             other = "F" if head_sex == "M" else "M"
             members.append((other, Relationship.SPOUSE, self._birth(28, 60)))
-        children = {"family": self.rng.randint(1, 2), "family_large": self.rng.randint(3, 4),
-                    "single_parent": self.rng.randint(1, 2)}.get(shape, 0)
-        members += [(self.rng.choice("MF"), Relationship.CHILD, self._birth(1, 17))
-                    for _ in range(children)]
+        children = {
+            "family": self.rng.randint(1, 2),
+            "family_large": self.rng.randint(3, 4),
+            "single_parent": self.rng.randint(1, 2),
+        }.get(shape, 0)
+        members += [
+            (self.rng.choice("MF"), Relationship.CHILD, self._birth(1, 17)) for _ in range(children)
+        ]
         if shape == "family_large":
             members.append((self.rng.choice("MF"), Relationship.PARENT, self._birth(75, 92)))
         for sex, relationship, birth in members:
@@ -142,11 +180,13 @@ class Command(BaseCommand):
     def _user(self, email, full_name, person=None, *, staff=False) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, data.DEMO_PASSWORD, full_name=full_name,
-                                            person=person)
+            user = User.objects.create_user(
+                email, data.DEMO_PASSWORD, full_name=full_name, person=person
+            )
         if staff and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            TOTPDevice.objects.create(user=user, name="demo", confirmed=True,
-                                      key=data.DEMO_TOTP_HEX)
+            TOTPDevice.objects.create(
+                user=user, name="demo", confirmed=True, key=data.DEMO_TOTP_HEX
+            )
         return user
 
     def _grant(self, user, organization, role):
@@ -165,24 +205,78 @@ class Command(BaseCommand):
         admin_person = Person.objects.filter(residence=piazzola).order_by("pk")[1]
 
         specs = [
-            ("cittadino@demo.benecomune.it", citizen_person.full_name, citizen_person, None,
-             None, _("Cittadino")),
-            ("sportello@piazzola.demo.benecomune.it", "Giulia Sportello", None, piazzola,
-             Role.DESK_OPERATOR, None),
-            ("convalida@piazzola.demo.benecomune.it", "Paolo Convalida", None, piazzola,
-             Role.VALIDATOR, None),
-            ("admin@piazzola.demo.benecomune.it", admin_person.full_name, admin_person,
-             piazzola, Role.MUNICIPALITY_ADMIN, None),
-            ("admin@limena.demo.benecomune.it", "Laura Limena", None, limena,
-             Role.MUNICIPALITY_ADMIN, None),
-            ("cassa@alimentari-da-bepi.demo.benecomune.it", "Bepi Esercente", None, grocery,
-             Role.MERCHANT_STAFF, None),
-            ("operatore@coop-jonathan.demo.benecomune.it", "Chiara Cooperativa", None, coop,
-             Role.PROVIDER_STAFF, None),
-            ("hr@meccanica-brenta.demo.benecomune.it", "Roberto Personale", None, company,
-             Role.COMPANY_HR, None),
-            ("piattaforma@demo.benecomune.it", "Amministratore Piattaforma", None, network,
-             Role.PLATFORM_ADMIN, None),
+            (
+                "cittadino@demo.benecomune.it",
+                citizen_person.full_name,
+                citizen_person,
+                None,
+                None,
+                _("Cittadino"),
+            ),
+            (
+                "sportello@piazzola.demo.benecomune.it",
+                "Giulia Sportello",
+                None,
+                piazzola,
+                Role.DESK_OPERATOR,
+                None,
+            ),
+            (
+                "convalida@piazzola.demo.benecomune.it",
+                "Paolo Convalida",
+                None,
+                piazzola,
+                Role.VALIDATOR,
+                None,
+            ),
+            (
+                "admin@piazzola.demo.benecomune.it",
+                admin_person.full_name,
+                admin_person,
+                piazzola,
+                Role.MUNICIPALITY_ADMIN,
+                None,
+            ),
+            (
+                "admin@limena.demo.benecomune.it",
+                "Laura Limena",
+                None,
+                limena,
+                Role.MUNICIPALITY_ADMIN,
+                None,
+            ),
+            (
+                "cassa@alimentari-da-bepi.demo.benecomune.it",
+                "Bepi Esercente",
+                None,
+                grocery,
+                Role.MERCHANT_STAFF,
+                None,
+            ),
+            (
+                "operatore@coop-jonathan.demo.benecomune.it",
+                "Chiara Cooperativa",
+                None,
+                coop,
+                Role.PROVIDER_STAFF,
+                None,
+            ),
+            (
+                "hr@meccanica-brenta.demo.benecomune.it",
+                "Roberto Personale",
+                None,
+                company,
+                Role.COMPANY_HR,
+                None,
+            ),
+            (
+                "piattaforma@demo.benecomune.it",
+                "Amministratore Piattaforma",
+                None,
+                network,
+                Role.PLATFORM_ADMIN,
+                None,
+            ),
         ]
         logins = []
         for email, name, person, org, role, label in specs:
@@ -211,15 +305,19 @@ class Command(BaseCommand):
         secret = base64.b32encode(bytes.fromhex(data.DEMO_TOTP_HEX)).decode()
         out = self.stdout
         out.write("")
-        out.write(self.style.SUCCESS("Accessi dimostrativi (password per tutti: "
-                                     f"{data.DEMO_PASSWORD})"))
+        out.write(
+            self.style.SUCCESS(f"Accessi dimostrativi (password per tutti: {data.DEMO_PASSWORD})")
+        )
         for label, email, totp in logins:
             out.write(f"  {label:<58} {email}{'  + codice TOTP' if totp else ''}")
         out.write("")
-        out.write("Il personale usa la verifica in due passaggi: chiave TOTP dimostrativa "
-                  f"{secret}")
-        out.write("(la metta in un'app di autenticazione, oppure legga il codice del momento "
-                  "con `make totp`).")
+        out.write(
+            f"Il personale usa la verifica in due passaggi: chiave TOTP dimostrativa {secret}"
+        )
+        out.write(
+            "(la metta in un'app di autenticazione, oppure legga il codice del momento "
+            "con `make totp`)."
+        )
 
 
 def _(text):
