@@ -39,7 +39,7 @@ format: install
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
-	DEBUG=0 SECRET_KEY=check-deploy-only ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY="$$($(PY) -c "import secrets; print(secrets.token_urlsafe(64))")" ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
