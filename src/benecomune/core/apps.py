@@ -11,3 +11,26 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Each app registers its background job handlers in its `jobs` module.
         autodiscover_modules("jobs")
+        from benecomune.core.audit import register_actions
+
+        register_actions(
+            {
+                "person.registered": _("Persona registrata in anagrafe"),
+                "person.contacts_changed": _("Contatti modificati"),
+                "person.iban_changed": _("Dati di pagamento modificati"),
+                "household.created": _("Nucleo familiare creato"),
+                "household.member_added": _("Componente aggiunto al nucleo"),
+                "membership.granted": _("Ruolo assegnato"),
+                "membership.revoked": _("Ruolo revocato"),
+                "api_token.created": _("Token API creato"),
+                "api_token.revoked": _("Token API revocato"),
+                "job.started": _("Lavoro in background avviato"),
+                "user.login": _("Accesso alla piattaforma"),
+                "user.totp_enrolled": _("Verifica in due passaggi attivata"),
+                "network.created": _("Rete creata"),
+                "municipality.created": _("Comune aggiunto"),
+                "company.created": _("Azienda aggiunta"),
+                "provider.created": _("Fornitore aggiunto"),
+                "employee.hired": _("Dipendente registrato"),
+            }
+        )

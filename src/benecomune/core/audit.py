@@ -57,3 +57,15 @@ def snapshot(obj, fields: list[str]) -> dict:
             value = str(value)
         data[name] = value
     return data
+
+
+# Plain-Italian names of actions for the audit page; apps add theirs with register_actions().
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_actions(labels: dict) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

@@ -21,3 +21,10 @@ def with_class(field, css: str):
 @register.filter
 def widget_type(field) -> str:
     return field.field.widget.__class__.__name__.lower()
+
+
+@register.filter
+def action_label(action: str) -> str:
+    from benecomune.core.audit import action_label as label
+
+    return label(action)
