@@ -135,3 +135,8 @@ def test_iban_form_reports_invalid_iban(staff_client, municipality, make_person)
     assert "non è valido" in response.content.decode()
     person.refresh_from_db()
     assert person.iban == ""
+
+
+def test_browser_language_does_not_override_italian(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="it"' in page and "Accedi" in page

@@ -30,8 +30,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -49,8 +50,9 @@ def page_for(browser):
     contexts = []
 
     def make(width=1280, height=900, **kwargs):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      locale="it-IT", **kwargs)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="it-IT", **kwargs
+        )
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()

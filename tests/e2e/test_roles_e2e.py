@@ -42,15 +42,23 @@ def log_in(page, base_url, user):
         page.get_by_role("button", name="Verifica").click()
 
 
-@pytest.mark.parametrize(("role", "org_fixture", "expected"), ROLES,
-                         ids=[str(r[0]) for r in ROLES])
-def test_each_role_logs_in_and_sees_its_home(request, live_server, page_for, make_user,
-                                             make_person, municipality, screenshot_dir, role,
-                                             org_fixture, expected):
+@pytest.mark.parametrize(("role", "org_fixture", "expected"), ROLES, ids=[str(r[0]) for r in ROLES])
+def test_each_role_logs_in_and_sees_its_home(
+    request,
+    live_server,
+    page_for,
+    make_user,
+    make_person,
+    municipality,
+    screenshot_dir,
+    role,
+    org_fixture,
+    expected,
+):
     if role == "citizen":
-        user = make_user("maria@example.org", person=make_person(municipality,
-                                                                  first_name="Maria",
-                                                                  sex="F"))
+        user = make_user(
+            "maria@example.org", person=make_person(municipality, first_name="Maria", sex="F")
+        )
     else:
         organization = request.getfixturevalue(org_fixture)
         user = make_user(f"{role}@example.org", role=role, organization=organization)

@@ -124,3 +124,27 @@ class TenantScopeMiddleware:
                 with tenant_scope(org.tenant_ids()):
                     return self.get_response(request)
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Italian unless the person chose another language with the switch (cookie).
+
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is ignored: a Comune's
+    services speak Italian by default, whatever the device's settings.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

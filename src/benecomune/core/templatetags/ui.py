@@ -28,3 +28,16 @@ def action_label(action: str) -> str:
     from benecomune.core.audit import action_label as label
 
     return label(action)
+
+
+@register.filter
+def long_date(value, with_time: bool = False) -> str:
+    """'18 aprile 2018' in Italian (months are lower case there), '18 April 2018' in English."""
+    from django.utils import formats, timezone, translation
+
+    if not value:
+        return ""
+    if with_time and hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    text = formats.date_format(value, "j F Y, H:i" if with_time else "j F Y")
+    return text.lower() if translation.get_language() == "it" else text

@@ -95,8 +95,9 @@ class Command(BaseCommand):
         return network
 
     # --- people ------------------------------------------------------------------------------
-    def _new_person(self, municipality, last_name, sex, birth: date, street):
-        first = self.rng.choice(data.MALE_NAMES if sex == "M" else data.FEMALE_NAMES)
+    def _new_person(self, municipality, last_name, sex, birth: date, street, taken=()):
+        names = data.MALE_NAMES if sex == "M" else data.FEMALE_NAMES
+        first = self.rng.choice([name for name in names if name not in taken])
         code = codicefiscale.encode(
             lastname=last_name,
             firstname=first,
@@ -169,8 +170,10 @@ class Command(BaseCommand):
         ]
         if shape == "family_large":
             members.append((self.rng.choice("MF"), Relationship.PARENT, self._birth(75, 92)))
+        taken = {head.first_name}
         for sex, relationship, birth in members:
-            person = self._new_person(municipality, surname, sex, birth, street)
+            person = self._new_person(municipality, surname, sex, birth, street, taken)
+            taken.add(person.first_name)
             if not HouseholdMember.objects.filter(person=person).exists():
                 people.add_household_member(self.actor, household, person, relationship)
             size += 1
