@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    "ninja",
     "bootstrap_italia_template",
     "benecomune.core",
     "benecomune.ledger",

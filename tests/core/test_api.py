@@ -86,3 +86,8 @@ def test_tokens_page_creates_and_revokes(staff_client, municipality):
     client.post(f"/gestione/token/{token.pk}/revoca/")
     token.refresh_from_db()
     assert token.revoked_at is not None and token.revoked_at <= timezone.now()
+
+
+def test_api_docs_need_no_internet(client, db):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "cdn." not in page and "/static/ninja/" in page
