@@ -148,7 +148,9 @@ def totp_setup(request):
 def _base32(device) -> str:
     import base64
 
-    return base64.b32encode(device.bin_key).decode()
+    secret = base64.b32encode(device.bin_key).decode()
+    # Groups of four are easier to copy by hand; authenticator apps ignore the spaces.
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @login_required

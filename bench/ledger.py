@@ -1,0 +1,271 @@
+"""Ledger throughput on PostgreSQL, next to pgbench's TPC-B on the same server.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/benecomune \
+        .venv/bin/python bench/ledger.py --workers 16 --seconds 20
+
+Creates (and drops at the start) the databases `benecomune_bench` and `benecomune_pgbench`,
+seeds 10k wallets and 1k merchants, then runs `--workers` processes paying through the real
+service (`wallets.pay`: idempotency key, payer row lock, two entries, pending credit, audit
+event, spending rules) for `--seconds`, first spread over every merchant, then all to one
+hot merchant. Finally it runs pgbench (-i -s 16; -c workers -j 2 -T seconds) and prints ratios.
+"""
+
+import argparse
+import multiprocessing
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "benecomune_bench"
+PGBENCH_DB = "benecomune_pgbench"
+
+
+def with_db(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(with_db(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benecomune.settings")
+    os.environ.setdefault("CONN_MAX_AGE", "600")
+    import django
+
+    django.setup()
+
+
+def seed(wallet_count: int, merchant_count: int, per_wallet: int) -> None:
+    """Bulk seeding, kept consistent with the ledger's invariants (checked at the end)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from benecomune.core.actors import Actor
+    from benecomune.core.models import Municipality, Network, Person, Provider
+    from benecomune.ledger.models import Account, AccountKind, Entry, Transfer, Wallet
+    from benecomune.ledger.services import funds, transfers, wallets
+
+    actor = Actor.system_actor("bench")
+    network = Network.objects.create(name="Rete bench", slug="rete-bench")
+    town = Municipality.objects.create(
+        name="Comune bench", slug="comune-bench", istat_code="999999", network=network
+    )
+    for n in range(merchant_count):
+        provider = Provider.objects.create(
+            name=f"Esercente {n}",
+            slug=f"esercente-{n}",
+            provider_kind="shop",
+            category="grocery",
+            vat_number=f"{n:011d}",
+            network=network,
+            municipality=town,
+        )
+        wallets.merchant_account(provider)
+    fund = funds.create_fund(actor, organization=town, name="Fondo bench", origin="municipal")
+    total = wallet_count * per_wallet
+    funds.add_contribution(actor, fund, contributor="Regione", amount=total)
+    transfers.settle(fund.account)
+    people = Person.objects_unscoped.bulk_create(
+        Person(
+            fiscal_code=f"BNCBNC80A01{n:05d}",
+            first_name="Bench",
+            last_name=str(n),
+            birth_date="1980-01-01",
+            sex="M",
+            birthplace_code="G224",
+            residence=town,
+        )
+        for n in range(wallet_count)
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        accounts = Account.objects_unscoped.bulk_create(
+            Account(
+                organization=town,
+                person=p,
+                kind=AccountKind.WALLET,
+                name="Buono bench",
+                balance=per_wallet,
+            )
+            for p in people
+        )
+        Wallet.objects_unscoped.bulk_create(
+            Wallet(
+                organization=town,
+                person=p,
+                account=a,
+                title="Buono bench",
+                source_kind="call_award",
+                fund=fund,
+            )
+            for p, a in zip(people, accounts, strict=True)
+        )
+        awards = Transfer.objects_unscoped.bulk_create(
+            Transfer(
+                idempotency_key=f"seed-{a.pk}",
+                kind="award",
+                debit_account=fund.account,
+                credit_account=a,
+                amount=per_wallet,
+                created_at=now,
+            )
+            for a in accounts
+        )
+        Entry.objects_unscoped.bulk_create(
+            e
+            for t in awards
+            for e in (
+                Entry(
+                    transfer=t, account_id=t.debit_account_id, amount=-per_wallet, created_at=now
+                ),
+                Entry(
+                    transfer=t, account_id=t.credit_account_id, amount=per_wallet, created_at=now
+                ),
+            )
+        )
+        Account.objects_unscoped.filter(pk=fund.account_id).update(balance=0)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def worker(args) -> tuple[int, int]:
+    url, mode, seconds, seed_value, start_at = args
+    setup_django(url)
+    from benecomune.core.actors import Actor
+    from benecomune.core.models import Provider
+    from benecomune.ledger.exceptions import LedgerError
+    from benecomune.ledger.models import Account, AccountKind, Wallet
+    from benecomune.ledger.services import wallets
+
+    rng = random.Random(seed_value)
+    actor = Actor.system_actor("bench")
+    wallet_list = list(
+        Wallet.objects_unscoped.select_related("account").prefetch_related(
+            "territory_municipalities"
+        )
+    )
+    providers = {p.pk: p for p in Provider.objects.select_related("municipality")}
+    merchants = [
+        (providers[a.organization_id], a)
+        for a in Account.objects_unscoped.filter(kind=AccountKind.MERCHANT).order_by("pk")
+    ]
+    hot = merchants[0]
+    late = time.time() - start_at
+    if late > 0:
+        print(f"warning: a worker started {late:.1f}s late", file=sys.stderr)
+    while time.time() < start_at:
+        time.sleep(0.001)
+    done = failed = 0
+    deadline = start_at + seconds
+    while time.time() < deadline:
+        wallet = rng.choice(wallet_list)
+        provider, account = hot if mode == "hot" else rng.choice(merchants)
+        try:
+            wallets.pay(
+                actor,
+                wallet=wallet,
+                merchant=provider,
+                merchant_account_=account,
+                amount=rng.randint(100, 500),
+                idempotency_key=uuid.uuid4().hex,
+            )
+            done += 1
+        except LedgerError:
+            failed += 1
+    return done, failed
+
+
+def run_mode(url, mode, workers, seconds) -> float:
+    start_at = time.time() + 5 + workers  # let every process start and load its data first
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        results = pool.map(worker, [(url, mode, seconds, n, start_at) for n in range(workers)])
+    done = sum(r[0] for r in results)
+    failed = sum(r[1] for r in results)
+    tps = done / seconds
+    print(f"ledger {mode:6}: {done} transfers in {seconds}s = {tps:.0f}/s ({failed} refused)")
+    return tps
+
+
+def run_pgbench(url, workers, seconds) -> float:
+    recreate_database(url, PGBENCH_DB)
+    parts = urlparse(url)
+    base = [
+        "-h",
+        parts.hostname or "127.0.0.1",
+        "-p",
+        str(parts.port or 5432),
+        "-U",
+        parts.username or "postgres",
+    ]
+    env = {**os.environ}
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+    subprocess.run(
+        ["pgbench", *base, "-i", "-s", "16", "-q", PGBENCH_DB],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        ["pgbench", *base, "-c", str(workers), "-j", "2", "-T", str(seconds), PGBENCH_DB],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
+    print(f"pgbench TPC-B: {tps:.0f} tps (-s 16 -c {workers} -j 2 -T {seconds})")
+    return tps
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--wallets", type=int, default=10_000)
+    parser.add_argument("--merchants", type=int, default=1_000)
+    parser.add_argument("--skip-pgbench", action="store_true")
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (the bench creates its own database).")
+    url = with_db(server, BENCH_DB)
+    recreate_database(server, BENCH_DB)
+    setup_django(url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    t0 = time.time()
+    seed(args.wallets, args.merchants, per_wallet=1_000_000)
+    print(f"seeded {args.wallets} wallets, {args.merchants} merchants in {time.time() - t0:.0f}s")
+    connection.close()
+    spread = run_mode(url, "spread", args.workers, args.seconds)
+    hot = run_mode(url, "hot", args.workers, args.seconds)
+    call_command("ledger_check")
+    if not args.skip_pgbench:
+        pg = run_pgbench(server, args.workers, args.seconds)
+        print(f"ratio spread/pgbench = {spread / pg:.2f} (target >= 0.5)")
+        print(f"ratio hot/pgbench    = {hot / pg:.2f} (target >= 0.3)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,317 @@
+"""`transfer`, `reverse`, `settle`: the only code that writes entries and balances.
+
+Hot path of one transfer, in one transaction (a handful of statements, no savepoint):
+1. claim the idempotency key: INSERT the transfer ... ON CONFLICT DO NOTHING; a replay finds
+   the key taken and returns the first transfer (a concurrent replay waits for the first
+   transaction on the unique index, then sees its row);
+2. debit the payer: one conditional UPDATE that locks the row, checks and changes the balance
+   (`... WHERE balance - held >= amount RETURNING`); only when the settled balance is short
+   are its pending credits folded in under the lock (slow path), then checked again;
+3. write both entries and append the credit as a balance delta (the payee is never locked);
+4. write the audit event.
+Only the payer's row is ever locked, so there is one lock per transfer and no lock cycle.
+"""
+
+import uuid
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.models import Organization, Person
+from benecomune.ledger.exceptions import (
+    AlreadyReversed,
+    IdempotencyConflict,
+    InsufficientFunds,
+    ReservationExceeded,
+    TransferNotAllowed,
+)
+from benecomune.ledger.models import Account, AccountKind, Reservation, Transfer, TransferKind
+from benecomune.ledger.money import format_euro
+from benecomune.ledger.services import policy, rules
+
+_CLAIM_SQL = (
+    "INSERT INTO ledger_transfer (idempotency_key, kind, debit_account_id, credit_account_id,"
+    " amount, object_type, object_id, memo, actor_id, actor_role, reservation_id,"
+    " reversal_of_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+)
+_DEBIT_SQL = (
+    "UPDATE ledger_account SET balance = balance - %s"
+    " WHERE id = %s AND balance - held >= %s RETURNING balance"
+)
+_DEBIT_RESERVED_SQL = (
+    "UPDATE ledger_account SET balance = balance - %s, held = held - %s"
+    " WHERE id = %s AND balance >= %s AND held >= %s RETURNING balance"
+)
+_CONSUME_SQL = (
+    "UPDATE ledger_reservation SET consumed = consumed + %s"
+    " WHERE id = %s AND account_id = %s AND amount - consumed - released >= %s"
+)
+_ENTRIES_SQL = (
+    "INSERT INTO ledger_entry (transfer_id, account_id, amount, created_at)"
+    " VALUES (%s, %s, %s, %s), (%s, %s, %s, %s)"
+)
+
+
+def _check_amount(amount) -> None:
+    # bool is an int in Python: refuse it, and anything that is not an integer number of cents.
+    if type(amount) is not int or amount <= 0:
+        raise TransferNotAllowed(_("L'importo deve essere un numero intero positivo di centesimi."))
+
+
+def _object_ref(obj, object_type: str, object_id) -> tuple[str, str]:
+    if obj is not None:
+        return f"{obj._meta.app_label}.{obj._meta.model_name}", str(obj.pk)
+    return object_type, "" if object_id is None else str(object_id)
+
+
+def transfer(
+    actor: Actor,
+    *,
+    debit: Account,
+    credit: Account,
+    amount: int,
+    kind: str,
+    idempotency_key: str | None = None,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    memo: str = "",
+    reservation: Reservation | None = None,
+    wallet=None,
+    merchant=None,
+    _reversal_of: Transfer | None = None,
+) -> Transfer:
+    """Move `amount` cents from `debit` to `credit`. Callers have authorised `actor`.
+
+    Returns the transfer; with an `idempotency_key` already used for the same movement,
+    returns the first transfer and moves nothing (IdempotencyConflict if the data differ).
+    `reservation` (on the debit account) is consumed by the amount. `wallet`/`merchant` are
+    optional preloaded objects for the spending-rule check of a payment.
+    """
+    _check_amount(amount)
+    if debit.pk == credit.pk:
+        raise TransferNotAllowed(_("Il conto di addebito e quello di accredito coincidono."))
+    if (kind == TransferKind.REVERSAL) != (_reversal_of is not None):
+        raise TransferNotAllowed(_("Gli storni si registrano solo con la funzione di storno."))
+    if kind != TransferKind.REVERSAL and not policy.is_allowed(kind, debit.kind, credit.kind):
+        raise TransferNotAllowed(
+            _("Movimento non consentito: %(kind)s da %(debit)s a %(credit)s.")
+            % {
+                "kind": TransferKind(kind).label,
+                "debit": AccountKind(debit.kind).label,
+                "credit": AccountKind(credit.kind).label,
+            }
+        )
+    if reservation is not None and reservation.account_id != debit.pk:
+        raise ReservationExceeded(_("La prenotazione non riguarda il conto addebitato."))
+    object_type, object_id = _object_ref(obj, object_type, object_id)
+    key = idempotency_key or uuid.uuid4().hex
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_SQL,
+            [
+                key,
+                kind,
+                debit.pk,
+                credit.pk,
+                amount,
+                object_type,
+                object_id,
+                memo[:200],
+                actor.user.pk if actor.user else None,
+                (actor.label if actor.system else actor.role),
+                reservation.pk if reservation else None,
+                _reversal_of.pk if _reversal_of else None,
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return _replay(key, kind, debit, credit, amount, _reversal_of)
+        # Rules are checked after the claim so that a replay returns the first result even
+        # when the rules would now refuse it (e.g. the wallet expired in between).
+        if kind == TransferKind.PAYMENT:
+            rules.require_spendable(debit, credit, amount, now, wallet=wallet, merchant=merchant)
+        elif credit.kind == AccountKind.WALLET and kind != TransferKind.REVERSAL:
+            rules.require_creditable(credit, now, wallet=wallet)
+        _debit(cursor, debit, amount, reservation)
+        created = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(
+            _ENTRIES_SQL, [row[0], debit.pk, -amount, created, row[0], credit.pk, amount, created]
+        )
+        if debit.allow_negative:
+            cursor.execute(
+                "INSERT INTO ledger_balancedelta (account_id, amount) VALUES (%s, %s), (%s, %s)",
+                [debit.pk, -amount, credit.pk, amount],
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO ledger_balancedelta (account_id, amount) VALUES (%s, %s)",
+                [credit.pk, amount],
+            )
+        result = Transfer(
+            pk=row[0],
+            idempotency_key=key,
+            kind=kind,
+            debit_account=debit,
+            credit_account=credit,
+            amount=amount,
+            object_type=object_type,
+            object_id=object_id,
+            memo=memo[:200],
+            actor_id=actor.user.pk if actor.user else None,
+            reservation=reservation,
+            reversal_of=_reversal_of,
+            created_at=now,
+        )
+        result._state.adding = False
+        result._state.db = connection.alias
+        person_id = debit.person_id or credit.person_id
+        audit.record(
+            actor,
+            f"ledger.{kind}",
+            result,
+            organization=Organization(
+                pk=credit.organization_id if debit.allow_negative else debit.organization_id
+            ),
+            person=Person(pk=person_id) if person_id else None,
+            after={
+                "debit": debit.pk,
+                "credit": credit.pk,
+                "amount": amount,
+                "key": key,
+                "object": f"{object_type}:{object_id}" if object_type else "",
+            },
+            reason=memo,
+        )
+    return result
+
+
+def _replay(key, kind, debit, credit, amount, reversal_of) -> Transfer:
+    existing = Transfer.objects_unscoped.get(idempotency_key=key)
+    same = (
+        existing.kind == kind
+        and existing.debit_account_id == debit.pk
+        and existing.credit_account_id == credit.pk
+        and existing.amount == amount
+        and existing.reversal_of_id == (reversal_of.pk if reversal_of else None)
+    )
+    if not same:
+        raise IdempotencyConflict(
+            _("La chiave %(key)s è già stata usata per un movimento diverso.") % {"key": key}
+        )
+    return existing
+
+
+def _debit(cursor, account: Account, amount: int, reservation) -> None:
+    if account.allow_negative:
+        return  # external accounts have no floor: their debit is appended, never locked
+    if reservation is None:
+        cursor.execute(_DEBIT_SQL, [amount, account.pk, amount])
+    else:
+        cursor.execute(_DEBIT_RESERVED_SQL, [amount, amount, account.pk, amount, amount])
+    if cursor.fetchone() is None:
+        _debit_slow(cursor, account, amount, reservation)
+    if reservation is not None:
+        cursor.execute(_CONSUME_SQL, [amount, reservation.pk, account.pk, amount])
+        if cursor.rowcount != 1:
+            raise ReservationExceeded(
+                _("La prenotazione di budget non copre %(amount)s.")
+                % {"amount": format_euro(amount)}
+            )
+
+
+def _lock(cursor, account_id: int) -> tuple[int, int]:
+    suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    cursor.execute(
+        f"SELECT balance, held FROM ledger_account WHERE id = %s{suffix}",  # noqa: S608
+        [account_id],
+    )
+    return cursor.fetchone()
+
+
+def _fold_deltas(cursor, account_id: int) -> int:
+    """Remove the account's pending deltas and return their sum. Caller holds the row lock;
+    deltas committed after this statement's snapshot stay for the next fold."""
+    cursor.execute(
+        "DELETE FROM ledger_balancedelta WHERE account_id = %s RETURNING amount", [account_id]
+    )
+    return sum(r[0] for r in cursor.fetchall())
+
+
+def _debit_slow(cursor, account: Account, amount: int, reservation) -> None:
+    balance, held = _lock(cursor, account.pk)
+    pending = _fold_deltas(cursor, account.pk)
+    balance += pending
+    enough = (balance >= amount and held >= amount) if reservation else balance - held >= amount
+    if not enough:
+        raise InsufficientFunds(
+            _("Saldo insufficiente: disponibili %(available)s, richiesti %(amount)s.")
+            % {"available": format_euro(max(balance - held, 0)), "amount": format_euro(amount)}
+        )
+    cursor.execute(
+        "UPDATE ledger_account SET balance = balance + %s, held = held - %s WHERE id = %s",
+        [pending - amount, amount if reservation else 0, account.pk],
+    )
+
+
+def lock_and_settle(account_id: int) -> tuple[int, int]:
+    """Lock the account row, fold its pending deltas; return (balance, held). In a transaction."""
+    with connection.cursor() as cursor:
+        balance, held = _lock(cursor, account_id)
+        pending = _fold_deltas(cursor, account_id)
+        if pending:
+            cursor.execute(
+                "UPDATE ledger_account SET balance = balance + %s WHERE id = %s",
+                [pending, account_id],
+            )
+    return balance + pending, held
+
+
+def lock_accounts(account_ids) -> None:
+    """Lock several accounts, always in ascending id order so two callers never deadlock."""
+    for account_id in sorted(set(account_ids)):
+        lock_and_settle(account_id)
+
+
+@transaction.atomic
+def settle(account: Account | int) -> int:
+    """Fold an account's pending credits into its stored balance (maintenance, ledger_settle).
+    Moves no money. Returns the settled balance."""
+    return lock_and_settle(getattr(account, "pk", account))[0]
+
+
+def reverse(
+    actor: Actor, original: Transfer, *, idempotency_key: str | None = None, reason: str = ""
+) -> Transfer:
+    """Undo a transfer with a new, opposite one. A transfer is reversed at most once (the
+    database enforces it); the payee must still hold the money (no overdraft, ever).
+    A consumed reservation is not restored: the money goes back to the fund's free balance."""
+    if original.kind == TransferKind.REVERSAL:
+        raise TransferNotAllowed(_("Uno storno non si può stornare: registri un nuovo movimento."))
+    if idempotency_key is None and Transfer.objects_unscoped.filter(reversal_of=original).exists():
+        raise AlreadyReversed(_("Il movimento è già stornato."))
+    debit = Account.objects_unscoped.get(pk=original.credit_account_id)
+    credit = Account.objects_unscoped.get(pk=original.debit_account_id)
+    try:
+        with transaction.atomic():
+            return transfer(
+                actor,
+                debit=debit,
+                credit=credit,
+                amount=original.amount,
+                kind=TransferKind.REVERSAL,
+                idempotency_key=idempotency_key,
+                object_type=original.object_type,
+                object_id=original.object_id,
+                memo=reason or _("Storno del movimento n. %(id)s") % {"id": original.pk},
+                _reversal_of=original,
+            )
+    except IntegrityError as exc:
+        # Two reversals raced with different keys: the unique reversal_of decided.
+        raise AlreadyReversed(_("Il movimento è già stornato.")) from exc

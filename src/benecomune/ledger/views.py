@@ -1,0 +1,213 @@
+"""Ledger pages: the citizen's wallets; the Comune's funds. Every query goes through the
+scoped managers, so another Comune's fund or another person's wallet is simply not found."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from benecomune.core.models import Organization
+from benecomune.core.scoping import tenant_scope
+from benecomune.core.views.decorators import citizen_required, staff_permission
+from benecomune.ledger.forms import ContributionForm, FundForm
+from benecomune.ledger.models import Account, Fund, Wallet
+from benecomune.ledger.services import funds as fund_services
+from benecomune.ledger.services.rules import rules_text
+from benecomune.ledger.services.statements import (
+    describe,
+    statement,
+    with_balances,
+    write_statement_csv,
+)
+
+PAGE_SIZE = 25
+
+
+def _date_param(request, name):
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _movements(request, account):
+    start, end = _date_param(request, "dal"), _date_param(request, "al")
+    opening, entries = statement(account, start=start, end=end)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(entry, *describe(entry)) for entry in page]
+    querystring = "&".join(f"{k}={v.isoformat()}" for k, v in (("dal", start), ("al", end)) if v)
+    return {
+        "page": page,
+        "rows": rows,
+        "opening": opening,
+        "start": start,
+        "end": end,
+        "querystring": querystring,
+    }
+
+
+def _csv_response(request, account, filename):
+    start, end = _date_param(request, "dal"), _date_param(request, "al")
+    _opening, entries = statement(account, start=start, end=end)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}-{stamp}.csv"'
+    response.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
+    write_statement_csv(response, account, entries)
+    return response
+
+
+# --- Citizen ---------------------------------------------------------------------------------
+
+
+def _own_wallets(request):
+    """The citizen's wallets, within a scope over the organisations that issued them (a
+    company's plan is not in the Comune's network)."""
+    person_id = request.user.person_id
+    issuers = Wallet.objects_unscoped.filter(person_id=person_id).values_list(
+        "organization_id", flat=True
+    )
+    return person_id, sorted(set(issuers))
+
+
+@citizen_required
+def wallet_list(request):
+    person_id, issuers = _own_wallets(request)
+    with tenant_scope(issuers):
+        wallets = list(
+            Wallet.objects.filter(person_id=person_id)
+            .select_related("account", "organization", "territory_network")
+            .prefetch_related("territory_municipalities")
+        )
+        balances = dict(
+            with_balances(
+                Account.objects.filter(pk__in=[w.account_id for w in wallets])
+            ).values_list("pk", "current_balance")
+        )
+    items = [
+        {"wallet": w, "balance": balances.get(w.account_id, 0), "rules": rules_text(w)}
+        for w in wallets
+    ]
+    return render(request, "ledger/wallet_list.html", {"items": items})
+
+
+def _wallet_for(request, pk):
+    person_id, issuers = _own_wallets(request)
+    with tenant_scope(issuers):
+        return get_object_or_404(
+            Wallet.objects.select_related(
+                "account", "organization", "territory_network"
+            ).prefetch_related("territory_municipalities"),
+            pk=pk,
+            person_id=person_id,
+        ), issuers
+
+
+@citizen_required
+def wallet_detail(request, pk):
+    wallet, issuers = _wallet_for(request, pk)
+    with tenant_scope(issuers):
+        context = _movements(request, wallet.account)
+        balance = (
+            with_balances(Account.objects.filter(pk=wallet.account_id))
+            .values_list("current_balance", flat=True)
+            .get()
+        )
+    context.update({"wallet": wallet, "balance": balance, "rules": rules_text(wallet)})
+    return render(request, "ledger/wallet_detail.html", context)
+
+
+@citizen_required
+def wallet_csv(request, pk):
+    wallet, issuers = _wallet_for(request, pk)
+    with tenant_scope(issuers):
+        return _csv_response(request, wallet.account, f"borsellino-{wallet.pk}")
+
+
+# --- Municipality staff ------------------------------------------------------------------------
+
+
+@staff_permission("funds.view")
+def fund_list(request):
+    fund_rows = list(Fund.objects.select_related("organization").order_by("name"))
+    balances = fund_services.funds_overview(request.actor.tenant_ids)
+    items = [{"fund": f, "balance": balances.get(f.pk, 0)} for f in fund_rows]
+    return render(
+        request,
+        "ledger/fund_list.html",
+        {"items": items, "can_manage": request.actor.has_perm("funds.manage")},
+    )
+
+
+@staff_permission("funds.view")
+def fund_detail(request, pk):
+    fund = get_object_or_404(Fund.objects.select_related("organization", "account"), pk=pk)
+    context = _movements(request, fund.account)
+    context.update(
+        {
+            "fund": fund,
+            "summary": fund_services.fund_summary(fund),
+            "can_manage": request.actor.has_perm("funds.manage", fund.organization_id),
+        }
+    )
+    return render(request, "ledger/fund_detail.html", context)
+
+
+@staff_permission("funds.view")
+def fund_csv(request, pk):
+    fund = get_object_or_404(Fund.objects.select_related("account"), pk=pk)
+    return _csv_response(request, fund.account, f"fondo-{fund.pk}")
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@staff_permission("funds.manage")
+def fund_create(request):
+    form = FundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = get_object_or_404(Organization, pk=request.actor.organization.pk)
+        try:
+            fund = fund_services.create_fund(
+                request.actor, organization=organization, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Fondo creato."))
+            return redirect("ledger:fund_detail", pk=fund.pk)
+    return render(request, "ledger/fund_form.html", {"form": form})
+
+
+@staff_permission("funds.manage")
+def contribution_create(request, pk):
+    fund = get_object_or_404(Fund.objects.select_related("account"), pk=pk)
+    form = ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            fund_services.add_contribution(
+                request.actor,
+                fund,
+                contributor=data["contributor"],
+                amount=data["amount"],
+                idempotency_key=data["idempotency_key"],
+                memo=data["memo"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Contributo registrato."))
+            return redirect("ledger:fund_detail", pk=fund.pk)
+    return render(request, "ledger/contribution_form.html", {"form": form, "fund": fund})
