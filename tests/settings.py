@@ -1,5 +1,6 @@
 """Test settings: the production settings, with what only tests need changed."""
 
+import os
 import tempfile
 
 from benecomune.settings import *  # noqa: F403
@@ -10,7 +11,10 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # Fast hashing: these passwords protect nothing.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="benecomune-test-media-")
+# A worker started by a test shares the test's media folder through this variable.
+MEDIA_ROOT = os.environ.get("BENECOMUNE_TEST_MEDIA_ROOT") or tempfile.mkdtemp(
+    prefix="benecomune-test-media-"
+)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

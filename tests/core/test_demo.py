@@ -17,6 +17,8 @@ from benecomune.core.models import (
 )
 from benecomune.core.scoping import all_tenants
 from benecomune.corporate.models import Employee
+from benecomune.ledger.models import Entry, Fund, Transfer, Wallet
+from benecomune.ledger.services.invariants import check_invariants
 
 
 def counts():
@@ -74,6 +76,11 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
             Household.objects.filter(members__relationship="head").count()
             == Household.objects.count()
         )
+        # The demo's money went through the ledger and its books balance.
+        assert Fund.objects.count() == 2
+        assert Wallet.objects.count() >= 10
+        assert Wallet.objects.filter(person__user__email="cittadino@demo.benecomune.it").exists()
+        assert check_invariants() == []
         roles = set(Membership.objects.values_list("role", flat=True))
         assert roles == set(Role.values)
         assert User.objects.filter(person__isnull=False, memberships__isnull=True).exists()

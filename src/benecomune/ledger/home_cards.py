@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from benecomune.ledger.models import Account, AccountKind
 from benecomune.ledger.money import format_euro
@@ -20,10 +21,11 @@ def citizen_wallets(request):
     if not balances:
         text = _("Qui troverà i buoni e i contributi che le saranno assegnati.")
     else:
-        text = _("%(count)s borsellini, in tutto %(total)s da spendere.") % {
-            "count": len(balances),
-            "total": format_euro(sum(balances)),
-        }
+        text = ngettext(
+            "Un borsellino, con %(total)s da spendere.",
+            "%(count)s borsellini, in tutto %(total)s da spendere.",
+            len(balances),
+        ) % {"count": len(balances), "total": format_euro(sum(balances))}
     return {
         "title": _("I miei borsellini"),
         "text": text,
