@@ -38,6 +38,10 @@ def counts():
                 AuditEvent,
                 Employee,
                 TOTPDevice,
+                Fund,
+                Wallet,
+                Transfer,
+                Entry,
             )
         }
 

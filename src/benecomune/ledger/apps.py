@@ -18,3 +18,17 @@ class LedgerConfig(AppConfig):
         register_nav(Role.PLATFORM_ADMIN, _("Fondi"), "ledger:funds")
         register_home_card("citizen", home_cards.citizen_wallets)
         register_home_card(Role.MUNICIPALITY_ADMIN, home_cards.municipality_funds)
+
+        from benecomune.core.audit import register_actions
+        from benecomune.ledger.models import TransferKind
+
+        register_actions({f"ledger.{kind.value}": kind.label for kind in TransferKind})
+        register_actions(
+            {
+                "ledger.fund_created": _("Fondo creato"),
+                "ledger.reserved": _("Importo prenotato sul fondo"),
+                "ledger.released": _("Prenotazione liberata"),
+                "ledger.wallet_opened": _("Borsellino aperto"),
+                "ledger.wallet_expired": _("Borsellino scaduto: saldo restituito al fondo"),
+            }
+        )
