@@ -27,7 +27,11 @@ def _date(day: datetime.date) -> str:
 
 
 def _territory_ids(wallet: Wallet) -> set[int]:
-    return {m.pk for m in wallet.territory_municipalities.all()}
+    # The payment hot path passes wallets with territory_municipalities prefetched: read that
+    # cache directly (building the related manager costs more than the check itself).
+    prefetched = getattr(wallet, "_prefetched_objects_cache", {}).get("territory_municipalities")
+    items = prefetched if prefetched is not None else wallet.territory_municipalities.all()
+    return {m.pk for m in items}
 
 
 def check_spendable(

@@ -10,11 +10,18 @@ Hot path of one transfer, in one transaction (a handful of statements, no savepo
 3. write both entries and append the credit as a balance delta (the payee is never locked);
 4. write the audit event.
 Only the payer's row is ever locked, so there is one lock per transfer and no lock cycle.
+
+On PostgreSQL the same steps run server-side in `ledger_transfer()` (migration 0003): one
+prepared statement, one round trip, and in autocommit mode no BEGIN/COMMIT either (a single
+statement is its own transaction). Inside an outer transaction it runs in a savepoint, as the
+Python path's atomic() does. The SQLite path below is the reference implementation; both write
+the same rows (tests/ledger/test_ledger_fast_path.py).
 """
 
 import uuid
 
-from django.db import IntegrityError, connection, transaction
+import psycopg
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +57,15 @@ _CONSUME_SQL = (
     "UPDATE ledger_reservation SET consumed = consumed + %s"
     " WHERE id = %s AND account_id = %s AND amount - consumed - released >= %s"
 )
+# One round trip on PostgreSQL: see migration 0003. The casts fix the parameter types, so one
+# server-side prepared statement serves every call.
+_PG_TRANSFER_SQL = (
+    "SELECT ledger_transfer(%s::text, %s::text, %s::bigint, %s::bigint, %s::bigint, %s::text,"
+    " %s::text, %s::text, %s::bigint, %s::text, %s::bigint, %s::bigint, %s::timestamptz,"
+    " %s::boolean, %s::boolean, %s::bigint, %s::bigint, %s::inet, %s::text)"
+)
+# Switch for tests (the Python path on PostgreSQL, to compare both) and for emergencies.
+USE_PG_FUNCTION = True
 _ENTRIES_SQL = (
     "INSERT INTO ledger_entry (transfer_id, account_id, amount, created_at)"
     " VALUES (%s, %s, %s, %s), (%s, %s, %s, %s)"
@@ -111,6 +127,25 @@ def transfer(
     object_type, object_id = _object_ref(obj, object_type, object_id)
     key = idempotency_key or uuid.uuid4().hex
     now = timezone.now()
+    conn = connections["default"]
+    if conn.vendor == "postgresql" and USE_PG_FUNCTION:
+        return _transfer_pg(
+            conn,
+            actor,
+            debit,
+            credit,
+            amount,
+            kind,
+            key,
+            object_type,
+            object_id,
+            memo,
+            reservation,
+            wallet,
+            merchant,
+            _reversal_of,
+            now,
+        )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             _CLAIM_SQL,
@@ -135,10 +170,7 @@ def transfer(
             return _replay(key, kind, debit, credit, amount, _reversal_of)
         # Rules are checked after the claim so that a replay returns the first result even
         # when the rules would now refuse it (e.g. the wallet expired in between).
-        if kind == TransferKind.PAYMENT:
-            rules.require_spendable(debit, credit, amount, now, wallet=wallet, merchant=merchant)
-        elif credit.kind == AccountKind.WALLET and kind != TransferKind.REVERSAL:
-            rules.require_creditable(credit, now, wallet=wallet)
+        _check_rules(kind, debit, credit, amount, now, wallet, merchant)
         _debit(cursor, debit, amount, reservation)
         created = connection.ops.adapt_datetimefield_value(now)
         cursor.execute(
@@ -154,23 +186,22 @@ def transfer(
                 "INSERT INTO ledger_balancedelta (account_id, amount) VALUES (%s, %s)",
                 [credit.pk, amount],
             )
-        result = Transfer(
-            pk=row[0],
-            idempotency_key=key,
-            kind=kind,
-            debit_account=debit,
-            credit_account=credit,
-            amount=amount,
-            object_type=object_type,
-            object_id=object_id,
-            memo=memo[:200],
-            actor_id=actor.user.pk if actor.user else None,
-            reservation=reservation,
-            reversal_of=_reversal_of,
-            created_at=now,
+        result = _result(
+            row[0],
+            actor,
+            debit,
+            credit,
+            amount,
+            kind,
+            key,
+            object_type,
+            object_id,
+            memo,
+            reservation,
+            _reversal_of,
+            now,
+            connection.alias,
         )
-        result._state.adding = False
-        result._state.db = connection.alias
         person_id = debit.person_id or credit.person_id
         audit.record(
             actor,
@@ -190,6 +221,184 @@ def transfer(
             reason=memo,
         )
     return result
+
+
+def _result(
+    pk,
+    actor,
+    debit,
+    credit,
+    amount,
+    kind,
+    key,
+    object_type,
+    object_id,
+    memo,
+    reservation,
+    reversal_of,
+    now,
+    alias,
+) -> Transfer:
+    """The Transfer just written, built without a query (both paths). Positional arguments in
+    field order (as Model.from_db does) are Django's cheap way to build an instance."""
+    result = Transfer(
+        pk,
+        key,
+        kind,
+        debit.pk,
+        credit.pk,
+        amount,
+        object_type,
+        object_id,
+        memo[:200],
+        actor.user.pk if actor.user else None,
+        actor.label if actor.system else actor.role,
+        reservation.pk if reservation is not None else None,
+        reversal_of.pk if reversal_of is not None else None,
+        now,
+    )
+    cache = result._state.fields_cache
+    cache["debit_account"] = debit
+    cache["credit_account"] = credit
+    if reservation is not None:
+        cache["reservation"] = reservation
+    if reversal_of is not None:
+        cache["reversal_of"] = reversal_of
+    result._state.adding = False
+    result._state.db = alias
+    return result
+
+
+def _check_rules(kind, debit, credit, amount, now, wallet, merchant) -> None:
+    if kind == TransferKind.PAYMENT:
+        rules.require_spendable(debit, credit, amount, now, wallet=wallet, merchant=merchant)
+    elif credit.kind == AccountKind.WALLET and kind != TransferKind.REVERSAL:
+        rules.require_creditable(credit, now, wallet=wallet)
+
+
+def _transfer_pg(
+    conn,
+    actor,
+    debit,
+    credit,
+    amount,
+    kind,
+    key,
+    object_type,
+    object_id,
+    memo,
+    reservation,
+    wallet,
+    merchant,
+    reversal_of,
+    now,
+) -> Transfer:
+    """`transfer` on PostgreSQL: the same steps in `ledger_transfer()`, one round trip.
+
+    The spending rules are evaluated here first, but their verdict only counts after the key
+    is claimed (the function raises LD003 then): a replay still returns the first transfer."""
+    refused = None
+    try:
+        _check_rules(kind, debit, credit, amount, now, wallet, merchant)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # raised below only if the key is ours (not a replay)
+        refused = exc
+    person_id = debit.person_id or credit.person_id
+    role = actor.label if actor.system else actor.role
+    actor_id = actor.user.pk if actor.user else None
+    params = (
+        key,
+        str(kind),
+        debit.pk,
+        credit.pk,
+        amount,
+        object_type,
+        object_id,
+        memo[:200],
+        actor_id,
+        role,
+        reservation.pk if reservation is not None else None,
+        reversal_of.pk if reversal_of is not None else None,
+        now,
+        debit.allow_negative,
+        refused is not None,
+        credit.organization_id if debit.allow_negative else debit.organization_id,
+        person_id,
+        actor.ip_address or None,
+        memo,
+    )
+    try:
+        if conn.get_autocommit() and not conn.in_atomic_block:
+            pk = _call_pg(conn, params)  # one statement: its own transaction
+        else:
+            with transaction.atomic(using=conn.alias):  # a savepoint, as in the Python path
+                pk = _call_pg(conn, params)
+    except (DatabaseError, psycopg.Error) as exc:
+        cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+        state = getattr(cause, "sqlstate", None)
+        if state == "LD003":
+            raise refused from None
+        if state == "LD001":
+            available = int(cause.diag.message_detail)
+            raise InsufficientFunds(
+                _("Saldo insufficiente: disponibili %(available)s, richiesti %(amount)s.")
+                % {"available": format_euro(available), "amount": format_euro(amount)}
+            ) from None
+        if state == "LD002":
+            raise ReservationExceeded(
+                _("La prenotazione di budget non copre %(amount)s.")
+                % {"amount": format_euro(amount)}
+            ) from None
+        raise
+    if pk is None:
+        return _replay(key, kind, debit, credit, amount, reversal_of)
+    return _result(
+        pk,
+        actor,
+        debit,
+        credit,
+        amount,
+        kind,
+        key,
+        object_type,
+        object_id,
+        memo,
+        reservation,
+        reversal_of,
+        now,
+        conn.alias,
+    )
+
+
+def _pg_cursor(conn) -> psycopg.Cursor:
+    """A plain (server-side binding) psycopg cursor on Django's connection, kept per
+    connection: Django's own cursors bind client-side and cannot prepare."""
+    raw = conn.connection
+    cursor = getattr(conn, "_ledger_cursor", None)
+    if cursor is None or cursor.connection is not raw or cursor.closed:
+        cursor = psycopg.Cursor(raw)
+        # Every integer parameter is a bigint: one prepared statement for all values.
+        cursor.adapters.register_dumper(int, psycopg.types.numeric.Int8BinaryDumper)
+        conn._ledger_cursor = cursor
+    return cursor
+
+
+def _call_pg(conn, params):
+    if conn.queries_logged or conn.execute_wrappers:
+        # Debug/instrumented connection: go through Django's cursor so the query is seen.
+        with conn.cursor() as cursor:
+            cursor.execute(_PG_TRANSFER_SQL, params)
+            return cursor.fetchone()[0]
+    cursor = _pg_cursor(conn)
+    try:
+        cursor.execute(_PG_TRANSFER_SQL, params, prepare=True, binary=True)
+    except psycopg.Error as exc:
+        if (exc.sqlstate or "").startswith("LD"):
+            raise  # a refusal (mapped by the caller), not a database fault
+        with conn.wrap_database_errors:  # as Django's cursor: django.db exceptions
+            raise
+    return cursor.fetchone()[0]
 
 
 def _replay(key, kind, debit, credit, amount, reversal_of) -> Transfer:
