@@ -1,0 +1,148 @@
+"""`transfer` on PostgreSQL: the whole transfer in one call of `ledger_transfer()` (migration
+0003), one round trip. Same steps, same rows and same errors as the Python path in
+transfers.py; tests/ledger/test_ledger_fast_path.py checks that both agree."""
+
+import psycopg
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+from benecomune.ledger.exceptions import (
+    InsufficientFunds,
+    ReservationExceeded,
+)
+from benecomune.ledger.models import Transfer
+from benecomune.ledger.money import format_euro
+from benecomune.ledger.services.transfers import _check_rules, _replay, _result
+
+# One round trip on PostgreSQL: see migration 0003. The casts fix the parameter types, so one
+# server-side prepared statement serves every call.
+_PG_TRANSFER_SQL = (
+    "SELECT ledger_transfer(%s::text, %s::text, %s::bigint, %s::bigint, %s::bigint, %s::text,"
+    " %s::text, %s::text, %s::bigint, %s::text, %s::bigint, %s::bigint, %s::timestamptz,"
+    " %s::boolean, %s::boolean, %s::bigint, %s::bigint, %s::inet, %s::text)"
+)
+
+
+def transfer_pg(
+    conn,
+    actor,
+    debit,
+    credit,
+    amount,
+    kind,
+    key,
+    object_type,
+    object_id,
+    memo,
+    reservation,
+    wallet,
+    merchant,
+    reversal_of,
+    now,
+) -> Transfer:
+    """`transfer` on PostgreSQL: the same steps in `ledger_transfer()`, one round trip.
+
+    The spending rules are evaluated here first, but their verdict only counts after the key
+    is claimed (the function raises LD003 then): a replay still returns the first transfer."""
+    refused = None
+    try:
+        _check_rules(kind, debit, credit, amount, now, wallet, merchant)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # raised below only if the key is ours (not a replay)
+        refused = exc
+    person_id = debit.person_id or credit.person_id
+    role = actor.label if actor.system else actor.role
+    actor_id = actor.user.pk if actor.user else None
+    params = (
+        key,
+        str(kind),
+        debit.pk,
+        credit.pk,
+        amount,
+        object_type,
+        object_id,
+        memo[:200],
+        actor_id,
+        role,
+        reservation.pk if reservation is not None else None,
+        reversal_of.pk if reversal_of is not None else None,
+        now,
+        debit.allow_negative,
+        refused is not None,
+        credit.organization_id if debit.allow_negative else debit.organization_id,
+        person_id,
+        actor.ip_address or None,
+        memo,
+    )
+    try:
+        if conn.get_autocommit() and not conn.in_atomic_block:
+            pk = _call_pg(conn, params)  # one statement: its own transaction
+        else:
+            with transaction.atomic(using=conn.alias):  # a savepoint, as in the Python path
+                pk = _call_pg(conn, params)
+    except (DatabaseError, psycopg.Error) as exc:
+        cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+        state = getattr(cause, "sqlstate", None)
+        if state == "LD003":
+            raise refused from None
+        if state == "LD001":
+            available = int(cause.diag.message_detail)
+            raise InsufficientFunds(
+                _("Saldo insufficiente: disponibili %(available)s, richiesti %(amount)s.")
+                % {"available": format_euro(available), "amount": format_euro(amount)}
+            ) from None
+        if state == "LD002":
+            raise ReservationExceeded(
+                _("La prenotazione di budget non copre %(amount)s.")
+                % {"amount": format_euro(amount)}
+            ) from None
+        raise
+    if pk is None:
+        return _replay(key, kind, debit, credit, amount, reversal_of)
+    return _result(
+        pk,
+        actor,
+        debit,
+        credit,
+        amount,
+        kind,
+        key,
+        object_type,
+        object_id,
+        memo,
+        reservation,
+        reversal_of,
+        now,
+        conn.alias,
+    )
+
+
+def _pg_cursor(conn) -> psycopg.Cursor:
+    """A plain (server-side binding) psycopg cursor on Django's connection, kept per
+    connection: Django's own cursors bind client-side and cannot prepare."""
+    raw = conn.connection
+    cursor = getattr(conn, "_ledger_cursor", None)
+    if cursor is None or cursor.connection is not raw or cursor.closed:
+        cursor = psycopg.Cursor(raw)
+        # Every integer parameter is a bigint: one prepared statement for all values.
+        cursor.adapters.register_dumper(int, psycopg.types.numeric.Int8BinaryDumper)
+        conn._ledger_cursor = cursor
+    return cursor
+
+
+def _call_pg(conn, params):
+    if conn.queries_logged or conn.execute_wrappers:
+        # Debug/instrumented connection: go through Django's cursor so the query is seen.
+        with conn.cursor() as cursor:
+            cursor.execute(_PG_TRANSFER_SQL, params)
+            return cursor.fetchone()[0]
+    cursor = _pg_cursor(conn)
+    try:
+        cursor.execute(_PG_TRANSFER_SQL, params, prepare=True, binary=True)
+    except psycopg.Error as exc:
+        if (exc.sqlstate or "").startswith("LD"):
+            raise  # a refusal (mapped by the caller), not a database fault
+        with conn.wrap_database_errors:  # as Django's cursor: django.db exceptions
+            raise
+    return cursor.fetchone()[0]
