@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "benecomune.core",
     "benecomune.ledger",
     "benecomune.corporate",
+    "benecomune.calls",
+    "benecomune.vouchers",
+    "benecomune.payouts",
 ]
 
 MIDDLEWARE = [

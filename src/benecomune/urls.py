@@ -14,6 +14,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("benecomune.ledger.urls")),
+    path("", include("benecomune.calls.urls")),
+    path("", include("benecomune.vouchers.urls")),
+    path("", include("benecomune.payouts.urls")),
     # The core app holds the catch-all public pages under a Comune's slug: keep it last.
     path("", include("benecomune.core.urls")),
 ]

@@ -17,11 +17,16 @@ ALL_PERMISSIONS = frozenset(
         "funds.view",
         "funds.manage",
         "calls.manage",
+        "applications.view",
         "applications.instruct",
         "applications.decide",
+        "circuit.manage",
+        "payouts.manage",
+        "payouts.approve",
         "desk.assist",
         "merchant.redeem",
         "merchant.view",
+        "merchant.manage",
         "provider.manage",
         "company.manage",
         "jobs.view",
@@ -30,9 +35,18 @@ ALL_PERMISSIONS = frozenset(
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DESK_OPERATOR: frozenset(
-        {"people.view", "people.edit", "applications.instruct", "desk.assist", "jobs.view"}
+        {
+            "people.view",
+            "people.edit",
+            "applications.view",
+            "applications.instruct",
+            "desk.assist",
+            "jobs.view",
+        }
     ),
-    Role.VALIDATOR: frozenset({"people.view", "applications.decide", "jobs.view"}),
+    Role.VALIDATOR: frozenset(
+        {"people.view", "applications.view", "applications.decide", "payouts.approve", "jobs.view"}
+    ),
     Role.MUNICIPALITY_ADMIN: frozenset(
         {
             "people.view",
@@ -43,10 +57,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "funds.view",
             "funds.manage",
             "calls.manage",
+            "applications.view",
+            "circuit.manage",
+            "payouts.manage",
             "jobs.view",
         }
     ),
-    Role.MERCHANT_STAFF: frozenset({"merchant.redeem", "merchant.view", "tokens.manage"}),
+    Role.MERCHANT_STAFF: frozenset(
+        {"merchant.redeem", "merchant.view", "merchant.manage", "tokens.manage"}
+    ),
     Role.PROVIDER_STAFF: frozenset({"provider.manage", "merchant.view", "tokens.manage"}),
     Role.COMPANY_HR: frozenset({"company.manage", "jobs.view"}),
     Role.PLATFORM_ADMIN: ALL_PERMISSIONS,
