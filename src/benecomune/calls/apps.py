@@ -1,8 +1,39 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# Each area of the app registers its navigation entries and home cards in its own module.
+_NAVIGATION_MODULES = ("nav_definition", "nav_applications", "nav_review", "nav_ranking")
 
 
 class CallsConfig(AppConfig):
     name = "benecomune.calls"
     label = "calls"
     verbose_name = _("Bandi e domande")
+
+    def ready(self):
+        for name in _NAVIGATION_MODULES:
+            try:
+                import_module(f"benecomune.calls.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"benecomune.calls.{name}":
+                    raise
+
+        from benecomune.core.audit import register_actions
+
+        register_actions(
+            {
+                "calls.call_created": _("Bando creato"),
+                "calls.call_updated": _("Bando modificato"),
+                "calls.call_new_version": _("Nuova versione del bando"),
+                "calls.call_published": _("Bando pubblicato"),
+                "calls.call_superseded": _("Bando sostituito da una nuova versione"),
+                "calls.call_closed": _("Bando chiuso alle domande"),
+                "calls.call_closed_out": _("Bando concluso"),
+                "calls.application_reevaluated": _("Domanda ricalcolata con le nuove regole"),
+                "calls.ranking_built": _("Graduatoria calcolata"),
+                "calls.ranking_finalized": _("Graduatoria resa definitiva"),
+                "calls.awarded": _("Contributi assegnati"),
+            }
+        )

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""URLs of the calls app: each area keeps its own list (urls_<area>.py)."""
+
+from importlib import import_module
 
 app_name = "calls"
 
 urlpatterns = []
+for _area in ("definition", "applications", "review", "ranking", "public"):
+    try:
+        urlpatterns += import_module(f"benecomune.calls.urls_{_area}").urlpatterns
+    except ModuleNotFoundError as exc:
+        if exc.name != f"benecomune.calls.urls_{_area}":
+            raise

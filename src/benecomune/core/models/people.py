@@ -35,6 +35,9 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="residents",
     )
+    # Certified disability (L. 104/92), as the registry or the social services know it: calls
+    # may give priority or an extra amount for it. Health data: shown to staff only.
+    disability = models.BooleanField(_("disabilità certificata (L. 104/92)"), default=False)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     iban_holder = models.CharField(_("intestatario del conto"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
