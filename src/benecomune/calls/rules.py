@@ -432,3 +432,11 @@ def evaluate(
         score=compute_score(rules, facts, on) if not failures else 0,
         tie_values=tie_values(rules, facts, on),
     )
+
+
+def rank_key(score: int, ties: tuple[int, ...]) -> str:
+    """A string whose ascending order is the ranking order: higher score first, then the
+    tie-break values (already oriented so that smaller is better)."""
+    parts = [f"{10**12 - score:013d}"]
+    parts += [f"{value + 10**16:018d}" for value in ties]
+    return "-".join(parts)

@@ -46,6 +46,32 @@ def record(
     )
 
 
+def record_many(actor: Actor, action: str, items, *, reason: str = "") -> None:
+    """Append one event per item in one statement, for batch work (awards of a whole ranking).
+    `items` yields (obj, organization_id, person_id, after)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the transaction of the change")
+    role = actor.label if actor.system else actor.role
+    AuditEvent.objects_unscoped.bulk_create(
+        [
+            AuditEvent(
+                actor=actor.user,
+                actor_role=role,
+                organization_id=organization_id,
+                action=action,
+                object_type=_object_fields(obj)[0],
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                person_id=person_id,
+                after=after,
+                reason=reason,
+                ip_address=actor.ip_address,
+            )
+            for obj, organization_id, person_id, after in items
+        ]
+    )
+
+
 def snapshot(obj, fields: list[str]) -> dict:
     """A JSON-safe picture of some fields, for the before/after of an audit event."""
     data = {}

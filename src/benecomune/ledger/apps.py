@@ -30,5 +30,6 @@ class LedgerConfig(AppConfig):
                 "ledger.released": _("Prenotazione liberata"),
                 "ledger.wallet_opened": _("Borsellino aperto"),
                 "ledger.wallet_expired": _("Borsellino scaduto: saldo restituito al fondo"),
+                "ledger.award_batch": _("Assegnazioni in blocco dal fondo"),
             }
         )

@@ -72,6 +72,9 @@ class Application(models.Model):
     score = models.IntegerField(_("punteggio (centesimi di punto)"), default=0)
     # Tie-break values frozen at submission, in the call's order (see calls.rules).
     tie_values = models.JSONField(default=list, blank=True)
+    # Score and tie values encoded so that ascending string order is ranking order (the
+    # database sorts 100k applications; submission time and id break the remaining ties).
+    rank_key = models.CharField(max_length=200, blank=True, db_index=True)
     # Adapter results (ANPR residence, INPS ISEE) and the operator's checklist per criterion.
     checks = models.JSONField(_("verifiche"), default=dict, blank=True)
     checks_mismatch = models.BooleanField(_("difformità rilevate"), default=False)

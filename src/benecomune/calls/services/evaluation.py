@@ -29,6 +29,7 @@ def evaluate_application(application: Application, on=None) -> engine.Outcome:
     application.amount = outcome.amount
     application.score = outcome.score
     application.tie_values = list(outcome.tie_values)
+    application.rank_key = engine.rank_key(outcome.score, outcome.tie_values)
     return outcome
 
 
@@ -100,7 +101,14 @@ def reevaluate_call(actor: Actor, call) -> int:
         before = {"eligible": application.eligible, "amount": application.amount}
         evaluate_application(application)
         application.save(
-            update_fields=["eligible", "eligibility_notes", "amount", "score", "tie_values"]
+            update_fields=[
+                "eligible",
+                "eligibility_notes",
+                "amount",
+                "score",
+                "tie_values",
+                "rank_key",
+            ]
         )
         audit.record(
             actor,

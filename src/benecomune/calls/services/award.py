@@ -1,0 +1,288 @@
+"""Award: the final ranking becomes benefits, through the ledger.
+
+Voucher and service calls open a wallet per funded application and credit it from the call's
+fund, consuming the call's budget reservation (`ledger.services.batch.award_many`).
+Reimbursement calls create the entitlement (the `Award`) and keep its amount reserved: claims
+are paid from that reservation. Work goes in chunks, one transaction each; an interrupted run is
+started again and carries on from the first application without an award, so nobody is awarded
+twice (an application has at most one award, and each ledger transfer has a unique key).
+At the end whatever budget was not awarded goes back to the fund's free balance.
+"""
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mass_mail
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.calls.exceptions import CallError
+from benecomune.calls.models import (
+    Award,
+    Call,
+    CallReservation,
+    CallStatus,
+    Ranking,
+    RankingEntry,
+    RankingKind,
+)
+from benecomune.calls.services.facts import call_municipality_ids
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.models import Network, Notification, Person
+from benecomune.ledger.models import Account, AccountKind, Reservation, Wallet, WalletSource
+from benecomune.ledger.money import format_euro
+from benecomune.ledger.services.batch import AwardItem, award_many
+from benecomune.ledger.services.funds import release
+
+CHUNK = 1000
+
+
+def _final_ranking(call: Call) -> Ranking:
+    ranking = Ranking.objects.filter(call=call, kind=RankingKind.FINAL, complete=True).first()
+    if ranking is None:
+        raise CallError(_("Serve la graduatoria definitiva prima di assegnare i contributi."))
+    return ranking
+
+
+def award_call(actor: Actor, call: Call, *, progress=None) -> dict:
+    """Award every funded application of the final ranking. Safe to run again."""
+    call = Call.objects_unscoped.select_related("fund", "organization").get(pk=call.pk)
+    actor.require("calls.manage", call.organization_id)
+    if call.status == CallStatus.AWARDED:
+        return award_summary(call)
+    if call.status != CallStatus.RANKED or not call.final_ranking_at:
+        raise CallError(_("Si assegna solo dopo la graduatoria definitiva."))
+    ranking = _final_ranking(call)
+    reservation_id = CallReservation.objects.get(call=call).reservation_id
+    todo = RankingEntry.objects.filter(
+        ranking=ranking, funded=True, application__award__isnull=True
+    ).order_by("position")
+    total = ranking.funded_count
+    done = total - todo.count()
+    while True:
+        chunk = list(
+            todo.values_list(
+                "application_id",
+                "amount",
+                "application__applicant_id",
+                "application__organization_id",
+                "application__protocol",
+            )[:CHUNK]
+        )
+        if not chunk:
+            break
+        _award_chunk(actor, call, reservation_id, chunk)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    _finish(actor, call, ranking, reservation_id)
+    return award_summary(call)
+
+
+def _open_wallets(call: Call, chunk) -> dict[int, Wallet]:
+    """One wallet per application, in bulk: application id -> wallet."""
+    organization_id = call.fund.organization_id
+    accounts = Account.objects_unscoped.bulk_create(
+        [
+            Account(
+                organization_id=organization_id,
+                person_id=person_id,
+                kind=AccountKind.WALLET,
+                name=call.title[:200],
+            )
+            for _app, _amount, person_id, _org, _protocol in chunk
+        ]
+    )
+    network = call.organization.specific if call.organization.kind == "network" else None
+    wallets = Wallet.objects_unscoped.bulk_create(
+        [
+            Wallet(
+                organization_id=organization_id,
+                person_id=person_id,
+                account_id=account.pk,
+                title=call.title[:200],
+                source_kind=WalletSource.CALL_AWARD,
+                source_type="calls.application",
+                source_id=str(application_id),
+                fund_id=call.fund_id,
+                allowed_categories=sorted(set(call.allowed_categories)),
+                territory_network=network if isinstance(network, Network) else None,
+                valid_from=call.spend_from,
+                valid_until=call.spend_until,
+            )
+            for account, (application_id, _amount, person_id, _org, _p) in zip(
+                accounts, chunk, strict=True
+            )
+        ]
+    )
+    if network is None:
+        through = Wallet.territory_municipalities.through
+        municipalities = call_municipality_ids(call)
+        through.objects.bulk_create(
+            [
+                through(wallet_id=wallet.pk, municipality_id=municipality_id)
+                for wallet in wallets
+                for municipality_id in municipalities
+            ]
+        )
+    return {
+        application_id: wallet
+        for wallet, (application_id, *_rest) in zip(wallets, chunk, strict=True)
+    }
+
+
+@transaction.atomic
+def _award_chunk(actor: Actor, call: Call, reservation_id: int, chunk) -> None:
+    reservation = Reservation.objects_unscoped.get(pk=reservation_id)
+    wallets = _open_wallets(call, chunk) if call.is_voucher_like else {}
+    if wallets:
+        award_many(
+            actor,
+            call.fund,
+            reservation,
+            [
+                AwardItem(
+                    wallet_account_id=wallets[application_id].account_id,
+                    amount=amount,
+                    idempotency_key=f"calls:award:{application_id}",
+                    object_type="calls.application",
+                    object_id=str(application_id),
+                    memo=_("Bando %(title)s, domanda %(protocol)s")
+                    % {"title": call.title, "protocol": protocol},
+                )
+                for application_id, amount, _person, _org, protocol in chunk
+            ],
+        )
+    awards = Award.objects_unscoped.bulk_create(
+        [
+            Award(
+                organization_id=organization_id,
+                call_id=call.pk,
+                application_id=application_id,
+                person_id=person_id,
+                benefit_type=call.benefit_type,
+                amount=amount,
+                wallet=wallets.get(application_id),
+            )
+            for application_id, amount, person_id, organization_id, _protocol in chunk
+        ]
+    )
+    audit.record_many(
+        actor,
+        "calls.benefit_awarded",
+        [
+            (
+                award,
+                award.organization_id,
+                award.person_id,
+                {"amount": award.amount, "wallet": award.wallet_id, "call": call.pk},
+            )
+            for award in awards
+        ],
+    )
+    _notify(
+        [
+            (
+                award.person_id,
+                _("Contributo assegnato: %(title)s") % {"title": call.title},
+                _award_text(call, award),
+                reverse("ledger:wallet_detail", args=[award.wallet_id]) if award.wallet_id else "",
+            )
+            for award in awards
+        ]
+    )
+
+
+def _award_text(call: Call, award: Award) -> str:
+    if call.is_voucher_like:
+        return _(
+            "Le è stato assegnato un contributo di %(amount)s per il bando «%(title)s». "
+            "Lo trova nei suoi borsellini, con le regole per spenderlo."
+        ) % {"amount": format_euro(award.amount), "title": call.title}
+    return _(
+        "Le è stato riconosciuto un rimborso fino a %(amount)s per il bando «%(title)s». "
+        "Presenti le spese sostenute dalla sua area personale."
+    ) % {"amount": format_euro(award.amount), "title": call.title}
+
+
+def _notify(messages) -> None:
+    """In-app messages in one statement; e-mails after commit over one connection."""
+    if not messages:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(person_id=person_id, subject=subject[:200], body=body, link=link)
+            for person_id, subject, body, link in messages
+        ]
+    )
+    emails = dict(
+        Person.objects_unscoped.filter(pk__in=[m[0] for m in messages])
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    mails = [
+        (f"[Bene Comune] {subject}", body, settings.DEFAULT_FROM_EMAIL, [emails[person_id]])
+        for person_id, subject, body, _link in messages
+        if person_id in emails
+    ]
+    if mails:
+        transaction.on_commit(
+            lambda: send_mass_mail(mails, fail_silently=True, connection=get_connection())
+        )
+
+
+@transaction.atomic
+def _finish(actor: Actor, call: Call, ranking: Ranking, reservation_id: int) -> None:
+    call = Call.objects_unscoped.select_for_update().get(pk=call.pk)
+    if call.status == CallStatus.AWARDED:
+        return
+    reservation = Reservation.objects_unscoped.get(pk=reservation_id)
+    awarded = _total(Award.objects_unscoped.filter(call=call))
+    # Vouchers are paid already; reimbursements keep their awarded amount reserved for claims.
+    keep = 0 if call.is_voucher_like else awarded
+    surplus = reservation.open_amount - keep
+    if surplus > 0:
+        release(actor, reservation, surplus, reason=_("Budget non assegnato del bando"))
+    not_funded = RankingEntry.objects.filter(ranking=ranking, funded=False).values_list(
+        "application__applicant_id", "application__protocol"
+    )
+    batch = []
+    for person_id, protocol in not_funded.iterator(chunk_size=CHUNK):
+        batch.append(
+            (
+                person_id,
+                _("Esito del bando %(title)s") % {"title": call.title},
+                _(
+                    "La sua domanda %(protocol)s è idonea ma non finanziata: i fondi del bando "
+                    "sono esauriti prima della sua posizione in graduatoria."
+                )
+                % {"protocol": protocol},
+                "",
+            )
+        )
+        if len(batch) >= CHUNK:
+            _notify(batch)
+            batch = []
+    _notify(batch)
+    call.status = CallStatus.AWARDED
+    call.awarded_at = timezone.now()
+    call.save(update_fields=["status", "awarded_at"])
+    audit.record(
+        actor,
+        "calls.awarded",
+        call,
+        organization=call.organization,
+        after={"awards": ranking.funded_count, "total": awarded, "released": max(surplus, 0)},
+    )
+
+
+def award_summary(call: Call) -> dict:
+    awards = Award.objects_unscoped.filter(call=call)
+    return {"awards": awards.count(), "total": _total(awards), "status": call.status}
+
+
+def _total(awards) -> int:
+    return awards.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
