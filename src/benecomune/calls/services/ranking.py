@@ -142,8 +142,9 @@ def reopen_for_appeal(actor: Actor, application: Application, *, reason: str) ->
     """An appeal against the provisional ranking: the application goes back to the validator
     (status instructed) to be decided again before the final ranking."""
     application = Application.objects_unscoped.select_for_update().get(pk=application.pk)
-    actor.require("applications.instruct", application.organization_id)
     call = application.call
+    if not actor.has_perm("applications.instruct", application.organization_id):
+        actor.require("calls.manage", call.organization_id)
     if call.status != CallStatus.RANKED or call.final_ranking_at:
         raise CallError(_("I ricorsi si accolgono solo sulla graduatoria provvisoria."))
     if application.status not in (ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED):
