@@ -47,28 +47,57 @@ def record(
 
 
 def record_many(actor: Actor, action: str, items, *, reason: str = "") -> None:
-    """Append one event per item in one statement, for batch work (awards of a whole ranking).
-    `items` yields (obj, organization_id, person_id, after)."""
+    """Append one event per item with multi-row inserts, for batch work (awards of a whole
+    ranking). `items` yields (obj, organization_id, person_id, after, label): `label` stands
+    for str(obj) on the audit page (given by the caller, so that no query runs per item)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must run inside the transaction of the change")
+    from django.utils import timezone
+
+    from benecomune.core.bulk import db_value, insert_rows
+
+    items = list(items)
+    if not items:
+        return
     role = actor.label if actor.system else actor.role
-    AuditEvent.objects_unscoped.bulk_create(
+    object_type = _object_fields(items[0][0])[0]
+    now = db_value(timezone.now())
+    user_id = actor.user.pk if actor.user else None
+    insert_rows(
+        AuditEvent,
         [
-            AuditEvent(
-                actor=actor.user,
-                actor_role=role,
-                organization_id=organization_id,
-                action=action,
-                object_type=_object_fields(obj)[0],
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                person_id=person_id,
-                after=after,
-                reason=reason,
-                ip_address=actor.ip_address,
+            "created_at",
+            "actor",
+            "actor_role",
+            "organization",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "person",
+            "before",
+            "after",
+            "reason",
+            "ip_address",
+        ],
+        [
+            (
+                now,
+                user_id,
+                role,
+                organization_id,
+                action,
+                object_type,
+                str(obj.pk),
+                label[:200],
+                person_id,
+                None,
+                db_value(after),
+                reason,
+                actor.ip_address,
             )
-            for obj, organization_id, person_id, after in items
-        ]
+            for obj, organization_id, person_id, after, label in items
+        ],
     )
 
 

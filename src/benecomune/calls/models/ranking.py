@@ -99,7 +99,7 @@ class Award(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} — {self.amount}"
+        return f"{self.call_id}/{self.application_id}"
 
 
 class CallReservation(models.Model):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import (
     Award,
+    AwardStatus,
     Call,
     CallReservation,
     CallStatus,
@@ -31,7 +32,8 @@ from benecomune.calls.models import (
 from benecomune.calls.services.facts import call_municipality_ids
 from benecomune.core import audit
 from benecomune.core.actors import Actor
-from benecomune.core.models import Network, Notification, Person
+from benecomune.core.bulk import db_value, insert_rows
+from benecomune.core.models import Notification, Person
 from benecomune.ledger.models import Account, AccountKind, Reservation, Wallet, WalletSource
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.batch import AwardItem, award_many
@@ -82,55 +84,88 @@ def award_call(actor: Actor, call: Call, *, progress=None) -> dict:
     return award_summary(call)
 
 
-def _open_wallets(call: Call, chunk) -> dict[int, Wallet]:
-    """One wallet per application, in bulk: application id -> wallet."""
+def _open_wallets(call: Call, chunk) -> dict[int, tuple[int, int]]:
+    """One wallet per application, in bulk: application id -> (wallet id, account id)."""
     organization_id = call.fund.organization_id
-    accounts = Account.objects_unscoped.bulk_create(
+    now = db_value(timezone.now())
+    title = call.title[:200]
+    account_ids = insert_rows(
+        Account,
         [
-            Account(
-                organization_id=organization_id,
-                person_id=person_id,
-                kind=AccountKind.WALLET,
-                name=call.title[:200],
-            )
+            "organization",
+            "person",
+            "kind",
+            "name",
+            "currency",
+            "allow_negative",
+            "balance",
+            "held",
+            "created_at",
+        ],
+        [
+            (organization_id, person_id, AccountKind.WALLET, title, "EUR", False, 0, 0, now)
             for _app, _amount, person_id, _org, _protocol in chunk
-        ]
+        ],
+        returning=True,
     )
-    network = call.organization.specific if call.organization.kind == "network" else None
-    wallets = Wallet.objects_unscoped.bulk_create(
+    network_id = call.organization_id if call.organization.kind == "network" else None
+    categories = db_value(sorted(set(call.allowed_categories)))
+    valid_from, valid_until = db_value(call.spend_from), db_value(call.spend_until)
+    wallet_ids = insert_rows(
+        Wallet,
         [
-            Wallet(
-                organization_id=organization_id,
-                person_id=person_id,
-                account_id=account.pk,
-                title=call.title[:200],
-                source_kind=WalletSource.CALL_AWARD,
-                source_type="calls.application",
-                source_id=str(application_id),
-                fund_id=call.fund_id,
-                allowed_categories=sorted(set(call.allowed_categories)),
-                territory_network=network if isinstance(network, Network) else None,
-                valid_from=call.spend_from,
-                valid_until=call.spend_until,
+            "organization",
+            "person",
+            "account",
+            "title",
+            "source_kind",
+            "source_type",
+            "source_id",
+            "fund",
+            "allowed_categories",
+            "territory_network",
+            "valid_from",
+            "valid_until",
+            "nominative",
+            "expired_at",
+            "created_at",
+        ],
+        [
+            (
+                organization_id,
+                person_id,
+                account_id,
+                title,
+                WalletSource.CALL_AWARD,
+                "calls.application",
+                str(application_id),
+                call.fund_id,
+                categories,
+                network_id,
+                valid_from,
+                valid_until,
+                True,
+                None,
+                now,
             )
-            for account, (application_id, _amount, person_id, _org, _p) in zip(
-                accounts, chunk, strict=True
+            for account_id, (application_id, _amount, person_id, _org, _p) in zip(
+                account_ids, chunk, strict=True
             )
-        ]
+        ],
+        returning=True,
     )
-    if network is None:
-        through = Wallet.territory_municipalities.through
+    if network_id is None:
         municipalities = call_municipality_ids(call)
-        through.objects.bulk_create(
-            [
-                through(wallet_id=wallet.pk, municipality_id=municipality_id)
-                for wallet in wallets
-                for municipality_id in municipalities
-            ]
+        insert_rows(
+            Wallet.territory_municipalities.through,
+            ["wallet", "municipality"],
+            [(wallet_id, m) for wallet_id in wallet_ids for m in municipalities],
         )
     return {
-        application_id: wallet
-        for wallet, (application_id, *_rest) in zip(wallets, chunk, strict=True)
+        application_id: (wallet_id, account_id)
+        for wallet_id, account_id, (application_id, *_rest) in zip(
+            wallet_ids, account_ids, chunk, strict=True
+        )
     }
 
 
@@ -145,7 +180,7 @@ def _award_chunk(actor: Actor, call: Call, reservation_id: int, chunk) -> None:
             reservation,
             [
                 AwardItem(
-                    wallet_account_id=wallets[application_id].account_id,
+                    wallet_account_id=wallets[application_id][1],
                     amount=amount,
                     idempotency_key=f"calls:award:{application_id}",
                     object_type="calls.application",
@@ -156,67 +191,81 @@ def _award_chunk(actor: Actor, call: Call, reservation_id: int, chunk) -> None:
                 for application_id, amount, _person, _org, protocol in chunk
             ],
         )
-    awards = Award.objects_unscoped.bulk_create(
+    now = db_value(timezone.now())
+    award_ids = insert_rows(
+        Award,
         [
-            Award(
-                organization_id=organization_id,
-                call_id=call.pk,
-                application_id=application_id,
-                person_id=person_id,
-                benefit_type=call.benefit_type,
-                amount=amount,
-                wallet=wallets.get(application_id),
+            "organization",
+            "call",
+            "application",
+            "person",
+            "benefit_type",
+            "amount",
+            "wallet",
+            "status",
+            "created_at",
+        ],
+        [
+            (
+                organization_id,
+                call.pk,
+                application_id,
+                person_id,
+                call.benefit_type,
+                amount,
+                wallets[application_id][0] if wallets else None,
+                AwardStatus.ACTIVE,
+                now,
             )
             for application_id, amount, person_id, organization_id, _protocol in chunk
-        ]
-    )
-    audit.record_many(
-        actor,
-        "calls.benefit_awarded",
-        [
-            (
-                award,
-                award.organization_id,
-                award.person_id,
-                {"amount": award.amount, "wallet": award.wallet_id, "call": call.pk},
-            )
-            for award in awards
         ],
+        returning=True,
     )
-    _notify(
-        [
+    subject = _("Contributo assegnato: %(title)s") % {"title": call.title}
+    audit_items, messages = [], []
+    for award_id, (application_id, amount, person_id, organization_id, protocol) in zip(
+        award_ids, chunk, strict=True
+    ):
+        wallet_id = wallets[application_id][0] if wallets else None
+        audit_items.append(
             (
-                award.person_id,
-                _("Contributo assegnato: %(title)s") % {"title": call.title},
-                _award_text(call, award),
-                reverse("ledger:wallet_detail", args=[award.wallet_id]) if award.wallet_id else "",
+                Award(pk=award_id),
+                organization_id,
+                person_id,
+                {"amount": amount, "wallet": wallet_id, "call": call.pk},
+                protocol or "",
             )
-            for award in awards
-        ]
-    )
+        )
+        link = reverse("ledger:wallet_detail", args=[wallet_id]) if wallet_id else ""
+        messages.append((person_id, subject, _award_text(call, amount), link))
+    audit.record_many(actor, "calls.benefit_awarded", audit_items)
+    _notify(messages)
 
 
-def _award_text(call: Call, award: Award) -> str:
+def _award_text(call: Call, amount: int) -> str:
     if call.is_voucher_like:
         return _(
             "Le è stato assegnato un contributo di %(amount)s per il bando «%(title)s». "
             "Lo trova nei suoi borsellini, con le regole per spenderlo."
-        ) % {"amount": format_euro(award.amount), "title": call.title}
+        ) % {"amount": format_euro(amount), "title": call.title}
     return _(
         "Le è stato riconosciuto un rimborso fino a %(amount)s per il bando «%(title)s». "
         "Presenti le spese sostenute dalla sua area personale."
-    ) % {"amount": format_euro(award.amount), "title": call.title}
+    ) % {"amount": format_euro(amount), "title": call.title}
 
 
 def _notify(messages) -> None:
     """In-app messages in one statement; e-mails after commit over one connection."""
     if not messages:
         return
-    Notification.objects.bulk_create(
+    now = db_value(timezone.now())
+    insert_rows(
+        Notification,
+        ["person", "subject", "body", "link", "created_at", "read_at"],
         [
-            Notification(person_id=person_id, subject=subject[:200], body=body, link=link)
+            (person_id, subject[:200], body, link, now, None)
             for person_id, subject, body, link in messages
-        ]
+        ],
     )
     emails = dict(
         Person.objects_unscoped.filter(pk__in=[m[0] for m in messages])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.bulk import db_value, insert_rows
 from benecomune.core.models import Organization
 from benecomune.ledger.exceptions import InsufficientFunds, ReservationExceeded
 from benecomune.ledger.models import (
@@ -46,8 +47,9 @@ class AwardItem:
 @transaction.atomic
 def award_many(
     actor: Actor, fund: Fund, reservation: Reservation, items: list[AwardItem]
-) -> list[Transfer]:
-    """Pay every item from `fund` into its wallet, consuming `reservation`. All or nothing."""
+) -> list[int]:
+    """Pay every item from `fund` into its wallet, consuming `reservation`. All or nothing.
+    Returns the new transfers' ids, in the order of `items`."""
     if not any(actor.has_perm(p, fund.organization_id) for p in AWARD_PERMISSIONS):
         actor.require("funds.manage", fund.organization_id)
     if not items:
@@ -80,49 +82,61 @@ def award_many(
         balance=balance - total, held=held - total
     )
     Reservation.objects_unscoped.filter(pk=reservation.pk).update(consumed=current.consumed + total)
-    now = timezone.now()
+    now = db_value(timezone.now())
     role = actor.label if actor.system else actor.role
-    transfers = Transfer.objects_unscoped.bulk_create(
+    user_id = actor.user.pk if actor.user else None
+    transfer_ids = insert_rows(
+        Transfer,
         [
-            Transfer(
-                idempotency_key=item.idempotency_key,
-                kind=TransferKind.AWARD,
-                debit_account_id=fund.account_id,
-                credit_account_id=item.wallet_account_id,
-                amount=item.amount,
-                object_type=item.object_type,
-                object_id=item.object_id,
-                memo=item.memo[:200],
-                actor=actor.user,
-                actor_role=role,
-                reservation_id=reservation.pk,
-                created_at=now,
+            "idempotency_key",
+            "kind",
+            "debit_account",
+            "credit_account",
+            "amount",
+            "object_type",
+            "object_id",
+            "memo",
+            "actor",
+            "actor_role",
+            "reservation",
+            "created_at",
+        ],
+        [
+            (
+                item.idempotency_key,
+                TransferKind.AWARD,
+                fund.account_id,
+                item.wallet_account_id,
+                item.amount,
+                item.object_type,
+                item.object_id,
+                item.memo[:200],
+                user_id,
+                role,
+                reservation.pk,
+                now,
             )
             for item in items
-        ]
+        ],
+        returning=True,
     )
-    Entry.objects_unscoped.bulk_create(
+    pairs = list(zip(transfer_ids, items, strict=True))
+    insert_rows(
+        Entry,
+        ["transfer", "account", "amount", "created_at"],
         [
-            entry
-            for t in transfers
-            for entry in (
-                Entry(
-                    transfer_id=t.pk,
-                    account_id=t.debit_account_id,
-                    amount=-t.amount,
-                    created_at=now,
-                ),
-                Entry(
-                    transfer_id=t.pk,
-                    account_id=t.credit_account_id,
-                    amount=t.amount,
-                    created_at=now,
-                ),
+            row
+            for transfer_id, item in pairs
+            for row in (
+                (transfer_id, fund.account_id, -item.amount, now),
+                (transfer_id, item.wallet_account_id, item.amount, now),
             )
-        ]
+        ],
     )
-    BalanceDelta.objects.bulk_create(
-        [BalanceDelta(account_id=t.credit_account_id, amount=t.amount) for t in transfers]
+    insert_rows(
+        BalanceDelta,
+        ["account", "amount"],
+        [(item.wallet_account_id, item.amount) for item in items],
     )
     audit.record(
         actor,
@@ -130,11 +144,11 @@ def award_many(
         fund,
         organization=Organization(pk=fund.organization_id),
         after={
-            "count": len(transfers),
+            "count": len(transfer_ids),
             "total": total,
             "reservation": reservation.pk,
-            "first_transfer": transfers[0].pk,
-            "last_transfer": transfers[-1].pk,
+            "first_transfer": transfer_ids[0],
+            "last_transfer": transfer_ids[-1],
         },
     )
-    return transfers
+    return transfer_ids
