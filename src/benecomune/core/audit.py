@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from benecomune.core.actors import Actor
-from benecomune.core.models import AuditEvent
+from benecomune.core.models import AuditEvent, Organization, Person
 
 
 def _object_fields(obj) -> tuple[str, str, str]:
@@ -30,6 +30,10 @@ def record(
     object_type, object_id, object_repr = _object_fields(obj)
     if organization is None and actor.organization is not None:
         organization = actor.organization
+    if isinstance(organization, int):
+        organization = Organization(pk=organization)
+    if isinstance(person, int):
+        person = Person(pk=person)
     return AuditEvent.objects_unscoped.create(
         actor=actor.user,
         actor_role=actor.label if actor.system else actor.role,

@@ -64,9 +64,13 @@ def award_call(actor: Actor, call: Call, *, progress=None) -> dict:
     ).order_by("position")
     total = ranking.funded_count
     done = total - todo.count()
+    last_position = 0
     while True:
-        chunk = list(
-            todo.values_list(
+        # Keyset pagination: each chunk reads forward from the last position, so the work per
+        # chunk does not grow with the number of awards already made.
+        rows = list(
+            todo.filter(position__gt=last_position).values_list(
+                "position",
                 "application_id",
                 "amount",
                 "application__applicant_id",
@@ -74,8 +78,10 @@ def award_call(actor: Actor, call: Call, *, progress=None) -> dict:
                 "application__protocol",
             )[:CHUNK]
         )
-        if not chunk:
+        if not rows:
             break
+        last_position = rows[-1][0]
+        chunk = [row[1:] for row in rows]
         _award_chunk(actor, call, reservation_id, chunk)
         done += len(chunk)
         if progress:

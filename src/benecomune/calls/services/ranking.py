@@ -27,6 +27,7 @@ from benecomune.calls.models import (
 )
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.bulk import insert_rows
 
 CHUNK = 2000
 PENDING = [
@@ -86,22 +87,13 @@ def build_ranking(
             remaining -= amount
             funded_count += 1
             funded_total += amount
-        batch.append(
-            RankingEntry(
-                ranking=ranking,
-                application_id=application_id,
-                position=position,
-                score=score,
-                amount=amount,
-                funded=funded,
-            )
-        )
+        batch.append((ranking.pk, application_id, position, score, amount, funded))
         if len(batch) >= CHUNK:
-            RankingEntry.objects.bulk_create(batch)
+            _insert_entries(batch)
             batch = []
             if progress:
                 progress(position, total)
-    RankingEntry.objects.bulk_create(batch)
+    _insert_entries(batch)
     with transaction.atomic():
         call = Call.objects_unscoped.select_for_update().get(pk=call.pk)
         ranking.complete = True
@@ -135,6 +127,12 @@ def build_ranking(
     if progress:
         progress(position, total)
     return ranking
+
+
+def _insert_entries(rows) -> None:
+    insert_rows(
+        RankingEntry, ["ranking", "application", "position", "score", "amount", "funded"], rows
+    )
 
 
 @transaction.atomic
