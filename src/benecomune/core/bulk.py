@@ -31,6 +31,8 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, returning: bool
         return []
     meta = model._meta
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        return _insert_unnest(meta, columns, rows, returning)
     names = ", ".join(quote(meta.get_field(c).column) for c in columns)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     ids = []
@@ -41,6 +43,28 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, returning: bool
             if returning:
                 sql += f" RETURNING {quote(meta.pk.column)}"
             cursor.execute(sql, [value for row in part for value in row])
+            if returning:
+                ids.extend(row[0] for row in cursor.fetchall())
+    return ids
+
+
+def _insert_unnest(meta, columns, rows, returning):
+    """PostgreSQL: one parameter per column (an array), whatever the number of rows, so the
+    driver never parses a statement with thousands of placeholders (as Django 5.2 does)."""
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(c) for c in columns]
+    names = ", ".join(quote(f.column) for f in fields)
+    arrays = ", ".join(
+        f"%s::{f.cast_db_type(connection) or f.db_type(connection)}[]" for f in fields
+    )
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM UNNEST({arrays})"  # noqa: S608
+    if returning:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    ids = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH * 10):
+            part = rows[start : start + BATCH * 10]
+            cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
             if returning:
                 ids.extend(row[0] for row in cursor.fetchall())
     return ids
