@@ -100,7 +100,7 @@ def test_budget_is_allocated_in_strict_order_and_never_exceeded(
 def test_award_is_idempotent_and_resumes(
     make_call, make_person, municipality, admin_actor, call_fund
 ):
-    call, apps = _ranked(
+    call, _apps = _ranked(
         make_call,
         make_person,
         municipality,
@@ -172,3 +172,27 @@ def test_reimbursement_award_keeps_the_amount_reserved(
     summary = fund_summary(call_fund)
     assert summary["reserved"] == 10_000
     assert summary["awarded"] == 0
+
+
+def test_exclusion_names_any_version_of_the_awarded_call(
+    make_call, make_person, municipality, admin_actor
+):
+    from benecomune.calls.models import Award
+    from benecomune.calls.services.facts import awarded_call_ids
+
+    first = make_call(rules=SIMPLE_RULES)
+    with all_tenants():
+        second = definition.new_version(admin_actor, first, reason="Correzione")
+        definition.publish_call(admin_actor, second)
+    person = make_person(municipality)
+    application = admitted_application(second, person)
+    with all_tenants():
+        Award.objects_unscoped.create(
+            organization=municipality,
+            call=second,
+            application=application,
+            person=person,
+            benefit_type="voucher",
+            amount=10_000,
+        )
+    assert awarded_call_ids([person.fiscal_code]) == {first.pk, second.pk}

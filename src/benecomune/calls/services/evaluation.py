@@ -87,7 +87,8 @@ def run_checks(application: Application, on=None) -> dict:
 
 
 def reevaluate_call(actor: Actor, call) -> int:
-    """After a new version of the rules is published: recompute every submitted application."""
+    """After a new version of the rules is published: recompute every application not yet
+    decided. Decisions already taken stand (an admission against the rules keeps its amount)."""
     count = 0
     for application in Application.objects_unscoped.filter(
         call=call,
@@ -95,7 +96,6 @@ def reevaluate_call(actor: Actor, call) -> int:
             ApplicationStatus.SUBMITTED,
             ApplicationStatus.CLARIFICATION,
             ApplicationStatus.INSTRUCTED,
-            ApplicationStatus.ADMITTED,
         ],
     ).select_related("call"):
         before = {"eligible": application.eligible, "amount": application.amount}

@@ -16,14 +16,32 @@ def call_municipality_ids(call: Call) -> list[int]:
 
 
 def awarded_call_ids(fiscal_codes) -> frozenset[int]:
-    """Calls in which any of these people already holds an active award."""
-    return frozenset(
+    """Calls in which any of these people already holds an active award, with every earlier
+    version of those calls (an exclusion names the version that existed when it was set)."""
+    ids = set(
         ApplicationMember.objects.filter(
             fiscal_code__in=list(fiscal_codes),
             active=True,
             application__award__status=AwardStatus.ACTIVE,
         ).values_list("call_id", flat=True)
     )
+    return frozenset(ids | _earlier_versions(ids))
+
+
+def _earlier_versions(call_ids) -> set[int]:
+    found: set[int] = set()
+    frontier = set(call_ids)
+    while frontier:
+        frontier = (
+            set(
+                Call.objects_unscoped.filter(
+                    pk__in=frontier, previous_version__isnull=False
+                ).values_list("previous_version_id", flat=True)
+            )
+            - found
+        )
+        found |= frontier
+    return found
 
 
 def facts_from_application(application) -> rules.HouseholdFacts:
@@ -125,6 +143,12 @@ def _with_isee(households, on):
         fiscal_code__in=codes, active=True, application__award__status=AwardStatus.ACTIVE
     ).values_list("fiscal_code", "call_id"):
         awarded[code].add(call_id)
+    earlier = {}
+    for ids in awarded.values():
+        for call_id in list(ids):
+            if call_id not in earlier:
+                earlier[call_id] = _earlier_versions({call_id})
+            ids |= earlier[call_id]
     for municipality_id, members in households:
         records = [isee[m.fiscal_code] for m in members if m.fiscal_code in isee]
         record = max(records, key=lambda r: r.issued_on) if records else None

@@ -1,0 +1,131 @@
+"""Soccorso istruttorio: the desk asks the applicant to complete the application by a date;
+requests left unanswered expire and the application goes back to the desk as it is."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from benecomune.calls.exceptions import CallError
+from benecomune.calls.models import (
+    Application,
+    ApplicationStatus,
+    ClarificationRequest,
+    ClarificationStatus,
+)
+from benecomune.calls.services.review.common import (
+    CLARIFICATION_DAYS,
+    TEXT_MAX,
+    label,
+    lock,
+    notify,
+    record,
+    require_call_in_review,
+    require_instructor,
+    require_status,
+)
+from benecomune.core.actors import Actor
+
+
+@transaction.atomic
+def request_clarification(
+    actor: Actor, application: Application, message: str, due_date: datetime.date | None = None
+) -> ClarificationRequest:
+    """Ask the applicant to complete the application by a date (default in 10 days)."""
+    application = lock(application)
+    require_instructor(actor, application)
+    require_call_in_review(application)
+    require_status(
+        application,
+        [ApplicationStatus.SUBMITTED],
+        _("Si chiede un'integrazione solo per una domanda presentata; questa è «%(status)s»."),
+    )
+    message = (message or "").strip()
+    if not message:
+        raise CallError(_("Scriva che cosa deve integrare il richiedente."))
+    if len(message) > TEXT_MAX:
+        raise CallError(_("La richiesta supera %(max)s caratteri.") % {"max": TEXT_MAX})
+    today = timezone.localdate()
+    due_date = due_date or today + datetime.timedelta(days=CLARIFICATION_DAYS)
+    if due_date <= today:
+        raise CallError(_("La scadenza per l'integrazione deve essere una data futura."))
+    request = ClarificationRequest.objects.create(
+        application=application, message=message, due_date=due_date, requested_by=actor.user
+    )
+    application.status = ApplicationStatus.CLARIFICATION
+    application.save(update_fields=["status", "updated_at"])
+    record(
+        actor,
+        "calls.clarification_requested",
+        application,
+        before={"status": ApplicationStatus.SUBMITTED},
+        after={
+            "status": ApplicationStatus.CLARIFICATION,
+            "request": request.pk,
+            "due_date": due_date.isoformat(),
+        },
+        reason=message,
+    )
+    due = date_format(due_date, "j F Y")
+    notify(
+        application,
+        _("Domanda %(protocol)s: le chiediamo un'integrazione") % {"protocol": label(application)},
+        _(
+            "Per completare l'esame della sua domanda al bando «%(call)s» il Comune le chiede:"
+            "\n\n%(message)s\n\nRisponda entro il %(due)s dalla sua area personale o allo "
+            "sportello. Senza risposta la domanda sarà valutata con i dati già presentati."
+        )
+        % {"call": application.call.title, "message": message, "due": due},
+    )
+    return request
+
+
+@transaction.atomic
+def expire_clarifications(actor: Actor, today: datetime.date | None = None) -> int:
+    """Requests still open after their due date expire; the application goes back to the desk
+    as it is ("integrazione non pervenuta") so that the instruction can go on."""
+    today = today or timezone.localdate()
+    expired = 0
+    overdue = (
+        ClarificationRequest.objects.filter(status=ClarificationStatus.OPEN, due_date__lt=today)
+        .order_by("application_id", "pk")
+        .values_list("pk", "application_id")
+    )
+    for request_id, application_id in list(overdue):
+        # Application first, then its request: the order the applicant's answer locks them in.
+        application = lock(application_id)
+        request = ClarificationRequest.objects.select_for_update().get(pk=request_id)
+        if request.status != ClarificationStatus.OPEN:
+            continue  # answered meanwhile
+        actor.require("applications.instruct", application.organization_id)
+        request.status = ClarificationStatus.EXPIRED
+        request.save(update_fields=["status"])
+        due = date_format(request.due_date, "d/m/Y")
+        note = _("Integrazione non pervenuta entro il %(due)s.") % {"due": due}
+        before = {"status": application.status}
+        if application.status == ApplicationStatus.CLARIFICATION:
+            application.status = ApplicationStatus.SUBMITTED
+        application.review_note = "\n".join(filter(None, [application.review_note, note]))
+        application.save(update_fields=["status", "review_note", "updated_at"])
+        record(
+            actor,
+            "calls.clarification_expired",
+            application,
+            before=before,
+            after={"status": application.status, "request": request.pk},
+            reason=note,
+        )
+        notify(
+            application,
+            _("Domanda %(protocol)s: integrazione non pervenuta")
+            % {"protocol": label(application)},
+            _(
+                "Il termine del %(due)s per integrare la domanda al bando «%(call)s» è scaduto "
+                "senza risposta. La domanda sarà valutata con i dati già presentati."
+            )
+            % {"due": due, "call": application.call.title},
+        )
+        expired += 1
+    return expired

@@ -1,0 +1,166 @@
+"""Assisted applications at the desk (sportello): find the person in the Comune's registry,
+record their consent, fill in and send the application on their behalf, print the receipt.
+
+The staff scope is the operator's Comune: a person or an application of another Comune is a
+404. The services check the permissions again and refuse to act without recorded consent.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from benecomune.calls.forms.applications import ConsentForm
+from benecomune.calls.models import Application, ApplicationStatus
+from benecomune.calls.services import applications as services
+from benecomune.calls.services.facts import household_people
+from benecomune.calls.views import applications as pages
+from benecomune.calls.views.applications_citizen import open_calls_for
+from benecomune.core.models import Person
+from benecomune.core.views.decorators import staff_permission
+
+
+def _application(pk) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related(
+            "call", "call__organization", "applicant", "organization", "assisted_by"
+        ),
+        pk=pk,
+    )
+
+
+def assisted(statuses, limit=20):
+    """Applications the desk is helping with (consent recorded), newest first."""
+    return list(
+        Application.objects.filter(assisted_by__isnull=False, status__in=statuses)
+        .select_related("call", "applicant", "assisted_by")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+@staff_permission("desk.assist")
+def desk_home(request):
+    query = request.GET.get("q", "").strip()
+    page = None
+    if query:
+        people = Person.objects.select_related("residence").order_by("last_name", "first_name")
+        words = query.split()
+        compact = query.replace(" ", "").upper()
+        condition = Q(fiscal_code=compact)
+        if len(words) > 1:
+            condition |= Q(last_name__icontains=words[0], first_name__icontains=words[-1])
+            condition |= Q(first_name__icontains=words[0], last_name__icontains=words[-1])
+        condition |= Q(last_name__icontains=query) | Q(first_name__icontains=query)
+        page = Paginator(people.filter(condition), 20).get_page(request.GET.get("page"))
+    context = {"query": query, "page": page}
+    if request.htmx and request.GET.get("partial"):
+        return render(request, "calls/applications/desk/_people.html", context)
+    context["in_progress"] = assisted([ApplicationStatus.DRAFT, ApplicationStatus.CLARIFICATION])
+    context["recent"] = assisted(
+        [ApplicationStatus.SUBMITTED, ApplicationStatus.INSTRUCTED], limit=10
+    )
+    return render(request, "calls/applications/desk/home.html", context)
+
+
+@staff_permission("desk.assist")
+def desk_person(request, pk):
+    person = get_object_or_404(Person.objects.select_related("residence"), pk=pk)
+    people = household_people(person)
+    codes = [p.fiscal_code for p in people]
+    applications = list(
+        Application.objects.filter(members__fiscal_code__in=codes)
+        .select_related("call", "applicant")
+        .distinct()
+        .order_by("-created_at")
+    )
+    for application in applications:
+        application.badge = pages.badge(application.status)
+    calls = open_calls_for(person)
+    form = ConsentForm(request.POST or None, calls=calls)
+    if request.method == "POST" and form.is_valid():
+        call = next(c for c in calls if c.pk == form.cleaned_data["call"])
+        try:
+            application = services.start_application(
+                request.actor, call, person, assisted_consent=form.cleaned_data["consent_note"]
+            )
+        except ValidationError as exc:
+            pages.add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Domanda assistita avviata per %(name)s: consenso registrato.")
+                % {"name": person.full_name},
+            )
+            return redirect("calls:desk_application_edit", pk=application.pk)
+    return render(
+        request,
+        "calls/applications/desk/person.html",
+        {
+            "person": person,
+            "people": people,
+            "applications": applications,
+            "calls": calls,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_permission("desk.assist")
+def application_detail(request, pk):
+    return pages.detail(request, pages.DESK, _application(pk))
+
+
+@staff_permission("desk.assist")
+def application_edit(request, pk):
+    return pages.edit(request, pages.DESK, _application(pk), request.actor)
+
+
+@staff_permission("desk.assist")
+def application_autosave(request, pk):
+    return pages.autosave(request, pages.DESK, _application(pk), request.actor)
+
+
+@staff_permission("desk.assist")
+def application_household(request, pk):
+    return pages.refresh(request, pages.DESK, _application(pk), request.actor)
+
+
+@staff_permission("desk.assist")
+def document_add(request, pk):
+    return pages.document_add(request, pages.DESK, _application(pk), request.actor)
+
+
+@staff_permission("desk.assist")
+def document_remove(request, pk, doc):
+    return pages.document_remove(request, pages.DESK, _application(pk), request.actor, doc)
+
+
+@staff_permission("applications.view")
+def document_download(request, pk, doc):
+    return pages.document_download(_application(pk), doc)
+
+
+@staff_permission("desk.assist")
+def application_submit(request, pk):
+    return pages.submit(request, pages.DESK, _application(pk), request.actor)
+
+
+@staff_permission("desk.assist")
+def application_withdraw(request, pk):
+    return pages.withdraw(request, pages.DESK, _application(pk), request.actor)
+
+
+@staff_permission("desk.assist")
+def application_answer(request, pk):
+    return pages.answer(request, pages.DESK, _application(pk), request.actor)
+
+
+@staff_permission("applications.view")
+def application_receipt(request, pk):
+    application = _application(pk)
+    if application.status == ApplicationStatus.DRAFT:
+        return redirect("calls:desk_application", pk=pk)
+    return pages.receipt(application)
