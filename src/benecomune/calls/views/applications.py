@@ -217,6 +217,7 @@ def autosave(request, pages, application, actor):
             "saved_at": saved_at,
             "errors": errors,
             "warnings": services.draft_warnings(application) if not errors else [],
+            "problems": services.submission_problems(application) if saved_at else [],
         },
     )
 

@@ -21,6 +21,7 @@ from benecomune.calls.services.ranking import reopen_for_appeal
 from benecomune.core.models import Job, Organization
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
+from benecomune.ledger.money import format_decimal
 
 JOB_KINDS = ("calls.rank", "calls.award")
 
@@ -43,6 +44,8 @@ def ranking_page(request, pk):
     if shown is not None and shown.complete:
         entries = shown.entries.select_related("application").order_by("position")
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        for entry in page:  # scores are kept in hundredths: show 12,50, not a rounded 13
+            entry.score_text = format_decimal(entry.score)
     actor = request.actor
     can_manage = actor.has_perm("calls.manage", call.organization_id)
     last_failed = (
@@ -95,14 +98,20 @@ def ranking_start(request, pk, what):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("calls:ranking", pk=call.pk)
-    start_job(
+    job = start_job(
         request.actor,
         Organization(pk=call.organization_id),
         kind,
         title % {"t": call.title},
         params,
     )
-    messages.success(request, _("Elaborazione avviata: segua l'avanzamento qui sotto."))
+    job.refresh_from_db()  # without a broker the job has already run, inline
+    if job.status == "done":
+        messages.success(request, _("Elaborazione conclusa."))
+    elif job.status == "failed":
+        messages.error(request, _("Elaborazione non riuscita: %(m)s") % {"m": job.message})
+    else:
+        messages.success(request, _("Elaborazione avviata: segua l'avanzamento qui sotto."))
     return redirect("calls:ranking", pk=call.pk)
 
 

@@ -95,6 +95,9 @@ def _context(request, application, **forms) -> dict:
     for item in items:
         item["recorded"] = recorded.get(item["key"])
     parsed = engine.parse_rules(application.call.rules)
+    labels = {d.code: d.label for d in parsed.documents}
+    for document in documents:
+        document.label = labels.get(document.code, _("Altro documento"))
     relationships = dict(Relationship.choices)
     declared = application.declarations or {}
     timeline = AuditEvent.objects_unscoped.filter(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from benecomune.calls import rules as engine
 from benecomune.calls.exceptions import CallError
@@ -58,9 +58,12 @@ def _eligibility_items(parsed: engine.CallRules) -> list[tuple[str, str]]:
     elif parsed.amount.kind == "isee_bands":
         items.append(("elig_isee", _("ISEE valido nell'anno")))
     if elig.min_members:
-        items.append(
-            ("elig_members", _("Nucleo di almeno %(n)s componenti") % {"n": elig.min_members})
+        members = ngettext(
+            "Nucleo di almeno %(n)s componente",
+            "Nucleo di almeno %(n)s componenti",
+            elig.min_members,
         )
+        items.append(("elig_members", members % {"n": elig.min_members}))
     if elig.requires_minor:
         items.append(("elig_minor", _("Almeno un minore nel nucleo")))
     if elig.requires_over_75:
