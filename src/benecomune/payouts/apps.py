@@ -6,3 +6,47 @@ class PayoutsConfig(AppConfig):
     name = "benecomune.payouts"
     label = "payouts"
     verbose_name = _("Rimborsi e pagamenti")
+
+    def ready(self):
+        from benecomune.core.audit import register_actions
+        from benecomune.core.context_processors import register_nav
+        from benecomune.core.models import Role
+        from benecomune.core.views.home import register_home_card
+        from benecomune.payouts import home_cards
+
+        register_nav(Role.MERCHANT_STAFF, _("Incassi e note di debito"), "payouts:merchant_notes")
+        register_nav(Role.MUNICIPALITY_ADMIN, _("Pagamenti"), "payouts:home")
+        register_nav(Role.VALIDATOR, _("Distinte di pagamento"), "payouts:batches")
+        register_nav(Role.PLATFORM_ADMIN, _("Pagamenti"), "payouts:home")
+        register_nav("citizen", _("I miei rimborsi"), "payouts:citizen_claims")
+        register_nav(Role.DESK_OPERATOR, _("Rimborsi"), "payouts:claim_queue")
+        register_nav(Role.VALIDATOR, _("Rimborsi"), "payouts:claim_queue")
+        register_home_card(Role.MERCHANT_STAFF, home_cards.merchant_settlement)
+        register_home_card(Role.MUNICIPALITY_ADMIN, home_cards.municipality_payouts)
+        register_home_card(Role.VALIDATOR, home_cards.batches_to_approve)
+        register_actions(
+            {
+                "payouts.settings_changed": _("Impostazioni dei pagamenti modificate"),
+                "payouts.payee_account_changed": _("IBAN dell'esercente modificato"),
+                "payouts.debit_note_drafted": _("Nota di debito preparata"),
+                "payouts.debit_note_issued": _("Nota di debito emessa"),
+                "payouts.debit_note_approved": _("Nota di debito approvata"),
+                "payouts.debit_note_rejected": _("Nota di debito respinta"),
+                "payouts.order_corrected": _("Dati di pagamento corretti"),
+                "payouts.batch_prepared": _("Distinta di pagamento preparata"),
+                "payouts.batch_approved": _("Distinta di pagamento approvata"),
+                "payouts.batch_withdrawn": _("Distinta di pagamento ritirata"),
+                "payouts.batch_closed": _("Distinta di pagamento chiusa"),
+                "payouts.bank_file_downloaded": _("File per la banca scaricato"),
+                "payouts.results_uploaded": _("Esiti della banca caricati"),
+                "payouts.results_applied": _("Esiti della banca registrati"),
+                "payouts.claim_policy_changed": _("Regole dei rimborsi modificate"),
+                "payouts.claim_submitted": _("Richiesta di rimborso presentata"),
+                "payouts.claim_accepted": _("Richiesta di rimborso accolta"),
+                "payouts.claim_rejected": _("Richiesta di rimborso respinta"),
+                "payouts.claim_clarification_requested": _("Integrazione chiesta su un rimborso"),
+                "payouts.claim_clarification_answered": _("Integrazione a un rimborso ricevuta"),
+                "payouts.report_exported": _("Rendiconto esportato"),
+                "payouts.archive_exported": _("Archivio del bando esportato"),
+            }
+        )

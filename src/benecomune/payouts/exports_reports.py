@@ -1,0 +1,192 @@
+"""Rendicontazione jobs: a fund, a call or the organisation's overview, as PDF or XLSX; and
+the archive of a closed call (zip of application documents and decisions, with an index)."""
+
+import io
+import secrets
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from benecomune.calls.models import Call
+from benecomune.core.services.jobs import report_progress
+from benecomune.ledger.models import Fund
+from benecomune.payouts.pdf import reports as pdf
+from benecomune.payouts.services import figures as figures_service
+
+KEYS = [key for key, _label in pdf.FIGURE_LABELS]
+
+
+def _euro(cents: int) -> float:
+    return cents / 100  # a spreadsheet number; the cell format shows two decimals
+
+
+def _sheet(workbook, title, header, rows):
+    sheet = workbook.create_sheet(title[:31])
+    bold = Font(bold=True)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = bold
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = "#,##0.00"
+    sheet.column_dimensions["A"].width = 40
+    for letter in "BCDEFGHIJK":
+        sheet.column_dimensions[letter].width = 18
+    return sheet
+
+
+def _figures_rows(figures):
+    return [[_(label), _euro(figures[key])] for key, label in pdf.FIGURE_LABELS if key in figures]
+
+
+def _calls_rows(calls):
+    return [
+        [
+            call.title,
+            *[
+                _euro(f[k])
+                for k in (
+                    "allocated",
+                    "awarded",
+                    "spent",
+                    "reimbursed",
+                    "paid",
+                    "pending",
+                    "returned",
+                )
+            ],
+        ]
+        for call, f in calls
+    ]
+
+
+CALL_HEADER = [
+    "Bando",
+    "Stanziato",
+    "Assegnato",
+    "Speso",
+    "Rimborsato",
+    "Pagato",
+    "Da pagare",
+    "Rientrato",
+]
+
+
+def _xlsx(build) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    build(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def fund_report(fund: Fund, fmt: str) -> tuple[bytes, str]:
+    figures = figures_service.fund_figures(fund)
+    name = f"rendiconto-fondo-{slugify(fund.name)}"
+    if fmt == "pdf":
+        return pdf.fund_report_pdf(fund, figures), name
+
+    def build(workbook):
+        _sheet(workbook, _("Fondo"), [_("Voce"), _("Euro")], _figures_rows(figures))
+        _sheet(
+            workbook,
+            _("Finanziatori"),
+            [_("Finanziatore"), _("Euro")],
+            [[c["name"], _euro(c["amount"])] for c in figures["contributors"]],
+        )
+        _sheet(workbook, _("Bandi"), [_(h) for h in CALL_HEADER], _calls_rows(figures["calls"]))
+
+    return _xlsx(build), name
+
+
+def call_report(call: Call, fmt: str) -> tuple[bytes, str]:
+    figures = figures_service.call_figures(call)
+    by_municipality = figures_service.call_by_municipality(call)
+    name = f"rendiconto-bando-{call.code}"
+    if fmt == "pdf":
+        return pdf.call_report_pdf(call, figures, by_municipality), name
+
+    def build(workbook):
+        _sheet(workbook, _("Bando"), [_("Voce"), _("Euro")], _figures_rows(figures))
+        _sheet(
+            workbook,
+            _("Per Comune"),
+            [_("Comune"), _("Beneficiari"), _("Assegnato"), _("Rimborsato"), _("Pagato")],
+            [
+                [
+                    r["name"],
+                    r["beneficiaries"],
+                    _euro(r["awarded"]),
+                    _euro(r["reimbursed"]),
+                    _euro(r["paid"]),
+                ]
+                for r in by_municipality
+            ],
+        )
+
+    return _xlsx(build), name
+
+
+def overview_report(organization, organization_ids, fmt: str) -> tuple[bytes, str]:
+    overview = figures_service.organization_overview(organization_ids)
+    name = f"rendiconto-fondi-{slugify(organization.name)}"
+    if fmt == "pdf":
+        return pdf.overview_pdf(organization, overview), name
+    labels = dict(pdf.FIGURE_LABELS)
+    keys = overview["keys"]
+
+    def build(workbook):
+        header = [_("Fondo"), _("Ente"), _("Origine"), *[_(labels[k]) for k in keys]]
+        _sheet(
+            workbook,
+            _("Fondi"),
+            header,
+            [
+                [
+                    fund.name,
+                    fund.organization.name,
+                    fund.get_origin_display(),
+                    *[_euro(f[k]) for k in keys],
+                ]
+                for fund, f in overview["funds"]
+            ],
+        )
+        for title, groups in (
+            (_("Per origine"), overview["by_origin"]),
+            (_("Per Comune"), overview["by_comune"]),
+        ):
+            _sheet(
+                workbook,
+                title,
+                [title, *[_(labels[k]) for k in keys]],
+                [[name, *[_euro(values.get(k, 0)) for k in keys]] for name, values in groups],
+            )
+        calls = [pair for _fund, f in overview["funds"] for pair in f["calls"]]
+        _sheet(workbook, _("Bandi"), [_(h) for h in CALL_HEADER], _calls_rows(calls))
+
+    return _xlsx(build), name
+
+
+def write_report(job) -> None:
+    params = job.params
+    fmt = params["format"]
+    report_progress(job, 0, 1, _("Calcolo degli importi"))
+    if params["kind"] == "fund":
+        content, name = fund_report(Fund.objects_unscoped.get(pk=params["id"]), fmt)
+    elif params["kind"] == "call":
+        content, name = call_report(Call.objects_unscoped.get(pk=params["id"]), fmt)
+    else:
+        content, name = overview_report(job.organization, params["organization_ids"], fmt)
+    stamp = timezone.localdate().isoformat()
+    job.result_file.save(
+        f"{name}-{stamp}-{secrets.token_hex(6)}.{fmt}", ContentFile(content), save=False
+    )
+    job.result = {"kind": params["kind"], "format": fmt, "bytes": len(content)}

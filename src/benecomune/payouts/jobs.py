@@ -1,0 +1,58 @@
+"""Background jobs of the payouts app (registered through core's autodiscovery)."""
+
+from benecomune.core.scoping import all_tenants
+from benecomune.core.services.jobs import job_handler, report_progress
+from benecomune.payouts.services.actors import actor_from_params
+
+
+@job_handler("payouts.generate_batch")
+def generate_batch_job(job):
+    from benecomune.payouts.services.batches import generate_batch
+
+    def progress(done, total, message=""):
+        report_progress(job, done, total, message)
+
+    # Services use the unscoped managers with explicit organisation filters.
+    with all_tenants():
+        batch = generate_batch(job.params["batch_id"], progress=progress)
+    job.result = {"batch_id": batch.pk, "items": batch.item_count, "total": batch.total}
+    job.message = str(batch.get_status_display())
+
+
+@job_handler("payouts.apply_results")
+def apply_results_job(job):
+    from benecomune.payouts.services.results import apply_results
+
+    actor = actor_from_params(job.params, "payouts.results")
+
+    def progress(done, total):
+        report_progress(job, done, total)
+
+    with all_tenants():
+        report = apply_results(actor, job.params["report_id"], progress=progress)
+    job.result = {"paid": report.paid, "rejected": report.rejected, "batch_id": report.batch_id}
+    job.message = f"{report.paid} pagati, {report.rejected} respinti"
+
+
+@job_handler("payouts.beneficiary_list")
+def beneficiary_list_job(job):
+    from benecomune.payouts.exports import write_beneficiary_list
+
+    with all_tenants():
+        write_beneficiary_list(job, job.params["batch_id"], job.params["format"])
+
+
+@job_handler("payouts.report")
+def report_job(job):
+    from benecomune.payouts.exports_reports import write_report
+
+    with all_tenants():
+        write_report(job)
+
+
+@job_handler("payouts.call_archive")
+def call_archive_job(job):
+    from benecomune.payouts.archive import write_call_archive
+
+    with all_tenants():
+        write_call_archive(job)

@@ -1,0 +1,38 @@
+from .batches import BankReport, BatchItem, BatchStatus, ItemStatus, PayoutBatch
+from .claims import (
+    ACCEPTED_CLAIM_STATUSES,
+    OPEN_CLAIM_STATUSES,
+    ClaimCategory,
+    ClaimPolicy,
+    ClaimStatus,
+    ExpenseClaim,
+)
+from .debit_notes import DebitNote, DebitNoteCounter, DebitNoteLine, DebitNoteStatus
+from .orders import BeneficiaryKind, PayoutOrder, PayoutStatus
+from .payees import PayeeAccount
+from .settings import PayoutSettings, SepaScheme, SettlementPeriod
+
+__all__ = [
+    "ACCEPTED_CLAIM_STATUSES",
+    "OPEN_CLAIM_STATUSES",
+    "BankReport",
+    "BatchItem",
+    "BatchStatus",
+    "BeneficiaryKind",
+    "ClaimCategory",
+    "ClaimPolicy",
+    "ClaimStatus",
+    "DebitNote",
+    "DebitNoteCounter",
+    "DebitNoteLine",
+    "DebitNoteStatus",
+    "ExpenseClaim",
+    "ItemStatus",
+    "PayeeAccount",
+    "PayoutBatch",
+    "PayoutOrder",
+    "PayoutSettings",
+    "PayoutStatus",
+    "SepaScheme",
+    "SettlementPeriod",
+]

@@ -1,0 +1,1 @@
+"""PDF documents of the payouts app (reportlab): debit notes and reports."""

@@ -1,0 +1,141 @@
+"""The merchant's debit note as PDF: outside the scope of VAT, listing the voucher payments."""
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer, Table, TableStyle
+
+from benecomune.payouts.models import DebitNote, DebitNoteLine
+from benecomune.payouts.pdf.base import build, euro, p, table
+from benecomune.payouts.services.payees import payee_account_for
+
+STAMP_DUTY_THRESHOLD = 7_747  # 77,47 euro
+
+
+def _party(title, org, extra_lines):
+    lines = [f"<b>{title}</b>", org.name, *[line for line in extra_lines if line]]
+    return p("<br/>".join(lines))
+
+
+def render_debit_note(note: DebitNote) -> bytes:
+    merchant, payer = note.merchant, note.payer
+    issued = timezone.localtime(note.issued_at or timezone.now())
+    story = [
+        p(_("Nota di debito n. %(number)s") % {"number": note.display_number}, "title"),
+        p(
+            _("Emessa il %(date)s · periodo dal %(start)s al %(end)s")
+            % {
+                "date": formats.date_format(issued, "d/m/Y"),
+                "start": formats.date_format(note.period_start, "d/m/Y"),
+                "end": formats.date_format(note.period_end, "d/m/Y"),
+            }
+        ),
+        Spacer(1, 5 * mm),
+    ]
+    parties = Table(
+        [
+            [
+                _party(
+                    _("Emittente (esercente)"),
+                    merchant,
+                    [
+                        merchant.address,
+                        _("Partita IVA %(vat)s") % {"vat": merchant.vat_number},
+                        merchant.email,
+                    ],
+                ),
+                _party(_("Destinatario"), payer, [payer.address, payer.email]),
+            ]
+        ],
+        colWidths=[87 * mm, 87 * mm],
+    )
+    parties.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [parties, Spacer(1, 5 * mm)]
+    story.append(
+        p(
+            _(
+                "Richiesta di rimborso del valore dei buoni spesa accettati come corrispettivo "
+                "(buoni-corrispettivo multiuso, art. 6-quater del D.P.R. 633/1972). "
+                "<b>Operazione fuori campo IVA ai sensi dell'art. 2, comma 3, lettera a), del "
+                "D.P.R. 26 ottobre 1972, n. 633</b>: l'IVA sulle cessioni è stata assolta con i "
+                "documenti commerciali emessi al momento degli acquisti."
+            )
+        )
+    )
+    story.append(Spacer(1, 4 * mm))
+    rows = [
+        [
+            _("N."),
+            _("Data e ora"),
+            _("Operazione"),
+            _("Buono (conto)"),
+            _("Tipo"),
+            _("Importo"),
+        ]
+    ]
+    lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
+    for index, line in enumerate(lines.iterator(chunk_size=2000), start=1):
+        rows.append(
+            [
+                index,
+                formats.date_format(timezone.localtime(line.occurred_at), "d/m/Y H:i"),
+                line.transfer_id,
+                line.wallet_account_id,
+                _("Pagamento con buono") if line.amount > 0 else _("Storno"),
+                euro(line.amount),
+            ]
+        )
+    rows.append(
+        [
+            "",
+            "",
+            "",
+            "",
+            p(f"<b>{_('Totale da rimborsare')}</b>"),
+            p(f"<b>{euro(note.total)}</b>", "total"),
+        ]
+    )
+    story.append(
+        table(
+            rows,
+            [10 * mm, 30 * mm, 25 * mm, 25 * mm, 48 * mm, 36 * mm],
+            numeric_columns=(0, 2, 3, 5),
+            total_row=True,
+        )
+    )
+    story.append(Spacer(1, 5 * mm))
+    story.append(
+        p(
+            _(
+                "Nessuna commissione: l'esercente riceve l'intero valore dei buoni. Non si "
+                "riportano i nomi dei beneficiari: ogni buono è indicato dal numero del suo conto."
+            )
+        )
+    )
+    payee = payee_account_for(merchant, payer)
+    if payee:
+        story.append(
+            p(
+                _("Pagamento con bonifico sul conto IBAN <b>%(iban)s</b> intestato a %(holder)s.")
+                % {"iban": payee.iban, "holder": payee.holder}
+            )
+        )
+    else:
+        story.append(p(_("L'esercente deve ancora indicare l'IBAN per il pagamento.")))
+    if note.total > STAMP_DUTY_THRESHOLD:
+        story.append(Spacer(1, 3 * mm))
+        story.append(
+            p(
+                _(
+                    "Imposta di bollo di 2,00 euro a carico dell'emittente (documento fuori "
+                    "campo IVA di importo superiore a 77,47 euro: art. 13, tariffa allegato A, "
+                    "parte I, D.P.R. 642/1972)."
+                ),
+                "small",
+            )
+        )
+    footer = _("Nota di debito n. %(number)s — %(merchant)s") % {
+        "number": note.display_number,
+        "merchant": merchant.name,
+    }
+    return build(story, title=str(note), footer=footer)

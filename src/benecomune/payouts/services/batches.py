@@ -1,0 +1,256 @@
+"""Payout batches: prepared by one person (payouts.manage), generated in the background,
+approved by another (payouts.approve), which records the payer's single funding transfer.
+
+Generation (services.batch_generation) is idempotent and resumable.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.models import Organization
+from benecomune.core.services.jobs import start_job
+from benecomune.ledger.models import TransferKind
+from benecomune.ledger.money import format_euro
+from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts.models import (
+    BatchItem,
+    BatchStatus,
+    DebitNote,
+    DebitNoteStatus,
+    ItemStatus,
+    PayoutBatch,
+    PayoutOrder,
+    PayoutStatus,
+)
+from benecomune.payouts.sepa.pain001 import SCHEMES
+from benecomune.payouts.services.accounts import payer_setup
+from benecomune.payouts.services.batch_generation import generate_batch, queued_items
+from benecomune.payouts.services.orders import refresh_person_orders
+
+
+def next_business_day(day: datetime.date) -> datetime.date:
+    day += datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+@transaction.atomic
+def prepare_batch(
+    actor: Actor,
+    organization: Organization,
+    *,
+    execution_date: datetime.date | None = None,
+    start: bool = True,
+) -> PayoutBatch:
+    """Open a batch over every payable order of the payer and start its generation job."""
+    actor.require("payouts.manage", organization)
+    setup = payer_setup(organization)
+    setup = type(setup).objects_unscoped.select_for_update().get(pk=setup.pk)  # one at a time
+    if not setup.debtor_iban:
+        raise ValidationError(
+            _(
+                "Indichi prima, nelle impostazioni dei pagamenti, il conto da cui partono "
+                "i bonifici."
+            )
+        )
+    open_batch = PayoutBatch.objects_unscoped.filter(
+        organization=organization, status__in=[BatchStatus.PREPARING, BatchStatus.READY]
+    ).first()
+    if open_batch is not None:
+        raise ValidationError(
+            _("La distinta n. %(number)s è ancora da completare: la approvi o la ritiri prima.")
+            % {"number": open_batch.display_number}
+        )
+    today = timezone.localdate()
+    if execution_date is not None and execution_date < today:
+        raise ValidationError(_("La data di esecuzione non può essere nel passato."))
+    refresh_person_orders(organization.pk)
+    now = timezone.now()
+    if not PayoutOrder.objects_unscoped.filter(
+        organization=organization, status=PayoutStatus.READY, created_at__lte=now
+    ).exists():
+        raise ValidationError(_("Non ci sono pagamenti da mettere in distinta."))
+    year = today.year
+    number = (
+        PayoutBatch.objects_unscoped.filter(organization=organization, year=year).aggregate(
+            last=Max("number")
+        )["last"]
+        or 0
+    ) + 1
+    batch = PayoutBatch.objects_unscoped.create(
+        organization=organization,
+        year=year,
+        number=number,
+        message_id=f"BC-{organization.pk}-{year}-{number:05d}",
+        scheme=setup.sepa_scheme,
+        execution_date=execution_date or next_business_day(today),
+        cutoff=now,
+        debtor_name=setup.debtor_name or organization.name[:70],
+        debtor_iban=setup.debtor_iban,
+        debtor_bic=setup.debtor_bic,
+        prepared_by=actor.user,
+    )
+    audit.record(
+        actor,
+        "payouts.batch_prepared",
+        batch,
+        organization=organization,
+        after={"number": batch.display_number, "execution_date": str(batch.execution_date)},
+    )
+    if start:
+        start_generation(actor, batch)
+    return batch
+
+
+def start_generation(actor: Actor, batch: PayoutBatch):
+    """Start (or resume, after a crash) the background generation of a batch."""
+    actor.require("payouts.manage", batch.organization_id)
+    if batch.status != BatchStatus.PREPARING:
+        raise ValidationError(_("La distinta è già pronta."))
+    params = {"batch_id": batch.pk}
+    if actor.membership is not None:
+        params["membership_id"] = actor.membership.pk
+    job = start_job(
+        actor,
+        batch.organization,
+        "payouts.generate_batch",
+        _("Preparazione della distinta n. %(number)s") % {"number": batch.display_number},
+        params,
+    )
+    PayoutBatch.objects_unscoped.filter(pk=batch.pk).update(job=job)
+    batch.job = job
+    return job
+
+
+def legacy_scheme(batch: PayoutBatch) -> str:
+    return next(s for s in SCHEMES if s != batch.scheme)
+
+
+@transaction.atomic
+def approve_batch(actor: Actor, batch: PayoutBatch) -> PayoutBatch:
+    """A second person approves: the payer's single transfer to the platform's account, for
+    the orders not funded yet, is recorded in the ledger; the files may go to the bank."""
+    actor.require("payouts.approve", batch.organization_id)
+    batch = PayoutBatch.objects_unscoped.select_for_update().get(pk=batch.pk)
+    if batch.status != BatchStatus.READY:
+        raise ValidationError(
+            _("La distinta è nello stato «%(status)s»: non si può approvare.")
+            % {"status": batch.get_status_display()}
+        )
+    if actor.user is not None and batch.prepared_by_id == actor.user.pk:
+        raise PermissionDenied(
+            _("La distinta deve essere approvata da una persona diversa da chi l'ha preparata.")
+        )
+    setup = payer_setup(batch.organization_id)
+    # Orders already funded by an earlier approved batch (rejected, corrected, sent again) are
+    # on the platform's account: the Comune transfers only the rest.
+    funded_before = BatchItem.objects_unscoped.filter(
+        order_id=OuterRef("order_id"),
+        batch__status__in=[BatchStatus.APPROVED, BatchStatus.CLOSED],
+    ).exclude(batch_id=batch.pk)
+    amount = (
+        queued_items(batch)
+        .filter(~Exists(funded_before))
+        .aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    )
+    if amount:
+        batch.funding_transfer = transfer(
+            actor,
+            debit=setup.payable_account,
+            credit=setup.platform_account,
+            amount=amount,
+            kind=TransferKind.SETTLEMENT,
+            idempotency_key=f"batch-funding:{batch.pk}",
+            obj=batch,
+            memo=_("Bonifico unico dell'ente per la distinta n. %(number)s")
+            % {"number": batch.display_number},
+        )
+    batch.status, batch.approved_by, batch.approved_at = (
+        BatchStatus.APPROVED,
+        actor.user,
+        timezone.now(),
+    )
+    batch.save(update_fields=["status", "approved_by", "approved_at", "funding_transfer"])
+    audit.record(
+        actor,
+        "payouts.batch_approved",
+        batch,
+        organization=Organization(pk=batch.organization_id),
+        after={
+            "items": batch.item_count,
+            "total": batch.total,
+            "funding": amount,
+            "funding_transfer": batch.funding_transfer_id,
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def withdraw_batch(actor: Actor, batch: PayoutBatch, *, reason: str) -> PayoutBatch:
+    """Take back a batch not yet approved (the checker refuses it, or the maker withdraws it):
+    its orders become payable again for the next batch."""
+    if not (
+        actor.has_perm("payouts.manage", batch.organization_id)
+        or actor.has_perm("payouts.approve", batch.organization_id)
+    ):
+        actor.require("payouts.manage", batch.organization_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Scriva il motivo del ritiro.")})
+    batch = PayoutBatch.objects_unscoped.select_for_update().get(pk=batch.pk)
+    if batch.status not in (BatchStatus.PREPARING, BatchStatus.READY):
+        raise ValidationError(_("Una distinta approvata non si ritira: si registrano gli esiti."))
+    order_ids = list(queued_items(batch).values_list("order_id", flat=True))
+    queued_items(batch).update(status=ItemStatus.WITHDRAWN)
+    PayoutOrder.objects_unscoped.filter(pk__in=order_ids).update(status=PayoutStatus.READY)
+    DebitNote.objects_unscoped.filter(
+        payout_order__pk__in=order_ids, status=DebitNoteStatus.IN_BATCH
+    ).update(status=DebitNoteStatus.APPROVED)
+    batch.status, batch.withdrawn_reason = BatchStatus.WITHDRAWN, reason
+    batch.save(update_fields=["status", "withdrawn_reason"])
+    audit.record(
+        actor,
+        "payouts.batch_withdrawn",
+        batch,
+        organization=Organization(pk=batch.organization_id),
+        after={"orders_ready_again": len(order_ids)},
+        reason=reason,
+    )
+    return batch
+
+
+def batch_summary(batch: PayoutBatch) -> dict:
+    rows = dict(
+        BatchItem.objects_unscoped.filter(batch=batch)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "queued": rows.get(ItemStatus.QUEUED, 0),
+        "paid": rows.get(ItemStatus.PAID, 0),
+        "rejected": rows.get(ItemStatus.REJECTED, 0),
+        "withdrawn": rows.get(ItemStatus.WITHDRAWN, 0),
+        "total_text": format_euro(batch.total),
+    }
+
+
+__all__ = [
+    "approve_batch",
+    "batch_summary",
+    "generate_batch",
+    "legacy_scheme",
+    "prepare_batch",
+    "start_generation",
+    "withdraw_batch",
+]

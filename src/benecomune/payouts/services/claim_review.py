@@ -1,0 +1,244 @@
+"""Review of expense claims by the desk (applications.instruct) or a validator
+(applications.decide): accept in full or in part with a reason (the money moves and a payout
+order is created), reject, or ask for clarification; and the beneficiary's answer."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.calls.models import Award, Call, CallReservation
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.models import Organization
+from benecomune.core.notifications import notify_person
+from benecomune.ledger.models import Reservation, TransferKind
+from benecomune.ledger.money import format_euro
+from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts.models import (
+    ACCEPTED_CLAIM_STATUSES,
+    OPEN_CLAIM_STATUSES,
+    BeneficiaryKind,
+    ClaimStatus,
+    ExpenseClaim,
+)
+from benecomune.payouts.services.accounts import payer_setup
+from benecomune.payouts.services.claims import _check_duplicates, policy_for
+from benecomune.payouts.services.orders import create_order
+
+REVIEW_PERMISSIONS = ("applications.instruct", "applications.decide")
+
+
+def _reviewable(actor: Actor, claim: ExpenseClaim, statuses=(ClaimStatus.SUBMITTED,)):
+    if not any(actor.has_perm(p, claim.organization_id) for p in REVIEW_PERMISSIONS):
+        actor.require("applications.decide", claim.organization_id)
+    claim = ExpenseClaim.objects_unscoped.select_for_update().get(pk=claim.pk)
+    if claim.status not in statuses:
+        raise ValidationError(
+            _("La richiesta è nello stato «%(status)s»: non si può decidere ora.")
+            % {"status": claim.get_status_display()}
+        )
+    return claim
+
+
+@transaction.atomic
+def accept_claim(
+    actor: Actor, claim: ExpenseClaim, *, amount: int | None = None, reason: str = ""
+) -> ExpenseClaim:
+    """Accept in full, or in part with a reason; the money leaves the fund (consuming the
+    call's reservation) for the payer's payable account and a payout order is created."""
+    award = Award.objects_unscoped.select_for_update().get(pk=claim.award_id)
+    claim = _reviewable(actor, claim)
+    amount = claim.amount if amount is None else amount
+    reason = " ".join((reason or "").split())
+    if type(amount) is not int or amount <= 0 or amount > claim.amount:
+        raise ValidationError(
+            {
+                "amount": _("L'importo riconosciuto va da 0,01 a %(max)s.")
+                % {"max": format_euro(claim.amount)}
+            }
+        )
+    if amount < claim.amount and not reason:
+        raise ValidationError({"reason": _("Spieghi perché riconosce solo una parte.")})
+    accepted_before = ExpenseClaim.objects_unscoped.filter(
+        award=award, status__in=ACCEPTED_CLAIM_STATUSES
+    ).aggregate(t=Coalesce(Sum("accepted_amount"), 0))["t"]
+    if accepted_before + amount > award.amount:
+        raise ValidationError(
+            {
+                "amount": _("Supera il contributo assegnato: restano %(left)s.")
+                % {"left": format_euro(award.amount - accepted_before)}
+            }
+        )
+    call = Call.objects_unscoped.select_related("fund__account").get(pk=claim.call_id)
+    policy = policy_for(call)
+    if policy.max_per_call:
+        call_total = ExpenseClaim.objects_unscoped.filter(
+            call=call, status__in=ACCEPTED_CLAIM_STATUSES
+        ).aggregate(t=Coalesce(Sum("accepted_amount"), 0))["t"]
+        if call_total + amount > policy.max_per_call:
+            raise ValidationError(
+                {
+                    "amount": _("Supera il massimo dei rimborsi del bando: restano %(left)s.")
+                    % {"left": format_euro(max(policy.max_per_call - call_total, 0))}
+                }
+            )
+    holder = CallReservation.objects.filter(call=call).first()
+    reservation = Reservation.objects_unscoped.get(pk=holder.reservation_id) if holder else None
+    fund = call.fund
+    setup = payer_setup(fund.organization_id)
+    person = claim.person
+    money = transfer(
+        actor,
+        debit=fund.account,
+        credit=setup.payable_account,
+        amount=amount,
+        kind=TransferKind.REIMBURSEMENT,
+        idempotency_key=f"claim:{claim.pk}",
+        obj=claim,
+        reservation=reservation,
+        memo=_("Rimborso richiesta n. %(n)s, bando %(call)s") % {"n": claim.pk, "call": call.title},
+    )
+    order = create_order(
+        organization_id=fund.organization_id,
+        kind=BeneficiaryKind.PERSON,
+        person=person,
+        name=person.full_name,
+        iban=person.iban,
+        holder=person.iban_holder,
+        amount=amount,
+        remittance=_("Rimborso %(category)s - %(call)s - richiesta n. %(n)s")
+        % {"category": claim.get_category_display(), "call": call.title, "n": claim.pk},
+        source=claim,
+        source_transfer=money,
+        claim=claim,
+        call_id=call.pk,
+        fund=fund,
+    )
+    claim.status = (
+        ClaimStatus.ACCEPTED if amount == claim.amount else ClaimStatus.PARTIALLY_ACCEPTED
+    )
+    claim.accepted_amount, claim.decision_reason = amount, reason
+    claim.reviewed_by, claim.reviewed_at = actor.user, timezone.now()
+    claim.reimbursement_transfer = money
+    claim.save()
+    audit.record(
+        actor,
+        "payouts.claim_accepted",
+        claim,
+        organization=Organization(pk=claim.organization_id),
+        person=person,
+        after={
+            "accepted": amount,
+            "claimed": claim.amount,
+            "transfer": money.pk,
+            "order": order.pk,
+        },
+        reason=reason,
+    )
+    body = _("La richiesta n. %(n)s è stata accolta per %(amount)s.") % {
+        "n": claim.pk,
+        "amount": format_euro(amount),
+    }
+    if reason:
+        body += " " + _("Motivazione: %(reason)s") % {"reason": reason}
+    if not person.iban:
+        body += " " + _("Indichi l'IBAN nel suo profilo per ricevere il pagamento.")
+    notify_person(person, subject=_("Rimborso accolto"), body=body)
+    return claim
+
+
+@transaction.atomic
+def reject_claim(actor: Actor, claim: ExpenseClaim, *, reason: str) -> ExpenseClaim:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Scriva il motivo: il beneficiario lo leggerà.")})
+    claim = _reviewable(actor, claim, statuses=OPEN_CLAIM_STATUSES)
+    claim.status, claim.decision_reason = ClaimStatus.REJECTED, reason
+    claim.reviewed_by, claim.reviewed_at = actor.user, timezone.now()
+    claim.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
+    audit.record(
+        actor,
+        "payouts.claim_rejected",
+        claim,
+        organization=Organization(pk=claim.organization_id),
+        person=claim.person,
+        reason=reason,
+    )
+    notify_person(
+        claim.person,
+        subject=_("Rimborso non accolto"),
+        body=_("La richiesta n. %(n)s non è stata accolta: %(reason)s")
+        % {"n": claim.pk, "reason": reason},
+    )
+    return claim
+
+
+@transaction.atomic
+def request_clarification(actor: Actor, claim: ExpenseClaim, *, question: str) -> ExpenseClaim:
+    question = " ".join((question or "").split())
+    if not question:
+        raise ValidationError({"question": _("Scriva che cosa serve al beneficiario.")})
+    claim = _reviewable(actor, claim)
+    claim.status, claim.clarification_question = ClaimStatus.CLARIFICATION, question
+    claim.clarification_answer = ""
+    claim.save(update_fields=["status", "clarification_question", "clarification_answer"])
+    audit.record(
+        actor,
+        "payouts.claim_clarification_requested",
+        claim,
+        organization=Organization(pk=claim.organization_id),
+        person=claim.person,
+        reason=question,
+    )
+    notify_person(
+        claim.person,
+        subject=_("Rimborso: serve un'integrazione"),
+        body=_("Per la richiesta n. %(n)s ci serve: %(question)s")
+        % {"n": claim.pk, "question": question},
+    )
+    return claim
+
+
+@transaction.atomic
+def answer_clarification(
+    actor: Actor, claim: ExpenseClaim, *, answer: str, upload=None
+) -> ExpenseClaim:
+    claim = ExpenseClaim.objects_unscoped.select_for_update().get(pk=claim.pk)
+    if not (actor.user is not None and actor.user.person_id == claim.person_id):
+        actor.require("desk.assist", claim.organization_id)
+    if claim.status != ClaimStatus.CLARIFICATION:
+        raise ValidationError(_("Per questa richiesta non è stata chiesta un'integrazione."))
+    answer = " ".join((answer or "").split())
+    if not answer and upload is None:
+        raise ValidationError({"answer": _("Scriva la risposta o alleghi il documento richiesto.")})
+    before = {"sha256": claim.sha256}
+    if upload is not None:
+        from benecomune.calls.uploads import check_upload
+
+        try:
+            checked = check_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"document": exc.messages}) from exc
+        _check_duplicates(
+            claim.award, checked.sha256, claim.payee_key, claim.expense_date, claim.amount, claim.pk
+        )
+        claim.document.save(f"ricevuta.{checked.extension}", upload, save=False)
+        claim.document_name, claim.document_type = checked.original_name, checked.content_type
+        claim.document_size, claim.sha256 = checked.size, checked.sha256
+        claim.self_declared = False
+    claim.clarification_answer = answer[:2000]
+    claim.status = ClaimStatus.SUBMITTED
+    claim.save()
+    audit.record(
+        actor,
+        "payouts.claim_clarification_answered",
+        claim,
+        organization=Organization(pk=claim.organization_id),
+        person=claim.person,
+        before=before,
+        after={"sha256": claim.sha256, "answer": bool(answer)},
+    )
+    return claim

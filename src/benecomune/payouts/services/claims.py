@@ -1,0 +1,286 @@
+"""Expense claims under a reimbursement call: submit, review, answer a clarification.
+
+Caps: per claim (the call's claim rules), per beneficiary (the award: accepted plus claims
+still open never exceed it) and per call (accepted in all never exceeds the rules' maximum,
+and the call's reservation refuses anything beyond it anyway). Duplicates: the same file
+(SHA-256) is refused wherever it was used; the same payee, date and amount is refused within
+one award and flagged for the reviewer across awards.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.calls.models import Award, AwardStatus, Call, CallStatus
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.models import Organization
+from benecomune.core.notifications import notify_person
+from benecomune.ledger.money import format_euro
+from benecomune.payouts.models import (
+    ACCEPTED_CLAIM_STATUSES,
+    OPEN_CLAIM_STATUSES,
+    ClaimCategory,
+    ClaimPolicy,
+    ClaimStatus,
+    ExpenseClaim,
+)
+
+
+def policy_for(call: Call) -> ClaimPolicy:
+    """The call's claim rules; without any, every category with a receipt, no extra caps."""
+    policy = ClaimPolicy.objects_unscoped.filter(call=call).first()
+    return policy or ClaimPolicy(call=call, organization_id=call.organization_id)
+
+
+@transaction.atomic
+def set_policy(actor: Actor, call: Call, **values) -> ClaimPolicy:
+    actor.require("calls.manage", call.organization_id)
+    if call.benefit_type != "reimbursement":
+        raise ValidationError(_("Le regole dei rimborsi valgono solo per i bandi di rimborso."))
+    categories = [c for c in values.get("categories") or [] if c in ClaimCategory.values]
+    declared = [
+        c for c in values.get("self_declaration_categories") or [] if c in ClaimCategory.values
+    ]
+    for name in ("max_per_claim", "max_per_call"):
+        value = values.get(name)
+        if value is not None and (type(value) is not int or value <= 0):
+            raise ValidationError({name: _("Indichi un importo maggiore di zero, o lasci vuoto.")})
+    policy, _created = ClaimPolicy.objects_unscoped.select_for_update().get_or_create(
+        call=call, defaults={"organization_id": call.organization_id}
+    )
+    before = {
+        "categories": policy.categories,
+        "self_declaration_categories": policy.self_declaration_categories,
+        "max_per_claim": policy.max_per_claim,
+        "max_per_call": policy.max_per_call,
+    }
+    policy.categories, policy.self_declaration_categories = categories, declared
+    policy.max_per_claim, policy.max_per_call = (
+        values.get("max_per_claim"),
+        values.get("max_per_call"),
+    )
+    policy.save()
+    audit.record(
+        actor,
+        "payouts.claim_policy_changed",
+        call,
+        organization=Organization(pk=call.organization_id),
+        before=before,
+        after={
+            "categories": categories,
+            "self_declaration_categories": declared,
+            "max_per_claim": policy.max_per_claim,
+            "max_per_call": policy.max_per_call,
+        },
+    )
+    return policy
+
+
+def award_usage(award: Award) -> dict:
+    """Cents of the award accepted, still under review, and what is left to claim."""
+    claims = ExpenseClaim.objects_unscoped.filter(award=award)
+    accepted = claims.filter(status__in=ACCEPTED_CLAIM_STATUSES).aggregate(
+        t=Coalesce(Sum("accepted_amount"), 0)
+    )["t"]
+    pending = claims.filter(status__in=OPEN_CLAIM_STATUSES).aggregate(t=Coalesce(Sum("amount"), 0))[
+        "t"
+    ]
+    return {
+        "amount": award.amount,
+        "accepted": accepted,
+        "pending": pending,
+        "remaining": max(award.amount - accepted - pending, 0),
+    }
+
+
+def reimbursement_awards(person_id: int):
+    return Award.objects_unscoped.filter(
+        person_id=person_id, benefit_type="reimbursement", status=AwardStatus.ACTIVE
+    ).select_related("call")
+
+
+def _payee_key(payee: str) -> str:
+    return " ".join(payee.split()).casefold()[:200]
+
+
+def _check_duplicates(
+    award: Award, sha256: str, payee_key: str, expense_date, amount, exclude=None
+):
+    live = ExpenseClaim.objects_unscoped.exclude(status=ClaimStatus.REJECTED)
+    if exclude is not None:
+        live = live.exclude(pk=exclude)
+    if sha256:
+        same_file = live.filter(sha256=sha256).first()
+        if same_file is not None:
+            raise ValidationError(
+                {
+                    "document": _(
+                        "Questa ricevuta è già stata presentata (richiesta n. %(n)s): non si "
+                        "può usare due volte."
+                    )
+                    % {"n": same_file.pk}
+                }
+            )
+    same_expense = live.filter(payee_key=payee_key, expense_date=expense_date, amount=amount)
+    mine = same_expense.filter(award=award).first()
+    if mine is not None:
+        raise ValidationError(
+            _(
+                "Ha già chiesto il rimborso di questa spesa (stesso destinatario, data e "
+                "importo: richiesta n. %(n)s)."
+            )
+            % {"n": mine.pk}
+        )
+    return same_expense.first()  # another beneficiary's: flagged for the reviewer
+
+
+def _check_receipt(
+    upload, policy: ClaimPolicy, category: str, self_declared: bool, confirmed: bool
+):
+    from benecomune.calls.uploads import check_upload
+
+    if upload is not None:
+        try:
+            return check_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"document": exc.messages}) from exc
+    if not self_declared:
+        raise ValidationError({"document": _("Alleghi la ricevuta o la fattura della spesa.")})
+    if not policy.allows_self_declaration(category):
+        raise ValidationError(
+            {
+                "document": _(
+                    "Per questa categoria di spesa il bando chiede la ricevuta: "
+                    "l'autocertificazione non basta."
+                )
+            }
+        )
+    if not confirmed:
+        raise ValidationError(
+            {
+                "declaration": _(
+                    "Confermi la dichiarazione sostitutiva (art. 47 D.P.R. 445/2000) per "
+                    "presentare la spesa senza ricevuta."
+                )
+            }
+        )
+    return None
+
+
+@transaction.atomic
+def submit_claim(
+    actor: Actor,
+    award: Award,
+    *,
+    category: str,
+    amount: int,
+    expense_date: datetime.date,
+    payee: str,
+    description: str = "",
+    upload=None,
+    self_declared: bool = False,
+    declaration_confirmed: bool = False,
+) -> ExpenseClaim:
+    # The award row is the lock that serialises the claims of one beneficiary (its cap).
+    award = Award.objects_unscoped.select_for_update().select_related("call").get(pk=award.pk)
+    is_owner = actor.user is not None and actor.user.person_id == award.person_id
+    if not is_owner:
+        actor.require("desk.assist", award.organization_id)
+    call = award.call
+    if award.status != AwardStatus.ACTIVE or award.benefit_type != "reimbursement":
+        raise ValidationError(_("Questo contributo non prevede rimborsi."))
+    if call.status != CallStatus.AWARDED:
+        raise ValidationError(_("Il bando è concluso: non si possono più chiedere rimborsi."))
+    policy = policy_for(call)
+    if category not in ClaimCategory.values or not policy.allows(category):
+        raise ValidationError({"category": _("Il bando non rimborsa questa categoria di spesa.")})
+    if type(amount) is not int or amount <= 0:
+        raise ValidationError({"amount": _("Indichi l'importo pagato.")})
+    if policy.max_per_claim and amount > policy.max_per_claim:
+        raise ValidationError(
+            {
+                "amount": _("Si possono chiedere al massimo %(max)s per ogni spesa.")
+                % {"max": format_euro(policy.max_per_claim)}
+            }
+        )
+    today = timezone.localdate()
+    if expense_date > today:
+        raise ValidationError({"expense_date": _("La data della spesa è nel futuro.")})
+    if (call.spend_from and expense_date < call.spend_from) or (
+        call.spend_until and expense_date > call.spend_until
+    ):
+        raise ValidationError(
+            {
+                "expense_date": _("Il bando rimborsa le spese dal %(start)s al %(end)s.")
+                % {
+                    "start": call.spend_from.strftime("%d/%m/%Y") if call.spend_from else "…",
+                    "end": call.spend_until.strftime("%d/%m/%Y") if call.spend_until else "…",
+                }
+            }
+        )
+    payee = " ".join((payee or "").split())
+    if not payee:
+        raise ValidationError({"payee": _("Indichi a chi ha pagato la spesa.")})
+    checked = _check_receipt(upload, policy, category, self_declared, declaration_confirmed)
+    usage = award_usage(award)
+    if amount > usage["remaining"]:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Supera quanto le resta da chiedere per questo contributo: al massimo %(left)s."
+                )
+                % {"left": format_euro(usage["remaining"])}
+            }
+        )
+    duplicate = _check_duplicates(
+        award, checked.sha256 if checked else "", _payee_key(payee), expense_date, amount
+    )
+    claim = ExpenseClaim(
+        organization_id=award.organization_id,
+        award=award,
+        call=call,
+        person_id=award.person_id,
+        category=category,
+        amount=amount,
+        expense_date=expense_date,
+        payee=payee[:200],
+        payee_key=_payee_key(payee),
+        description=" ".join((description or "").split())[:300],
+        self_declared=checked is None,
+        possible_duplicate=duplicate,
+        submitted_by=actor.user,
+    )
+    if checked is not None:
+        claim.document_name, claim.document_type = checked.original_name, checked.content_type
+        claim.document_size, claim.sha256 = checked.size, checked.sha256
+        claim.document.save(f"ricevuta.{checked.extension}", upload, save=False)
+    claim.save()
+    audit.record(
+        actor,
+        "payouts.claim_submitted",
+        claim,
+        organization=Organization(pk=claim.organization_id),
+        person=claim.person,
+        after={
+            "award": award.pk,
+            "category": category,
+            "amount": amount,
+            "expense_date": str(expense_date),
+            "self_declared": claim.self_declared,
+            "sha256": claim.sha256,
+            "possible_duplicate": duplicate.pk if duplicate else None,
+        },
+    )
+    notify_person(
+        claim.person,
+        subject=_("Richiesta di rimborso ricevuta"),
+        body=_("Abbiamo ricevuto la richiesta n. %(n)s di %(amount)s: la verificheremo presto.")
+        % {"n": claim.pk, "amount": format_euro(amount)},
+    )
+    return claim

@@ -1,0 +1,201 @@
+"""Payout batches: prepare (payouts.manage), approve or withdraw (payouts.approve, another
+person), download the bank files and the treasurer's list, upload the bank's outcomes."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benecomune.core import audit
+from benecomune.core.models import Job
+from benecomune.core.services.jobs import start_job
+from benecomune.core.views.decorators import staff_permission
+from benecomune.payouts.forms import PrepareBatchForm, ReasonForm, ResultsUploadForm
+from benecomune.payouts.models import BankReport, BatchItem, BatchStatus, ItemStatus, PayoutBatch
+from benecomune.payouts.services import batches as services
+from benecomune.payouts.services.actors import job_params
+from benecomune.payouts.services.results import import_results
+from benecomune.payouts.views.common import add_errors, file_response, querystring
+
+
+def _may_see(actor) -> bool:
+    return actor is not None and (
+        actor.has_perm("payouts.manage") or actor.has_perm("payouts.approve")
+    )
+
+
+def batch_view(view):
+    """Both the maker (payouts.manage) and the checker (payouts.approve) see batches."""
+
+    @staff_permission("jobs.view")
+    def wrapper(request, *args, **kwargs):
+        if not _may_see(request.actor):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@batch_view
+def batch_list(request):
+    page = Paginator(PayoutBatch.objects.order_by("-prepared_at", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "payouts/batches/list.html",
+        {"page": page, "can_prepare": request.actor.has_perm("payouts.manage")},
+    )
+
+
+@staff_permission("payouts.manage")
+def batch_prepare(request):
+    form = PrepareBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.prepare_batch(
+                request.actor,
+                request.actor.organization,
+                execution_date=form.cleaned_data["execution_date"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("payouts:batch", pk=batch.pk)
+    return render(request, "payouts/batches/prepare.html", {"form": form})
+
+
+@batch_view
+def batch_detail(request, pk):
+    batch = get_object_or_404(
+        PayoutBatch.objects.select_related("prepared_by", "approved_by"), pk=pk
+    )
+    items = BatchItem.objects.filter(batch=batch).select_related("order").order_by("pk")
+    status = request.GET.get("stato", "")
+    if status in ItemStatus.values:
+        items = items.filter(status=status)
+    actor = request.actor
+    context = {
+        "batch": batch,
+        "summary": services.batch_summary(batch),
+        "page": Paginator(items, 50).get_page(request.GET.get("page")),
+        "status": status,
+        "statuses": list(ItemStatus),
+        "querystring": querystring(request),
+        "job": batch.job,
+        "reports": BankReport.objects.filter(batch=batch).order_by("-uploaded_at"),
+        "can_manage": actor.has_perm("payouts.manage", batch.organization_id),
+        "can_approve": actor.has_perm("payouts.approve", batch.organization_id)
+        and (actor.user is None or actor.user.pk != batch.prepared_by_id),
+        "is_maker": actor.user is not None and actor.user.pk == batch.prepared_by_id,
+        "upload_form": ResultsUploadForm(),
+        "reason_form": ReasonForm(),
+        "legacy_scheme": services.legacy_scheme(batch),
+    }
+    return render(request, "payouts/batches/detail.html", context)
+
+
+@staff_permission("payouts.approve")
+@require_POST
+def batch_approve(request, pk):
+    batch = get_object_or_404(PayoutBatch.objects, pk=pk)
+    try:
+        services.approve_batch(request.actor, batch)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(
+            request,
+            _("Distinta approvata: il bonifico unico dell'ente è registrato e i file sono pronti."),
+        )
+    return redirect("payouts:batch", pk=batch.pk)
+
+
+@batch_view
+@require_POST
+def batch_withdraw(request, pk):
+    batch = get_object_or_404(PayoutBatch.objects, pk=pk)
+    try:
+        services.withdraw_batch(request.actor, batch, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Distinta ritirata: i pagamenti tornano da mettere in distinta.")
+        )
+    return redirect("payouts:batch", pk=batch.pk)
+
+
+@staff_permission("payouts.manage")
+@require_POST
+def batch_resume(request, pk):
+    batch = get_object_or_404(PayoutBatch.objects, pk=pk)
+    try:
+        job = services.start_generation(request.actor, batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("payouts:batch", pk=batch.pk)
+    return redirect("core:job", pk=job.pk)
+
+
+@staff_permission("payouts.manage")
+def batch_file(request, pk, variant):
+    batch = get_object_or_404(PayoutBatch.objects, pk=pk)
+    if batch.status not in (BatchStatus.APPROVED, BatchStatus.CLOSED):
+        messages.error(request, _("I file per la banca si scaricano dopo l'approvazione."))
+        return redirect("payouts:batch", pk=batch.pk)
+    scheme = batch.scheme if variant == "sepa" else services.legacy_scheme(batch)
+    field = batch.sepa_file if variant == "sepa" else batch.sepa_file_legacy
+    with transaction.atomic():
+        audit.record(
+            request.actor,
+            "payouts.bank_file_downloaded",
+            batch,
+            organization=batch.organization,
+            after={"scheme": scheme},
+        )
+    return file_response(field, f"{batch.message_id}-{scheme}.xml", "application/xml")
+
+
+@staff_permission("payouts.manage")
+@require_POST
+def batch_list_export(request, pk, fmt):
+    batch = get_object_or_404(PayoutBatch.objects, pk=pk)
+    if batch.status not in (BatchStatus.APPROVED, BatchStatus.CLOSED) or fmt not in ("csv", "xlsx"):
+        messages.error(request, _("L'elenco per il tesoriere si prepara dopo l'approvazione."))
+        return redirect("payouts:batch", pk=batch.pk)
+    job = start_job(
+        request.actor,
+        batch.organization,
+        "payouts.beneficiary_list",
+        _("Elenco dei beneficiari della distinta n. %(number)s (%(fmt)s)")
+        % {"number": batch.display_number, "fmt": fmt.upper()},
+        job_params(request.actor, batch_id=batch.pk, format=fmt),
+    )
+    return redirect("core:job", pk=job.pk)
+
+
+@staff_permission("payouts.manage")
+@require_POST
+def batch_results(request, pk):
+    batch = get_object_or_404(PayoutBatch.objects, pk=pk)
+    form = ResultsUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_results(request.actor, batch, data=upload.read(), filename=upload.name)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            job = Job.objects.filter(pk=report.job_id).first()
+            messages.success(request, _("Esiti caricati: li stiamo registrando."))
+            if job is not None and not job.is_finished:
+                return redirect("core:job", pk=job.pk)
+            return redirect("payouts:batch", pk=batch.pk)
+    for error in form.errors.get("__all__", []) + form.errors.get("file", []):
+        messages.error(request, error)
+    return redirect("payouts:batch", pk=batch.pk)
