@@ -61,7 +61,12 @@ def _insert_unnest(meta, columns, rows, returning):
     if returning:
         sql += f" RETURNING {quote(meta.pk.column)}"
     ids = []
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # A plain psycopg cursor binds parameters on the server, arrays in binary: Django's
+    # client-side cursor would quote every element of every array in Python.
+    from psycopg import Cursor
+
+    with Cursor(connection.connection) as cursor:
         for start in range(0, len(rows), BATCH * 10):
             part = rows[start : start + BATCH * 10]
             cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
