@@ -109,8 +109,9 @@ def _open_wallets(call: Call, chunk) -> dict[int, tuple[int, int]]:
             "created_at",
         ],
         [
-            (organization_id, person_id, AccountKind.WALLET, title, "EUR", False, 0, 0, now)
-            for _app, _amount, person_id, _org, _protocol in chunk
+            # Opened with the award already in the stored balance (award_many credits_preset).
+            (organization_id, person_id, AccountKind.WALLET, title, "EUR", False, amount, 0, now)
+            for _app, amount, person_id, _org, _protocol in chunk
         ],
         returning=True,
     )
@@ -196,6 +197,7 @@ def _award_chunk(actor: Actor, call: Call, reservation_id: int, chunk) -> None:
                 )
                 for application_id, amount, _person, _org, protocol in chunk
             ],
+            credits_preset=True,
         )
     now = db_value(timezone.now())
     award_ids = insert_rows(

@@ -46,10 +46,19 @@ class AwardItem:
 
 @transaction.atomic
 def award_many(
-    actor: Actor, fund: Fund, reservation: Reservation, items: list[AwardItem]
+    actor: Actor,
+    fund: Fund,
+    reservation: Reservation,
+    items: list[AwardItem],
+    *,
+    credits_preset: bool = False,
 ) -> list[int]:
     """Pay every item from `fund` into its wallet, consuming `reservation`. All or nothing.
-    Returns the new transfers' ids, in the order of `items`."""
+    Returns the new transfers' ids, in the order of `items`.
+
+    `credits_preset`: the wallets' accounts were opened in this same transaction with their
+    stored balance already equal to their item's amount (see calls.services.award), so no
+    pending credit is appended for them; the stored balance still equals the entries."""
     if not any(actor.has_perm(p, fund.organization_id) for p in AWARD_PERMISSIONS):
         actor.require("funds.manage", fund.organization_id)
     if not items:
@@ -133,11 +142,18 @@ def award_many(
             )
         ],
     )
-    insert_rows(
-        BalanceDelta,
-        ["account", "amount"],
-        [(item.wallet_account_id, item.amount) for item in items],
-    )
+    if credits_preset:
+        opened = dict(
+            Account.objects_unscoped.filter(pk__in=wallet_ids).values_list("pk", "balance")
+        )
+        if any(opened[item.wallet_account_id] != item.amount for item in items):
+            raise ReservationExceeded(_("Saldi dei borsellini non coerenti con il lotto."))
+    else:
+        insert_rows(
+            BalanceDelta,
+            ["account", "amount"],
+            [(item.wallet_account_id, item.amount) for item in items],
+        )
     audit.record(
         actor,
         "ledger.award_batch",
