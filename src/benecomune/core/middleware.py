@@ -25,6 +25,8 @@ class ActiveRoleMiddleware:
     def __call__(self, request):
         request.memberships = []
         request.actor = None
+        if request.path.startswith("/api/"):
+            return self.get_response(request)  # devices: a token, never a session role
         user = request.user
         if user.is_authenticated:
             request.memberships = list(
@@ -61,10 +63,11 @@ class StaffSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(SECOND_FACTOR_EXEMPT_PREFIXES):
+            return self.get_response(request)
         user = request.user
         if (
             user.is_authenticated
-            and not request.path.startswith(SECOND_FACTOR_EXEMPT_PREFIXES)
             and (request.memberships or user.is_staff)
             and not user.is_verified()
         ):

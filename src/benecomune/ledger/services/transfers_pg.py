@@ -44,36 +44,21 @@ def transfer_pg(
 
     The spending rules are evaluated here first, but their verdict only counts after the key
     is claimed (the function raises LD003 then): a replay still returns the first transfer."""
-    refused = None
-    try:
-        _check_rules(kind, debit, credit, amount, now, wallet, merchant)
-    except DatabaseError:
-        raise
-    except Exception as exc:  # raised below only if the key is ours (not a replay)
-        refused = exc
-    person_id = debit.person_id or credit.person_id
-    role = actor.label if actor.system else actor.role
-    actor_id = actor.user.pk if actor.user else None
-    params = (
-        key,
-        str(kind),
-        debit.pk,
-        credit.pk,
+    refused = rules_verdict(kind, debit, credit, amount, now, wallet, merchant)
+    params = pg_params(
+        actor,
+        debit,
+        credit,
         amount,
+        kind,
+        key,
         object_type,
         object_id,
-        memo[:200],
-        actor_id,
-        role,
-        reservation.pk if reservation is not None else None,
-        reversal_of.pk if reversal_of is not None else None,
-        now,
-        debit.allow_negative,
-        refused is not None,
-        credit.organization_id if debit.allow_negative else debit.organization_id,
-        person_id,
-        actor.ip_address or None,
         memo,
+        reservation,
+        reversal_of,
+        now,
+        refused,
     )
     try:
         if conn.get_autocommit() and not conn.in_atomic_block:
@@ -82,21 +67,7 @@ def transfer_pg(
             with transaction.atomic(using=conn.alias):  # a savepoint, as in the Python path
                 pk = _call_pg(conn, params)
     except (DatabaseError, psycopg.Error) as exc:
-        cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
-        state = getattr(cause, "sqlstate", None)
-        if state == "LD003":
-            raise refused from None
-        if state == "LD001":
-            available = int(cause.diag.message_detail)
-            raise InsufficientFunds(
-                _("Saldo insufficiente: disponibili %(available)s, richiesti %(amount)s.")
-                % {"available": format_euro(available), "amount": format_euro(amount)}
-            ) from None
-        if state == "LD002":
-            raise ReservationExceeded(
-                _("La prenotazione di budget non copre %(amount)s.")
-                % {"amount": format_euro(amount)}
-            ) from None
+        raise_refusal(exc, refused, amount)
         raise
     if pk is None:
         return _replay(key, kind, debit, credit, amount, reversal_of)
@@ -116,6 +87,76 @@ def transfer_pg(
         now,
         conn.alias,
     )
+
+
+def rules_verdict(kind, debit, credit, amount, now, wallet, merchant):
+    """The spending rules' refusal (an exception to raise later), or None."""
+    try:
+        _check_rules(kind, debit, credit, amount, now, wallet, merchant)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # raised only if the key is ours (not a replay)
+        return exc
+    return None
+
+
+def pg_params(
+    actor,
+    debit,
+    credit,
+    amount,
+    kind,
+    key,
+    object_type,
+    object_id,
+    memo,
+    reservation,
+    reversal_of,
+    now,
+    refused,
+) -> tuple:
+    """The 19 arguments of ledger_transfer(), in order."""
+    person_id = debit.person_id or credit.person_id
+    return (
+        key,
+        str(kind),
+        debit.pk,
+        credit.pk,
+        amount,
+        object_type,
+        object_id,
+        memo[:200],
+        actor.user.pk if actor.user else None,
+        actor.label if actor.system else actor.role,
+        reservation.pk if reservation is not None else None,
+        reversal_of.pk if reversal_of is not None else None,
+        now,
+        debit.allow_negative,
+        refused is not None,
+        credit.organization_id if debit.allow_negative else debit.organization_id,
+        person_id,
+        actor.ip_address or None,
+        memo,
+    )
+
+
+def raise_refusal(exc, refused, amount) -> None:
+    """Turn the function's refusals (SQLSTATE LD001-LD003) into the ledger's exceptions;
+    return for any other error (the caller re-raises it)."""
+    cause = exc if isinstance(exc, psycopg.Error) else exc.__cause__
+    state = getattr(cause, "sqlstate", None)
+    if state == "LD003":
+        raise refused from None
+    if state == "LD001":
+        available = int(cause.diag.message_detail)
+        raise InsufficientFunds(
+            _("Saldo insufficiente: disponibili %(available)s, richiesti %(amount)s.")
+            % {"available": format_euro(available), "amount": format_euro(amount)}
+        ) from None
+    if state == "LD002":
+        raise ReservationExceeded(
+            _("La prenotazione di budget non copre %(amount)s.") % {"amount": format_euro(amount)}
+        ) from None
 
 
 def _pg_cursor(conn) -> psycopg.Cursor:

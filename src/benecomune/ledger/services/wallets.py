@@ -199,7 +199,10 @@ def expire_wallets(
 @transaction.atomic
 def _expire_one(actor: Actor, wallet_id: int) -> Transfer | None:
     wallet = Wallet.objects_unscoped.select_related("account", "fund__account").get(pk=wallet_id)
-    amount, _held = lock_and_settle(wallet.account_id)
+    balance_now, held = lock_and_settle(wallet.account_id)
+    # Money held for a till's open authorisation stays until it is captured or voided; the
+    # next sweep returns what is left (an expired wallet with money is swept again).
+    amount = balance_now - held
     if wallet.expired_at is None:
         wallet.expired_at = timezone.now()
         wallet.save(update_fields=["expired_at"])

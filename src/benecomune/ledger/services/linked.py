@@ -1,0 +1,153 @@
+"""A payment written together with the caller's record of it: one statement on PostgreSQL.
+
+`pay_and_record` is `wallets.pay` plus a row of another app (the till's redemption), in one
+transaction, so there is never a payment without its record nor a record without its payment.
+On PostgreSQL it is one round trip and one commit: a caller's PL/pgSQL function that takes
+`ledger_transfer()`'s 19 arguments first, calls it (the same function `transfers.transfer`
+calls), and then writes its row (returning nothing on a replay). Elsewhere, and when
+`transfers.USE_PG_FUNCTION` is off, it is `wallets.pay` and the caller's Python in one
+`atomic()` block. Either way the ledger does exactly what `pay` does: same checks, same rows,
+same errors, same replay semantics (tests/vouchers/test_vouchers_linked.py compares them).
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psycopg
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.core.actors import Actor
+from benecomune.core.models import Provider
+from benecomune.ledger.exceptions import TransferNotAllowed
+from benecomune.ledger.models import Account, Transfer, TransferKind, Wallet
+from benecomune.ledger.services import policy, transfers
+from benecomune.ledger.services import transfers_pg as pg
+from benecomune.ledger.services.wallets import pay
+
+
+@dataclass(frozen=True)
+class Record:
+    """The caller's part. `pg_function`: name of a function taking ledger_transfer()'s 19
+    arguments then `pg_params`, returning the caller's row (none on a replay). `python`:
+    called with the new payment inside the transaction, returns the same row."""
+
+    pg_function: str
+    pg_params: tuple
+    python: Callable[[Transfer], tuple | None]
+
+
+def pay_and_record(
+    actor: Actor,
+    *,
+    wallet: Wallet,
+    merchant: Provider,
+    merchant_account_: Account,
+    amount: int,
+    idempotency_key: str,
+    record: Record,
+) -> tuple[Transfer, tuple | None]:
+    """(payment, the caller's row). On a replay the first payment comes back with row None
+    (or, on the Python path, the row if it was missing): the caller reads its own row."""
+    conn = connections["default"]
+    if conn.vendor != "postgresql" or not transfers.USE_PG_FUNCTION:
+        with transaction.atomic():
+            payment = pay(
+                actor,
+                wallet=wallet,
+                merchant=merchant,
+                amount=amount,
+                idempotency_key=idempotency_key,
+                merchant_account_=merchant_account_,
+            )
+            # On a replay the caller's INSERT finds its row there and returns None, as the
+            # function does.
+            return payment, record.python(payment)
+    # As wallets.pay and transfers.transfer check before writing anything.
+    if not (actor.system or (actor.user and actor.user.person_id == wallet.person_id)):
+        actor.require("merchant.redeem", merchant)
+    transfers._check_amount(amount)
+    debit, credit = wallet.account, merchant_account_
+    allowed = policy.is_allowed(TransferKind.PAYMENT, debit.kind, credit.kind)
+    if debit.pk == credit.pk or not allowed:
+        raise TransferNotAllowed(_("Borsellino o esercente non corrispondono ai conti."))
+    key = idempotency_key or uuid.uuid4().hex
+    now = timezone.now()
+    memo = merchant.name
+    refused = pg.rules_verdict(TransferKind.PAYMENT, debit, credit, amount, now, wallet, merchant)
+    params = pg.pg_params(
+        actor,
+        debit,
+        credit,
+        amount,
+        TransferKind.PAYMENT,
+        key,
+        "",
+        "",
+        memo,
+        None,
+        None,
+        now,
+        refused,
+    )
+    sql = _sql(record.pg_function, len(record.pg_params))
+    try:
+        if conn.get_autocommit() and not conn.in_atomic_block:
+            row = _call(conn, sql, params + tuple(record.pg_params))
+        else:
+            with transaction.atomic(using=conn.alias):
+                row = _call(conn, sql, params + tuple(record.pg_params))
+    except (DatabaseError, psycopg.Error) as exc:
+        pg.raise_refusal(exc, refused, amount)
+        raise
+    if row is None:
+        return transfers._replay(key, TransferKind.PAYMENT, debit, credit, amount, None), None
+    payment = transfers._result(
+        row[0],
+        actor,
+        debit,
+        credit,
+        amount,
+        TransferKind.PAYMENT,
+        key,
+        "",
+        "",
+        memo,
+        None,
+        None,
+        now,
+        conn.alias,
+    )
+    return payment, tuple(row[1:])
+
+
+_TYPES = (
+    "%s::text, %s::text, %s::bigint, %s::bigint, %s::bigint, %s::text, %s::text, %s::text,"
+    " %s::bigint, %s::text, %s::bigint, %s::bigint, %s::timestamptz, %s::boolean,"
+    " %s::boolean, %s::bigint, %s::bigint, %s::inet, %s::text"
+)
+
+
+def _sql(function: str, extra: int) -> str:
+    if not function.isidentifier():
+        raise ValueError("function name")
+    return f"SELECT * FROM {function}({_TYPES}{', %s' * extra})"  # noqa: S608
+
+
+def _call(conn, sql: str, params):
+    if conn.queries_logged or conn.execute_wrappers:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    conn.ensure_connection()
+    cursor = pg._pg_cursor(conn)
+    try:
+        cursor.execute(sql, params, binary=True)
+    except psycopg.Error as exc:
+        if (exc.sqlstate or "").startswith("LD"):
+            raise
+        with conn.wrap_database_errors:
+            raise
+    return cursor.fetchone()

@@ -1,0 +1,63 @@
+"""Cards on the role home pages (see core.views.home.register_home_card)."""
+
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.ledger.money import format_euro
+from benecomune.vouchers.models import CircuitMembership, MembershipStatus, Redemption
+
+
+def merchant_till(request):
+    actor = request.actor
+    if actor is None or actor.membership is None:
+        return None
+    merchant_id = actor.organization.pk
+    memberships = list(CircuitMembership.objects_unscoped.filter(merchant_id=merchant_id))
+    active = [m for m in memberships if m.is_active]
+    if active:
+        today = timezone.localdate()
+        total = Redemption.objects_unscoped.filter(
+            merchant_id=merchant_id, created_at__date=today, voided_at=None
+        ).aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+        return {
+            "title": _("Cassa dei buoni"),
+            "value": format_euro(total),
+            "text": _(
+                "Incassato oggi con i buoni. Inquadri il QR del cittadino o digiti il codice."
+            ),
+            "url": reverse("vouchers:till"),
+            "link_label": _("Incassa un buono"),
+        }
+    if any(m.status == MembershipStatus.APPROVED for m in memberships):
+        text = _("Il Comune ha approvato l'adesione: accetti la convenzione per attivare la cassa.")
+    elif any(m.status == MembershipStatus.PENDING for m in memberships):
+        text = _("La richiesta di adesione al circuito è in attesa dell'approvazione del Comune.")
+    else:
+        text = _("Chieda di aderire al circuito dei negozi del suo Comune: è gratuito.")
+    return {
+        "title": _("La cassa non è ancora attiva"),
+        "text": text,
+        "url": reverse("vouchers:membership"),
+        "link_label": _("Adesione al circuito"),
+    }
+
+
+def municipality_circuit(request):
+    actor = request.actor
+    if actor is None or not actor.has_perm("circuit.manage"):
+        return None
+    members = CircuitMembership.objects_unscoped.filter(organization_id__in=actor.tenant_ids)
+    active = members.filter(
+        status=MembershipStatus.APPROVED, convention_accepted_at__isnull=False
+    ).count()
+    pending = members.filter(status=MembershipStatus.PENDING).count()
+    return {
+        "title": _("Circuito dei negozi"),
+        "value": str(active),
+        "text": _("negozi attivi; richieste in attesa: %(n)s.") % {"n": pending},
+        "url": reverse("vouchers:circuit"),
+        "link_label": _("Vedi il circuito"),
+    }

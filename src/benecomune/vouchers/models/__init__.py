@@ -1,0 +1,17 @@
+from .cards import CardStatus, TypedCode, VoucherCard
+from .circuit import Circuit, CircuitMembership, MembershipStatus, PointOfSale
+from .redemptions import Authorisation, AuthorisationStatus, Channel, Redemption
+
+__all__ = [
+    "Authorisation",
+    "AuthorisationStatus",
+    "CardStatus",
+    "Channel",
+    "Circuit",
+    "CircuitMembership",
+    "MembershipStatus",
+    "PointOfSale",
+    "Redemption",
+    "TypedCode",
+    "VoucherCard",
+]

@@ -1,0 +1,258 @@
+"""A shop's people: staff invited by e-mail, and the self-service sign-up of a new shop.
+
+Invited users (and the first user of a shop that signs up) choose their password through the
+platform's password-reset link, which also proves they own the address; as staff they then
+enrol the second factor at first login, like every staff role.
+"""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from benecomune.core import audit
+from benecomune.core.actors import Actor
+from benecomune.core.identifiers import normalize_vat_number, validate_vat_number
+from benecomune.core.models import (
+    Membership,
+    Municipality,
+    Organization,
+    Provider,
+    ProviderKind,
+    Role,
+    User,
+)
+from benecomune.core.models.organizations import RESERVED_SLUGS
+from benecomune.core.services.organizations import create_provider
+from benecomune.vouchers.services import circuit as circuit_services
+
+
+def _password_link(user: User, base_url: str) -> str:
+    path = reverse(
+        "core:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path
+
+
+def _send_welcome(user: User, merchant: Provider, base_url: str, *, new_shop: bool) -> None:
+    if user.has_usable_password():
+        link = base_url.rstrip("/") + reverse("core:login")
+        body = _(
+            "Ora può operare per %(shop)s su Bene Comune: acceda con le sue credenziali e "
+            "scelga il ruolo «Esercente».\n\n%(link)s"
+        ) % {"shop": merchant.name, "link": link}
+    else:
+        body = _(
+            "%(intro)s\n\nScelga la password da questo collegamento (vale qualche ora):\n%(link)s"
+            "\n\nAl primo accesso attiverà la verifica in due passaggi con un'app di "
+            "autenticazione sul telefono."
+        ) % {
+            "intro": _(
+                "Abbiamo ricevuto la richiesta di adesione di %(shop)s al circuito dei buoni."
+            )
+            % {"shop": merchant.name}
+            if new_shop
+            else _("È stato invitato a operare per %(shop)s su Bene Comune.")
+            % {"shop": merchant.name},
+            "link": _password_link(user, base_url),
+        }
+    email = user.email
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"[Bene Comune] {merchant.name}",
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+            fail_silently=True,
+        )
+    )
+
+
+def _grant(actor: Actor, user: User, merchant: Provider) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=merchant, role=Role.MERCHANT_STAFF, defaults={"is_active": True}
+    )
+    if not created and membership.is_active:
+        return membership
+    if not created:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    audit.record(
+        actor,
+        "membership.granted",
+        membership,
+        organization=merchant,
+        person=user.person,
+        after={"user": user.email, "role": Role.MERCHANT_STAFF},
+    )
+    return membership
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": [_("Indirizzo e-mail non valido.")]}) from exc
+    return email
+
+
+@transaction.atomic
+def invite_staff(
+    actor: Actor, merchant: Provider, *, email: str, full_name: str, base_url: str
+) -> Membership:
+    """Give someone the shop's till (role merchant staff), creating the account if needed."""
+    actor.require("merchant.manage", merchant)
+    email = _clean_email(email)
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise ValidationError({"full_name": [_("Indichi nome e cognome.")]})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, full_name=full_name[:200])
+    membership = _grant(actor, user, merchant)
+    _send_welcome(user, merchant, base_url, new_shop=False)
+    return membership
+
+
+@transaction.atomic
+def remove_staff(actor: Actor, membership: Membership, *, reason: str = "") -> Membership:
+    actor.require("merchant.manage", membership.organization_id)
+    if membership.role != Role.MERCHANT_STAFF:
+        raise ValidationError(_("Si possono togliere solo gli accessi alla cassa."))
+    if actor.user and membership.user_id == actor.user.pk:
+        raise ValidationError(_("Non può togliere l'accesso a sé stesso."))
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not current.is_active:
+        return current
+    current.is_active = False
+    current.save(update_fields=["is_active"])
+    audit.record(
+        actor,
+        "membership.revoked",
+        current,
+        organization=Organization(pk=current.organization_id),
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason,
+    )
+    return current
+
+
+def _free_slug(name: str) -> str:
+    base = (slugify(name)[:70] or "esercente").strip("-")
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def register_merchant(
+    *,
+    name: str,
+    vat_number: str,
+    category: str,
+    address: str,
+    municipality: Municipality,
+    circuit_organization: Organization,
+    points_of_sale: list[tuple[str, str]],
+    iban: str,
+    iban_holder: str,
+    contact_name: str,
+    email: str,
+    phone: str = "",
+    base_url: str,
+    ip_address: str | None = None,
+) -> tuple[Provider, User]:
+    """A shop not yet on the platform asks to join a circuit: the shop is created inactive,
+    its first staff account is created (password chosen through the e-mailed link), and the
+    request waits for the Comune. Nothing is written if anything is invalid."""
+    actor = Actor(user=None, system=True, label="adesione esercente", ip_address=ip_address)
+    errors = {}
+    name = " ".join((name or "").split())
+    if len(name) < 3:
+        errors["name"] = [_("Indichi il nome del negozio.")]
+    try:
+        email = _clean_email(email)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not " ".join((contact_name or "").split()):
+        errors["contact_name"] = [_("Indichi il nome del referente.")]
+    vat = normalize_vat_number(vat_number)
+    try:
+        validate_vat_number(vat)
+    except ValidationError as exc:
+        errors["vat_number"] = exc.messages
+    else:
+        if Provider.objects.filter(vat_number=vat).exists():
+            errors["vat_number"] = [
+                _(
+                    "La partita IVA %(vat)s è già registrata: chieda al referente del negozio "
+                    "di invitarla dalla pagina «Personale», o scriva al Comune."
+                )
+                % {"vat": vat}
+            ]
+    try:  # the circuit's checks too, so that every problem is told at once
+        circuit_services.clean_request(
+            Provider(),
+            category=category,
+            vat_number=vat,
+            iban=iban,
+            iban_holder=iban_holder,
+            address=address,
+            municipality=municipality,
+            points_of_sale=points_of_sale,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    provider = create_provider(
+        actor,
+        municipality.network,
+        name=name[:200],
+        slug=_free_slug(name),
+        provider_kind=ProviderKind.SHOP,
+        category=category if category else "other",
+        vat_number=vat,
+        municipality=municipality,
+        address=" ".join((address or "").split())[:200],
+        email=email,
+        phone=phone[:30],
+        is_active=False,  # until the Comune approves the request
+    )
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, full_name=" ".join(contact_name.split())[:200])
+    _grant(actor, user, provider)
+    circuit_services.request_membership(
+        actor,
+        provider,
+        circuit_organization,
+        category=category,
+        vat_number=vat,
+        iban=iban,
+        iban_holder=iban_holder,
+        address=address,
+        municipality=municipality,
+        points_of_sale=points_of_sale,
+        contact_name=contact_name,
+        contact_email=email,
+        contact_phone=phone,
+    )
+    _send_welcome(user, provider, base_url, new_shop=True)
+    return provider, user

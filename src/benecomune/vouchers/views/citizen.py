@@ -1,0 +1,199 @@
+"""Citizen pages: pay with a voucher (QR that refreshes itself, typed code), where it can be
+spent, the printed card (issue with PIN, block, reissue, PDF)."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benecomune.core.models import Organization, Provider
+from benecomune.core.views.decorators import citizen_required
+from benecomune.ledger.models import Wallet
+from benecomune.ledger.services.rules import check_spendable, rules_text
+from benecomune.vouchers import pdf
+from benecomune.vouchers.forms import CardForm
+from benecomune.vouchers.models import CardStatus, PointOfSale, VoucherCard
+from benecomune.vouchers.services import cards, codes
+from benecomune.vouchers.services.circuit import active_memberships
+from benecomune.vouchers.views.common import (
+    add_errors,
+    available,
+    balances,
+    own_issuers,
+    own_wallet,
+)
+
+
+@citizen_required
+def wallet_list(request):
+    person_id, issuers = own_issuers(request)
+    wallets = list(
+        Wallet.objects_unscoped.filter(person_id=person_id, organization_id__in=issuers)
+        .select_related("organization")
+        .order_by("expired_at", "-created_at")
+    )
+    amounts = balances(w.account_id for w in wallets)
+    items = [{"wallet": w, "balance": amounts.get(w.account_id, 0)} for w in wallets]
+    return render(request, "vouchers/citizen/wallet_list.html", {"items": items})
+
+
+def _qr_context(wallet: Wallet) -> dict:
+    import segno
+
+    token, expires = codes.make_qr_token(wallet.pk)
+    typed = codes.current_typed_code(wallet)
+    svg = segno.make(token, error="m").svg_inline(
+        scale=6, border=2, title=_("Codice QR del buono"), omitsize=True
+    )
+    return {
+        "qr_svg": svg,
+        "qr_token": token,
+        "qr_expires": datetime.datetime.fromtimestamp(expires, tz=datetime.UTC),
+        "typed_code": typed,
+        "refresh_seconds": codes.QR_REFRESH_SECONDS,
+    }
+
+
+@citizen_required
+def pay(request, pk):
+    wallet = own_wallet(request, pk)
+    usable = wallet.expired_at is None and not (
+        wallet.valid_until and wallet.valid_until < timezone.localdate()
+    )
+    context = {
+        "wallet": wallet,
+        "balance": available(wallet),
+        "rules": rules_text(wallet),
+        "usable": usable,
+        "card": cards.open_card(wallet),
+    }
+    if usable:
+        context.update(_qr_context(wallet))
+    return render(request, "vouchers/citizen/pay.html", context)
+
+
+@citizen_required
+def qr_fragment(request, pk):
+    """The QR and the typed code, refreshed by HTMX before they expire."""
+    wallet = own_wallet(request, pk)
+    context = {"wallet": wallet, "balance": available(wallet), **_qr_context(wallet)}
+    return render(request, "vouchers/citizen/_qr.html", context)
+
+
+def shops_for(wallet: Wallet, query: str = ""):
+    """The circuit's shops where this wallet can be spent now, with their points of sale."""
+    circuits = [wallet.organization_id]
+    network_id = Organization.objects.filter(pk=wallet.organization_id).values_list(
+        "network_id", flat=True
+    )[0]
+    if network_id:
+        circuits.append(network_id)
+    merchant_ids = active_memberships(circuits).values_list("merchant_id", flat=True)
+    merchants = Provider.objects.filter(pk__in=merchant_ids, is_active=True).select_related(
+        "municipality"
+    )
+    if query:
+        merchants = merchants.filter(
+            Q(name__icontains=query)
+            | Q(address__icontains=query)
+            | Q(municipality__name__icontains=query)
+        )
+    shops = [m for m in merchants.order_by("name") if check_spendable(wallet, m) is None]
+    points: dict[int, list] = {}
+    for point in PointOfSale.objects_unscoped.filter(
+        merchant_id__in=[s.pk for s in shops], is_active=True
+    ):
+        points.setdefault(point.merchant_id, []).append(point)
+    return [{"shop": s, "points": points.get(s.pk, [])} for s in shops]
+
+
+@citizen_required
+def shops(request, pk):
+    wallet = own_wallet(request, pk)
+    query = request.GET.get("q", "").strip()[:100]
+    items = shops_for(wallet, query)
+    return render(
+        request,
+        "vouchers/citizen/shops.html",
+        {"wallet": wallet, "items": items, "query": query, "rules": rules_text(wallet)},
+    )
+
+
+@citizen_required
+def card(request, pk):
+    wallet = own_wallet(request, pk)
+    form = CardForm(request.POST or None)
+    current = cards.open_card(wallet)
+    if request.method == "POST" and form.is_valid():
+        try:
+            current, pin = cards.issue_card(request.actor, wallet, pin=form.cleaned_data["pin"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            remember_pin(request, current, pin)
+            messages.success(request, _("Tessera emessa: la stampi e tenga il PIN a parte."))
+            return redirect("vouchers:card", pk=wallet.pk)
+    issued_pin = recall_pin(request, current)
+    return render(
+        request,
+        "vouchers/citizen/card.html",
+        {
+            "wallet": wallet,
+            "form": form,
+            "card": current,
+            "issued_pin": issued_pin,
+            "history": cards.cards_of(wallet)[:10],
+        },
+    )
+
+
+_PIN_KEY = "vouchers_issued_pin"
+
+
+def remember_pin(request, card, pin) -> None:
+    """The new PIN survives one redirect (so a reload never issues another card), in the
+    server-side session, and is removed the first time it is shown."""
+    request.session[_PIN_KEY] = {"card": card.pk, "pin": pin}
+
+
+def recall_pin(request, card) -> str | None:
+    data = request.session.pop(_PIN_KEY, None)
+    if data and card is not None and data.get("card") == card.pk:
+        return data["pin"]
+    return None
+
+
+@citizen_required
+@require_POST
+def card_block(request, pk):
+    wallet = own_wallet(request, pk)
+    current = cards.open_card(wallet)
+    if current is not None:
+        cards.block_card(request.actor, current, reason=_("Bloccata dal titolare"))
+        messages.success(request, _("Tessera bloccata: non si può più usare."))
+    return redirect("vouchers:card", pk=wallet.pk)
+
+
+@citizen_required
+def card_pdf(request, pk):
+    wallet = own_wallet(request, pk)
+    current = get_object_or_404(
+        VoucherCard.objects_unscoped, wallet_id=wallet.pk, status=CardStatus.ACTIVE
+    )
+    return pdf_response(wallet, current)
+
+
+def pdf_response(wallet: Wallet, card: VoucherCard) -> HttpResponse:
+    from benecomune.core.models import Person
+
+    person = Person.objects_unscoped.get(pk=wallet.person_id)
+    content = pdf.voucher_card(wallet, card, person)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tessera-{card.number[-4:]}.pdf"'
+    return response

@@ -1,0 +1,110 @@
+"""Desk operators act for a citizen without a smartphone: print the voucher card (PIN chosen
+by the citizen or generated and read out once), block it, reissue it."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benecomune.core.identifiers import normalize_fiscal_code
+from benecomune.core.models import Person
+from benecomune.core.views.decorators import staff_permission
+from benecomune.ledger.models import Wallet
+from benecomune.ledger.services.rules import rules_text
+from benecomune.vouchers.forms import CardForm
+from benecomune.vouchers.models import CardStatus, VoucherCard
+from benecomune.vouchers.services import cards
+from benecomune.vouchers.views.citizen import pdf_response, recall_pin, remember_pin
+from benecomune.vouchers.views.common import add_errors, balances
+
+
+@staff_permission("desk.assist")
+def desk(request):
+    query = request.GET.get("q", "").strip()[:40]
+    people = []
+    if query:
+        code = normalize_fiscal_code(query)
+        people = list(
+            Person.objects.filter(fiscal_code=code)
+            or Person.objects.filter(last_name__icontains=query).order_by("last_name")[:20]
+        )
+    return render(request, "vouchers/desk/search.html", {"query": query, "people": people})
+
+
+def _wallet(request, pk) -> Wallet:
+    return get_object_or_404(
+        Wallet.objects.select_related(
+            "person", "organization", "territory_network"
+        ).prefetch_related("territory_municipalities"),
+        pk=pk,
+    )
+
+
+@staff_permission("desk.assist")
+def person(request, pk):
+    someone = get_object_or_404(Person.objects, pk=pk)
+    wallets = list(Wallet.objects.filter(person=someone).select_related("organization"))
+    amounts = balances(w.account_id for w in wallets)
+    items = [
+        {
+            "wallet": w,
+            "balance": amounts.get(w.account_id, 0),
+            "rules": rules_text(w),
+            "card": cards.open_card(w),
+            "form": CardForm(prefix=f"w{w.pk}"),
+        }
+        for w in wallets
+    ]
+    return render(request, "vouchers/desk/person.html", {"person": someone, "items": items})
+
+
+@staff_permission("desk.assist")
+@require_POST
+def issue(request, pk):
+    wallet = _wallet(request, pk)
+    form = CardForm(request.POST, prefix=f"w{wallet.pk}")
+    if form.is_valid():
+        try:
+            card, pin = cards.issue_card(request.actor, wallet, pin=form.cleaned_data["pin"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            remember_pin(request, card, pin)
+            return redirect("vouchers:desk_issued", pk=wallet.pk)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("vouchers:desk_person", pk=wallet.person_id)
+
+
+@staff_permission("desk.assist")
+def issued(request, pk):
+    wallet = _wallet(request, pk)
+    card = cards.open_card(wallet)
+    pin = recall_pin(request, card)
+    if pin is None:  # shown once: a reload goes back to the person
+        return redirect("vouchers:desk_person", pk=wallet.person_id)
+    return render(
+        request, "vouchers/desk/issued.html", {"wallet": wallet, "card": card, "pin": pin}
+    )
+
+
+@staff_permission("desk.assist")
+@require_POST
+def block(request, pk):
+    wallet = _wallet(request, pk)
+    current = cards.open_card(wallet)
+    if current is not None:
+        try:
+            cards.block_card(request.actor, current, reason=_("Bloccata allo sportello"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Tessera bloccata."))
+    return redirect("vouchers:desk_person", pk=wallet.person_id)
+
+
+@staff_permission("desk.assist")
+def card_pdf(request, pk):
+    wallet = _wallet(request, pk)
+    current = get_object_or_404(VoucherCard.objects, wallet_id=wallet.pk, status=CardStatus.ACTIVE)
+    return pdf_response(wallet, current)

@@ -1,0 +1,63 @@
+"""Round trips per redemption: a functional check of the hot path's queries, not a timing.
+
+After the first call (device token cached in the process) a one-step redemption with a QR
+code is, on PostgreSQL, two statements: the wallet with its shop and circuit (one query), and
+the payment with its redemption row (`vouchers_redeem()`, which calls `ledger_transfer()`).
+SQLite runs the Python path instead: the wallet, then in one transaction the ledger's five
+statements (in a savepoint) and the row."""
+
+import pytest
+from django.db import connection
+
+from tests.vouchers.conftest import qr
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_redeem_round_trips(pos, voucher, django_assert_max_num_queries):
+    assert pos("redeem", {"code": qr(voucher), "amount": 100}).status_code == 201
+    limit = 2 if connection.vendor == "postgresql" else 11
+    with django_assert_max_num_queries(limit) as captured:
+        response = pos("redeem", {"code": qr(voucher), "amount": 100})
+    assert response.status_code == 201
+    if connection.vendor == "postgresql":
+        calls = [q["sql"].split("(")[0] for q in captured.captured_queries]
+        assert calls == [
+            "SELECT * FROM vouchers_till_wallet",  # wallet, shop, circuit: one query
+            "SELECT * FROM vouchers_redeem",  # the payment and the receipt row: one statement
+        ]
+
+
+def test_a_replay_costs_a_few_queries_more_and_moves_nothing(
+    pos, voucher, django_assert_max_num_queries
+):
+    first = pos("redeem", {"code": qr(voucher), "amount": 100}, key="r")
+    with django_assert_max_num_queries(6 if connection.vendor == "postgresql" else 12):
+        again = pos("redeem", {"code": qr(voucher), "amount": 100}, key="r")
+    assert again.body["id"] == first.body["id"]
+
+
+@pytest.mark.postgres
+def test_the_functions_return_what_the_plain_sql_returns(voucher, member_shop, join, system_actor):
+    """PostgreSQL runs the till's SELECT and INSERT inside PL/pgSQL functions (migration
+    0002); SQLite runs the plain SQL. Both give the same rows."""
+    from benecomune.ledger.services import wallets
+    from benecomune.vouchers.services import lookup, redeem
+
+    with connection.cursor() as cursor:
+        for merchant_id, key in ((member_shop.pk, "k"), (None, "")):
+            cursor.execute(lookup._SQL["postgresql"], [key, merchant_id, voucher.pk])
+            plain = cursor.fetchone()
+            cursor.execute(lookup._PG_CALL, [key, merchant_id, voucher.pk])
+            function = cursor.fetchone()
+            assert plain == function
+    payment = wallets.pay(
+        system_actor, wallet=voucher, merchant=member_shop, amount=100, idempotency_key="p"
+    )
+    params = [member_shop.pk, voucher.organization_id, voucher.pk, payment.pk, 100]
+    params += [voucher.account_id, "qr", None, None, None, None, payment.created_at]
+    with connection.cursor() as cursor:
+        cursor.execute(redeem._PG_RECORD_CALL, params)
+        assert cursor.fetchone()[1] == 9_900
+        cursor.execute(redeem._PG_RECORD_CALL, params)
+        assert cursor.fetchone() is None  # ON CONFLICT (transfer): nothing written twice
