@@ -24,7 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+import common  # bench/common.py, next to this script
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DB = "benecomune_bench_calls"
@@ -32,15 +33,9 @@ AMOUNT = 15_000
 
 
 def setup_django(url: str) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benecomune.settings")
-    os.environ.setdefault(
-        "BENECOMUNE_VAR_DIR", str(Path(tempfile.gettempdir()) / "benecomune-bench-var")
+    common.setup_django(
+        url, BENECOMUNE_VAR_DIR=str(Path(tempfile.gettempdir()) / "benecomune-bench-var")
     )
-    import django
-
-    django.setup()
 
 
 def database_url(kind: str, pg_url: str) -> str:
@@ -49,12 +44,8 @@ def database_url(kind: str, pg_url: str) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    import psycopg
-
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DB}"')
-    return urlunparse(urlparse(pg_url)._replace(path=f"/{PG_DB}"))
+    common.recreate_database(pg_url, PG_DB)
+    return common.with_db(pg_url, PG_DB)
 
 
 def seed(count: int) -> int:

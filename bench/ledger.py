@@ -23,34 +23,18 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
+
+import common  # bench/common.py, next to this script
+from common import recreate_database, with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "benecomune_bench"
 PGBENCH_DB = "benecomune_pgbench"
 
 
-def with_db(url: str, name: str) -> str:
-    parts = urlparse(url)
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
-def recreate_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def setup_django(url: str) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benecomune.settings")
-    os.environ.setdefault("CONN_MAX_AGE", "600")
-    import django
-
-    django.setup()
+    common.setup_django(url, CONN_MAX_AGE="600")
 
 
 def seed(wallet_count: int, merchant_count: int, per_wallet: int) -> None:

@@ -20,33 +20,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+import common  # bench/common.py, next to this script
+from common import with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "bc_bench_payouts"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-def with_db(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
-
-
 def recreate_database(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    common.recreate_database(url, BENCH_DB)
 
 
 def setup_django(url: str) -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benecomune.settings")
-    os.environ.setdefault("MEDIA_ROOT", "/tmp/bc-bench-payouts-media")  # noqa: S108
-    import django
-
-    django.setup()
+    common.setup_django(url, MEDIA_ROOT="/tmp/bc-bench-payouts-media")  # noqa: S108
 
 
 def seed(size: int) -> int:

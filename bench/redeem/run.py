@@ -29,25 +29,16 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from common import recreate_database, with_db  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 BENCH_DB = "bc_bench_redeem"
 PGBENCH_DB = "bc_bench_redeem_pgbench"
 PORT = 8097
-
-
-def with_db(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
-
-
-def recreate_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def bench_env(url: str, secret: str) -> dict:
