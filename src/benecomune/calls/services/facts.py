@@ -1,5 +1,5 @@
 """Facts the rules engine is applied to: from an application, or from the registry (for the
-dry run before publishing and for a citizen's pre-check)."""
+dry run before publishing)."""
 
 import datetime
 from collections import defaultdict
@@ -69,23 +69,6 @@ def household_people(person: Person) -> list[Person]:
         .select_related("person")
         .order_by("pk")
     ]
-
-
-def facts_from_registry(person: Person, on: datetime.date) -> rules.HouseholdFacts:
-    people = household_people(person)
-    codes = [p.fiscal_code for p in people]
-    isee = (
-        IseeRecord.objects.filter(fiscal_code__in=codes, issued_on__lte=on, issued_on__year=on.year)
-        .order_by("-issued_on")
-        .first()
-    )
-    return rules.HouseholdFacts(
-        municipality_id=person.residence_id,
-        members=tuple(rules.MemberFacts(p.fiscal_code, p.birth_date, p.disability) for p in people),
-        isee_value=isee.value if isee else None,
-        isee_date=isee.issued_on if isee else None,
-        awarded_calls=awarded_call_ids(codes),
-    )
 
 
 def registry_households(municipality_ids, on: datetime.date, chunk: int = 2000):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from benecomune.calls.models import (
     RankingKind,
 )
 from benecomune.calls.publication import ranking_csv_lines, ranking_pdf
-from benecomune.calls.services.ranking import reopen_for_appeal
+from benecomune.calls.services.ranking import PENDING, check_can_rank, reopen_for_appeal
 from benecomune.core.models import Job, Organization
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -63,9 +63,7 @@ def ranking_page(request, pk):
         "last_failed": last_failed,
         "can_manage": can_manage,
         "can_appeal": can_manage or actor.has_perm("applications.instruct"),
-        "pending": Application.objects.filter(
-            call=call, status__in=["submitted", "clarification", "instructed"]
-        ).count(),
+        "pending": Application.objects.filter(call=call, status__in=PENDING).count(),
         "awards": Award.objects.filter(call=call).count(),
     }
     return render(request, "calls/ranking/page.html", context)
@@ -88,8 +86,6 @@ def ranking_start(request, pk, what):
         kind, title = "calls.rank", _("Graduatoria provvisoria: %(t)s")
         params.update(kind=RankingKind.PROVISIONAL)
     # Check the preconditions now, so the user reads the reason here and not in a failed job.
-    from benecomune.calls.services.ranking import check_can_rank
-
     try:
         if kind == "calls.rank":
             check_can_rank(request.actor, call, params["kind"], params.get("reason", ""))
@@ -179,8 +175,6 @@ def public_ranking_download(request, slug, code, kind, fmt):
         .first()
     )
     if call is None:
-        from django.http import Http404
-
         raise Http404
     ranking = get_object_or_404(Ranking, call=call, kind=kind, complete=True)
     return _download(ranking, fmt)
