@@ -166,3 +166,19 @@ def staff_client(client, make_user):
         return login(client, user, membership), user, membership
 
     return make
+
+
+@pytest.fixture
+def api_client():
+    """A test client through the API's own middleware chain, as benecomune.wsgi serves it."""
+    from django.test import Client
+    from django.test.client import ClientHandler
+
+    from benecomune.api.handler import ApiMiddleware
+
+    class ApiClientHandler(ApiMiddleware, ClientHandler):
+        pass
+
+    client = Client()
+    client.handler = ApiClientHandler(enforce_csrf_checks=False)
+    return client

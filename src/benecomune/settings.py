@@ -72,6 +72,15 @@ MIDDLEWARE = [
     "benecomune.core.middleware.StaffSecondFactorMiddleware",
     "benecomune.core.middleware.TenantScopeMiddleware",
 ]
+# /api/ (device and integration tokens; no cookies, sessions, CSRF, messages or pages) goes
+# through this shorter chain: benecomune.wsgi sends it to benecomune.api.handler.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "benecomune.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "benecomune.api.handler.SkipConnectionHealthCheck",
+    "benecomune.core.middleware.TenantScopeMiddleware",
+]
 
 ROOT_URLCONF = "benecomune.urls"
 WSGI_APPLICATION = "benecomune.wsgi.application"

@@ -13,21 +13,24 @@ def merchant_actor(make_user, shop):
     return actor_for(user, Role.MERCHANT_STAFF, shop)
 
 
-def test_health(client, db):
+def test_health(api_client, db):
+    client = api_client
     response = client.get("/api/v1/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert response.json()["database"] == "ok"
 
 
-def test_openapi_schema_and_docs(client, db):
+def test_openapi_schema_and_docs(api_client, db):
+    client = api_client
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/health" in schema.json()["paths"]
     assert client.get("/api/v1/docs").status_code == 200
 
 
-def test_token_authentication(client, merchant_actor, shop):
+def test_token_authentication(api_client, merchant_actor, shop):
+    client = api_client
     token, clear = create_api_token(merchant_actor, shop, "Cassa 1")
     assert clear.startswith("bc_")
     with all_tenants():

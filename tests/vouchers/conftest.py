@@ -125,8 +125,9 @@ def new_key() -> str:
 
 
 @pytest.fixture
-def pos(client, device_token):
+def pos(api_client, device_token):
     """pos(path, body, key=..., token=...): POST to /api/v1/pos/<path>, JSON back."""
+    client = api_client
 
     def call(path, body=None, *, key="auto", token=None):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token or device_token}"}

@@ -1,11 +1,11 @@
-"""Schemathesis against the POS API's OpenAPI schema, in process (Django's WSGI app): whatever
-it sends, valid or not, the API never answers with a server error, and every answer has a
-documented status and matches its documented schema."""
+"""Schemathesis against the POS API's OpenAPI schema, in process (the WSGI app that gunicorn
+serves, API middleware chain included): whatever it sends, valid or not, the API never
+answers with a server error, and every answer has a documented status and matches its
+documented schema."""
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -16,10 +16,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from benecomune.vouchers.services import codes
+from benecomune.wsgi import application
 
 # Loaded at collection (reading the schema needs no database). Schemathesis's lazy
 # `from_fixture` loader does not work with pytest 9 (it reads a removed private attribute).
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).include(
     path_regex="^/api/v1/pos/"
 )
 

@@ -29,8 +29,10 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # the (organization, created_at) index below serves it
     )
-    action = models.CharField(_("azione"), max_length=80, db_index=True)
+    # Not indexed: every lookup by action also filters by object (indexed below).
+    action = models.CharField(_("azione"), max_length=80)
     object_type = models.CharField(_("tipo di oggetto"), max_length=80, blank=True)
     object_id = models.CharField(_("identificativo"), max_length=64, blank=True)
     object_repr = models.CharField(_("oggetto"), max_length=200, blank=True)

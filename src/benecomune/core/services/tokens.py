@@ -52,6 +52,8 @@ def revoke_api_token(actor: Actor, token: ApiToken, reason: str = "") -> ApiToke
 # per call. Revoking clears this process's cache at once; other worker processes stop accepting
 # the token within TOKEN_CACHE_SECONDS.
 TOKEN_CACHE_SECONDS = 60
+# How stale `last_used_at` may be (shown to the organisation as the day and time of last use).
+TOUCH_SECONDS = 300
 _TOKEN_CACHE_MAX = 10_000
 _token_cache: dict[str, tuple[float, ApiToken]] = {}
 
@@ -77,8 +79,8 @@ def authenticate_token(clear: str) -> ApiToken | None:
             _token_cache.clear()
         _token_cache[key_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, token)
     now = timezone.now()
-    # Touch at most once a minute: a busy till must not write on every call.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    # Touch now and then only: a busy till must not write on every call.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_SECONDS:
         ApiToken.objects_unscoped.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token

@@ -99,7 +99,8 @@ class Account(models.Model):
 class BalanceDelta(models.Model):
     """An amount not yet folded into its account's settled balance (see module doc)."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    # Indexed once, by the Meta index (a second copy would cost every redemption its upkeep).
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     amount = models.BigIntegerField()
 
     class Meta:

@@ -45,8 +45,10 @@ class _Immutable(models.Model):
 
 
 class Transfer(_Immutable):
-    # Client-supplied (or generated) key: a retry with the same key moves nothing.
-    idempotency_key = models.CharField(_("chiave di idempotenza"), max_length=100, unique=True)
+    # Client-supplied (or generated) key: a retry with the same key moves nothing. Unique by a
+    # Meta constraint rather than unique=True, which on PostgreSQL would add a second
+    # (LIKE) index that no query uses and every transfer pays for.
+    idempotency_key = models.CharField(_("chiave di idempotenza"), max_length=100)
     kind = models.CharField(_("tipo"), max_length=20, choices=TransferKind.choices)
     debit_account = models.ForeignKey(
         "ledger.Account",
@@ -94,6 +96,9 @@ class Transfer(_Immutable):
         verbose_name_plural = _("movimenti")
         base_manager_name = "objects_unscoped"
         constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="ledger_transfer_unique_idempotency_key"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_transfer_positive"),
             models.CheckConstraint(
                 condition=~Q(debit_account=F("credit_account")),
@@ -113,7 +118,10 @@ class Transfer(_Immutable):
 
 class Entry(_Immutable):
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="entries")
+    # Served by the statement index, which starts with the account.
+    account = models.ForeignKey(
+        "ledger.Account", on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     amount = models.BigIntegerField(_("importo (centesimi)"))  # credit +, debit -
     created_at = models.DateTimeField(_("quando"))
 

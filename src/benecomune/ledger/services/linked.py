@@ -95,10 +95,10 @@ def pay_and_record(
     sql = _sql(record.pg_function, len(record.pg_params))
     try:
         if conn.get_autocommit() and not conn.in_atomic_block:
-            row = _call(conn, sql, params + tuple(record.pg_params))
+            row = call_function(conn, sql, params + tuple(record.pg_params))
         else:
             with transaction.atomic(using=conn.alias):
-                row = _call(conn, sql, params + tuple(record.pg_params))
+                row = call_function(conn, sql, params + tuple(record.pg_params))
     except (DatabaseError, psycopg.Error) as exc:
         pg.raise_refusal(exc, refused, amount)
         raise
@@ -136,7 +136,9 @@ def _sql(function: str, extra: int) -> str:
     return f"SELECT * FROM {function}({_TYPES}{', %s' * extra})"  # noqa: S608
 
 
-def _call(conn, sql: str, params):
+def call_function(conn, sql: str, params):
+    """One row of a PL/pgSQL function of the ledger's family (it may raise LD001-LD003, left
+    as psycopg errors for `transfers_pg.raise_refusal`; other errors as Django's)."""
     if conn.queries_logged or conn.execute_wrappers:
         with conn.cursor() as cursor:
             cursor.execute(sql, params)

@@ -1,10 +1,12 @@
 """Redeeming a voucher at a till (the page or the POS API): identify it, check the circuit, pay.
 
-The hot path on PostgreSQL is two round trips: the wallet, the shop and its circuit (one
-query, services/lookup.py), then the payment and its redemption row together (one statement:
-`vouchers_redeem()` calls the ledger's `ledger_transfer()` (key claimed, rules verdict, payer
-debited, entries, audit) and writes the row with the balance left; one commit). The device
-token comes from an in-process cache, and a QR token is checked by its HMAC, without a query.
+A device's QR code on PostgreSQL takes one round trip in the common case
+(services/one_statement.py). Otherwise the path is two round trips: the wallet, the shop and
+its circuit (one query, services/lookup.py), then the payment and its redemption row together
+(one statement: `vouchers_redeem()` calls the ledger's `ledger_transfer()` (key claimed, rules
+verdict, payer debited, entries, audit) and writes the row with the balance left; one commit).
+The device token comes from an in-process cache, and a QR token is checked by its HMAC,
+without a query.
 
 Idempotency: the till's `Idempotency-Key` becomes the ledger key `pos:<shop>:<key>`. A replay
 with the same data returns the first redemption and moves nothing; the ledger refuses the same
@@ -28,7 +30,7 @@ from benecomune.ledger.money import MAX_CENTS
 from benecomune.ledger.services import linked
 from benecomune.ledger.services import wallets as wallet_services
 from benecomune.vouchers.models import Channel, Redemption, VoucherCard
-from benecomune.vouchers.services import cards, codes
+from benecomune.vouchers.services import cards, codes, one_statement
 from benecomune.vouchers.services.errors import VoucherError, from_ledger
 from benecomune.vouchers.services.lookup import MerchantContext, fetch_one, load_wallet
 
@@ -140,11 +142,28 @@ def redeem(
         if voucher is None:
             if not code:
                 raise VoucherError("validation_error", _("Manca il codice del buono."))
-            if codes.classify(code).kind == "card":
+            read = codes.classify(code)
+            if read.kind == "card":
                 # A retry must not count as a wrong PIN nor need the card again.
                 previous = replayed(ctx, key, amount)
                 if previous is not None:
                     return previous
+            elif read.kind == "qr" and one_statement.applies(actor):
+                # A device's QR: the common case in one statement; None: go the usual way.
+                try:
+                    done = one_statement.try_redeem(
+                        actor,
+                        ctx,
+                        wallet_id=codes.read_qr_token(read.value),
+                        amount=amount,
+                        key=key,
+                        client_key=idempotency_key,
+                        device_id=device_id,
+                    )
+                except LedgerError as exc:
+                    raise from_ledger(exc, expired=False) from exc
+                if done is not None:
+                    return done
             voucher = identify(actor, ctx, code, pin, key=idempotency_key)
         wallet = voucher.wallet
         if getattr(wallet, "key_taken_by_authorisation", False):
