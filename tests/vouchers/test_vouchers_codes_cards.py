@@ -34,7 +34,7 @@ def test_qr_token_tampering_is_detected():
     forged = [
         f"{prefix}.{codes._b36(8)}.{expiry}.{signature}",  # another wallet
         f"{prefix}.{wallet}.{codes._b36(int(expiry, 36) + 3600)}.{signature}",  # longer life
-        f"{prefix}.{wallet}.{expiry}.{signature[:-1]}A",
+        f"{prefix}.{wallet}.{expiry}.{signature[:-1]}{'B' if signature[-1] == 'A' else 'A'}",
         f"{prefix}.{wallet}.{expiry}",
     ]
     for value in forged:

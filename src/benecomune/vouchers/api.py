@@ -108,6 +108,13 @@ def _error(exc: VoucherError):
     return _json(exc.status, {"code": exc.error_code, "message": exc.text})
 
 
+def device_actor(token, ip_address: str | None) -> Actor:
+    """Who acts when a till calls: the shop's device (its token), from its address."""
+    return Actor(
+        user=None, system=True, label=f"dispositivo {token.prefix}"[:40], ip_address=ip_address
+    )
+
+
 def pos_call(view):
     """The shop of the token, a device actor, and errors as {code, message}."""
 
@@ -118,12 +125,7 @@ def pos_call(view):
             if token.organization.kind != "provider":
                 raise VoucherError("forbidden")
             ctx = merchant_context(token.organization_id)
-            actor = Actor(
-                user=None,
-                system=True,
-                label=f"dispositivo {token.prefix}"[:40],
-                ip_address=request.META.get("REMOTE_ADDR"),
-            )
+            actor = device_actor(token, request.META.get("REMOTE_ADDR"))
             return view(request, ctx, actor, token, *args, **kwargs)
         except VoucherError as exc:
             return _error(exc)
@@ -147,6 +149,7 @@ def redemption_out(redemption: Redemption) -> dict:
         "id": redemption.pk,
         "amount": redemption.amount,
         "balance_after": redemption.balance_after,
+        "currency": "EUR",
         "channel": redemption.channel,
         "created_at": redemption.created_at,
         "void_until": redemption.created_at

@@ -10,6 +10,9 @@ Only devices use it (their actor needs no permission check of its own); the till
 codes and printed cards go the usual way.
 """
 
+import datetime
+from dataclasses import dataclass
+
 import psycopg
 from django.db import DatabaseError, connections
 from django.utils import timezone
@@ -38,7 +41,45 @@ def applies(actor: Actor) -> bool:
     )
 
 
-def try_redeem(
+@dataclass(frozen=True, slots=True)
+class Paid:
+    """A redemption just written by the function: what the till's answer needs
+    (`vouchers.api.redemption_out` reads these names), without building a model."""
+
+    pk: int
+    merchant_id: int
+    issuer_id: int
+    wallet_id: int
+    transfer_id: int
+    amount: int
+    balance_after: int
+    device_id: int | None
+    created_at: datetime.datetime
+    channel: str = Channel.QR
+    voided_at: None = None
+    authorisation_id: None = None
+    replayed: bool = False
+
+    def as_redemption(self) -> Redemption:
+        redemption = Redemption(
+            pk=self.pk,
+            merchant_id=self.merchant_id,
+            issuer_id=self.issuer_id,
+            wallet_id=self.wallet_id,
+            transfer_id=self.transfer_id,
+            amount=self.amount,
+            balance_after=self.balance_after,
+            channel=self.channel,
+            device_id=self.device_id,
+            created_at=self.created_at,
+        )
+        redemption._state.adding = False
+        redemption._state.db = "default"
+        redemption.replayed = False
+        return redemption
+
+
+def pay(
     actor: Actor,
     ctx: MerchantContext,
     *,
@@ -47,7 +88,7 @@ def try_redeem(
     key: str,
     client_key: str,
     device_id: int | None,
-) -> Redemption | None:
+) -> Paid | None:
     """The new redemption, or None when the usual path must decide (nothing written then).
     Raises the ledger's InsufficientFunds when the balance does not cover `amount`."""
     conn = connections["default"]
@@ -76,7 +117,7 @@ def try_redeem(
     if row is None or row[0] != "paid":
         return None
     _outcome, transfer_id, pk, balance_after, issuer_id = row
-    redemption = Redemption(
+    return Paid(
         pk=pk,
         merchant_id=ctx.merchant_id,
         issuer_id=issuer_id,
@@ -84,11 +125,12 @@ def try_redeem(
         transfer_id=transfer_id,
         amount=amount,
         balance_after=balance_after,
-        channel=Channel.QR,
         device_id=device_id,
         created_at=now,
     )
-    redemption._state.adding = False
-    redemption._state.db = conn.alias
-    redemption.replayed = False
-    return redemption
+
+
+def try_redeem(actor: Actor, ctx: MerchantContext, **call) -> Redemption | None:
+    """`pay`, answered as the Redemption model the usual path returns."""
+    paid = pay(actor, ctx, **call)
+    return None if paid is None else paid.as_redemption()
