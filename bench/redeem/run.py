@@ -5,9 +5,10 @@
 
 Needs `wrk` (Debian: `apt-get install -y wrk`) and pgbench. Creates (dropping them first)
 the databases `bc_bench_redeem` and `bc_bench_redeem_pgbench`; seeds 100k voucher wallets
-and 1k shops (each in the network's circuit, with a device token); starts gunicorn on the
-redeem database (2 sync workers: on 2 cores they beat 3 or 4, threaded or keep-alive ones
-here); warms it up for 15 s (so every worker has met every shop's device token, as in
+and 1k shops (each in the network's circuit, with a device token), then runs VACUUM ANALYZE
+(as `pgbench -i` does) and CHECKPOINT; starts gunicorn on the redeem database (2 sync workers:
+on 2 cores, 3 or threaded ones did no better, 4 or keep-alive ones worse); warms it up for
+15 s (so every worker has met every shop's device token, as in
 steady state); runs wrk (`redeem.lua`: a random shop's token, a random wallet's signed QR
 code, a random amount, a distinct Idempotency-Key per request) for `--seconds` with
 `--connections`; reports throughput, p50/p99 latency, non-2xx answers, the CPU time per
@@ -381,6 +382,11 @@ def main():
         call_command("migrate", verbosity=0)
         t0 = time.time()
         seed(args.wallets, args.merchants, per_wallet=100_000, out=out)
+        # As `pgbench -i` does after its load: hint bits, visibility map and statistics set
+        # once, not by the first requests of the run.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("CHECKPOINT")
         print(f"seeded {args.wallets} wallets, {args.merchants} shops in {time.time() - t0:.0f}s")
     write_codes(out)
     connection.close()
@@ -424,7 +430,10 @@ def main():
     if not args.skip_pgbench:
         tps = run_pgbench(server, args.seconds)
         print(f"pgbench TPC-B: {tps:.0f} tps (-s 16 -c 16 -j 2 -T {args.seconds})")
-        print(f"redeem / pgbench = {result['rps'] / tps:.2f}")
+        print(
+            f"redeem / pgbench = {result['rps'] / tps:.2f} (the issue's 600/s is 0.25 x the"
+            " 2,400 tps it measured)"
+        )
     target = result["rps"] >= 600 and result["p99"] < 100
     print("target (>= 600/s, p99 < 100 ms):", "met" if target else "NOT met")
 
