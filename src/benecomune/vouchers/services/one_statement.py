@@ -128,9 +128,3 @@ def pay(
         device_id=device_id,
         created_at=now,
     )
-
-
-def try_redeem(actor: Actor, ctx: MerchantContext, **call) -> Redemption | None:
-    """`pay`, answered as the Redemption model the usual path returns."""
-    paid = pay(actor, ctx, **call)
-    return None if paid is None else paid.as_redemption()

@@ -151,7 +151,7 @@ def redeem(
             elif read.kind == "qr" and one_statement.applies(actor):
                 # A device's QR: the common case in one statement; None: go the usual way.
                 try:
-                    done = one_statement.try_redeem(
+                    done = one_statement.pay(
                         actor,
                         ctx,
                         wallet_id=codes.read_qr_token(read.value),
@@ -163,7 +163,7 @@ def redeem(
                 except LedgerError as exc:
                     raise from_ledger(exc, expired=False) from exc
                 if done is not None:
-                    return done
+                    return done.as_redemption()
             voucher = identify(actor, ctx, code, pin, key=idempotency_key)
         wallet = voucher.wallet
         if getattr(wallet, "key_taken_by_authorisation", False):
