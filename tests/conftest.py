@@ -60,7 +60,7 @@ def municipality(network):
     return Municipality.objects.create(
         name="Piazzola sul Brenta",
         slug="piazzola-sul-brenta",
-        istat_code="028065",
+        istat_code="028063",
         cadastral_code="G587",
         province="PD",
         network=network,

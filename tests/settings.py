@@ -22,3 +22,4 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SHARED_COUNTERS_STORE = "database"  # the shared default, whatever CACHE_URL says

@@ -13,8 +13,11 @@ steady state); runs wrk (`redeem.lua`: a random shop's token, a random wallet's 
 code, a random amount, a distinct Idempotency-Key per request) for `--seconds` with
 `--connections`; reports throughput, p50/p99 latency, non-2xx answers, the CPU time per
 redemption of gunicorn, the PostgreSQL backends and wrk, and the share of CPU time the
-hypervisor took (steal); stops gunicorn; checks the ledger (`ledger_check`); runs pgbench
-TPC-B (-i -s 16; -c 16 -j 2 -T 20).
+hypervisor took (steal); stops gunicorn; checks the ledger (`ledger_check`); times the drain
+of the citizens' notices the payments left in the outbox (a sample of `--notices`, as beat's
+task would send them); runs pgbench TPC-B (-i -s 16; -c 16 -j 2 -T 20).
+As in production, Celery has a broker (a redis-server the bench starts on a free port, when
+installed; `--no-broker`: Celery inline, the notices then sent in the request's process).
 Everything runs on this machine: the load generator shares the CPU with the server.
 """
 
@@ -54,6 +57,7 @@ def bench_env(url: str, secret: str) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "ERROR",
+        "EMAIL_URL": "memorymail://",
         "PYTHONPATH": str(ROOT / "src"),
     }
 
@@ -65,6 +69,52 @@ def setup_django(env: dict) -> None:
     import django
 
     django.setup()
+
+
+def start_redis(out: Path) -> tuple[subprocess.Popen, str]:
+    """A throwaway redis-server on a free port: the Celery broker of the run."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(out)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(50):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, url
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    sys.exit("redis-server did not start")
+
+
+def time_notices(sample: int) -> None:
+    """Send `sample` of the notices the run's payments left in the outbox, as beat's task
+    does, and report the time per notice (the rest are dropped: a throwaway database)."""
+    from django.db import connection
+
+    from benecomune.vouchers.models import TillNotice
+    from benecomune.vouchers.services import notices
+
+    waiting = TillNotice.objects.count()
+    if not waiting:
+        print("notices: none in the outbox (this code sends them another way)")
+        return
+    keep = TillNotice.objects.order_by("pk").values_list("pk", flat=True)[:sample]
+    TillNotice.objects.exclude(pk__in=list(keep)).delete()
+    t0, c0 = time.perf_counter(), time.process_time()
+    sent = notices.drain()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    connection.close()
+    print(
+        f"notices: {waiting} in the outbox after the run; drain of {sent}: "
+        f"{1000 * wall / max(sent, 1):.2f} ms per notice ({1000 * cpu / max(sent, 1):.2f} ms"
+        " of Python CPU), off the till's path"
+    )
 
 
 def seed(wallet_count: int, merchant_count: int, per_wallet: int, out: Path) -> None:
@@ -348,6 +398,10 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
     parser.add_argument("--skip-pgbench", action="store_true")
     parser.add_argument(
+        "--no-broker", action="store_true", help="no Celery broker: tasks run inline"
+    )
+    parser.add_argument("--notices", type=int, default=500, help="notices to drain and time")
+    parser.add_argument(
         "--no-health-checks",
         action="store_true",
         help="CONN_HEALTH_CHECKS off (a settings module of the bench's own): Django then skips"
@@ -366,6 +420,8 @@ def main():
     if not (args.reuse and secret_file.exists()):
         secret_file.write_text(secrets.token_urlsafe(50))
     env = bench_env(url, secret_file.read_text())
+    if not args.no_broker and shutil.which("redis-server") is None:
+        sys.exit("redis-server is missing (apt-get install -y redis-server), or --no-broker")
     if args.no_health_checks:
         (out / "bench_settings.py").write_text(
             "from benecomune.settings import *  # noqa\n"
@@ -392,7 +448,16 @@ def main():
     connection.close()
 
     print(f"machine: {os.cpu_count()} CPUs, load average before: {os.getloadavg()}")
-    proc = start_gunicorn(env, args.workers, args.threads, args.keep_alive)
+    broker = None
+    if not args.no_broker:  # for gunicorn only: this process drains the notices itself
+        broker, env["CELERY_BROKER_URL"] = start_redis(out)
+    print("Celery broker:", env.get("CELERY_BROKER_URL") or "none (tasks inline)")
+    try:
+        proc = start_gunicorn(env, args.workers, args.threads, args.keep_alive)
+    except BaseException:
+        if broker is not None:
+            stop(broker)
+        raise
     try:
         # Warm-up: every worker meets (almost) every shop's token once, as a fleet of tills
         # in steady state would have it cached (core.services.tokens, 60 s).
@@ -409,6 +474,8 @@ def main():
         load = os.getloadavg()
     finally:
         stop(proc)
+        if broker is not None:
+            stop(broker)
     n = max(result["requests"], 1)
     app_ms, db_ms = 1000 * (app1 - app0) / hz / n, 1000 * (db1 - db0) / hz / n
     wrk_ms = 1000 * (wrk1.ru_utime + wrk1.ru_stime - wrk0.ru_utime - wrk0.ru_stime) / n
@@ -427,6 +494,7 @@ def main():
     stolen = (cpu1[1] - cpu0[1]) / max(cpu1[0] - cpu0[0], 1)
     print(f"steal: the hypervisor took {100 * stolen:.0f}% of this machine's CPU time")
     call_command("ledger_check")
+    time_notices(args.notices)
     if not args.skip_pgbench:
         tps = run_pgbench(server, args.seconds)
         print(f"pgbench TPC-B: {tps:.0f} tps (-s 16 -c 16 -j 2 -T {args.seconds})")

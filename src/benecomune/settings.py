@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "benecomune.core.middleware.LanguageMiddleware",
+    "benecomune.core.middleware.SecurityHeadersMiddleware",
+    "benecomune.core.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "benecomune.core.middleware.LanguageMiddleware",
+    "benecomune.core.middleware.SecurityHeadersMiddleware",
+    "benecomune.core.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "benecomune.api.handler.SkipConnectionHealthCheck",
     "benecomune.core.middleware.TenantScopeMiddleware",
@@ -123,6 +127,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login throttling, rate limits) ---------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://benecomune")}
+# Login throttling and the API token revocation version must be one count for all workers:
+# in the database, or in the cache when it is shared (Redis, memcached). `check --deploy`
+# fails on a per-process store (core/checks.py).
+SHARED_COUNTERS_STORE = env(
+    "SHARED_COUNTERS_STORE",
+    default="cache"
+    if CACHES["default"]["BACKEND"].startswith(
+        ("django.core.cache.backends.redis", "django.core.cache.backends.memcached")
+    )
+    else "database",
+)
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -141,6 +156,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_THROTTLE_MAX_FAILURES = env.int("LOGIN_THROTTLE_MAX_FAILURES", default=5)
 LOGIN_THROTTLE_LOCK_SECONDS = env.int("LOGIN_THROTTLE_LOCK_SECONDS", default=900)
+# Failed logins from one IP address (any accounts) before that address is refused for
+# LOGIN_THROTTLE_LOCK_SECONDS: password spraying.
+LOGIN_THROTTLE_IP_MAX_FAILURES = env.int("LOGIN_THROTTLE_IP_MAX_FAILURES", default=20)
+# Reverse proxies in front of gunicorn that append the client to X-Forwarded-For (0: none,
+# REMOTE_ADDR is the client). Behind one proxy set 1, or every login shares the proxy's IP.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 OTP_TOTP_ISSUER = "Bene Comune"
 PASSWORD_RESET_TIMEOUT = 3600 * 4
 
@@ -156,8 +177,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploaded and generated files are private: no URL serves MEDIA_ROOT (core/files.py serves
+# each file after checking who asks). MEDIA_URL is only Django's default, never routed.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Let the reverse proxy send a checked file: "nginx" (X-Accel-Redirect to an `internal`
+# location at PRIVATE_FILES_ACCEL_PREFIX aliased to MEDIA_ROOT) or "apache" (X-Sendfile).
+PRIVATE_FILES_ACCEL = env("PRIVATE_FILES_ACCEL", default="")
+PRIVATE_FILES_ACCEL_PREFIX = env("PRIVATE_FILES_ACCEL_PREFIX", default="/private-files/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,6 +220,46 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the meta tag, not the 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every answer by core.middleware.SecurityHeadersMiddleware (and the API's fast path).
+# No inline script anywhere (behaviour lives in static files); inline styles stay allowed:
+# Bootstrap Italia's markup and a few templates use style attributes.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default="; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    ),
+)
+# The till reads QR codes with the camera: camera for this site only; nothing else.
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    default=", ".join(
+        (
+            "camera=(self)",
+            "microphone=()",
+            "geolocation=()",
+            "payment=()",
+            "usb=()",
+            "serial=()",
+            "hid=()",
+            "midi=()",
+            "accelerometer=()",
+            "gyroscope=()",
+            "magnetometer=()",
+            "display-capture=()",
+        )
+    ),
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -1,5 +1,7 @@
 """Ranking pages: the whole path through the jobs (inline Celery), publication without names."""
 
+import re
+
 import pytest
 
 from benecomune.calls.models import CallStatus
@@ -10,6 +12,12 @@ from tests.calls.factories import admitted_application
 from tests.calls.test_ranking_award import SIMPLE_RULES
 
 pytestmark = pytest.mark.django_db
+
+
+def _fingerprint(client, url) -> str:
+    """The summary's fingerprint from its confirmation page (tests/calls/test_confirm_award)."""
+    html = client.get(url).content.decode()
+    return re.search(r'name="fingerprint" value="([0-9a-f]+)"', html).group(1)
 
 
 def test_admin_ranks_and_awards_from_the_page(
@@ -35,13 +43,15 @@ def test_admin_ranks_and_awards_from_the_page(
         client.post(f"{url}avvia/provisional/")
     page = client.get(url).content.decode()
     assert apps[0].protocol in page and "Idonea non finanziata" in page
-    # final before the appeal window ends needs a reason
-    response = client.post(f"{url}avvia/final/", follow=True)
+    # final before the appeal window ends needs a reason, then the confirmed summary
+    confirmed = {"confirmed": "on", "fingerprint": _fingerprint(client, f"{url}conferma/final/")}
+    response = client.post(f"{url}avvia/final/", confirmed, follow=True)
     assert "motivo" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{url}avvia/final/", {"reason": "Nessun ricorso presentato"})
+        client.post(f"{url}avvia/final/", {"reason": "Nessun ricorso presentato", **confirmed})
+    confirmed = {"confirmed": "on", "fingerprint": _fingerprint(client, f"{url}conferma/award/")}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{url}avvia/award/")
+        client.post(f"{url}avvia/award/", confirmed)
     call.refresh_from_db()
     assert call.status == CallStatus.AWARDED
     csv_text = b"".join(client.get(f"{url}final.csv").streaming_content).decode()

@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from benecomune.calls.models import Application, Call
 from benecomune.core.identifiers import parse_fiscal_code
 from benecomune.core.models import (
     AuditEvent,
@@ -81,7 +82,11 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
             == Household.objects.count()
         )
         # The demo's money went through the ledger and its books balance.
-        assert Fund.objects.count() == 2
+        # Piazzola's food fund and its network fund, and the network's joint-call fund.
+        assert Fund.objects.count() == 3
+        joint = Call.objects.get(code="buoni-spesa-rete-2026")
+        assert (joint.share_mode, joint.redistribute_unused) == ("per_municipality", True)
+        assert Application.objects.filter(call=joint, organization__slug="limena").count() == 3
         assert Wallet.objects.count() >= 10
         assert Wallet.objects.filter(person__user__email="cittadino@demo.benecomune.it").exists()
         assert check_invariants() == []

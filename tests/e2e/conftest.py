@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI
+from tests.e2e.accessibility import AxeWatch
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,18 +46,43 @@ def screenshot_dir(tmp_path):
     return target
 
 
+def is_csp_violation(text: str) -> bool:
+    """Chromium's console message for anything the Content-Security-Policy refused."""
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def page_for(browser):
+    """New pages; the test fails if the Content-Security-Policy refused anything on them (an
+    inline script, a style sheet or image from elsewhere): the policy would break that page.
+    Every page they show is checked with axe-core, and a serious or critical violation fails the
+    test too (tests/e2e/accessibility.py)."""
     contexts = []
+    violations = []
+    axe = AxeWatch()
 
     def make(width=1280, height=900, **kwargs):
         context = browser.new_context(
             viewport={"width": width, "height": height}, locale="it-IT", **kwargs
         )
         context.set_default_timeout(15000)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+                if is_csp_violation(message.text)
+                else None
+            ),
+        )
+        axe.watch(context)
         contexts.append(context)
         return context.new_page()
 
     yield make
+    axe.check_open_pages(contexts)
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Violazioni della Content-Security-Policy:\n" + "\n".join(violations))
+    if axe.failures:
+        pytest.fail("Violazioni di accessibilità (axe-core):\n" + axe.report())

@@ -264,15 +264,33 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     expect(admin.get_by_test_id("ranking-table")).to_contain_text("15,00")
     snap(admin, "comune-provvisoria")
     # Appeals are open for the call's days: making it final now needs a reason.
+    # First a summary with the warning and the appeals still to decide, then a confirmation.
     admin.get_by_test_id("build-final").click()
-    expect(admin.get_by_text("I ricorsi sono aperti fino al")).to_be_visible()
+    expect(admin.get_by_test_id("appeal-window-warning")).to_contain_text(
+        "I ricorsi sono aperti fino al"
+    )
+    expect(admin.get_by_test_id("pending-appeals")).to_contain_text("Ricorsi ancora da decidere: 0")
+    expect(admin.get_by_test_id("confirm-summary")).to_contain_text("finanzia 1 domanda")
+    snap(admin, "comune-conferma-definitiva")
     admin.get_by_label("Motivo, se i ricorsi sono ancora aperti").fill(
         "Nessun ricorso possibile: unica domanda, ammessa e finanziata."
     )
-    admin.get_by_test_id("build-final").click()
+    # Bootstrap Italia draws the box on the label: the user clicks the label.
+    admin.get_by_text("Ho verificato il riepilogo").click()
+    expect(admin.get_by_label("Ho verificato il riepilogo")).to_be_checked()
+    admin.get_by_test_id("confirm-final").click()
     expect(admin.get_by_role("heading", name="Graduatoria definitiva").last).to_be_visible()
     expect(admin.get_by_text("Pubblicata il")).to_be_visible()
     admin.get_by_test_id("award").click()
+    expect(admin.get_by_test_id("confirm-summary")).to_contain_text(
+        f"Si assegnano {EXPECTED_AMOUNT} a 1 domanda finanziata"
+    )
+    expect(admin.get_by_test_id("confirm-by-comune")).to_be_visible()
+    snap(admin, "comune-conferma-assegnazione")
+    # Bootstrap Italia draws the box on the label: the user clicks the label.
+    admin.get_by_text("Ho verificato il riepilogo").click()
+    expect(admin.get_by_label("Ho verificato il riepilogo")).to_be_checked()
+    admin.get_by_test_id("confirm-award").click()
     expect(admin.get_by_test_id("awarded")).to_contain_text("Assegnato a 1 beneficiario")
     snap(admin, "comune-assegnato")
 

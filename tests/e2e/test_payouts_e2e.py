@@ -6,6 +6,7 @@ import re
 
 import pytest
 from lxml import etree
+from playwright.sync_api import expect
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Person, Role
@@ -99,8 +100,16 @@ def test_claim_to_paid(scene, admin, live_server, page_for, screenshot_dir, tmp_
 
     # 4. ... and a second person approves it.
     checker.goto(batch_url)
-    checker.get_by_role("button", name="Approva la distinta").click()
-    assert "Bonifico unico dell" in checker.content()
+    checker.get_by_test_id("approve-batch").click()
+    # First the summary (an HTMX panel), then the explicit confirmation.
+    expect(checker.get_by_test_id("confirm-summary")).to_contain_text("1 bonifico")
+    expect(checker.get_by_test_id("no-own-household")).to_be_visible()
+    snap(checker, "convalidatore-distinta-riepilogo")
+    # Bootstrap Italia draws the box on the label: the user clicks the label.
+    checker.get_by_text("Ho verificato il riepilogo").click()
+    expect(checker.get_by_label("Ho verificato il riepilogo")).to_be_checked()
+    checker.get_by_test_id("confirm-approve").click()
+    expect(checker.locator("body")).to_contain_text("Bonifico unico dell")
     snap(checker, "convalidatore-distinta-approvata")
 
     # 5. The bank file is downloaded and is what the bank expects.

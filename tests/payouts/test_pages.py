@@ -1,5 +1,7 @@
 """The payouts pages: merchant, paying Comune, validator; permissions and scoping."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -104,7 +106,11 @@ def test_comune_approves_prepares_and_the_validator_approves(
     assert admin_client.post(reverse("payouts:batch_approve", args=[batch.pk])).status_code == 403
     assert "1 distinta da approvare" in validator_client.get("/").content.decode()
     assert validator_client.get(reverse("payouts:batches")).status_code == 200
-    validator_client.post(reverse("payouts:batch_approve", args=[batch.pk]))
+    # Approval goes through the summary and its explicit confirmation (test_confirm_batch).
+    approve_url = reverse("payouts:batch_approve", args=[batch.pk])
+    summary = validator_client.get(approve_url).content.decode()
+    fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', summary).group(1)
+    validator_client.post(approve_url, {"confirmed": "on", "fingerprint": fingerprint})
     batch.refresh_from_db()
     assert batch.status == BatchStatus.APPROVED
     sepa = admin_client.get(reverse("payouts:batch_file", args=[batch.pk, "sepa"]))

@@ -37,6 +37,19 @@ def fresh_caches():
 
 
 @pytest.fixture
+def queued_notices(monkeypatch, settings):
+    """The citizen's till notices as a broker would receive them: (kind, id) per task queued,
+    not run (the list of what the till asked for, without the task's own queries). With a
+    broker the outbox of the one-statement payments waits for beat's drain."""
+    from benecomune.vouchers import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(tasks.till_notice, "delay", lambda *args: queued.append(args))
+    return queued
+
+
+@pytest.fixture
 def join(system_actor):
     """join(shop, organisation): the shop in that circuit, approved, convention accepted."""
 

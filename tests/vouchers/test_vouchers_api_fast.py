@@ -226,3 +226,43 @@ def test_on_sqlite_the_full_stack_answers(paths, voucher, device_token):
     answer = call(paths.fast, {"code": qr(voucher), "amount": 100}, token=device_token)
     assert answer.status_code == 201
     assert paths.fallbacks == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("announced", [True, False])
+def test_a_token_revoked_by_another_process_is_refused_while_still_cached(
+    paths, voucher, device_token, announced
+):
+    """The fast path takes a cached token without reading the revocation version; its one
+    statement checks the token's row, so another process's revocation (here the database
+    alone: this process's cache is left as it was) is refused at the next payment, announced
+    through the shared version or not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from benecomune.core.models import ApiToken, SharedCounter
+    from benecomune.core.models.tokens import hash_token
+    from benecomune.core.services import tokens
+
+    body = {"code": qr(voucher), "amount": 100}
+    assert call(paths.fast, body, token=device_token).status_code == 201
+    before, redemptions = balance(voucher), Redemption.objects_unscoped.count()
+    ApiToken.objects_unscoped.filter(key_hash=hash_token(device_token)).update(
+        revoked_at=timezone.now()
+    )
+    if announced:
+        SharedCounter.objects.update_or_create(
+            key=tokens.REVOCATION_VERSION_COUNTER, defaults={"value": 99}
+        )
+    assert tokens.cached_token(device_token) is not None  # still in this process's cache
+    with CaptureQueriesContext(connection) as captured:
+        answer = call(paths.fast, body, token=device_token)
+    assert answer.status_code == 401
+    assert paths.fallbacks == 1  # refused by the full API, after the fast path's statement
+    fast_path_queries = [q["sql"] for q in captured.captured_queries][:2]
+    assert fast_path_queries[0].startswith("SELECT * FROM vouchers_redeem_at_till(")
+    assert "vouchers_redeem_at_till" not in fast_path_queries[1]
+    assert tokens.cached_token(device_token) is None  # forgotten
+    assert balance(voucher) == before
+    assert Redemption.objects_unscoped.count() == redemptions

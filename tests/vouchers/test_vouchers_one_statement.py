@@ -154,7 +154,7 @@ def _gate(setting) -> str:
     shop, wallet = setting["shop"], setting["voucher"]
     now = timezone.now()
     params = [f"pos:{shop.pk}:k1", "k1", shop.pk, wallet.pk, 100, timezone.localdate(now), now]
-    params += [None, "dispositivo test", None, "qr", None, None, None]
+    params += [None, "dispositivo test", None, "qr", None, None, None, None]
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(one_statement._SQL, params)

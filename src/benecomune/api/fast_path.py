@@ -19,11 +19,14 @@ import io
 import json
 import logging
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.http.request import split_domain_port, validate_host
+
+from benecomune.core.middleware import refused_in_url, security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +66,12 @@ def host_allowed(environ: dict) -> bool:
 
 def plain_request(environ: dict) -> bool:
     """No middleware of settings.API_MIDDLEWARE would act on this request on its way in: no
-    redirect (HTTPS, www), no refused user agent or host, no language chosen by cookie."""
+    redirect (HTTPS, www), no refused user agent or host, no language chosen by cookie, no
+    control character in the query string."""
+    query = environ.get("QUERY_STRING", "")
     return (
-        f"{settings.LANGUAGE_COOKIE_NAME}=" not in environ.get("HTTP_COOKIE", "")
+        not (query and refused_in_url(unquote(query)))
+        and f"{settings.LANGUAGE_COOKIE_NAME}=" not in environ.get("HTTP_COOKIE", "")
         and not settings.DISALLOWED_USER_AGENTS
         and not settings.PREPEND_WWW
         and not (settings.SECURE_SSL_REDIRECT and not is_secure(environ))
@@ -75,7 +81,8 @@ def plain_request(environ: dict) -> bool:
 
 def response_headers(environ: dict, length: int) -> list[tuple[str, str]]:
     """The headers settings.API_MIDDLEWARE puts on a JSON answer (SecurityMiddleware,
-    LanguageMiddleware without a cookie, CommonMiddleware's Content-Length)."""
+    LanguageMiddleware without a cookie, SecurityHeadersMiddleware, CommonMiddleware's
+    Content-Length)."""
     headers = [
         ("Content-Type", "application/json"),
         ("Content-Length", str(length)),
@@ -97,6 +104,7 @@ def response_headers(environ: dict, length: int) -> list[tuple[str, str]]:
         headers.append(("Referrer-Policy", ",".join(policy)))
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    headers.extend(security_headers())
     return headers
 
 

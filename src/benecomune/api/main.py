@@ -64,7 +64,7 @@ class WhoAmIOut(Schema):
 
 @api.get(
     "/whoami",
-    response=WhoAmIOut,
+    response={200: WhoAmIOut, 401: ErrorOut},
     auth=DeviceTokenAuth(),
     tags=["sistema"],
     summary="Organizzazione del token",

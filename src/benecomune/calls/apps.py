@@ -4,7 +4,13 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Each area of the app registers its navigation entries and home cards in its own module.
-_NAVIGATION_MODULES = ("nav_definition", "nav_applications", "nav_review", "nav_ranking")
+_NAVIGATION_MODULES = (
+    "nav_definition",
+    "nav_applications",
+    "nav_review",
+    "nav_ranking",
+    "nav_paper",
+)
 
 
 class CallsConfig(AppConfig):

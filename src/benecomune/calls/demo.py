@@ -4,7 +4,11 @@
 - "Buoni spesa Solidarietà alimentare 2026 — secondo avviso" (Piazzola, vouchers): open, with
   applications waiting at each step of the review (the demo citizen has none, to try it);
 - "Contributo affitto 2026" (Piazzola, reimbursement): already ranked and awarded; the demo
-  citizen holds an award and can claim rent receipts against it.
+  citizen holds an award and can claim rent receipts against it;
+- "Buoni spesa di rete 2026" (the network, vouchers): a joint call of Limena (share 5.000 euro)
+  and Piazzola (10.000 euro), each Comune's residents funded within its share, unused shares
+  redistributed; open, with a few applications from both Comuni (the Limena administrator sees
+  the call and its own residents' applications).
 Idempotent: if the open call exists, nothing is done.
 """
 
@@ -13,7 +17,7 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
-from benecomune.calls.models import Application, Call, IseeRecord, RankingKind
+from benecomune.calls.models import Application, Call, IseeRecord, RankingKind, ShareMode
 from benecomune.calls.services import award as award_service
 from benecomune.calls.services import definition, ranking
 from benecomune.calls.services.applications import start_application
@@ -25,8 +29,10 @@ from benecomune.calls.services.submission import submit_application
 from benecomune.core.actors import Actor
 from benecomune.core.models import HouseholdMember, Membership, Municipality, Person, Role, User
 from benecomune.ledger.models import Fund
+from benecomune.ledger.services.funds import add_contribution, create_fund
 
 FOOD_CODE = "buoni-spesa-2026-bis"
+JOINT_CODE = "buoni-spesa-rete-2026"
 RENT_CODE = "contributo-affitto-2026"
 
 FOOD_RULES = {
@@ -278,3 +284,60 @@ def seed(actor, network, rng):
             )
         elif number >= 4:
             _instruct(desk, application)
+    _seed_joint_call(actor, network, heads[10:12], with_isee, now, today)
+
+
+def _seed_joint_call(actor, network, piazzola_heads, with_isee, now, today):
+    """A network's joint call with a share per Comune (see docs/calls.md, joint calls)."""
+    owner = _actor("piattaforma@demo.benecomune.it", Role.PLATFORM_ADMIN)
+    limena = Municipality.objects.get(slug="limena")
+    piazzola = Municipality.objects.get(slug="piazzola-sul-brenta")
+    fund = create_fund(
+        owner,
+        organization=network,
+        name="Buoni spesa di rete 2026",
+        origin="municipal",
+        legal_basis="Convenzione tra i Comuni della rete per i buoni spesa",
+        description="Ogni Comune aderente versa la sua quota del bando di rete.",
+    )
+    shares = [(limena, 500_000), (piazzola, 1_000_000)]
+    for municipality, amount in shares:
+        add_contribution(
+            owner,
+            fund,
+            contributor=f"Comune di {municipality.name}",
+            amount=amount,
+            idempotency_key=f"demo-joint-{municipality.slug}",
+        )
+    joint = definition.create_call(
+        owner,
+        organization=network,
+        shares=shares,
+        share_mode=ShareMode.PER_MUNICIPALITY,
+        redistribute_unused=True,
+        code=JOINT_CODE,
+        title="Buoni spesa di rete 2026",
+        summary="Buoni spesa dei Comuni di Limena e Piazzola sul Brenta, ciascuno con la sua "
+        "quota del budget.",
+        benefit_type="voucher",
+        fund=fund,
+        budget=1_500_000,
+        rules=FOOD_RULES,
+        opens_at=now - datetime.timedelta(days=3),
+        closes_at=now + datetime.timedelta(days=20),
+        spend_from=today,
+        spend_until=today + datetime.timedelta(days=180),
+        allowed_categories=["grocery", "bakery", "butcher", "pharmacy"],
+        appeal_days=10,
+        legal_reference="Convenzione tra i Comuni della rete Alta Padovana",
+    )
+    definition.publish_call(owner, joint)
+    limena_heads = [
+        p
+        for p in Person.objects_unscoped.filter(residence=limena, membership__relationship="head")
+        .exclude(user__isnull=False)
+        .order_by("pk")
+        if p.fiscal_code in with_isee
+    ]
+    for person in [*limena_heads[:3], *piazzola_heads]:
+        _apply(actor, joint, person, today)

@@ -26,6 +26,7 @@ def rank_job(job):
             call,
             job.params["kind"],
             reason=job.params.get("reason", ""),
+            expected_fingerprint=job.params.get("fingerprint"),
             progress=lambda done, total: report_progress(job, done, total),
         )
     job.result = {
@@ -44,5 +45,8 @@ def award_job(job):
     with all_tenants():
         call = Call.objects_unscoped.get(pk=job.params["call"])
         job.result = award_call(
-            _actor(job), call, progress=lambda done, total: report_progress(job, done, total)
+            _actor(job),
+            call,
+            expected_fingerprint=job.params.get("fingerprint"),
+            progress=lambda done, total: report_progress(job, done, total),
         )

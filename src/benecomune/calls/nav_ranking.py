@@ -8,5 +8,6 @@ register_actions(
     {
         "calls.benefit_awarded": _("Beneficio assegnato"),
         "calls.application_appeal": _("Ricorso accolto per il riesame"),
+        "calls.clarifications_closed": _("Integrazioni scadute chiuse dalla graduatoria"),
     }
 )

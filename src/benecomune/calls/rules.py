@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 ADULT_AGE = 18
 OLD_AGE = 75
@@ -346,7 +346,12 @@ def check_eligibility(
         failures.append(
             Failure(
                 "members",
-                _("Il nucleo deve avere almeno %(n)s componenti.") % {"n": elig.min_members},
+                ngettext(
+                    "Il nucleo deve avere almeno %(n)s componente.",
+                    "Il nucleo deve avere almeno %(n)s componenti.",
+                    elig.min_members,
+                )
+                % {"n": elig.min_members},
             )
         )
     if elig.requires_minor and not counts["minors"]:

@@ -5,7 +5,7 @@ from importlib import import_module
 app_name = "calls"
 
 urlpatterns = []
-for _area in ("definition", "applications", "review", "ranking", "public"):
+for _area in ("definition", "applications", "review", "ranking", "paper", "public"):
     try:
         urlpatterns += import_module(f"benecomune.calls.urls_{_area}").urlpatterns
     except ModuleNotFoundError as exc:

@@ -38,4 +38,9 @@ urlpatterns = [
     path("gestione/sportello/domande/", desk.desk_home, name="desk_home"),
     path("gestione/sportello/domande/persona/<int:pk>/", desk.desk_person, name="desk_person"),
     *_application_pages("desk_application", "gestione/sportello/domande/", desk),
+    path(
+        "gestione/sportello/domande/<int:pk>/consenso/",
+        desk.application_consent,
+        name="desk_application_consent",
+    ),
 ]

@@ -13,6 +13,7 @@ ALL_PERMISSIONS = frozenset(
         "people.edit",
         "audit.view",
         "members.manage",
+        "organizations.manage",
         "tokens.manage",
         "funds.view",
         "funds.manage",
@@ -63,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "jobs.view",
         }
     ),
+    # The Comune's data protection contact: reads the registry and who did what, changes nothing.
+    Role.DATA_PROTECTION: frozenset({"people.view", "audit.view", "jobs.view"}),
     Role.MERCHANT_STAFF: frozenset(
         {"merchant.redeem", "merchant.view", "merchant.manage", "tokens.manage"}
     ),

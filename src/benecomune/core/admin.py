@@ -1,8 +1,11 @@
 """Django admin, for platform administrators only (superusers). Audit events are read-only."""
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 
+from benecomune.core.auth import ThrottledLoginFormMixin
 from benecomune.core.models import (
     ApiToken,
     AuditEvent,
@@ -16,9 +19,16 @@ from benecomune.core.models import (
     Provider,
     User,
 )
+from benecomune.core.services.tokens import announce_token_change
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginFormMixin, AdminAuthenticationForm):
+    """The admin's login is throttled by the same backend as the site's (core/auth.py)."""
 
 
 class SuperuserOnlyAdminSite(admin.AdminSite):
+    login_form = ThrottledAdminAuthenticationForm
+
     def has_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
@@ -88,3 +98,20 @@ admin.site.register([Network, Municipality, Company, Provider])
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "organization", "prefix", "created_at", "revoked_at")
     readonly_fields = ("prefix", "key_hash")
+
+    # A token changed or deleted here must stop working on every worker at once, as one
+    # revoked through its page does (core/services/tokens.py).
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            announce_token_change()
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            announce_token_change()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            announce_token_change()

@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Each app registers its background job handlers in its `jobs` module.
         autodiscover_modules("jobs")
+        # Each app registers who may see its kinds of files in its `files` module.
+        autodiscover_modules("files")
+        from benecomune.core import checks  # noqa: F401 (registers the system checks)
         from benecomune.core.audit import register_actions
 
         register_actions(
@@ -22,6 +25,11 @@ class CoreConfig(AppConfig):
                 "household.member_added": _("Componente aggiunto al nucleo"),
                 "membership.granted": _("Ruolo assegnato"),
                 "membership.revoked": _("Ruolo revocato"),
+                "membership.role_changed": _("Ruolo cambiato"),
+                "invitation.created": _("Invito al personale inviato"),
+                "invitation.accepted": _("Invito al personale accettato"),
+                "invitation.revoked": _("Invito al personale annullato"),
+                "municipality.updated": _("Dati del Comune modificati"),
                 "api_token.created": _("Token API creato"),
                 "api_token.revoked": _("Token API revocato"),
                 "job.started": _("Lavoro in background avviato"),

@@ -23,7 +23,12 @@ NAV_BY_ROLE = {
         (_("Scrivania"), "core:home"),
         (_("Anagrafe"), "core:people"),
         (_("Registro delle attività"), "core:audit"),
+        (_("Personale"), "core:staff"),
         (_("Dispositivi e integrazioni"), "core:tokens"),
+    ],
+    Role.DATA_PROTECTION: [
+        (_("Scrivania"), "core:home"),
+        (_("Registro delle attività"), "core:audit"),
     ],
     Role.MERCHANT_STAFF: [
         (_("Cassa"), "core:home"),
@@ -31,11 +36,13 @@ NAV_BY_ROLE = {
     ],
     Role.PROVIDER_STAFF: [
         (_("Scrivania"), "core:home"),
+        (_("Personale"), "core:staff"),
         (_("Dispositivi"), "core:tokens"),
     ],
-    Role.COMPANY_HR: [(_("Scrivania"), "core:home")],
+    Role.COMPANY_HR: [(_("Scrivania"), "core:home"), (_("Personale"), "core:staff")],
     Role.PLATFORM_ADMIN: [
         (_("Scrivania"), "core:home"),
+        (_("Organizzazioni"), "core:organizations"),
         (_("Anagrafe"), "core:people"),
         (_("Registro delle attività"), "core:audit"),
         (_("Dispositivi e integrazioni"), "core:tokens"),
@@ -52,6 +59,16 @@ def register_nav(role: str, label, url_name: str) -> None:
 
 def _default_network():
     return Network.objects.order_by("pk").first()
+
+
+def brand_url(org) -> str:
+    """Where the header's organisation name leads: a network's or a Comune's public page; a
+    shop, company or cooperative has none, so its staff go to their own home page."""
+    if org is None:
+        return "/"
+    if org.kind in ("network", "municipality"):
+        return reverse("core:organization_home", args=[org.slug])
+    return reverse("core:home")
 
 
 def shell(request):
@@ -73,6 +90,7 @@ def shell(request):
             nav.append({"label": label, "url": url, "active": request.path == url})
     return {
         "brand": brand,
+        "brand_url": brand_url(brand),
         "brand_network": network,
         "actor": actor,
         "active_role": role,

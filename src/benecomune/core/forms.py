@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from benecomune.core.auth import ThrottledLoginFormMixin
 from benecomune.core.identifiers import (
     normalize_fiscal_code,
     normalize_iban,
@@ -14,7 +15,7 @@ from benecomune.core.identifiers import (
 from benecomune.core.models import Municipality
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ThrottledLoginFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),

@@ -2,20 +2,30 @@
 
 import csv
 import io
+import mimetypes
+from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from benecomune.core.models import AuditEvent
+from benecomune.core.files import (
+    ServedFile,
+    filename_from_title,
+    register_file_kind,
+    stored_name,
+)
+from benecomune.core.models import AuditEvent, Job, JobStatus
 from benecomune.core.scoping import tenant_scope
-from benecomune.core.services.jobs import job_handler, report_progress
+from benecomune.core.services.jobs import JOB_RESULT_PERMISSIONS, job_handler, report_progress
 
 AUDIT_EXPORT_CHUNK = 2000
 
 
-@job_handler("audit.export")
+@job_handler("audit.export", result_permission="audit.view")
 def export_audit_events(job):
     """CSV of the audit events matching the page's filters, within the job's tenant."""
+    from benecomune.core.audit import action_label
+    from benecomune.core.audit_display import object_label, role_label, values_label
     from benecomune.core.filters import filter_audit_events
 
     tenant_ids = job.params.get("tenant_ids") or [job.organization_id]
@@ -49,14 +59,14 @@ def export_audit_events(job):
                 [
                     timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                     event.actor.email if event.actor else "",
-                    event.actor_role,
+                    role_label(event.actor_role),
                     event.organization.name if event.organization else "",
-                    event.action,
-                    event.object_repr,
+                    action_label(event.action),
+                    object_label(event),
                     event.person.fiscal_code if event.person else "",
                     event.reason,
-                    event.before or "",
-                    event.after or "",
+                    values_label(event, event.before),
+                    values_label(event, event.after),
                     event.ip_address or "",
                 ]
             )
@@ -65,5 +75,26 @@ def export_audit_events(job):
                 report_progress(job, done)
     job.result = {"rows": done}
     job.result_file.save(
-        f"audit-{job.pk}.csv", ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False
+        stored_name("audit.csv"), ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False
     )
+
+
+def job_result_for(actor, pk: int) -> ServedFile | None:
+    """A job's result file, for the person who started the job only, while their active role
+    still holds the permission the job's kind registered on the job's organisation (an export
+    of personal data is handed to who asked for it, not to everyone who can see the job)."""
+    job = Job.objects.filter(pk=pk, status=JobStatus.DONE).first()  # scoped: own tenants only
+    if job is None or not job.result_file or actor.user is None:
+        return None
+    permission = JOB_RESULT_PERMISSIONS.get(job.kind)
+    if permission is None or job.created_by_id != actor.user.pk:
+        return None
+    if not actor.has_perm(permission, job.organization_id):
+        return None
+    extension = PurePosixPath(job.result_file.name).suffix
+    filename = filename_from_title(job.title, extension, fallback=f"risultato-{job.pk}")
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return ServedFile(filename=filename, content_type=content_type, field=job.result_file)
+
+
+register_file_kind("job-result", staff=job_result_for)

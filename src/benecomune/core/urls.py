@@ -1,7 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from benecomune.core.views import account, audit, citizen, home, jobs, people, public, tokens
+from benecomune.core.views import (
+    account,
+    audit,
+    citizen,
+    files,
+    home,
+    households,
+    jobs,
+    logos,
+    onboarding,
+    people,
+    public,
+    staff,
+    tokens,
+)
 
 app_name = "core"
 
@@ -52,10 +66,40 @@ urlpatterns = [
     path("gestione/anagrafe/nuova-persona/", people.person_create, name="person_create"),
     path("gestione/anagrafe/persone/<int:pk>/", people.person_detail, name="person_detail"),
     path("gestione/anagrafe/persone/<int:pk>/iban/", people.person_iban, name="person_iban"),
+    path("gestione/anagrafe/nuovo-nucleo/", households.household_create, name="household_create"),
+    path(
+        "gestione/anagrafe/nuclei/<int:pk>/aggiungi/",
+        households.household_add_member,
+        name="household_add_member",
+    ),
     path("gestione/audit/", audit.audit_list, name="audit"),
     path("gestione/audit/esporta/", audit.audit_export, name="audit_export"),
     path("gestione/token/", tokens.token_list, name="tokens"),
     path("gestione/token/<int:pk>/revoca/", tokens.token_revoke, name="token_revoke"),
     path("gestione/lavori/<int:pk>/", jobs.job_detail, name="job"),
+    # Every private file, by kind and id (never by its storage name): see core/files.py.
+    path("gestione/file/<slug:kind>/<int:pk>/", files.staff_file, name="file"),
+    path("area-personale/file/<slug:kind>/<int:pk>/", files.citizen_file, name="my_file"),
+    # Onboarding (platform admin) and staff (every organisation's managers).
+    path("gestione/rete/organizzazioni/", onboarding.organization_list, name="organizations"),
+    path(
+        "gestione/rete/organizzazioni/<int:pk>/",
+        onboarding.organization_detail,
+        name="organization_detail",
+    ),
+    path("gestione/rete/comuni/nuovo/", onboarding.municipality_create, name="municipality_create"),
+    path("gestione/rete/aziende/nuova/", onboarding.company_create, name="company_create"),
+    path("gestione/rete/fornitori/nuovo/", onboarding.provider_create, name="provider_create"),
+    path("gestione/comune/<int:pk>/dati/", onboarding.municipality_edit, name="municipality_edit"),
+    path("gestione/personale/", staff.staff_page, name="staff"),
+    path("gestione/personale/<int:pk>/ruolo/", staff.staff_role, name="staff_role"),
+    path("gestione/personale/<int:pk>/disattiva/", staff.staff_deactivate, name="staff_deactivate"),
+    path(
+        "gestione/personale/inviti/<int:pk>/annulla/",
+        staff.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invito/<str:token>/", staff.invitation_accept, name="invitation_accept"),
+    path("<slug:slug>/logo/", logos.municipality_logo, name="municipality_logo"),
     path("<slug:slug>/", public.organization_home, name="organization_home"),
 ]

@@ -33,3 +33,11 @@ class LedgerConfig(AppConfig):
                 "ledger.award_batch": _("Assegnazioni in blocco dal fondo"),
             }
         )
+
+        from benecomune.core.audit_display import register_object_label, register_value_format
+        from benecomune.ledger import audit_labels
+        from benecomune.ledger.money import format_euro
+
+        register_object_label("ledger.transfer", audit_labels.transfer)
+        register_object_label("ledger.reservation", audit_labels.reservation)
+        register_value_format(audit_labels.MONEY_KEYS, format_euro)

@@ -42,7 +42,11 @@ def municipality_funds(request):
 
     balances = funds_overview(actor.tenant_ids)
     text = (
-        _("%(count)s fondi, saldo complessivo %(total)s.")
+        ngettext(
+            "%(count)s fondo, saldo complessivo %(total)s.",
+            "%(count)s fondi, saldo complessivo %(total)s.",
+            len(balances),
+        )
         % {"count": len(balances), "total": format_euro(sum(balances.values()))}
         if balances
         else _("Nessun fondo: crei il primo e registri i contributi.")

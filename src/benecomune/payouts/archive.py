@@ -8,7 +8,6 @@ import hashlib
 import io
 import os
 import re
-import secrets
 import tempfile
 import zipfile
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls.models import Application, Call, Ranking, RankingEntry
+from benecomune.core.files import stored_name
 from benecomune.core.services.jobs import report_progress
 from benecomune.ledger.money import format_decimal
 from benecomune.payouts.models import ExpenseClaim, PayoutOrder
@@ -223,11 +223,7 @@ def write_call_archive(job) -> None:
         )
         archive.close()
         with open(path, "rb") as fh:
-            job.result_file.save(
-                f"archivio-{call.code}-v{call.version}-{secrets.token_hex(6)}.zip",
-                File(fh),
-                save=False,
-            )
+            job.result_file.save(stored_name("archivio.zip"), File(fh), save=False)
         job.result = {"call_id": call.pk, "applications": total, "files": len(archive.index)}
     finally:
         os.unlink(path)

@@ -3,7 +3,6 @@ payment order): CSV for any spreadsheet, XLSX for the treasury's office. Written
 
 import csv
 import os
-import secrets
 import tempfile
 
 from django.core.files import File
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from benecomune.core.files import stored_name
 from benecomune.core.services.jobs import report_progress
 from benecomune.ledger.money import format_decimal
 from benecomune.payouts.models import BatchItem, ItemStatus, PayoutBatch
@@ -66,11 +66,9 @@ def write_beneficiary_list(job, batch_id: int, fmt: str) -> None:
             _write_xlsx(path, batch, job, total)
         else:
             _write_csv(path, batch, job, total)
-        token = secrets.token_hex(6)  # the job's file URL must not be guessable
         with open(path, "rb") as fh:
-            job.result_file.save(
-                f"elenco-beneficiari-{batch.message_id}-{token}.{fmt}", File(fh), save=False
-            )
+            # A random stored name; the download is named after the job's title.
+            job.result_file.save(stored_name(f"elenco.{fmt}"), File(fh), save=False)
     finally:
         os.unlink(path)
     job.result = {"batch_id": batch.pk, "rows": total}

@@ -2,16 +2,16 @@
 the archive of a closed call (zip of application documents and decisions, with an index)."""
 
 import io
-import secrets
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from benecomune.calls.models import Call
+from benecomune.calls.services.shares import share_report_rows
+from benecomune.core.files import stored_name
 from benecomune.core.services.jobs import report_progress
 from benecomune.ledger.models import Fund
 from benecomune.payouts.pdf import reports as pdf
@@ -107,12 +107,26 @@ def fund_report(fund: Fund, fmt: str) -> tuple[bytes, str]:
     return _xlsx(build), name
 
 
+def _shares_sheet(workbook, call: Call, shares) -> None:
+    """A joint call: each Comune's share against what its residents were awarded."""
+    _sheet(
+        workbook,
+        _("Quote dei Comuni"),
+        [_("Comune"), _("Quota"), _("Assegnato ai residenti"), _("Differenza dalla quota")],
+        [
+            [r["name"], _euro(r["share"]), _euro(r["awarded"]), _euro(r["difference"])]
+            for r in shares
+        ],
+    )
+
+
 def call_report(call: Call, fmt: str) -> tuple[bytes, str]:
     figures = figures_service.call_figures(call)
     by_municipality = figures_service.call_by_municipality(call)
+    shares = share_report_rows(call)
     name = f"rendiconto-bando-{call.code}"
     if fmt == "pdf":
-        return pdf.call_report_pdf(call, figures, by_municipality), name
+        return pdf.call_report_pdf(call, figures, by_municipality, shares), name
 
     def build(workbook):
         _sheet(workbook, _("Bando"), [_("Voce"), _("Euro")], _figures_rows(figures))
@@ -131,6 +145,8 @@ def call_report(call: Call, fmt: str) -> tuple[bytes, str]:
                 for r in by_municipality
             ],
         )
+        if shares:
+            _shares_sheet(workbook, call, shares)
 
     return _xlsx(build), name
 
@@ -185,8 +201,5 @@ def write_report(job) -> None:
         content, name = call_report(Call.objects_unscoped.get(pk=params["id"]), fmt)
     else:
         content, name = overview_report(job.organization, params["organization_ids"], fmt)
-    stamp = timezone.localdate().isoformat()
-    job.result_file.save(
-        f"{name}-{stamp}-{secrets.token_hex(6)}.{fmt}", ContentFile(content), save=False
-    )
+    job.result_file.save(stored_name(f"{name}.{fmt}"), ContentFile(content), save=False)
     job.result = {"kind": params["kind"], "format": fmt, "bytes": len(content)}

@@ -35,12 +35,14 @@ def merchant_settlement(request):
         return None
     return {
         "title": _("Note di debito"),
-        "text": ngettext(
-            "%(open)s incasso da rimborsare; %(count)s nota in attesa di pagamento.",
-            "%(open)s incassi da rimborsare; %(count)s note in attesa di pagamento.",
-            waiting,
+        # Two counts, two plurals: "1 incasso da rimborsare; 2 note in attesa".
+        "text": ngettext("%(n)s incasso da rimborsare;", "%(n)s incassi da rimborsare;", open_count)
+        % {"n": open_count}
+        + " "
+        + ngettext(
+            "%(n)s nota in attesa di pagamento.", "%(n)s note in attesa di pagamento.", waiting
         )
-        % {"open": open_count, "count": waiting},
+        % {"n": waiting},
         "url": reverse("payouts:merchant_notes"),
         "link_label": _("Vedi incassi e note"),
     }
@@ -60,10 +62,17 @@ def municipality_payouts(request):
     amounts = list(ready)
     return {
         "title": _("Pagamenti"),
-        "text": _(
-            "%(notes)s note di debito da approvare; %(count)s pagamenti pronti per %(total)s."
+        "text": ngettext(
+            "%(n)s nota di debito da approvare;", "%(n)s note di debito da approvare;", notes
         )
-        % {"notes": notes, "count": len(amounts), "total": format_euro(sum(amounts))},
+        % {"n": notes}
+        + " "
+        + ngettext(
+            "%(n)s pagamento pronto per %(total)s.",
+            "%(n)s pagamenti pronti per %(total)s.",
+            len(amounts),
+        )
+        % {"n": len(amounts), "total": format_euro(sum(amounts))},
         "url": reverse("payouts:home"),
         "link_label": _("Vai ai pagamenti"),
     }

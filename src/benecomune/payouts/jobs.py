@@ -34,7 +34,7 @@ def apply_results_job(job):
     job.message = f"{report.paid} pagati, {report.rejected} respinti"
 
 
-@job_handler("payouts.beneficiary_list")
+@job_handler("payouts.beneficiary_list", result_permission="payouts.manage")
 def beneficiary_list_job(job):
     from benecomune.payouts.exports import write_beneficiary_list
 
@@ -42,7 +42,7 @@ def beneficiary_list_job(job):
         write_beneficiary_list(job, job.params["batch_id"], job.params["format"])
 
 
-@job_handler("payouts.report")
+@job_handler("payouts.report", result_permission="funds.view")
 def report_job(job):
     from benecomune.payouts.exports_reports import write_report
 
@@ -50,7 +50,7 @@ def report_job(job):
         write_report(job)
 
 
-@job_handler("payouts.call_archive")
+@job_handler("payouts.call_archive", result_permission="calls.manage")
 def call_archive_job(job):
     from benecomune.payouts.archive import write_call_archive
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.payouts.views import batches, citizen, claim_review, merchant, payer, reports
+from benecomune.payouts.views import batches, citizen, claim_review, desk, merchant, payer, reports
 
 app_name = "payouts"
 
@@ -78,6 +78,16 @@ urlpatterns = [
         "area-personale/rimborsi/richieste/<int:pk>/ricevuta/",
         citizen.claim_document,
         name="citizen_claim_document",
+    ),
+    path(
+        "gestione/sportello/rimborsi/persona/<int:person_pk>/",
+        desk.desk_claims,
+        name="desk_claims",
+    ),
+    path(
+        "gestione/sportello/rimborsi/<int:award_pk>/nuova/",
+        desk.desk_claim_new,
+        name="desk_claim_new",
     ),
     path("gestione/rimborsi/", claim_review.claim_queue, name="claim_queue"),
     path("gestione/rimborsi/<int:pk>/", claim_review.claim_review, name="claim_review"),

@@ -29,7 +29,12 @@ router = Router(tags=["cassa (POS)"], auth=DeviceTokenAuth())
 
 
 class ErrorOut(Schema):
-    code: str = Field(..., description="Codice stabile dell'errore, ad es. insufficient_balance")
+    code: str = Field(
+        ...,
+        description="Codice stabile dell'errore: "
+        + "; ".join(f"{code} ({status})" for code, (status, _text) in ERRORS.items()),
+        examples=["insufficient_balance", "code_used", "sale_in_debit_note"],
+    )
     message: str = Field(..., description="Spiegazione in italiano, da mostrare alla cassa")
 
 
@@ -89,7 +94,7 @@ class AuthorisationOut(Schema):
 ERROR_RESPONSES = dict.fromkeys(sorted({status for status, _text in ERRORS.values()}), ErrorOut)
 ID = Path(..., gt=0, lt=2**63, description="Numero restituito dalla chiamata precedente")
 KEY = Header(
-    None,
+    ...,
     alias="Idempotency-Key",
     description="Chiave scelta dalla cassa, da 1 a 64 caratteri (lettere, cifre, . _ : -); "
     "la stessa per ogni ripetizione della stessa operazione.",
@@ -177,7 +182,9 @@ def authorisation_out(authorisation: Authorisation) -> dict:
     summary="Incasso in un passaggio",
     description="Legge il codice, controlla circuito, regole del buono e saldo, e incassa "
     "l'importo (nessun resto: al massimo il saldo). 201 alla prima chiamata, 200 con "
-    "`replayed: true` alle ripetizioni con la stessa chiave.",
+    "`replayed: true` alle ripetizioni con la stessa chiave. Il codice di 8 cifre vale per un "
+    "solo incasso: usato di nuovo risponde 409 `code_used`. Il cittadino riceve un avviso di "
+    "ogni incasso.",
 )
 @pos_call
 def redeem_voucher(request, ctx, actor, token, payload: RedeemIn, idempotency_key: str = KEY):
@@ -198,7 +205,8 @@ def redeem_voucher(request, ctx, actor, token, payload: RedeemIn, idempotency_ke
     response={201: AuthorisationOut, 200: AuthorisationOut, **ERROR_RESPONSES},
     summary="Autorizza (tiene da parte un importo)",
     description="Come l'incasso, ma l'importo resta sul buono, bloccato, finché non viene "
-    "incassato (capture) o annullato (void), o scade.",
+    "incassato (capture) o annullato (void), o scade. Il codice di 8 cifre vale per una sola "
+    "autorizzazione (409 `code_used` dopo).",
 )
 @pos_call
 def authorise(request, ctx, actor, token, payload: RedeemIn, idempotency_key: str = KEY):
@@ -260,7 +268,8 @@ def void_authorisation(
     response={200: RedemptionOut, **ERROR_RESPONSES},
     summary="Annulla un incasso (entro 15 minuti, stesso negozio)",
     description="Storna l'incasso: il denaro torna sul buono. Solo il negozio che ha "
-    "incassato, entro 15 minuti.",
+    "incassato, entro 15 minuti (poi 409 `void_not_allowed`), e non se la vendita è già in una "
+    "nota di debito emessa (409 `sale_in_debit_note`: si chiede al Comune una rettifica).",
 )
 @pos_call
 def void_redemption(
@@ -283,6 +292,8 @@ def validation_error_handler(previous):
         fields = []
         for error in getattr(exc, "errors", []) or []:
             loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "payload")]
+            if loc[:1] == ["header"]:  # Idempotency-Key, the one required header
+                return _error(redeem.key_error())
             fields.append(".".join(loc) or "body")
         message = VoucherError(
             "validation_error",

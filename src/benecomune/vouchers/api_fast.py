@@ -6,6 +6,13 @@ and an Idempotency-Key: the tills' everyday call. It runs the checks `vouchers.a
 `one_statement.pay`, and answers 201 with `redemption_out`. Anything else (a typed code,
 a card and its PIN, another body, a token that is not a shop's, any refusal, a replay, SQLite)
 returns None: the full API answers, with its error codes and Italian messages.
+
+A token in this process's cache is used without reading the shared revocation version (a round
+trip): `one_statement.pay` has the payment's own statement check the token's row, and answers
+TOKEN_CHANGED, having written nothing, when it was revoked or deleted meanwhile (by any
+process). The token is then dropped from the cache and the full API answers: it reads the token
+again and refuses a revoked one (401). So the payment stays one round trip and a revocation
+still takes effect at the next call on every worker.
 """
 
 import json
@@ -14,7 +21,7 @@ import psycopg
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 
-from benecomune.core.services.tokens import authenticate_token
+from benecomune.core.services.tokens import authenticate_token, cached_token, forget_token
 from benecomune.vouchers.api import device_actor, redemption_out
 from benecomune.vouchers.services import codes, one_statement
 from benecomune.vouchers.services.lookup import merchant_context
@@ -35,7 +42,12 @@ def redeem(environ: dict, body: bytes) -> tuple[int, dict] | None:
         code = data["code"]
         if type(code) is not str or not 1 <= len(code) <= 120:
             return None
-        token = authenticate_token(authorization[7:].strip())
+        clear = authorization[7:].strip()
+        token = cached_token(clear)
+        # To be checked by the payment's statement, unless just read (and checked) here.
+        unchecked = token is not None
+        if token is None:
+            token = authenticate_token(clear)
         if token is None or token.organization.kind != "provider":
             return None
         ctx = merchant_context(token.organization_id)
@@ -53,10 +65,14 @@ def redeem(environ: dict, body: bytes) -> tuple[int, dict] | None:
             key=key,
             client_key=environ["HTTP_IDEMPOTENCY_KEY"],
             device_id=token.pk,
+            cached_token_id=token.pk if unchecked else None,
         )
     except (ValueError, ValidationError, DatabaseError, psycopg.Error):
         # Bad JSON, a refusal (the ledger's or the voucher rules'), a lost connection: nothing
         # was written, and the full API answers.
+        return None
+    if redemption == one_statement.TOKEN_CHANGED:
+        forget_token(clear)
         return None
     if redemption is None:
         return None

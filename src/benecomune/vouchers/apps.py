@@ -18,7 +18,8 @@ class VouchersConfig(AppConfig):
         register_nav(Role.MERCHANT_STAFF, _("Incassa un buono"), "vouchers:till")
         register_nav(Role.MERCHANT_STAFF, _("Incassi"), "vouchers:redemptions")
         register_nav(Role.MERCHANT_STAFF, _("Adesione al circuito"), "vouchers:membership")
-        register_nav(Role.MERCHANT_STAFF, _("Personale"), "vouchers:staff")
+        # The shop's staff are managed on core's staff page, like every organisation's.
+        register_nav(Role.MERCHANT_STAFF, _("Personale"), "core:staff")
         for role in (Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
             register_nav(role, _("Circuito dei negozi"), "vouchers:circuit")
             register_nav(role, _("Spesa dei buoni"), "vouchers:spending")

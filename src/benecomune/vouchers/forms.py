@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.models import MerchantCategory, Municipality
@@ -145,3 +146,27 @@ class PeriodForm(forms.Form):
     al = forms.DateField(
         label=_("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class TakingsPeriodForm(PeriodForm):
+    """The shop's "Incassi": a missing day defaults to today (or to the other day given); a
+    period of at most `max_days`."""
+
+    max_days = 366
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        start, end = data.get("dal"), data.get("al")
+        if start is None:
+            start = min(end, today) if end else today
+        if end is None:
+            end = max(start, today)
+        if start > end:
+            raise forms.ValidationError(_("La data «dal» è successiva alla data «al»."))
+        if (end - start).days >= self.max_days:
+            raise forms.ValidationError(
+                _("Scelga un periodo di al massimo %(n)s giorni.") % {"n": self.max_days}
+            )
+        data["dal"], data["al"] = start, end
+        return data

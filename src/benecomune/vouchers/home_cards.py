@@ -1,11 +1,13 @@
 """Cards on the role home pages (see core.views.home.register_home_card)."""
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from benecomune.core.models import OrganizationKind
 from benecomune.ledger.money import format_euro
 from benecomune.vouchers.models import CircuitMembership, MembershipStatus, Redemption
 
@@ -50,14 +52,30 @@ def municipality_circuit(request):
     if actor is None or not actor.has_perm("circuit.manage"):
         return None
     members = CircuitMembership.objects_unscoped.filter(organization_id__in=actor.tenant_ids)
-    active = members.filter(
-        status=MembershipStatus.APPROVED, convention_accepted_at__isnull=False
-    ).count()
+    # Shops where the Comune's people can spend: those of its own circuit and, when it belongs
+    # to a network, the network circuit's shops with their seat in the Comune.
+    where = Q(organization_id__in=actor.tenant_ids)
+    org = actor.organization
+    if org is not None and org.kind == OrganizationKind.MUNICIPALITY and org.network_id:
+        where |= Q(organization_id=org.network_id, municipality_id=org.pk)
+    active = (
+        CircuitMembership.objects_unscoped.filter(
+            where, status=MembershipStatus.APPROVED, convention_accepted_at__isnull=False
+        )
+        .values("merchant_id")
+        .distinct()
+        .count()
+    )
     pending = members.filter(status=MembershipStatus.PENDING).count()
     return {
         "title": _("Circuito dei negozi"),
         "value": str(active),
-        "text": _("negozi attivi; richieste in attesa: %(n)s.") % {"n": pending},
+        "text": ngettext(
+            "negozio attivo nel Comune; richieste in attesa: %(n)s.",
+            "negozi attivi nel Comune; richieste in attesa: %(n)s.",
+            active,
+        )
+        % {"n": pending},
         "url": reverse("vouchers:circuit"),
         "link_label": _("Vedi il circuito"),
     }

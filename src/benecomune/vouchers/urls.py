@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.vouchers.views import circuit, citizen, desk, merchant, public, till
+from benecomune.vouchers.views import circuit, citizen, desk, merchant, public, takings, till
 
 app_name = "vouchers"
 
@@ -16,7 +16,8 @@ urlpatterns = [
     # Till and shop
     path("gestione/cassa/", till.till, name="till"),
     path("gestione/cassa/incassa/", till.charge, name="charge"),
-    path("gestione/cassa/scontrini/", till.redemptions, name="redemptions"),
+    path("gestione/cassa/scontrini/", takings.takings_list, name="redemptions"),
+    path("gestione/cassa/chiusura/", takings.day_close, name="day_close"),
     path("gestione/cassa/scontrini/<int:pk>/", till.receipt, name="receipt"),
     path("gestione/cassa/scontrini/<int:pk>/annulla/", till.void, name="void"),
     path("gestione/esercente/adesione/", merchant.membership, name="membership"),

@@ -69,11 +69,17 @@ class DraftForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def __init__(self, *args, application, **kwargs):
+    def __init__(self, *args, application, inps=None, **kwargs):
         self.application = application
+        # `inps`: the attestation INPS returned (desk only), shown as the starting values.
+        self.inps = inps
         initial = {name: getattr(application, name) for name in DRAFT_FIELDS}
-        if application.isee_value is not None:
-            euros, cents = divmod(application.isee_value, 100)
+        if inps is not None and application.isee_value is None:
+            initial.update(
+                isee_value=inps.value, isee_protocol=inps.protocol, isee_date=inps.issued_on
+            )
+        if initial.get("isee_value") is not None:
+            euros, cents = divmod(initial["isee_value"], 100)
             initial["isee_value"] = f"{euros:,}".replace(",", ".") + f",{cents:02d}"
         parsed = engine.parse_rules(application.call.rules)
         ticked = application.declarations or {}
@@ -173,6 +179,12 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, calls, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call"].choices = [(c.pk, str(c)) for c in calls]
+
+
+class ExistingConsentForm(forms.Form):
+    """The consent to be assisted on an application the citizen already has."""
+
+    consent_note = ConsentForm.base_fields["consent_note"]
 
 
 class WithdrawForm(forms.Form):

@@ -25,7 +25,7 @@ from benecomune.calls.forms.definition_rules import (
     TieBreakForm,
     euro_input,
 )
-from benecomune.calls.models import BenefitType, Call, CallStatus
+from benecomune.calls.models import BenefitType, Call, CallStatus, ShareMode
 from benecomune.core.models import MerchantCategory, Municipality, OrganizationKind
 from benecomune.ledger.forms import EuroField
 from benecomune.ledger.models import Fund
@@ -173,6 +173,8 @@ def excluded_call_choices(owner, call=None) -> list[tuple[int, str]]:
     return [(c.pk, f"{c} · {c.organization.name} · {c.get_status_display()}") for c in calls[:200]]
 
 
+# Service refusals shown in the shares section of the editor.
+SHARE_ERRORS = ("shares", "share_mode", "redistribute_unused")
 SCORING_KEYS = ("per_member", "per_minor", "per_over_75", "per_disabled")
 
 
@@ -273,7 +275,10 @@ class CallEditor:
             current = {}
             if call is not None:
                 current = {s.municipality_id: s.amount for s in call.shares.all()}
-            share_initial = {}
+            share_initial = {
+                "share_mode": call.share_mode if call else ShareMode.NETWORK,
+                "redistribute_unused": call.redistribute_unused if call else False,
+            }
             for m in municipalities:
                 share_initial[f"share_{m.pk}"] = m.pk in current
                 share_initial[f"share_{m.pk}_amount"] = euro_input(current.get(m.pk))
@@ -392,6 +397,8 @@ class CallEditor:
         data["rules"] = self.rules_json()
         if self.call is not None and self.call.version > 1:
             data.pop("code")
+        if self.shares is not None:
+            data.update(self.shares.mode_fields())
         return data
 
     def share_list(self):
@@ -406,7 +413,7 @@ class CallEditor:
         for field, errors in exc.message_dict.items():
             if field == "rules":
                 self.rules_errors.extend(errors)
-            elif field == "shares" and self.shares is not None:
+            elif field in SHARE_ERRORS and self.shares is not None:
                 self.shares.add_error(None, errors)
             elif field in self.general.fields:
                 self.general.add_error(field, errors)

@@ -10,6 +10,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.calls import rules as engine
+from benecomune.calls.models import ShareMode
 from benecomune.core.models import Municipality
 from benecomune.ledger.forms import EuroField
 from benecomune.ledger.money import format_decimal
@@ -249,7 +250,29 @@ DocumentFormSet = forms.formset_factory(
 
 
 class SharesForm(forms.Form):
-    """A network's joint call: which Comuni take part, and the share each pledged."""
+    """A network's joint call: which Comuni take part, the share each pledged, and how the
+    shares are used (one network ranking, or each Comune's residents within its share)."""
+
+    share_mode = forms.ChoiceField(
+        label=_("Come si usano le quote"),
+        choices=ShareMode.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Graduatoria unica della rete: il budget scorre la graduatoria comune e le quote "
+            "dicono solo come si divide la spesa (i rendiconti mostrano la spesa di ogni Comune "
+            "rispetto alla sua quota). Quota di ciascun Comune: i residenti di ogni Comune sono "
+            "finanziati, nell'ordine della graduatoria comune, fino alla quota del loro Comune."
+        ),
+    )
+    redistribute_unused = forms.BooleanField(
+        label=_("Ridistribuire le quote non usate"),
+        required=False,
+        help_text=_(
+            "Solo con la quota di ciascun Comune: ciò che una quota lascia inutilizzato "
+            "finanzia le domande successive della graduatoria comune, di qualunque Comune."
+        ),
+    )
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -268,8 +291,17 @@ class SharesForm(forms.Form):
             (m, self[f"share_{m.pk}"], self[f"share_{m.pk}_amount"]) for m in self.municipalities
         ]
 
+    def clean_share_mode(self):
+        # An editor without the choice (an old form, a script) keeps today's meaning.
+        return self.cleaned_data.get("share_mode") or ShareMode.NETWORK
+
     def clean(self):
         data = super().clean()
+        if data.get("share_mode") != ShareMode.PER_MUNICIPALITY and data.get("redistribute_unused"):
+            self.add_error(
+                "redistribute_unused",
+                _("La ridistribuzione vale solo se il budget è diviso nelle quote dei Comuni."),
+            )
         chosen = 0
         for m in self.municipalities:
             if data.get(f"share_{m.pk}"):
@@ -282,6 +314,12 @@ class SharesForm(forms.Form):
         if not chosen:
             raise ValidationError(_("Scelga almeno un Comune che aderisce al bando."))
         return data
+
+    def mode_fields(self) -> dict:
+        return {
+            "share_mode": self.cleaned_data["share_mode"],
+            "redistribute_unused": bool(self.cleaned_data.get("redistribute_unused")),
+        }
 
     def shares(self) -> list[tuple[Municipality, int]]:
         return [

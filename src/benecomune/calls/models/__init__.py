@@ -8,7 +8,7 @@ from benecomune.calls.models.applications import (
     ClarificationRequest,
     ClarificationStatus,
 )
-from benecomune.calls.models.calls import BenefitType, Call, CallShare, CallStatus
+from benecomune.calls.models.calls import BenefitType, Call, CallShare, CallStatus, ShareMode
 from benecomune.calls.models.ranking import (
     Award,
     AwardStatus,
@@ -39,4 +39,5 @@ __all__ = [
     "Ranking",
     "RankingEntry",
     "RankingKind",
+    "ShareMode",
 ]

@@ -5,6 +5,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from benecomune.calls.rules import rank_key
+
+# Saving any of these saves the rank key too: the key is derived from score and tie values here,
+# in one place, so no save path can store a score with a stale or empty key.
+RANK_INPUTS = frozenset({"score", "tie_values", "rank_key"})
+
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Bozza")
@@ -129,6 +135,26 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.protocol or _("Domanda in bozza n. %(pk)s") % {"pk": self.pk}
+
+    def derive_rank_key(self) -> str:
+        self.rank_key = rank_key(self.score, tuple(self.tie_values or ()))
+        return self.rank_key
+
+    def save(self, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = list(update_fields)  # any iterable, read more than once below
+            kwargs["update_fields"] = update_fields
+        if update_fields is None or RANK_INPUTS.intersection(update_fields):
+            self.derive_rank_key()
+        if update_fields:
+            # A partial save still moves `updated_at` (auto_now is only written when listed)
+            # and carries the key along with its inputs.
+            extra = {"updated_at"}
+            if RANK_INPUTS.intersection(update_fields):
+                extra.add("rank_key")
+            kwargs["update_fields"] = [*update_fields, *(extra - set(update_fields))]
+        super().save(**kwargs)
 
     @property
     def is_editable_by_citizen(self) -> bool:

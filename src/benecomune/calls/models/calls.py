@@ -28,6 +28,13 @@ class CallStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Sostituito da una nuova versione")
 
 
+class ShareMode(models.TextChoices):
+    """How a joint call uses the shares of its Comuni (see calls.services.shares)."""
+
+    NETWORK = "network", _("Graduatoria unica della rete")
+    PER_MUNICIPALITY = "per_municipality", _("Quota di ciascun Comune")
+
+
 class Call(models.Model):
     # Owner: a Comune, or a network for a joint call (its Comuni are the shares).
     organization = models.ForeignKey(
@@ -61,6 +68,17 @@ class Call(models.Model):
         "ledger.Fund", verbose_name=_("fondo"), on_delete=models.PROTECT, related_name="calls"
     )
     budget = models.BigIntegerField(_("budget"))
+    # Joint calls: one network ranking (shares only split the cost), or each Comune's residents
+    # funded within its share, optionally with what a share leaves unused redistributed.
+    share_mode = models.CharField(
+        _("uso delle quote dei Comuni"),
+        max_length=20,
+        choices=ShareMode.choices,
+        default=ShareMode.NETWORK,
+    )
+    redistribute_unused = models.BooleanField(
+        _("ridistribuzione delle quote non usate"), default=False
+    )
     # Structured rules (eligibility, amount, scoring, tie-breaks, declarations, documents),
     # validated by calls.rules.parse_rules; frozen once published.
     rules = models.JSONField(_("regole"), default=dict)
@@ -102,6 +120,15 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.title if self.version == 1 else f"{self.title} (v{self.version})"
+
+    @classmethod
+    def visible_to(cls, actor):
+        """Calls a staff role may see: those of its organisations, and the joint calls its
+        Comuni pay into (read only: managing a call stays with its owner, and a Comune sees
+        only its own residents' applications, through the scoped Application manager)."""
+        ids = list(actor.tenant_ids) if actor is not None else []
+        joined = CallShare.objects.filter(municipality_id__in=ids).values("call_id")
+        return cls.objects_unscoped.filter(Q(organization_id__in=ids) | Q(pk__in=joined))
 
     @property
     def is_frozen(self) -> bool:

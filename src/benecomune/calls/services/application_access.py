@@ -14,11 +14,8 @@ from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import Application
 from benecomune.core.actors import Actor
 from benecomune.core.models import Person
-
-
-def is_assisting(actor: Actor) -> bool:
-    """A staff role acting for a citizen (not the citizen, not a system job)."""
-    return not actor.system and actor.membership is not None
+from benecomune.core.on_behalf import is_assisting
+from benecomune.core.on_behalf import on_behalf_reason as core_on_behalf_reason
 
 
 def _check_assistant(actor: Actor, applicant: Person, organization_id: int) -> None:
@@ -46,12 +43,7 @@ def authorize(actor: Actor, application: Application) -> None:
 
 
 def on_behalf_reason(actor: Actor, application: Application) -> str:
-    if not is_assisting(actor):
-        return ""
-    return _("Allo sportello, per conto di %(name)s (%(code)s)") % {
-        "name": application.applicant.full_name,
-        "code": application.applicant.fiscal_code,
-    }
+    return core_on_behalf_reason(actor, application.applicant)
 
 
 def application_link(application: Application) -> str:

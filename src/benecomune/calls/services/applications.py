@@ -29,6 +29,7 @@ from benecomune.calls.services.application_access import (
     on_behalf_reason,
 )
 from benecomune.calls.services.facts import call_municipality_ids, household_people
+from benecomune.calls.services.paper import takes_applications
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import HouseholdMember, Person, Relationship
@@ -77,6 +78,36 @@ def _record_consent(actor: Actor, application: Application, note: str) -> None:
     )
 
 
+@transaction.atomic
+def record_desk_consent(actor: Actor, application: Application, note: str) -> Application:
+    """The citizen's consent to be assisted on an application they already have, recorded at
+    the counter whatever the call's state: a clarification answer brought to the desk after
+    the call has closed must be recordable (a new application still needs an open call)."""
+    application = locked_application(application)
+    _check_assistant(actor, application.applicant, application.organization_id)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {
+                "consent_note": _(
+                    "Indichi come il cittadino ha dato il consenso a farsi assistere "
+                    "(per esempio: di persona, con documento d'identità)."
+                )
+            }
+        )
+    if application.status not in ACTIVE_STATUSES:
+        raise CallError(
+            _(
+                "La domanda è «%(status)s»: allo sportello non c'è più nulla da fare "
+                "per conto del cittadino."
+            )
+            % {"status": application.get_status_display()}
+        )
+    if application.consent_at is None:
+        _record_consent(actor, application, note[:200])
+    return application
+
+
 def _members_for(application: Application, people: list[Person]) -> list[ApplicationMember]:
     relationships = dict(
         HouseholdMember.objects.filter(person__in=people).values_list("person_id", "relationship")
@@ -98,7 +129,12 @@ def _members_for(application: Application, people: list[Person]) -> list[Applica
 
 @transaction.atomic
 def start_application(
-    actor: Actor, call: Call, applicant: Person, *, assisted_consent: str | None = None
+    actor: Actor,
+    call: Call,
+    applicant: Person,
+    *,
+    assisted_consent: str | None = None,
+    paper_received_on=None,
 ) -> Application:
     """A draft for the applicant's household, members copied from the registry. Returns the
     applicant's own draft (or application awaiting a clarification) if there is one already."""
@@ -131,7 +167,8 @@ def start_application(
             _("Ha già presentato una domanda per questo bando (protocollo %(protocol)s).")
             % {"protocol": existing.protocol or "—"}
         )
-    if not call.accepts_applications():
+    # A paper form received by the closing day may be typed in later (services/paper.py).
+    if not takes_applications(call, received_on=paper_received_on):
         raise CallError(_("Il bando non accetta domande in questo momento."))
     if applicant.residence_id not in call_municipality_ids(call):
         raise CallError(
@@ -314,6 +351,7 @@ __all__ = [
     "draft_warnings",
     "is_assisting",
     "open_clarification",
+    "record_desk_consent",
     "refresh_household",
     "remove_document",
     "save_draft",

@@ -28,11 +28,15 @@ from benecomune.calls.models import (
     Ranking,
     RankingEntry,
     RankingKind,
+    ShareMode,
 )
+from benecomune.calls.services.confirm import award_fingerprint
 from benecomune.calls.services.facts import call_municipality_ids
+from benecomune.calls.services.shares import awarded_by_municipality, ranking_allocation
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.bulk import db_value, insert_rows
+from benecomune.core.confirmation import check_confirmed
 from benecomune.core.models import Notification, Person
 from benecomune.ledger.models import Account, AccountKind, Reservation, Wallet, WalletSource
 from benecomune.ledger.money import format_euro
@@ -49,8 +53,25 @@ def _final_ranking(call: Call) -> Ranking:
     return ranking
 
 
-def award_call(actor: Actor, call: Call, *, progress=None) -> dict:
-    """Award every funded application of the final ranking. Safe to run again."""
+def _check_shares(ranking: Ranking) -> None:
+    """Pay only what the call's budget and shares allow: the ranking's funded entries must be
+    the ones `shares.allocate` gives (a guard; the ranking is built by the same function)."""
+    _allocation, agrees = ranking_allocation(ranking)
+    if not agrees:
+        raise CallError(
+            _(
+                "Le domande finanziate della graduatoria definitiva non corrispondono al budget "
+                "e alle quote dei Comuni del bando: nessun contributo è stato assegnato."
+            )
+        )
+
+
+def award_call(
+    actor: Actor, call: Call, *, expected_fingerprint: str | None = None, progress=None
+) -> dict:
+    """Award every funded application of the final ranking. Safe to run again.
+    With `expected_fingerprint` (confirmed from the page's summary, `confirm.summarise_award`)
+    nothing is awarded if the funded applications are no longer the ones shown."""
     call = Call.objects_unscoped.select_related("fund", "organization").get(pk=call.pk)
     actor.require("calls.manage", call.organization_id)
     if call.status == CallStatus.AWARDED:
@@ -58,6 +79,8 @@ def award_call(actor: Actor, call: Call, *, progress=None) -> dict:
     if call.status != CallStatus.RANKED or not call.final_ranking_at:
         raise CallError(_("Si assegna solo dopo la graduatoria definitiva."))
     ranking = _final_ranking(call)
+    _check_shares(ranking)
+    check_confirmed(expected_fingerprint, award_fingerprint(call, ranking))
     reservation_id = CallReservation.objects.get(call=call).reservation_id
     todo = RankingEntry.objects.filter(
         ranking=ranking, funded=True, application__award__isnull=True
@@ -306,17 +329,23 @@ def _finish(actor: Actor, call: Call, ranking: Ranking, reservation_id: int) -> 
     not_funded = RankingEntry.objects.filter(ranking=ranking, funded=False).values_list(
         "application__applicant_id", "application__protocol"
     )
+    if call.share_mode == ShareMode.PER_MUNICIPALITY:
+        why = _(
+            "La sua domanda %(protocol)s è idonea ma non finanziata: la quota del bando del "
+            "suo Comune è esaurita prima della sua posizione in graduatoria."
+        )
+    else:
+        why = _(
+            "La sua domanda %(protocol)s è idonea ma non finanziata: i fondi del bando "
+            "sono esauriti prima della sua posizione in graduatoria."
+        )
     batch = []
     for person_id, protocol in not_funded.iterator(chunk_size=CHUNK):
         batch.append(
             (
                 person_id,
                 _("Esito del bando %(title)s") % {"title": call.title},
-                _(
-                    "La sua domanda %(protocol)s è idonea ma non finanziata: i fondi del bando "
-                    "sono esauriti prima della sua posizione in graduatoria."
-                )
-                % {"protocol": protocol},
+                why % {"protocol": protocol},
                 "",
             )
         )
@@ -332,7 +361,12 @@ def _finish(actor: Actor, call: Call, ranking: Ranking, reservation_id: int) -> 
         "calls.awarded",
         call,
         organization=call.organization,
-        after={"awards": ranking.funded_count, "total": awarded, "released": max(surplus, 0)},
+        after={
+            "awards": ranking.funded_count,
+            "total": awarded,
+            "released": max(surplus, 0),
+            "by_municipality": {str(m): v for m, v in awarded_by_municipality(call).items()},
+        },
     )
 
 

@@ -19,8 +19,10 @@ from benecomune.calls.models import (
     CallReservation,
     CallShare,
     CallStatus,
+    ShareMode,
 )
 from benecomune.calls.services.facts import call_municipality_ids, registry_households
+from benecomune.calls.services.shares import ComuneTotals, allocate, is_joint, plan_for
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import Municipality, Network, Organization
@@ -35,6 +37,8 @@ EDITABLE_FIELDS = [
     "benefit_type",
     "fund",
     "budget",
+    "share_mode",
+    "redistribute_unused",
     "rules",
     "opens_at",
     "closes_at",
@@ -68,8 +72,23 @@ def _validate(call: Call, shares: list[tuple[Municipality, int]]) -> None:
             errors["shares"] = [_("I Comuni aderenti devono appartenere alla rete.")]
         elif sum(amount for _m, amount in shares) not in (0, call.budget):
             errors["shares"] = [_("Le quote dei Comuni devono sommare al budget del bando.")]
+        elif call.share_mode == ShareMode.PER_MUNICIPALITY and not all(a for _m, a in shares):
+            errors["shares"] = [
+                _(
+                    "Con il budget diviso per Comune ogni Comune aderente ha una quota: "
+                    "indichi la quota di ciascuno."
+                )
+            ]
     elif shares and any(m.pk != owner.pk for m, _amount in shares):
         errors["shares"] = [_("Un bando comunale riguarda i residenti del solo Comune.")]
+    if call.share_mode not in ShareMode.values:
+        errors["share_mode"] = [_("Scelga come si usano le quote dei Comuni.")]
+    elif call.share_mode == ShareMode.PER_MUNICIPALITY and not isinstance(owner, Network):
+        errors["share_mode"] = [_("Le quote per Comune valgono solo per i bandi di una rete.")]
+    if call.redistribute_unused and call.share_mode != ShareMode.PER_MUNICIPALITY:
+        errors["redistribute_unused"] = [
+            _("La ridistribuzione vale solo se il budget è diviso nelle quote dei Comuni.")
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -224,7 +243,7 @@ def publish_call(actor: Actor, call: Call) -> Call:
     _reserve_budget(actor, call)
     call.status = CallStatus.PUBLISHED
     call.published_at = now
-    call.save(update_fields=["status", "published_at", "protocol_counter"])
+    call.save(update_fields=["status", "published_at", "protocol_counter", "rules"])
     audit.record(actor, "calls.call_published", call, organization=call.organization)
     if previous is not None:
         from benecomune.calls.services.evaluation import reevaluate_call
@@ -296,6 +315,7 @@ def dry_run(call: Call, on: datetime.date | None = None) -> dict:
     failures: Counter = Counter()
     by_municipality: Counter = Counter()
     cost_by_municipality: Counter = Counter()
+    ranked = []
     for facts in registry_households(municipalities, on):
         households += 1
         outcome = engine.evaluate(parsed, facts, on, municipalities)
@@ -304,8 +324,14 @@ def dry_run(call: Call, on: datetime.date | None = None) -> dict:
             cost += outcome.amount
             by_municipality[facts.municipality_id] += 1
             cost_by_municipality[facts.municipality_id] += outcome.amount
+            key = engine.rank_key(outcome.score, outcome.tie_values)
+            ranked.append((key, len(ranked), outcome.amount, facts.municipality_id))
         else:
             failures.update(f.code for f in outcome.failures)
+    # If every household applied: the ranking's order (registry order stands in for the time
+    # of submission) and the allocation the ranking would make, share by share.
+    ranked.sort()
+    allocation = allocate([(amount, m) for _k, _n, amount, m in ranked], plan_for(call))
     names = dict(Municipality.objects.filter(pk__in=municipalities).values_list("pk", "name"))
     available = None
     if call.fund_id:
@@ -320,14 +346,27 @@ def dry_run(call: Call, on: datetime.date | None = None) -> dict:
         "covered": cost <= call.budget,
         "fund_available": available,
         "failures": dict(failures.most_common()),
+        "funded": allocation.funded_count,
+        "funded_cost": allocation.funded_total,
+        "joint": is_joint(call),
         "by_municipality": [
-            {
-                "name": names.get(m, str(m)),
-                "qualifying": by_municipality[m],
-                "cost": cost_by_municipality[m],
-            }
+            _dry_run_row(names.get(m, str(m)), m, by_municipality, cost_by_municipality, allocation)
             for m in municipalities
         ],
+    }
+
+
+def _dry_run_row(name, m, qualifying, cost, allocation) -> dict:
+    totals = allocation.totals.get(m) or ComuneTotals()
+    return {
+        "name": name,
+        "qualifying": qualifying[m],
+        "cost": cost[m],
+        "share": totals.share,
+        "funded": totals.funded,
+        "funded_cost": totals.awarded,
+        "redistributed": totals.redistributed,
+        "difference": totals.difference,
     }
 
 

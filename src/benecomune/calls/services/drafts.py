@@ -27,9 +27,11 @@ from benecomune.calls.services.application_access import (
     locked_application,
     on_behalf_reason,
 )
+from benecomune.calls.services.paper import takes_applications
 from benecomune.calls.uploads import check_upload
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.files import stored_name
 
 DRAFT_FIELDS = [
     "isee_value",
@@ -53,7 +55,7 @@ def require_editable(application: Application) -> None:
         raise CallError(_("La domanda è già stata inviata e non si può più modificare."))
     if (
         application.status == ApplicationStatus.DRAFT
-        and not application.call.accepts_applications()
+        and not takes_applications(application.call, application)
     ):
         raise CallError(
             _("Il bando non accetta più domande: la bozza non si può più modificare né inviare.")
@@ -213,7 +215,6 @@ def open_clarification(application: Application) -> ClarificationRequest | None:
 
 
 def store_document(actor, application, code, uploaded, checked) -> ApplicationDocument:
-    stamp = timezone.now()
     document = ApplicationDocument(
         application=application,
         code=code,
@@ -223,12 +224,8 @@ def store_document(actor, application, code, uploaded, checked) -> ApplicationDo
         sha256=checked.sha256,
         uploaded_by=actor.user,
     )
-    # The stored name says nothing about the person; the original name is kept in the row.
-    document.file.save(
-        f"{stamp:%Y%m%d%H%M%S}-{checked.sha256[:16]}.{checked.extension}",
-        File(uploaded),
-        save=False,
-    )
+    # The stored name is random; the original name is kept in the row (core/files.py).
+    document.file.save(stored_name(f"d.{checked.extension}"), File(uploaded), save=False)
     try:
         document.save()
     except Exception:

@@ -11,17 +11,26 @@ from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.ledger.money import format_euro
 
+# Every field an evaluation sets, and every field the registry checks set. Whoever saves an
+# evaluated application saves the list `apply_outcome` / `reassess` return, never its own copy.
+OUTCOME_FIELDS = ("eligible", "eligibility_notes", "amount", "score", "tie_values", "rank_key")
+CHECK_FIELDS = ("checks", "checks_mismatch")
 
-def evaluate_application(application: Application, on=None) -> engine.Outcome:
-    """Run the rules engine and store eligibility, amount, score and tie values (no save)."""
-    on = on or timezone.localdate()
+
+def outcome_for(application: Application, on=None) -> engine.Outcome:
+    """What the call's rules say about the application's data (nothing is changed)."""
     call = application.call
-    outcome = engine.evaluate(
+    return engine.evaluate(
         engine.parse_rules(call.rules),
         facts_from_application(application),
-        on,
+        on or timezone.localdate(),
         call_municipality_ids(call),
     )
+
+
+def apply_outcome(application: Application, outcome: engine.Outcome) -> list[str]:
+    """Store the rules engine's verdict on the application (no save): eligibility, amount,
+    score, tie values and the rank key derived from them. Returns the fields it set."""
     application.eligible = outcome.eligible
     application.eligibility_notes = [
         {"code": f.code, "message": f.message} for f in outcome.failures
@@ -29,8 +38,21 @@ def evaluate_application(application: Application, on=None) -> engine.Outcome:
     application.amount = outcome.amount
     application.score = outcome.score
     application.tie_values = list(outcome.tie_values)
-    application.rank_key = engine.rank_key(outcome.score, outcome.tie_values)
+    application.derive_rank_key()
+    return list(OUTCOME_FIELDS)
+
+
+def evaluate_application(application: Application, on=None) -> engine.Outcome:
+    """Run the rules engine and apply its outcome to the application (no save)."""
+    outcome = outcome_for(application, on)
+    apply_outcome(application, outcome)
     return outcome
+
+
+def reassess(application: Application, on=None) -> list[str]:
+    """Ask ANPR and INPS again and re-apply the rules (no save); returns every field set."""
+    run_checks(application, on)
+    return [*CHECK_FIELDS, *apply_outcome(application, outcome_for(application, on))]
 
 
 def run_checks(application: Application, on=None) -> dict:
@@ -99,17 +121,8 @@ def reevaluate_call(actor: Actor, call) -> int:
         ],
     ).select_related("call"):
         before = {"eligible": application.eligible, "amount": application.amount}
-        evaluate_application(application)
-        application.save(
-            update_fields=[
-                "eligible",
-                "eligibility_notes",
-                "amount",
-                "score",
-                "tie_values",
-                "rank_key",
-            ]
-        )
+        fields = apply_outcome(application, outcome_for(application))
+        application.save(update_fields=[*fields, "updated_at"])
         audit.record(
             actor,
             "calls.application_reevaluated",

@@ -4,8 +4,11 @@ The database sorts the admitted applications by `rank_key` (score, then the call
 then submission time, then id; budget is allocated down the list in strict order: the first
 application whose amount no longer fits ends the funded part, and everyone after it is
 "idonea non finanziata" (nobody below jumps ahead because a smaller amount would still fit).
-Entries are written in chunks, so memory stays flat however many applications there are, and a
-crashed run is simply started again (an incomplete ranking is rebuilt from scratch).
+In a joint call with a share per Comune the same holds within each Comune's share
+(`calls.services.shares.allocate` decides, for every kind of call).
+The allocation needs the whole list (a share's leftover can go back down the ranking), so the
+rows are held as four numbers each (about 20 MB for 100k applications); entries are written in
+chunks, and a crashed run is simply started again (an incomplete ranking is rebuilt from scratch).
 """
 
 import datetime
@@ -13,6 +16,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import (
@@ -25,9 +29,11 @@ from benecomune.calls.models import (
     RankingEntry,
     RankingKind,
 )
+from benecomune.calls.services.shares import allocate, plan_for
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.bulk import insert_rows
+from benecomune.core.confirmation import check_confirmed, fingerprint
 
 CHUNK = 2000
 PENDING = [
@@ -53,40 +59,70 @@ def check_can_rank(actor: Actor, call: Call, kind: str, reason: str = "") -> Non
             )
     pending = Application.objects_unscoped.filter(call=call, status__in=PENDING).count()
     if pending:
-        raise CallError(_("Ci sono ancora %(n)s domande da istruire o decidere.") % {"n": pending})
+        raise CallError(
+            ngettext(
+                "C'è ancora %(n)s domanda da istruire o decidere.",
+                "Ci sono ancora %(n)s domande da istruire o decidere.",
+                pending,
+            )
+            % {"n": pending}
+        )
+
+
+def admitted_rows(call: Call) -> list[tuple[int, int, int, int]]:
+    """(application id, score, amount, Comune id) of the admitted applications, in ranking
+    order: what a ranking built now would list (the final ranking's confirmation shows it)."""
+    return list(
+        Application.objects_unscoped.filter(call=call, status=ApplicationStatus.ADMITTED)
+        .order_by("rank_key", "submitted_at", "pk")
+        .values_list("pk", "score", "amount", "organization_id")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def final_fingerprint(call: Call, rows) -> str:
+    """What the confirmation of the final ranking showed: the order, ids and amounts of the
+    admitted applications and the end of the appeal window."""
+    appeal_until = call.appeal_until.isoformat() if call.appeal_until else ""
+    return fingerprint(
+        "final", call.pk, appeal_until, rows=((pk, amount) for pk, _score, amount, _org in rows)
+    )
 
 
 def build_ranking(
-    actor: Actor, call: Call, kind: str, *, reason: str = "", progress=None
+    actor: Actor,
+    call: Call,
+    kind: str,
+    *,
+    reason: str = "",
+    expected_fingerprint: str | None = None,
+    progress=None,
 ) -> Ranking:
-    """Compute and store the ranking of `kind`. `progress(done, total)` is called per chunk."""
+    """Compute and store the ranking of `kind`. `progress(done, total)` is called per chunk.
+    With `expected_fingerprint` (the final ranking confirmed from its page) nothing is built
+    if the admitted applications are no longer the ones the summary showed."""
     call = Call.objects_unscoped.get(pk=call.pk)
     existing = Ranking.objects.filter(call=call, kind=kind).first()
     if existing is not None and existing.complete:
         return existing
     check_can_rank(actor, call, kind, reason)
+    rows = admitted_rows(call)
+    total = len(rows)
+    if kind == RankingKind.FINAL:
+        check_confirmed(expected_fingerprint, final_fingerprint(call, rows))
     with transaction.atomic():
         if existing is not None:  # a crashed run: start again
             existing.entries.all().delete()
             ranking = existing
         else:
             ranking = Ranking.objects.create(call=call, kind=kind, created_by=actor.user)
-    admitted = Application.objects_unscoped.filter(call=call, status=ApplicationStatus.ADMITTED)
-    total = admitted.count()
-    remaining = call.budget
-    funding = True
-    position = funded_count = funded_total = 0
+    # Who is funded: the budget (and, in a joint call, each Comune's share) down the list.
+    allocation = allocate([(amount, org) for _pk, _score, amount, org in rows], plan_for(call))
+    funded_count, funded_total = allocation.funded_count, allocation.funded_total
+    position = 0
     batch = []
-    rows = admitted.order_by("rank_key", "submitted_at", "pk").values_list("pk", "score", "amount")
-    for application_id, score, amount in rows.iterator(chunk_size=CHUNK):
+    for (application_id, score, amount, _org), funded in zip(rows, allocation.funded, strict=True):
         position += 1
-        if amount > remaining:
-            funding = False  # strict order: nobody below jumps ahead
-        funded = funding and amount > 0
-        if funded:
-            remaining -= amount
-            funded_count += 1
-            funded_total += amount
         batch.append((ranking.pk, application_id, position, score, amount, funded))
         if len(batch) >= CHUNK:
             _insert_entries(batch)
@@ -121,6 +157,10 @@ def build_ranking(
                 "entries": position,
                 "funded": funded_count,
                 "funded_total": funded_total,
+                "by_municipality": {
+                    str(m): {"share": t.share, "funded": t.awarded}
+                    for m, t in allocation.totals.items()
+                },
             },
             reason=reason,
         )

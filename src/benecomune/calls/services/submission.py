@@ -32,7 +32,8 @@ from benecomune.calls.services.drafts import (
     record_document,
     store_document,
 )
-from benecomune.calls.services.evaluation import evaluate_application, run_checks
+from benecomune.calls.services.evaluation import reassess
+from benecomune.calls.services.paper import paper_documents, takes_applications
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.notifications import notify_person
@@ -70,6 +71,7 @@ def submission_problems(application: Application) -> list[str]:
         if not ticked.get(declaration.code):
             problems.append(_("Manca la dichiarazione: «%(text)s»") % {"text": declaration.text})
     present = set(application.documents.values_list("code", flat=True))
+    present |= paper_documents(application)  # handed in at the counter, on paper
     for document in parsed.documents:
         if document.required and document.code not in present:
             problems.append(_("Manca il documento: %(label)s") % {"label": document.label})
@@ -93,11 +95,18 @@ def _shorten(code: str, limit: int) -> str:
     return cut.rsplit("-", 1)[0] if "-" in cut[1:] else cut
 
 
+def _without_year(code: str, year: int) -> str:
+    """Calls are often coded with their year ("BUONI-RETE-2026"): the protocol adds the year
+    itself, so the code's own copy of that year is dropped, not printed twice."""
+    kept = [part for part in code.split("-") if part != str(year)]
+    return "-".join(kept) or code
+
+
 def protocol_candidates(call: Call, number: int, year: int) -> tuple[str, str]:
     """The readable protocol ("BUONI-SPESA-2026-000042") and, should another organisation's
     call share the code, a form made unique by the call's first version ("...-B17-...")."""
     tail = f"-{year}-{number:06d}"
-    code = call.code.upper()
+    code = _without_year(call.code.upper(), year)
     plain = _shorten(code, PROTOCOL_LENGTH - len(tail)) + tail
     marker = f"-B{_root_pk(call)}"
     distinct = _shorten(code, PROTOCOL_LENGTH - len(tail) - len(marker)) + marker + tail
@@ -133,22 +142,6 @@ def _save_with_protocol(application: Application, fields: list[str], now) -> Non
         application.save(update_fields=[*fields, "protocol"])
 
 
-def _evaluate(application: Application) -> None:
-    evaluate_application(application)
-    run_checks(application)
-
-
-EVALUATED_FIELDS = [
-    "eligible",
-    "eligibility_notes",
-    "amount",
-    "score",
-    "tie_values",
-    "checks",
-    "checks_mismatch",
-]
-
-
 def _outcome_text(application: Application) -> str:
     if application.eligible:
         text = _("Con i dati dichiarati i requisiti risultano soddisfatti; importo: %(a)s.")
@@ -170,7 +163,7 @@ def submit_application(actor: Actor, application: Application) -> Application:
         raise CallError(_("La domanda è già stata inviata."))
     call = application.call
     now = timezone.now()
-    if not call.accepts_applications(now):
+    if not takes_applications(call, application, now=now):
         if now < call.opens_at:
             raise CallError(
                 _("Il bando non è ancora aperto: le domande si inviano dal %(date)s.")
@@ -180,12 +173,12 @@ def submit_application(actor: Actor, application: Application) -> Application:
     problems = submission_problems(application)
     if problems:
         raise ValidationError(problems)
-    _evaluate(application)
+    evaluated = reassess(application)
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
     _save_with_protocol(
         application,
-        [*EVALUATED_FIELDS, "status", "submitted_at", "updated_at"],
+        [*evaluated, "status", "submitted_at", "updated_at"],
         timezone.localtime(now),
     )
     audit.record(
@@ -261,9 +254,9 @@ def answer_clarification(
             raise ValidationError(problems)
         for document in stored:
             record_document(actor, application, document)
-        _evaluate(application)
+        evaluated = reassess(application)
         application.status = ApplicationStatus.SUBMITTED
-        application.save(update_fields=[*EVALUATED_FIELDS, "status", "updated_at"])
+        application.save(update_fields=[*evaluated, "status", "updated_at"])
         request.status = ClarificationStatus.ANSWERED
         request.answer = answer
         request.answered_at = timezone.now()

@@ -10,13 +10,14 @@ import dataclasses
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls import rules as engine
+from benecomune.calls.files import document_file
 from benecomune.calls.forms.applications import (
     ClarificationAnswerForm,
     DocumentForm,
@@ -33,9 +34,11 @@ from benecomune.calls.models import (
 from benecomune.calls.receipts import receipt_pdf
 from benecomune.calls.services import applications as services
 from benecomune.calls.services.evaluation import evaluate_application
+from benecomune.calls.services.isee_prefill import inps_isee_for
 from benecomune.calls.services.submission import needs_isee
 from benecomune.calls.uploads import ACCEPTED_TYPES, max_upload_bytes
-from benecomune.calls.views.applications_status import NEXT_STEPS, badge, history
+from benecomune.calls.views.applications_status import badge, history, next_step
+from benecomune.core.files import ServedFile, file_response
 
 SUFFIXES = (
     "",
@@ -150,7 +153,11 @@ def render_edit(request, pages, application, *, form=None, document_form=None, s
     context = base_context(pages, application)
     context.update(
         {
-            "form": form or DraftForm(application=application),
+            "form": form
+            or DraftForm(
+                application=application,
+                inps=inps_isee_for(application) if pages.desk else None,
+            ),
             "document_form": document_form or DocumentForm(call=application.call),
             "warnings": services.draft_warnings(application),
             "problems": services.submission_problems(application),
@@ -268,17 +275,9 @@ def document_remove(request, pages, application, actor, doc_pk):
 
 
 def document_download(application, doc_pk):
+    """The page has checked who asks; core's file response sets the private-file headers."""
     document = get_object_or_404(application.documents, pk=doc_pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=False,
-        filename=document.original_name,
-    )
+    return file_response(document_file(document))
 
 
 def submit(request, pages, application, actor):
@@ -365,13 +364,13 @@ def answer(request, pages, application, actor):
     return detail(request, pages, application, answer=form, status=400)
 
 
-def detail(request, pages, application, *, answer=None, status=200):
+def detail(request, pages, application, *, answer=None, consent_form=None, status=200):
     context = base_context(pages, application)
     award = Award.objects_unscoped.filter(application=application).first()
     context.update(
         {
             "history": history(application, desk=pages.desk),
-            "next_step": NEXT_STEPS.get(application.status, ""),
+            "next_step": next_step(application.status, desk=pages.desk),
             "answer_form": answer
             or (answer_form(application) if context["clarification"] else None),
             "answered": application.clarifications.filter(
@@ -379,6 +378,7 @@ def detail(request, pages, application, *, answer=None, status=200):
             ).order_by("-answered_at"),
             "award": award,
             "withdrawable": application.status in services.WITHDRAWABLE,
+            "consent_form": consent_form,
         }
     )
     return render(request, "calls/applications/detail.html", context, status=status)
@@ -387,6 +387,11 @@ def detail(request, pages, application, *, answer=None, status=200):
 def receipt(application):
     if not application.protocol:
         raise Http404
-    response = HttpResponse(receipt_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="ricevuta-{application.protocol}.pdf"'
-    return response
+    return file_response(
+        ServedFile(
+            filename=f"ricevuta-{application.protocol}.pdf",
+            content_type="application/pdf",
+            content=receipt_pdf(application),
+            inline=True,
+        )
+    )

@@ -69,7 +69,7 @@ def my_applications(request):
     )
     for application in applications:
         application.badge = pages.badge(application.status)
-        application.next_step = pages.NEXT_STEPS.get(application.status, "")
+        application.next_step = pages.next_step(application.status, desk=False)
     applied = {a.call_id for a in applications if a.status in ACTIVE_STATUSES}
     calls = [c for c in open_calls_for(person) if c.pk not in applied]
     return render(

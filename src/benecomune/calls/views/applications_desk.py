@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from benecomune.calls.forms.applications import ConsentForm
-from benecomune.calls.models import Application, ApplicationStatus
+from benecomune.calls.forms.applications import ConsentForm, ExistingConsentForm
+from benecomune.calls.models import ACTIVE_STATUSES, Application, ApplicationStatus
 from benecomune.calls.services import applications as services
 from benecomune.calls.services.facts import household_people
 from benecomune.calls.views import applications as pages
@@ -110,7 +110,41 @@ def desk_person(request, pk):
 
 @staff_permission("desk.assist")
 def application_detail(request, pk):
-    return pages.detail(request, pages.DESK, _application(pk))
+    application = _application(pk)
+    return pages.detail(
+        request, pages.DESK, application, consent_form=_consent_form_for(application)
+    )
+
+
+def _consent_form_for(application, data=None):
+    """Offered while the citizen's consent is missing on an application the desk can still
+    act on, whether or not the call is open (a clarification answered after it closed)."""
+    if application.consent_at is not None or application.status not in ACTIVE_STATUSES:
+        return None
+    return ExistingConsentForm(data)
+
+
+@staff_permission("desk.assist")
+def application_consent(request, pk):
+    application = _application(pk)
+    form = _consent_form_for(application, request.POST or None)
+    if request.method != "POST" or form is None:
+        return redirect("calls:desk_application", pk=pk)
+    if form.is_valid():
+        try:
+            services.record_desk_consent(
+                request.actor, application, form.cleaned_data["consent_note"]
+            )
+        except ValidationError as exc:
+            pages.add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Consenso registrato: ora può operare per conto di %(name)s.")
+                % {"name": application.applicant.full_name},
+            )
+            return redirect("calls:desk_application", pk=pk)
+    return pages.detail(request, pages.DESK, application, consent_form=form, status=400)
 
 
 @staff_permission("desk.assist")

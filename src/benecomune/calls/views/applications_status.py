@@ -36,6 +36,35 @@ NEXT_STEPS = {
     ),
     ApplicationStatus.WITHDRAWN: gettext_lazy("La domanda è stata ritirata."),
 }
+# The same next step told to the desk operator, who reads it about someone else.
+DESK_NEXT_STEPS = {
+    ApplicationStatus.DRAFT: gettext_lazy(
+        "Completi con il richiedente i dati e i documenti, poi invii la domanda entro la scadenza."
+    ),
+    ApplicationStatus.SUBMITTED: gettext_lazy(
+        "La domanda è stata inviata: ora la esamina l'ufficio del Comune. Il richiedente non "
+        "deve portare altro, salvo richieste di integrazione."
+    ),
+    ApplicationStatus.CLARIFICATION: gettext_lazy(
+        "Il Comune ha chiesto un'integrazione: se il richiedente porta la risposta allo "
+        "sportello, la registri qui entro la data indicata."
+    ),
+    ApplicationStatus.INSTRUCTED: gettext_lazy(
+        "L'esame è concluso: la decisione del Comune sarà comunicata al richiedente."
+    ),
+    ApplicationStatus.ADMITTED: gettext_lazy("La domanda è stata accolta."),
+    ApplicationStatus.REJECTED: gettext_lazy(
+        "La domanda non è stata accolta: la motivazione è nello storico qui sotto."
+    ),
+    ApplicationStatus.WITHDRAWN: gettext_lazy("La domanda è stata ritirata."),
+}
+
+
+def next_step(status: str, *, desk: bool) -> str:
+    """What happens next, for the citizen ("Non deve fare nulla") or the desk operator."""
+    return (DESK_NEXT_STEPS if desk else NEXT_STEPS).get(status, "")
+
+
 # Audit actions not shown in an application's history: autosaves, and (to the citizen) the
 # desk's internal checklist.
 HIDDEN_ACTIONS = {"calls.application_draft_saved"}

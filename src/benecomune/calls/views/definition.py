@@ -28,6 +28,14 @@ def _call(pk) -> Call:
     )
 
 
+def _visible_call(request, pk) -> Call:
+    """Read-only pages: also the joint calls the role's Comune pays into (404 otherwise)."""
+    return get_object_or_404(
+        Call.visible_to(request.actor).select_related("organization", "fund", "previous_version"),
+        pk=pk,
+    )
+
+
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -36,7 +44,8 @@ def _error_text(exc: ValidationError) -> str:
 def call_list(request):
     status = request.GET.get("stato", "")
     calls = (
-        Call.objects.select_related("organization")
+        Call.visible_to(request.actor)
+        .select_related("organization")
         .annotate(
             submitted=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT))
         )
@@ -149,7 +158,7 @@ def _history(call, versions):
 
 @staff_permission("calls.manage")
 def call_detail(request, pk):
-    call = _call(pk)
+    call = _visible_call(request, pk)
     versions = list(
         Call.objects_unscoped.filter(pk__in=lineage_ids(call))
         .select_related("organization")
@@ -183,6 +192,8 @@ def call_detail(request, pk):
             "ranking_url": _ranking_url(call),
             "categories": _category_labels(call.allowed_categories),
             "public_url": _public_url(call),
+            # A Comune paying into a network's call sees it, but only the network manages it.
+            "can_manage": request.actor.has_perm("calls.manage", call.organization_id),
         },
     )
 

@@ -15,9 +15,18 @@ from benecomune.calls.models import (
     CallStatus,
     Ranking,
     RankingKind,
+    ShareMode,
 )
 from benecomune.calls.publication import ranking_csv_lines, ranking_pdf
+from benecomune.calls.services.confirm import check_confirmation
 from benecomune.calls.services.ranking import PENDING, check_can_rank, reopen_for_appeal
+from benecomune.calls.services.shares import (
+    awarded_by_municipality,
+    is_joint,
+    ranking_allocation,
+    totals_rows,
+)
+from benecomune.calls.views.ranking_blockers import ranking_blockers
 from benecomune.core.models import Job, Organization
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -35,9 +44,14 @@ def _running_job(call):
     )
 
 
+def _visible_call(request, pk) -> Call:
+    # Also a network's joint call for the Comuni paying into it (its ranking has no names).
+    return get_object_or_404(Call.visible_to(request.actor), pk=pk)
+
+
 @staff_permission("applications.view")
 def ranking_page(request, pk):
-    call = get_object_or_404(Call.objects, pk=pk)
+    call = _visible_call(request, pk)
     rankings = {r.kind: r for r in Ranking.objects.filter(call=call)}
     shown = rankings.get(RankingKind.FINAL) or rankings.get(RankingKind.PROVISIONAL)
     page = None
@@ -55,6 +69,7 @@ def ranking_page(request, pk):
     )
     context = {
         "call": call,
+        "shares": _shares_section(call, shown),
         "provisional": rankings.get(RankingKind.PROVISIONAL),
         "final": rankings.get(RankingKind.FINAL),
         "shown": shown,
@@ -64,9 +79,27 @@ def ranking_page(request, pk):
         "can_manage": can_manage,
         "can_appeal": can_manage or actor.has_perm("applications.instruct"),
         "pending": Application.objects.filter(call=call, status__in=PENDING).count(),
+        "blockers": ranking_blockers(call) if call.status == CallStatus.CLOSED else None,
         "awards": Award.objects.filter(call=call).count(),
     }
     return render(request, "calls/ranking/page.html", context)
+
+
+def _shares_section(call, ranking):
+    """A joint call: each Comune's share against what the ranking funds for its residents
+    and, once awarded, what they were given (the same `shares.allocate` the award checks)."""
+    if ranking is None or not ranking.complete or not is_joint(call):
+        return None
+    allocation, agrees = ranking_allocation(ranking)
+    awarded = None
+    if call.status in (CallStatus.AWARDED, CallStatus.CLOSED_OUT):
+        awarded = awarded_by_municipality(call)
+    return {
+        "rows": totals_rows(allocation.totals, awarded),
+        "agrees": agrees,
+        "awarded": awarded is not None,
+        "redistribute": call.share_mode == ShareMode.PER_MUNICIPALITY and call.redistribute_unused,
+    }
 
 
 @require_POST
@@ -91,8 +124,17 @@ def ranking_start(request, pk, what):
             check_can_rank(request.actor, call, params["kind"], params.get("reason", ""))
         elif call.status != CallStatus.RANKED or not call.final_ranking_at:
             raise ValidationError(_("Si assegna solo dopo la graduatoria definitiva."))
+        if what in ("final", "award"):  # money moves: only what the user confirmed
+            params["fingerprint"] = check_confirmation(
+                call,
+                what,
+                confirmed=request.POST.get("confirmed") == "on",
+                expected=request.POST.get("fingerprint", ""),
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        if what in ("final", "award"):
+            return redirect("calls:ranking_confirm", pk=call.pk, what=what)
         return redirect("calls:ranking", pk=call.pk)
     job = start_job(
         request.actor,
@@ -124,7 +166,7 @@ def ranking_job_state(request, pk, job_pk):
 @require_POST
 @staff_permission("applications.view")
 def ranking_appeal(request, pk):
-    call = get_object_or_404(Call.objects, pk=pk)
+    call = _visible_call(request, pk)
     protocol = request.POST.get("protocol", "").strip().upper()
     application = Application.objects.filter(call=call, protocol=protocol).first()
     if application is None:
@@ -158,7 +200,9 @@ def _download(ranking: Ranking, fmt: str):
 
 @staff_permission("applications.view")
 def ranking_download(request, pk, kind, fmt):
-    ranking = get_object_or_404(Ranking, call__in=Call.objects.all(), call_id=pk, kind=kind)
+    ranking = get_object_or_404(
+        Ranking, call__in=Call.visible_to(request.actor), call_id=pk, kind=kind
+    )
     if not ranking.complete:
         messages.error(request, _("La graduatoria è ancora in elaborazione."))
         return redirect("calls:ranking", pk=pk)

@@ -3,7 +3,6 @@ the instruction, decision) and the permission-checked download of its documents.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benecomune.calls import rules as engine
+from benecomune.calls.files import document_file
 from benecomune.calls.forms.review import (
     ChecklistForm,
     ClarificationForm,
@@ -20,6 +20,7 @@ from benecomune.calls.forms.review import (
 from benecomune.calls.models import Application, ApplicationStatus, CallStatus
 from benecomune.calls.services import review
 from benecomune.calls.services.review.common import refuse_own_household
+from benecomune.core.files import file_response
 from benecomune.core.models import AuditEvent, Relationship
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.money import format_decimal
@@ -254,13 +255,4 @@ def review_document(request, pk, document_pk):
     """A document of an application, for the staff of its Comune only (never a media URL)."""
     application = _application(pk)
     document = get_object_or_404(application.documents, pk=document_pk)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
-    )
+    return file_response(document_file(document))

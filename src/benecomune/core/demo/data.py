@@ -15,7 +15,7 @@ MUNICIPALITIES = [
     (
         "Piazzola sul Brenta",
         "piazzola-sul-brenta",
-        "028065",
+        "028063",
         "G587",
         11200,
         "Viale Silvestro Camerini 3, 35016 Piazzola sul Brenta (PD)",
@@ -33,7 +33,7 @@ MUNICIPALITIES = [
     (
         "Villafranca Padovana",
         "villafranca-padovana",
-        "028101",
+        "028103",
         "L947",
         10200,
         "Piazza Marconi 1, 35010 Villafranca Padovana (PD)",

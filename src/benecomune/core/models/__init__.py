@@ -1,4 +1,6 @@
 from .audit import AuditEvent, AuditImmutableError
+from .counters import SharedCounter
+from .invitations import Invitation, InvitationStatus
 from .jobs import Job, JobStatus
 from .notifications import Notification
 from .organizations import (
@@ -23,6 +25,8 @@ __all__ = [
     "Company",
     "Household",
     "HouseholdMember",
+    "Invitation",
+    "InvitationStatus",
     "Job",
     "JobStatus",
     "Membership",
@@ -38,5 +42,6 @@ __all__ = [
     "Relationship",
     "Role",
     "Sex",
+    "SharedCounter",
     "User",
 ]

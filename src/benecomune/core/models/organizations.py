@@ -34,6 +34,7 @@ RESERVED_SLUGS = frozenset(
         "esercente",
         "azienda",
         "fornitore",
+        "invito",
     }
 )
 
@@ -126,6 +127,10 @@ class Municipality(Organization):
     )
     province = models.CharField(_("provincia"), max_length=2, blank=True)
     population = models.PositiveIntegerField(_("residenti"), default=0)
+    pec = models.EmailField(_("PEC"), blank=True)
+    treasury_iban = models.CharField(_("IBAN della tesoreria"), max_length=34, blank=True)
+    # Public: shown on the Comune's page and served by core.views.logos, never from MEDIA_ROOT.
+    logo = models.FileField(_("stemma o logo"), upload_to="logos/", blank=True)
 
     class Meta:
         verbose_name = _("Comune")

@@ -68,6 +68,7 @@ class Role(models.TextChoices):
     DESK_OPERATOR = "desk_operator", _("Sportellista")
     VALIDATOR = "validator", _("Convalidatore")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Amministratore del Comune")
+    DATA_PROTECTION = "data_protection", _("Referente per la protezione dei dati")
     MERCHANT_STAFF = "merchant_staff", _("Esercente")
     PROVIDER_STAFF = "provider_staff", _("Operatore del fornitore")
     COMPANY_HR = "company_hr", _("Ufficio personale dell'azienda")
@@ -79,6 +80,7 @@ ROLE_ORGANIZATION_KIND = {
     Role.DESK_OPERATOR: OrganizationKind.MUNICIPALITY,
     Role.VALIDATOR: OrganizationKind.MUNICIPALITY,
     Role.MUNICIPALITY_ADMIN: OrganizationKind.MUNICIPALITY,
+    Role.DATA_PROTECTION: OrganizationKind.MUNICIPALITY,
     Role.MERCHANT_STAFF: OrganizationKind.PROVIDER,
     Role.PROVIDER_STAFF: OrganizationKind.PROVIDER,
     Role.COMPANY_HR: OrganizationKind.COMPANY,

@@ -11,11 +11,16 @@ from benecomune.core.models import Job, JobStatus
 
 # kind -> handler(job). Apps register their long-running work here (see jobs_registry).
 JOB_HANDLERS: dict[str, Callable[[Job], None]] = {}
+# kind -> the permission that lets the job's requester download its result file (core/jobs.py
+# serves it as the `job-result` file kind). A kind without one has no downloadable result.
+JOB_RESULT_PERMISSIONS: dict[str, str] = {}
 
 
-def job_handler(kind: str):
+def job_handler(kind: str, result_permission: str | None = None):
     def register(func):
         JOB_HANDLERS[kind] = func
+        if result_permission:
+            JOB_RESULT_PERMISSIONS[kind] = result_permission
         return func
 
     return register

@@ -5,7 +5,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from benecomune.core import audit
+from benecomune.core import audit, shared_counters
 from benecomune.core.actors import Actor
 from benecomune.core.models import ApiToken, Organization
 from benecomune.core.models.tokens import TOKEN_PREFIX_LENGTH, hash_token, new_clear_token
@@ -40,22 +40,31 @@ def revoke_api_token(actor: Actor, token: ApiToken, reason: str = "") -> ApiToke
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        clear_token_cache()  # now, and again once committed (a request may re-cache it meanwhile)
-        transaction.on_commit(clear_token_cache)
+        announce_token_change()
         audit.record(
             actor, "api_token.revoked", token, organization=token.organization, reason=reason
         )
     return token
 
 
-# Valid tokens are kept in the process for TOKEN_CACHE_SECONDS, so a busy till costs no query
-# per call. Revoking clears this process's cache at once; other worker processes stop accepting
-# the token within TOKEN_CACHE_SECONDS.
+def announce_token_change() -> None:
+    """Make every worker drop its cached tokens: call inside the transaction that revokes
+    or deletes a token (the Django admin does too)."""
+    shared_counters.store().bump_version(REVOCATION_VERSION_COUNTER)
+    transaction.on_commit(clear_token_cache)
+
+
+# Valid tokens are kept in the process for TOKEN_CACHE_SECONDS, so a busy till costs no
+# token query per call. Each entry carries the shared revocation version it was read under
+# (a counter in the database or Redis, bumped in the revoking transaction); every call reads
+# that version (one primary-key lookup) and an entry read under an older version is read
+# again, so a revocation takes effect on every worker with the very next request.
 TOKEN_CACHE_SECONDS = 60
+REVOCATION_VERSION_COUNTER = "api-tokens:revocation-version"
 # How stale `last_used_at` may be (shown to the organisation as the day and time of last use).
 TOUCH_SECONDS = 300
 _TOKEN_CACHE_MAX = 10_000
-_token_cache: dict[str, tuple[float, ApiToken]] = {}
+_token_cache: dict[str, tuple[float, int, ApiToken]] = {}
 
 
 def clear_token_cache() -> None:
@@ -64,9 +73,12 @@ def clear_token_cache() -> None:
 
 def authenticate_token(clear: str) -> ApiToken | None:
     key_hash = hash_token(clear)
+    # Read before the token: a revocation committed after this read bumps past it, so the
+    # entry cached below is dropped by the next call.
+    version = shared_counters.store().version(REVOCATION_VERSION_COUNTER)
     hit = _token_cache.get(key_hash)
-    if hit is not None and hit[0] > time.monotonic():
-        token = hit[1]
+    if hit is not None and hit[0] > time.monotonic() and hit[1] == version:
+        token = hit[2]
     else:
         token = (
             ApiToken.objects_unscoped.select_related("organization")
@@ -74,10 +86,31 @@ def authenticate_token(clear: str) -> ApiToken | None:
             .first()
         )
         if token is None:
+            _token_cache.pop(key_hash, None)
             return None
         if len(_token_cache) >= _TOKEN_CACHE_MAX:
             _token_cache.clear()
-        _token_cache[key_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, token)
+        _token_cache[key_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, version, token)
+    return _touched(token)
+
+
+def cached_token(clear: str) -> ApiToken | None:
+    """The token from this process's cache, WITHOUT reading the shared revocation version:
+    only for a caller that checks the token's row in its own statement and calls
+    `forget_token` when that check fails (the till's one-statement payment,
+    vouchers/services/one_statement.py). None when the token is not cached."""
+    hit = _token_cache.get(hash_token(clear))
+    if hit is None or hit[0] <= time.monotonic():
+        return None
+    return _touched(hit[2])
+
+
+def forget_token(clear: str) -> None:
+    """Drop a token from this process's cache: the next call reads it again."""
+    _token_cache.pop(hash_token(clear), None)
+
+
+def _touched(token: ApiToken) -> ApiToken:
     now = timezone.now()
     # Touch now and then only: a busy till must not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_SECONDS:

@@ -31,6 +31,37 @@ def action_label(action: str) -> str:
 
 
 @register.filter
+def role_label(role: str) -> str:
+    from benecomune.core.audit_display import role_label as label
+
+    return label(role)
+
+
+@register.filter
+def audit_actor(event) -> str:
+    """{{ event|audit_actor }}: the person's name, or "Procedura automatica"."""
+    from benecomune.core.audit_display import actor_label
+
+    return actor_label(event)
+
+
+@register.filter
+def audit_object(event) -> str:
+    """{{ event|audit_object }}: the event's object in Italian, amounts in euro."""
+    from benecomune.core.audit_display import object_label
+
+    return object_label(event)
+
+
+@register.filter
+def audit_values(event, which: str) -> str:
+    """{{ event|audit_values:"after" }}: its before/after values in Italian."""
+    from benecomune.core.audit_display import values_label
+
+    return values_label(event, getattr(event, which) if which in ("before", "after") else None)
+
+
+@register.filter
 def long_date(value, with_time: bool = False) -> str:
     """'18 aprile 2018' in Italian (months are lower case there), '18 April 2018' in English."""
     from django.utils import formats, timezone, translation

@@ -1,4 +1,4 @@
-"""Login (with throttling), TOTP second factor, role switcher, logout."""
+"""Login (throttled by core.auth.EmailBackend), TOTP second factor, role switcher, logout."""
 
 import segno
 from django.contrib import messages
@@ -15,7 +15,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
-from benecomune.core.auth import clear_login_failures, is_login_locked, record_login_failure
 from benecomune.core.forms import LoginForm, TotpForm
 from benecomune.core.middleware import ACTIVE_MEMBERSHIP_KEY, client_ip
 
@@ -25,29 +24,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        email = request.POST.get("username", "")
-        if is_login_locked(email):
-            self._locked = True
-            form = self.get_form()
-            form.add_error(
-                None,
-                _(
-                    "Troppi tentativi non riusciti. Per sicurezza l'accesso a "
-                    "questo account è sospeso per 15 minuti."
-                ),
-            )
-            return self.form_invalid(form)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        email = self.request.POST.get("username", "")
-        if email and not getattr(self, "_locked", False):
-            record_login_failure(email)
-        return super().form_invalid(form)
-
     def form_valid(self, form):
-        clear_login_failures(form.get_user().email)
         response = super().form_valid(form)
         user = form.get_user()
         roles = list(user.memberships.filter(is_active=True).values_list("pk", flat=True))

@@ -43,7 +43,13 @@ def home(request):
         )
         return render(request, "core/home/citizen.html", context)
     context["organization"] = actor.organization.specific
-    if role in (Role.DESK_OPERATOR, Role.VALIDATOR, Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
+    if role in (
+        Role.DESK_OPERATOR,
+        Role.VALIDATOR,
+        Role.MUNICIPALITY_ADMIN,
+        Role.DATA_PROTECTION,
+        Role.PLATFORM_ADMIN,
+    ):
         from benecomune.core.scoping import tenant_scope
 
         with tenant_scope(actor.tenant_ids):

@@ -2,6 +2,8 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from benecomune.core.files import file_url
+from benecomune.core.jobs import job_result_for
 from benecomune.core.models import Job
 from benecomune.core.views.decorators import staff_permission
 
@@ -10,4 +12,6 @@ from benecomune.core.views.decorators import staff_permission
 def job_detail(request, pk):
     job = get_object_or_404(Job.objects, pk=pk)
     template = "core/jobs/_progress.html" if request.htmx else "core/jobs/detail.html"
-    return render(request, template, {"job": job})
+    # The result is linked through the checked file view, and only for whom it may serve.
+    download_url = file_url("job-result", job.pk) if job_result_for(request.actor, pk) else ""
+    return render(request, template, {"job": job, "job_download_url": download_url})

@@ -63,9 +63,9 @@ def authorise(
             and existing.object_id == str(merchant.pk)
         )
         if not same:
+            # The key is internal (shop and till's key): never in a message people read.
             raise IdempotencyConflict(
-                _("La chiave %(key)s è già stata usata per un movimento diverso.")
-                % {"key": idempotency_key}
+                _("Questo movimento è già stato registrato con dati diversi: non è stato ripetuto.")
             )
         return existing
     refusal = check_spendable(wallet, merchant, amount)
@@ -121,9 +121,9 @@ def capture(
     previous = Transfer.objects_unscoped.filter(idempotency_key=idempotency_key).first()
     if previous is not None:
         if previous.reservation_id != hold.pk or (amount is not None and previous.amount != amount):
+            # The key is internal (shop and till's key): never in a message people read.
             raise IdempotencyConflict(
-                _("La chiave %(key)s è già stata usata per un movimento diverso.")
-                % {"key": idempotency_key}
+                _("Questo movimento è già stato registrato con dati diversi: non è stato ripetuto.")
             )
         return previous
     current = Reservation.objects_unscoped.get(pk=hold.pk)

@@ -280,8 +280,9 @@ def _replay(key, kind, debit, credit, amount, reversal_of) -> Transfer:
         and existing.reversal_of_id == (reversal_of.pk if reversal_of else None)
     )
     if not same:
+        # The key is internal (e.g. shop and till's key): never in a message people read.
         raise IdempotencyConflict(
-            _("La chiave %(key)s è già stata usata per un movimento diverso.") % {"key": key}
+            _("Questo movimento è già stato registrato con dati diversi: non è stato ripetuto.")
         )
     return existing
 

@@ -7,6 +7,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from benecomune.payouts.models import DebitNote, DebitNoteLine
 from benecomune.payouts.pdf.base import build, euro, p, table
+from benecomune.payouts.services.note_lines import with_receipts
 from benecomune.payouts.services.payees import payee_account_for
 
 STAMP_DUTY_THRESHOLD = 7_747  # 77,47 euro
@@ -15,6 +16,14 @@ STAMP_DUTY_THRESHOLD = 7_747  # 77,47 euro
 def _party(title, org, extra_lines):
     lines = [f"<b>{title}</b>", org.name, *[line for line in extra_lines if line]]
     return p("<br/>".join(lines))
+
+
+def _kind(line) -> str:
+    if line.amount > 0:
+        return _("Pagamento con buono")
+    if line.receipt:
+        return _("Storno dello scontrino n. %(n)s") % {"n": line.receipt.number}
+    return _("Storno")
 
 
 def render_debit_note(note: DebitNote) -> bytes:
@@ -63,31 +72,20 @@ def render_debit_note(note: DebitNote) -> bytes:
         )
     )
     story.append(Spacer(1, 4 * mm))
-    rows = [
-        [
-            _("N."),
-            _("Data e ora"),
-            _("Operazione"),
-            _("Buono (conto)"),
-            _("Tipo"),
-            _("Importo"),
-        ]
-    ]
+    rows = [[_("Riga"), _("Scontrino"), _("Data e ora"), _("Tipo"), _("Importo")]]
     lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
-    for index, line in enumerate(lines.iterator(chunk_size=2000), start=1):
+    for index, line in enumerate(with_receipts(note.merchant_id, lines), start=1):
         rows.append(
             [
                 index,
+                _("n. %(n)s") % {"n": line.receipt.number} if line.receipt else "—",
                 formats.date_format(timezone.localtime(line.occurred_at), "d/m/Y H:i"),
-                line.transfer_id,
-                line.wallet_account_id,
-                _("Pagamento con buono") if line.amount > 0 else _("Storno"),
+                _kind(line),
                 euro(line.amount),
             ]
         )
     rows.append(
         [
-            "",
             "",
             "",
             "",
@@ -98,8 +96,8 @@ def render_debit_note(note: DebitNote) -> bytes:
     story.append(
         table(
             rows,
-            [10 * mm, 30 * mm, 25 * mm, 25 * mm, 48 * mm, 36 * mm],
-            numeric_columns=(0, 2, 3, 5),
+            [10 * mm, 25 * mm, 30 * mm, 73 * mm, 36 * mm],
+            numeric_columns=(0, 4),
             total_row=True,
         )
     )
@@ -108,7 +106,8 @@ def render_debit_note(note: DebitNote) -> bytes:
         p(
             _(
                 "Nessuna commissione: l'esercente riceve l'intero valore dei buoni. Non si "
-                "riportano i nomi dei beneficiari: ogni buono è indicato dal numero del suo conto."
+                "riportano i nomi dei beneficiari: ogni incasso è indicato dal numero dello "
+                "scontrino emesso dalla cassa del negozio, come nella sua chiusura di cassa."
             )
         )
     )

@@ -106,7 +106,33 @@ def fund_report_pdf(fund, figures) -> bytes:
     return build(story, title=fund.name, footer=_("Rendiconto del fondo %(n)s") % {"n": fund.name})
 
 
-def call_report_pdf(call, figures, by_municipality) -> bytes:
+def _shares_story(call, shares) -> list:
+    """A joint call: each Comune's share against what its residents were awarded."""
+    if call.share_mode == "per_municipality":
+        intro = _(
+            "Budget diviso nelle quote dei Comuni: i residenti di ogni Comune sono finanziati "
+            "fino alla quota del loro Comune."
+        )
+        if call.redistribute_unused:
+            intro += " " + _("Le quote non usate sono ridistribuite nella graduatoria comune.")
+    else:
+        intro = _(
+            "Graduatoria unica della rete: le quote dicono come i Comuni dividono la spesa, "
+            "qui confrontata con quanto è stato assegnato ai residenti di ciascuno."
+        )
+    rows = [[_("Comune"), _("Quota"), _("Assegnato ai residenti"), _("Differenza")]]
+    rows += [
+        [r["name"], euro(r["share"]), euro(r["awarded"]), euro(r["difference"])] for r in shares
+    ]
+    return [
+        Spacer(1, 6 * mm),
+        p(_("Quote dei Comuni"), "h2"),
+        p(intro, "small"),
+        table(rows, [60 * mm, 38 * mm, 38 * mm, 38 * mm], numeric_columns=(1, 2, 3)),
+    ]
+
+
+def call_report_pdf(call, figures, by_municipality, shares=()) -> bytes:
     story = _heading(
         _("Rendiconto del bando «%(title)s»") % {"title": call.title},
         f"{call.organization.name} · {call.get_benefit_type_display()} · {call.fund.name}",
@@ -121,6 +147,8 @@ def call_report_pdf(call, figures, by_municipality) -> bytes:
     story.append(
         table(rows, [60 * mm, 24 * mm, 30 * mm, 30 * mm, 30 * mm], numeric_columns=(1, 2, 3, 4))
     )
+    if shares:
+        story += _shares_story(call, shares)
     story += [Spacer(1, 6 * mm), p(_(_NOTE), "small")]
     return build(
         story, title=call.title, footer=_("Rendiconto del bando %(t)s") % {"t": call.title}

@@ -132,6 +132,24 @@ def _status(code: str, where: str) -> str:
     return STATUS_CODES[code]
 
 
+def _unreadable_xml(exc: Exception) -> str:
+    position = getattr(exc, "position", None)
+    if isinstance(exc, UnicodeError):
+        return _(
+            "Il file non è un XML leggibile: contiene caratteri in una codifica non valida. "
+            "Carichi il file dell'esito così come l'ha scaricato dalla banca."
+        )
+    if position:
+        return _(
+            "Il file non è un XML leggibile: è incompleto o danneggiato (problema alla riga "
+            "%(line)s). Scarichi di nuovo l'esito dalla banca e lo carichi senza modificarlo."
+        ) % {"line": position[0]}
+    return _(
+        "Il file non è un XML leggibile: è incompleto o danneggiato. Scarichi di nuovo "
+        "l'esito dalla banca e lo carichi senza modificarlo."
+    )
+
+
 def parse_pain002(data: bytes) -> Report:
     if len(data) > MAX_BYTES:
         raise ResultFileError(_("Il file è troppo grande (oltre 50 MB)."))
@@ -142,9 +160,9 @@ def parse_pain002(data: bytes) -> Report:
             _("Il file contiene dichiarazioni XML non ammesse (DTD o entità): non lo usiamo.")
         ) from exc
     except Exception as exc:  # ParseError, UnicodeError: not XML at all
-        raise ResultFileError(
-            _("Il file non è un XML leggibile: %(error)s") % {"error": str(exc)[:200]}
-        ) from exc
+        # The parser's own text is English and technical ("no element found: line 6,
+        # column 203"): say what it means, with the line when there is one.
+        raise ResultFileError(_unreadable_xml(exc)) from exc
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     report_el = _child(root, "CstmrPmtStsRpt")
     message_name = namespace.rsplit(":", 1)[-1]
@@ -280,7 +298,14 @@ def parse_outcomes_csv(data: bytes) -> Report:
             if len(report.outcomes) > MAX_OUTCOMES:
                 raise ResultFileError(_("Il file contiene troppi esiti."))
     except csv.Error as exc:
-        raise ResultFileError(_("Il CSV non è leggibile: %(error)s") % {"error": exc}) from exc
+        # csv's own text is English ("new-line character seen in unquoted field").
+        raise ResultFileError(
+            _(
+                "Il CSV non è leggibile alla riga %(n)s: controlli le virgolette e il "
+                "separatore (punto e virgola o virgola) di quella riga."
+            )
+            % {"n": reader.line_num}
+        ) from exc
     if not report.outcomes:
         raise ResultFileError(_("Il file CSV non contiene esiti."))
     return report

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benecomune.core.files import stored_name
 from benecomune.payouts.models import (
     BatchItem,
     BatchStatus,
@@ -176,7 +177,7 @@ def generate_batch(batch_id: int, *, progress=None) -> PayoutBatch:
             for scheme, path in paths.items():
                 field = batch.sepa_file if scheme == batch.scheme else batch.sepa_file_legacy
                 with open(path, "rb") as fh:
-                    field.save(f"{batch.message_id}-{scheme}.xml", File(fh), save=False)
+                    field.save(stored_name(f"{scheme}.xml"), File(fh), save=False)
             batch.item_count, batch.total = totals["count"], totals["total"]
             batch.resent_count = queued_items(batch).filter(attempt__gt=1).count()
             batch.status = BatchStatus.READY

@@ -12,9 +12,12 @@ from django.db.models import Count, Exists, Max, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.confirmation import check_confirmed, fingerprint
+from benecomune.core.conflicts import own_household_codes
 from benecomune.core.models import Organization
 from benecomune.core.services.jobs import start_job
 from benecomune.ledger.models import TransferKind
@@ -131,14 +134,82 @@ def start_generation(actor: Actor, batch: PayoutBatch):
     return job
 
 
+def batch_fingerprint(batch: PayoutBatch) -> str:
+    """The payments the approval page showed: ids, orders, amounts and IBANs."""
+    rows = (
+        queued_items(batch)
+        .order_by("pk")
+        .values_list("pk", "order_id", "amount", "iban")
+        .iterator(chunk_size=2000)
+    )
+    return fingerprint("batch", batch.pk, batch.status, rows=rows)
+
+
 def legacy_scheme(batch: PayoutBatch) -> str:
     return next(s for s in SCHEMES if s != batch.scheme)
 
 
+def own_household_items(actor: Actor, batch: PayoutBatch):
+    """The batch's payments to the actor or to their household: a conflict of interest (the
+    rule of core.conflicts, as for decisions on applications)."""
+    own = own_household_codes(actor)
+    if not own:
+        return BatchItem.objects_unscoped.none()
+    return (
+        queued_items(batch)
+        .filter(order__person__fiscal_code__in=own)
+        .select_related("order")
+        .order_by("pk")
+    )
+
+
+def refuse_own_household(actor: Actor, batch: PayoutBatch) -> None:
+    """Whoever approves a batch has no payment in it to themselves or their household: it is
+    approved by another validator (the maker's own payments are seen by the checker)."""
+    items = list(own_household_items(actor, batch)[:4])
+    if items:
+        names = ", ".join(
+            f"{item.order.beneficiary_name} ({format_euro(item.amount)})" for item in items[:3]
+        )
+        raise PermissionDenied(
+            ngettext(
+                "La distinta contiene un pagamento a lei o al suo nucleo familiare (%(names)s): "
+                "deve approvarla un altro convalidatore.",
+                "La distinta contiene pagamenti a lei o al suo nucleo familiare (%(names)s): "
+                "deve approvarla un altro convalidatore.",
+                len(items),
+            )
+            % {"names": names + (", …" if len(items) > 3 else "")}
+        )
+
+
+def funding_amount(batch: PayoutBatch) -> int:
+    """What the payer transfers on approval: the queued orders not funded yet. Orders already
+    funded by an earlier approved batch (rejected, corrected, sent again) are on the
+    platform's account: the Comune transfers only the rest."""
+    funded_before = BatchItem.objects_unscoped.filter(
+        order_id=OuterRef("order_id"),
+        batch__status__in=[BatchStatus.APPROVED, BatchStatus.CLOSED],
+    ).exclude(batch_id=batch.pk)
+    return (
+        queued_items(batch)
+        .filter(~Exists(funded_before))
+        .aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    )
+
+
 @transaction.atomic
-def approve_batch(actor: Actor, batch: PayoutBatch) -> PayoutBatch:
+def approve_batch(
+    actor: Actor,
+    batch: PayoutBatch,
+    *,
+    confirmed: bool = True,
+    expected_fingerprint: str | None = None,
+) -> PayoutBatch:
     """A second person approves: the payer's single transfer to the platform's account, for
-    the orders not funded yet, is recorded in the ledger; the files may go to the bank."""
+    the orders not funded yet, is recorded in the ledger; the files may go to the bank.
+    From the page, `expected_fingerprint` is the summary the approver confirmed
+    (`batch_confirm.summarise_batch`): if the payments changed since, nothing is approved."""
     actor.require("payouts.approve", batch.organization_id)
     batch = PayoutBatch.objects_unscoped.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.READY:
@@ -150,18 +221,10 @@ def approve_batch(actor: Actor, batch: PayoutBatch) -> PayoutBatch:
         raise PermissionDenied(
             _("La distinta deve essere approvata da una persona diversa da chi l'ha preparata.")
         )
+    refuse_own_household(actor, batch)
+    check_confirmed(expected_fingerprint, batch_fingerprint(batch), confirmed=confirmed)
     setup = payer_setup(batch.organization_id)
-    # Orders already funded by an earlier approved batch (rejected, corrected, sent again) are
-    # on the platform's account: the Comune transfers only the rest.
-    funded_before = BatchItem.objects_unscoped.filter(
-        order_id=OuterRef("order_id"),
-        batch__status__in=[BatchStatus.APPROVED, BatchStatus.CLOSED],
-    ).exclude(batch_id=batch.pk)
-    amount = (
-        queued_items(batch)
-        .filter(~Exists(funded_before))
-        .aggregate(total=Coalesce(Sum("amount"), 0))["total"]
-    )
+    amount = funding_amount(batch)
     if amount:
         batch.funding_transfer = transfer(
             actor,

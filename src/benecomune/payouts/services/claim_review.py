@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from benecomune.calls.models import Award, Call, CallReservation
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
 from benecomune.core.notifications import notify_person
 from benecomune.ledger.models import Reservation, TransferKind
@@ -225,7 +226,7 @@ def answer_clarification(
         _check_duplicates(
             claim.award, checked.sha256, claim.payee_key, claim.expense_date, claim.amount, claim.pk
         )
-        claim.document.save(f"ricevuta.{checked.extension}", upload, save=False)
+        claim.document.save(stored_name(f"r.{checked.extension}"), upload, save=False)
         claim.document_name, claim.document_type = checked.original_name, checked.content_type
         claim.document_size, claim.sha256 = checked.size, checked.sha256
         claim.self_declared = False

@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from benecomune.calls.models import Award, AwardStatus, Call, CallStatus
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
 from benecomune.core.notifications import notify_person
+from benecomune.core.on_behalf import on_behalf_reason, require_consent
 from benecomune.ledger.money import format_euro
 from benecomune.payouts.models import (
     ACCEPTED_CLAIM_STATUSES,
@@ -186,12 +188,16 @@ def submit_claim(
     upload=None,
     self_declared: bool = False,
     declaration_confirmed: bool = False,
+    consent_note: str = "",
 ) -> ExpenseClaim:
+    """The beneficiary's claim, from their personal area or filed for them at the desk of
+    their Comune (`desk.assist`), which then says how they consented (`consent_note`)."""
     # The award row is the lock that serialises the claims of one beneficiary (its cap).
     award = Award.objects_unscoped.select_for_update().select_related("call").get(pk=award.pk)
     is_owner = actor.user is not None and actor.user.person_id == award.person_id
     if not is_owner:
         actor.require("desk.assist", award.organization_id)
+        consent_note = require_consent(consent_note)
     call = award.call
     if award.status != AwardStatus.ACTIVE or award.benefit_type != "reimbursement":
         raise ValidationError(_("Questo contributo non prevede rimborsi."))
@@ -259,7 +265,7 @@ def submit_claim(
     if checked is not None:
         claim.document_name, claim.document_type = checked.original_name, checked.content_type
         claim.document_size, claim.sha256 = checked.size, checked.sha256
-        claim.document.save(f"ricevuta.{checked.extension}", upload, save=False)
+        claim.document.save(stored_name(f"r.{checked.extension}"), upload, save=False)
     claim.save()
     audit.record(
         actor,
@@ -275,12 +281,20 @@ def submit_claim(
             "self_declared": claim.self_declared,
             "sha256": claim.sha256,
             "possible_duplicate": duplicate.pk if duplicate else None,
+            "on_behalf_of": claim.person.fiscal_code if not is_owner else None,
         },
+        reason="" if is_owner else on_behalf_reason(actor, claim.person, consent_note),
     )
+    body = _("Abbiamo ricevuto la richiesta n. %(n)s di %(amount)s: la verificheremo presto.")
+    if not is_owner:
+        body = _(
+            "Lo sportello del Comune ha presentato per suo conto, con il suo consenso, la "
+            "richiesta di rimborso n. %(n)s di %(amount)s: la verificheremo presto. Può "
+            "seguirla nella sua area personale."
+        )
     notify_person(
         claim.person,
         subject=_("Richiesta di rimborso ricevuta"),
-        body=_("Abbiamo ricevuto la richiesta n. %(n)s di %(amount)s: la verificheremo presto.")
-        % {"n": claim.pk, "amount": format_euro(amount)},
+        body=body % {"n": claim.pk, "amount": format_euro(amount)},
     )
     return claim

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.files import stored_name
 from benecomune.core.models import Organization, Provider
 from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKind
 from benecomune.ledger.money import format_euro
@@ -78,7 +79,16 @@ def redemptions(merchant: Provider | int):
 
 
 def unsettled_payments(merchant, *, until: datetime.datetime | None = None, payer_id=None):
-    qs = redemptions(merchant).filter(in_note=False)
+    """Payments and reversals no live note has. A sale voided before a note had it, and its
+    reversal, are left out: nothing is owed for them (services/sale_voids.py)."""
+    live = DebitNoteLine.objects.filter(live=True)
+    voided = Q(
+        Q(kind=TransferKind.PAYMENT, reversal__isnull=False),
+        ~Exists(live.filter(transfer_id=OuterRef("reversal__pk"))),
+    ) | Q(
+        Q(kind=TransferKind.REVERSAL), ~Exists(live.filter(transfer_id=OuterRef("reversal_of_id")))
+    )
+    qs = redemptions(merchant).filter(in_note=False).exclude(voided)
     if until is not None:
         qs = qs.filter(created_at__lt=until)
     if payer_id is not None:
@@ -179,6 +189,26 @@ def _next_number(merchant_id: int, year: int) -> int:
     return counter.last
 
 
+def _drop_voided_sales(note: DebitNote) -> None:
+    """Sales of the draft voided at the till after it took them leave it before it is issued
+    (their reversals are in no note either): an issued note never counts a voided sale."""
+    payments = DebitNoteLine.objects.filter(note=note, amount__gt=0).values("transfer_id")
+    reversals = dict(
+        Transfer.objects_unscoped.filter(reversal_of_id__in=payments).values_list(
+            "pk", "reversal_of_id"
+        )
+    )
+    if not reversals:
+        return
+    noted = set(
+        DebitNoteLine.objects.filter(live=True, transfer_id__in=list(reversals)).values_list(
+            "transfer_id", flat=True
+        )
+    )
+    voided = [payment for reversal, payment in reversals.items() if reversal not in noted]
+    DebitNoteLine.objects.filter(note=note, transfer_id__in=voided).delete()
+
+
 @transaction.atomic
 def issue_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
     """Number the draft (per merchant and year), render its PDF and send it to the payer."""
@@ -186,6 +216,7 @@ def issue_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
     note = DebitNote.objects_unscoped.select_for_update().get(pk=note.pk)
     if note.status != DebitNoteStatus.DRAFT:
         raise ValidationError(_("La nota di debito è già stata emessa."))
+    _drop_voided_sales(note)
     _refresh_totals(note)
     if note.line_count == 0 or note._raw_total <= 0:
         raise ValidationError(
@@ -198,11 +229,7 @@ def issue_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
     from benecomune.payouts.pdf.debit_note import render_debit_note
 
     content = render_debit_note(note)
-    note.pdf.save(
-        f"nota-di-debito-{note.merchant_id}-{note.year}-{note.number:04d}.pdf",
-        ContentFile(content),
-        save=False,
-    )
+    note.pdf.save(stored_name("nota.pdf"), ContentFile(content), save=False)
     note.save()
     audit.record(
         actor,

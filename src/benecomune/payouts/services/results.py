@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
 from benecomune.core.notifications import notify_person
 from benecomune.core.services.jobs import start_job
@@ -190,7 +191,7 @@ def import_results(actor: Actor, batch: PayoutBatch, *, data: bytes, filename: s
         unchanged=plan.unchanged,
         uploaded_by=actor.user,
     )
-    report.file.save(f"esiti-{batch.message_id}-{digest[:12]}.dat", ContentFile(data), save=False)
+    report.file.save(stored_name("esiti.dat"), ContentFile(data), save=False)
     report.save()
     audit.record(
         actor,

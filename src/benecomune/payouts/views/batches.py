@@ -4,12 +4,11 @@ person), download the bank files and the treasurer's list, upload the bank's out
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from benecomune.core import audit
+from benecomune.core.files import STAFF, serve
 from benecomune.core.models import Job
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -17,8 +16,9 @@ from benecomune.payouts.forms import PrepareBatchForm, ReasonForm, ResultsUpload
 from benecomune.payouts.models import BankReport, BatchItem, BatchStatus, ItemStatus, PayoutBatch
 from benecomune.payouts.services import batches as services
 from benecomune.payouts.services.actors import job_params
+from benecomune.payouts.services.batch_confirm import summarise_batch
 from benecomune.payouts.services.results import import_results
-from benecomune.payouts.views.common import add_errors, file_response, querystring
+from benecomune.payouts.views.common import add_errors, querystring
 
 
 def _may_see(actor) -> bool:
@@ -79,8 +79,11 @@ def batch_detail(request, pk):
     if status in ItemStatus.values:
         items = items.filter(status=status)
     actor = request.actor
+    # Payments to the viewer's own household: shown as a warning; they cannot approve.
+    own_items = list(services.own_household_items(actor, batch)[:20])
     context = {
         "batch": batch,
+        "own_items": own_items,
         "summary": services.batch_summary(batch),
         "page": Paginator(items, 50).get_page(request.GET.get("page")),
         "status": status,
@@ -90,7 +93,8 @@ def batch_detail(request, pk):
         "reports": BankReport.objects.filter(batch=batch).order_by("-uploaded_at"),
         "can_manage": actor.has_perm("payouts.manage", batch.organization_id),
         "can_approve": actor.has_perm("payouts.approve", batch.organization_id)
-        and (actor.user is None or actor.user.pk != batch.prepared_by_id),
+        and (actor.user is None or actor.user.pk != batch.prepared_by_id)
+        and not own_items,
         "is_maker": actor.user is not None and actor.user.pk == batch.prepared_by_id,
         "upload_form": ResultsUploadForm(),
         "reason_form": ReasonForm(),
@@ -100,13 +104,37 @@ def batch_detail(request, pk):
 
 
 @staff_permission("payouts.approve")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def batch_approve(request, pk):
+    """GET: the summary to confirm (a page, or a panel of the batch page with HTMX).
+    POST: the approval, only with "Ho verificato il riepilogo" and the summary's fingerprint."""
     batch = get_object_or_404(PayoutBatch.objects, pk=pk)
+    if request.method == "GET":
+        if batch.status != BatchStatus.READY:
+            return redirect("payouts:batch", pk=batch.pk)
+        context = {
+            "batch": batch,
+            "summary": summarise_batch(request.actor, batch),
+            "is_maker": request.actor.user is not None
+            and request.actor.user.pk == batch.prepared_by_id,
+        }
+        template = "payouts/batches/_approve_confirm.html"
+        return render(
+            request, template if request.htmx else "payouts/batches/approve_confirm.html", context
+        )
     try:
-        services.approve_batch(request.actor, batch)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+        services.approve_batch(
+            request.actor,
+            batch,
+            confirmed=request.POST.get("confirmed") == "on",
+            expected_fingerprint=request.POST.get("fingerprint", ""),
+        )
+    except ValidationError as exc:
+        # Not confirmed, or the payments changed: the summary again, as it is now.
+        messages.error(request, " ".join(exc.messages))
+        return redirect("payouts:batch_approve", pk=batch.pk)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(
             request,
@@ -148,17 +176,9 @@ def batch_file(request, pk, variant):
     if batch.status not in (BatchStatus.APPROVED, BatchStatus.CLOSED):
         messages.error(request, _("I file per la banca si scaricano dopo l'approvazione."))
         return redirect("payouts:batch", pk=batch.pk)
-    scheme = batch.scheme if variant == "sepa" else services.legacy_scheme(batch)
-    field = batch.sepa_file if variant == "sepa" else batch.sepa_file_legacy
-    with transaction.atomic():
-        audit.record(
-            request.actor,
-            "payouts.bank_file_downloaded",
-            batch,
-            organization=batch.organization,
-            after={"scheme": scheme},
-        )
-    return file_response(field, f"{batch.message_id}-{scheme}.xml", "application/xml")
+    # The download is checked and audited by the file kind (payouts/files.py).
+    kind = "payout-file" if variant == "sepa" else "payout-file-legacy"
+    return serve(request, kind, batch.pk, STAFF)
 
 
 @staff_permission("payouts.manage")

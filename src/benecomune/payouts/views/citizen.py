@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benecomune.core.files import CITIZEN, serve
 from benecomune.core.views.decorators import citizen_required
 from benecomune.payouts.forms import ClaimForm, ClarificationAnswerForm, CorrectOrderForm
 from benecomune.payouts.models import ClaimCategory, ExpenseClaim, PayoutOrder, PayoutStatus
 from benecomune.payouts.services import claim_review as review
 from benecomune.payouts.services import claims as services
 from benecomune.payouts.services.orders import correct_order
-from benecomune.payouts.views.common import add_errors, file_response
+from benecomune.payouts.views.common import add_errors
 
 # What the citizen reads once a claim is accepted: the payment's progress.
 PAYMENT_LABELS = {
@@ -154,5 +155,4 @@ def claim_detail(request, pk):
 
 @citizen_required
 def claim_document(request, pk):
-    claim = get_object_or_404(_own_claims(request), pk=pk)
-    return file_response(claim.document, claim.document_name, claim.document_type)
+    return serve(request, "claim-receipt", pk, CITIZEN)

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from benecomune.calls.models import Call
+from benecomune.core.files import STAFF, serve
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.money import format_euro
 from benecomune.payouts.forms import ClaimPolicyForm, ReviewForm
 from benecomune.payouts.models import ClaimStatus, ExpenseClaim, PayoutOrder
 from benecomune.payouts.services import claim_review as review
 from benecomune.payouts.services import claims as services
-from benecomune.payouts.views.common import add_errors, file_response, querystring
+from benecomune.payouts.views.common import add_errors, querystring
 
 
 @staff_permission("applications.view")
@@ -83,8 +84,7 @@ def claim_review(request, pk):
 
 @staff_permission("applications.view")
 def claim_document(request, pk):
-    claim = get_object_or_404(ExpenseClaim.objects, pk=pk)
-    return file_response(claim.document, claim.document_name, claim.document_type)
+    return serve(request, "claim-receipt", pk, STAFF)
 
 
 @staff_permission("calls.manage")

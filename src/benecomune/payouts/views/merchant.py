@@ -9,13 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benecomune.core.files import STAFF, serve
 from benecomune.core.models import Provider
 from benecomune.core.views.decorators import staff_permission
 from benecomune.payouts.forms import PayeeAccountForm
 from benecomune.payouts.models import DebitNote, DebitNoteLine, DebitNoteStatus, PayoutOrder
 from benecomune.payouts.services import debit_notes as services
+from benecomune.payouts.services.note_lines import with_receipts
 from benecomune.payouts.services.payees import payee_account_for, set_payee_account
-from benecomune.payouts.views.common import add_errors, file_response
+from benecomune.payouts.views.common import add_errors
 
 PAGE_SIZE = 25
 
@@ -37,6 +39,9 @@ def merchant_notes(request):
     )
     unsettled = redemptions.filter(in_note=False)
     page = Paginator(redemptions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_receipts(
+        merchant.pk, page.object_list, transfer_id=lambda transfer: transfer.pk
+    )
     notes = DebitNote.for_merchant.select_related("payer").order_by("-created_at")[:50]
     orders = {
         o.debit_note_id: o
@@ -75,6 +80,7 @@ def merchant_note(request, pk):
     note = get_object_or_404(DebitNote.for_merchant.select_related("payer", "merchant"), pk=pk)
     lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    page.object_list = with_receipts(note.merchant_id, page.object_list)
     order = PayoutOrder.objects_unscoped.filter(debit_note=note).first()
     return render(
         request,
@@ -106,9 +112,7 @@ def merchant_note_pdf(request, pk):
     note = get_object_or_404(DebitNote.for_merchant, pk=pk)
     if note.status == DebitNoteStatus.DRAFT:
         return redirect("payouts:merchant_note", pk=note.pk)
-    return file_response(
-        note.pdf, f"nota-di-debito-{note.year}-{note.number:04d}.pdf", "application/pdf"
-    )
+    return serve(request, "debit-note", note.pk, STAFF)
 
 
 @staff_permission("merchant.manage")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benecomune.core.files import STAFF, serve
 from benecomune.core.views.decorators import staff_permission
 from benecomune.payouts.forms import CorrectOrderForm, ReasonForm, SettingsForm
 from benecomune.payouts.models import (
@@ -22,8 +23,9 @@ from benecomune.payouts.models import (
 )
 from benecomune.payouts.services import debit_notes as note_services
 from benecomune.payouts.services.accounts import payer_setup, update_settings
+from benecomune.payouts.services.note_lines import with_receipts
 from benecomune.payouts.services.orders import correct_order
-from benecomune.payouts.views.common import add_errors, file_response, querystring
+from benecomune.payouts.views.common import add_errors, querystring
 
 PAGE_SIZE = 25
 
@@ -74,12 +76,14 @@ def payer_note(request, pk):
         DebitNote.objects.exclude(status=DebitNoteStatus.DRAFT).select_related("merchant"), pk=pk
     )
     lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    page.object_list = with_receipts(note.merchant_id, page.object_list)
     return render(
         request,
         "payouts/payer/note_detail.html",
         {
             "note": note,
-            "page": Paginator(lines, 50).get_page(request.GET.get("page")),
+            "page": page,
             "order": PayoutOrder.objects.filter(debit_note=note).first(),
             "reject_form": ReasonForm(),
         },
@@ -107,11 +111,7 @@ def payer_note_decide(request, pk):
 @staff_permission("payouts.manage")
 def payer_note_pdf(request, pk):
     note = get_object_or_404(DebitNote.objects.exclude(status=DebitNoteStatus.DRAFT), pk=pk)
-    return file_response(
-        note.pdf,
-        f"nota-di-debito-{note.merchant_id}-{note.year}-{note.number:04d}.pdf",
-        "application/pdf",
-    )
+    return serve(request, "debit-note", note.pk, STAFF)
 
 
 @staff_permission("payouts.manage")

@@ -1,5 +1,6 @@
 from .cards import CardStatus, TypedCode, VoucherCard
 from .circuit import Circuit, CircuitMembership, MembershipStatus, PointOfSale
+from .notices import TillNotice
 from .redemptions import Authorisation, AuthorisationStatus, Channel, Redemption
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "MembershipStatus",
     "PointOfSale",
     "Redemption",
+    "TillNotice",
     "TypedCode",
     "VoucherCard",
 ]

@@ -9,7 +9,9 @@ from django_scopes import ScopedManager
 
 
 class TypedCode(models.Model):
-    """8 digits the citizen reads out when the QR cannot be scanned. Lives a few minutes."""
+    """8 digits the citizen reads out when the QR cannot be scanned. Lives a few minutes and
+    pays once: the payment (or till authorisation) that uses it sets `used_at` in its own
+    transaction, and a used code is refused (`code_used`) until it expires and is purged."""
 
     code = models.CharField(max_length=8, unique=True)
     wallet = models.ForeignKey("ledger.Wallet", on_delete=models.CASCADE, related_name="+")
@@ -19,6 +21,9 @@ class TypedCode(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
+    # Set by the one payment or authorisation the code was good for (a dictated code must
+    # not be charged twice); the citizen's page then shows a new code.
+    used_at = models.DateTimeField(_("usato il"), null=True, blank=True)
 
     objects = ScopedManager(tenant="organization_id")
     objects_unscoped = models.Manager()

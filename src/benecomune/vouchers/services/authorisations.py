@@ -1,7 +1,10 @@
 """Two-phase payments (authorise → capture or void) and voiding a redemption within 15 minutes.
 
 Every call carries the till's idempotency key: replaying it returns the first result; the same
-key used for another operation or other data is refused (`idempotency_key_reused`).
+key used for another operation or other data is refused (`idempotency_key_reused`). A typed
+code is consumed by the authorisation (good for one). A sale already in an issued debit note
+is not voided (`sale_in_debit_note`: payouts/services/sale_voids.py). The citizen is told of
+each hold, release, capture and void (services/notices.py).
 """
 
 from datetime import timedelta
@@ -17,7 +20,9 @@ from benecomune.core.models import Organization, Person, Provider
 from benecomune.ledger.exceptions import AlreadyReversed, InsufficientFunds, LedgerError
 from benecomune.ledger.models import Reservation, Transfer
 from benecomune.ledger.services import holds, transfers
+from benecomune.payouts.services.sale_voids import SaleInIssuedNote, before_void
 from benecomune.vouchers.models import Authorisation, AuthorisationStatus, Redemption
+from benecomune.vouchers.services import codes, notices
 from benecomune.vouchers.services.errors import VoucherError, from_ledger
 from benecomune.vouchers.services.lookup import MerchantContext, load_wallet
 from benecomune.vouchers.services.redeem import (
@@ -35,12 +40,8 @@ def hold_minutes() -> int:
     return getattr(settings, "VOUCHERS_HOLD_MINUTES", 60)
 
 
-def _reused(key: str) -> VoucherError:
-    return VoucherError(
-        "idempotency_key_reused",
-        _("La chiave %(key)s è già stata usata per un'altra operazione o per dati diversi.")
-        % {"key": key},
-    )
+def _reused() -> VoucherError:
+    return VoucherError("idempotency_key_reused")
 
 
 def _require_till(actor: Actor, ctx: MerchantContext) -> None:
@@ -68,11 +69,11 @@ def authorise(
     ).first()
     if existing is not None:
         if existing.amount != amount:
-            raise _reused(idempotency_key)
+            raise _reused()
         existing.replayed = True
         return existing
     if Transfer.objects_unscoped.filter(idempotency_key=key).exists():
-        raise _reused(idempotency_key)
+        raise _reused()
     voucher = identify(actor, ctx, code, pin)
     wallet = voucher.wallet
     if not ctx.may_redeem(wallet):
@@ -83,6 +84,8 @@ def authorise(
         )
     try:
         with transaction.atomic():
+            if voucher.typed_code:  # good for one authorisation; given back if refused
+                codes.consume_typed_code(voucher.typed_code, wallet.pk)
             hold = holds.authorise(
                 actor,
                 wallet=wallet,
@@ -113,8 +116,18 @@ def authorise(
         return authorisation
     except LedgerError as exc:
         raise from_ledger(exc, expired=dates_refuse(wallet)) from exc
+    except VoucherError:
+        # The typed code was used meanwhile: by a concurrent retry of this call, or not.
+        existing = Authorisation.objects_unscoped.filter(
+            merchant_id=ctx.merchant_id, idempotency_key=idempotency_key, amount=amount
+        ).first()
+        if existing is None:
+            raise
+        existing.replayed = True
+        return existing
     authorisation.replayed = False
     authorisation.available_after = wallet.available - amount
+    notices.queue(notices.HOLD, authorisation.pk)
     return authorisation
 
 
@@ -162,7 +175,7 @@ def capture(
                 "expired", _("L'autorizzazione è scaduta: il denaro è tornato disponibile.")
             )
         if Transfer.objects_unscoped.filter(idempotency_key=key).exists():
-            raise _reused(idempotency_key)
+            raise _reused()
         wallet = load_wallet(authorisation.wallet_id, merchant_id=ctx.merchant_id)
         ctx.adopt(wallet)
         hold = Reservation.objects_unscoped.get(pk=authorisation.hold_id)
@@ -181,7 +194,7 @@ def capture(
         authorisation.status = AuthorisationStatus.CAPTURED
         authorisation.closed_at = timezone.now()
         authorisation.save(update_fields=["status", "closed_at"])
-        return record(
+        redemption = record(
             payment,
             ctx=ctx,
             wallet=wallet,
@@ -191,6 +204,9 @@ def capture(
             staff_id=None if actor.system else actor.user.pk,
             authorisation=authorisation,
         )
+        if not redemption.replayed:
+            notices.queue(notices.PAYMENT, redemption.pk)
+        return redemption
 
 
 def void_authorisation(
@@ -219,6 +235,7 @@ def void_authorisation(
         authorisation.closed_at = timezone.now()
         authorisation.void_key = idempotency_key
         authorisation.save(update_fields=["status", "closed_at", "void_key"])
+        notices.queue(notices.RELEASE, authorisation.pk)
     authorisation.replayed = False
     return authorisation
 
@@ -288,7 +305,12 @@ def void_redemption(
                 % {"n": VOID_MINUTES},
             )
         if Transfer.objects_unscoped.filter(idempotency_key=key).exists():
-            raise _reused(idempotency_key)
+            raise _reused()
+        try:
+            # Before the reversal: locks the note that has the sale, if any.
+            before_void(redemption.transfer_id)
+        except SaleInIssuedNote as exc:
+            raise VoucherError("sale_in_debit_note", exc.messages[0]) from exc
         payment = Transfer.objects_unscoped.get(pk=redemption.transfer_id)
         try:
             reversal = transfers.reverse(
@@ -315,6 +337,7 @@ def void_redemption(
             after={"amount": redemption.amount, "reversal": reversal.pk},
             reason=reason,
         )
+        notices.queue(notices.VOID, redemption.pk)
     redemption.replayed = False
     return redemption
 

@@ -5,6 +5,11 @@ HMAC-SHA256 keyed by SECRET_KEY, 80 bits, base 32): checking it needs no query, 
 screenshot stops working after `QR_SECONDS`. Upper-case letters, digits and dots only, so the
 QR code uses its compact alphanumeric mode. Typed codes and card numbers end with a Luhn check
 digit, so a slip of the finger is caught before any lookup.
+
+A typed code is dictated, so whoever heard it could charge it again while it lives: it is good
+for one payment (or one till authorisation). `consume_typed_code` marks it used in the
+payment's own transaction; a second use is refused with `code_used`. The signed QR is not
+single-use (docs/vouchers.md says why).
 """
 
 import base64
@@ -122,7 +127,9 @@ def current_typed_code(wallet) -> TypedCode:
     now = timezone.now()
     existing = (
         TypedCode.objects_unscoped.filter(
-            wallet_id=wallet.pk, expires_at__gt=now + timedelta(seconds=TYPED_CODE_MIN_LEFT)
+            wallet_id=wallet.pk,
+            expires_at__gt=now + timedelta(seconds=TYPED_CODE_MIN_LEFT),
+            used_at__isnull=True,  # a used code is never shown again
         )
         .order_by("-expires_at")
         .first()
@@ -147,9 +154,10 @@ def current_typed_code(wallet) -> TypedCode:
 
 
 def lookup_typed_code(code: str) -> int:
+    """The wallet of a live, unused typed code; `invalid_code` or `code_used` otherwise."""
     row = (
         TypedCode.objects_unscoped.filter(code=code, expires_at__gt=timezone.now())
-        .values_list("wallet_id", flat=True)
+        .values_list("wallet_id", "used_at")
         .first()
     )
     if row is None:
@@ -158,7 +166,45 @@ def lookup_typed_code(code: str) -> int:
             _("Codice %(code)s sconosciuto o scaduto: chieda il codice aggiornato.")
             % {"code": code},
         )
-    return row
+    if row[1] is not None:
+        raise code_used(code, row[1])
+    return row[0]
+
+
+def code_used(code: str, used_at) -> VoucherError:
+    return VoucherError(
+        "code_used",
+        _(
+            "Il codice %(code)s è già stato usato per un pagamento alle %(time)s e vale una "
+            "volta sola: chieda al cittadino il codice nuovo che ora compare sulla pagina del "
+            "buono, o il QR."
+        )
+        % {"code": code, "time": timezone.localtime(used_at).strftime("%H:%M")},
+    )
+
+
+def consume_typed_code(code: str, wallet_id: int) -> None:
+    """Mark the code used by the payment (or authorisation) being written: call it inside that
+    transaction, before the payment, so a refused payment leaves the code usable. The UPDATE
+    takes the code's row lock: of concurrent uses one marks it, the others wait for its
+    commit and then find it used (PostgreSQL re-reads the row; SQLite serialises writers)."""
+    now = timezone.now()
+    marked = TypedCode.objects_unscoped.filter(
+        code=code, wallet_id=wallet_id, used_at__isnull=True, expires_at__gt=now
+    ).update(used_at=now)
+    if marked == 1:
+        return
+    used_at = (
+        TypedCode.objects_unscoped.filter(code=code, wallet_id=wallet_id, used_at__isnull=False)
+        .values_list("used_at", flat=True)
+        .first()
+    )
+    if used_at is not None:
+        raise code_used(code, used_at)
+    raise VoucherError(
+        "invalid_code",
+        _("Codice %(code)s scaduto: chieda il codice aggiornato.") % {"code": code},
+    )
 
 
 def purge_typed_codes() -> int:

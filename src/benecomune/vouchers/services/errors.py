@@ -27,12 +27,30 @@ ERRORS: dict[str, tuple[int, str]] = {
         _("Il buono non vale in questo negozio (categoria, territorio o circuito)."),
     ),
     "invalid_code": (404, _("Codice sconosciuto, alterato o scaduto.")),
+    "code_used": (
+        409,
+        _("Codice da digitare già usato: vale per un solo pagamento o una sola autorizzazione."),
+    ),
     "not_found": (404, _("Incasso o autorizzazione inesistente per questo negozio.")),
     "insufficient_balance": (409, _("Saldo del buono insufficiente (nessun resto in denaro).")),
     "expired": (409, _("Buono scaduto o non ancora valido, o autorizzazione scaduta.")),
     "void_not_allowed": (409, _("Annullamento non più possibile (oltre 15 minuti).")),
+    "sale_in_debit_note": (
+        409,
+        _(
+            "La vendita è già in una nota di debito emessa: non si annulla alla cassa, si "
+            "chiede al Comune una rettifica."
+        ),
+    ),
     "authorisation_closed": (409, _("Autorizzazione già incassata o annullata.")),
-    "idempotency_key_reused": (422, _("Chiave di idempotenza già usata per dati diversi.")),
+    "idempotency_key_reused": (
+        422,
+        _(
+            "Questa richiesta della cassa ripete un'operazione già registrata con dati diversi "
+            "(buono, importo o tipo di operazione): non è stato addebitato nulla. Per un nuovo "
+            "incasso ne avvii uno nuovo."
+        ),
+    ),
     "card_locked": (423, _("Tessera bloccata dopo 5 PIN errati.")),
     "too_many_attempts": (429, _("Troppi codici errati: riprovi tra qualche minuto.")),
 }
@@ -62,7 +80,7 @@ def from_ledger(exc: Exception, *, expired: bool = False) -> VoucherError:
     if isinstance(exc, InsufficientFunds):
         return VoucherError("insufficient_balance", message)
     if isinstance(exc, IdempotencyConflict):
-        return VoucherError("idempotency_key_reused", message)
+        return VoucherError("idempotency_key_reused")
     if isinstance(exc, NotSpendable):
         return VoucherError("expired" if expired else "not_valid_here", message)
     if isinstance(exc, ReservationExceeded):

@@ -1,13 +1,18 @@
 """A device's QR redemption in one statement, on PostgreSQL: the POS API's common case.
 
-`vouchers_redeem_at_till()` (migration 0003) reads the wallet, the shop and its circuit and,
-when every rule is plainly met, pays and writes the redemption row, all in one round trip and
-one commit. When it answers 'check' (something to refuse or to look at closer) or 'replay' (the
-key was used before), it has written nothing and the caller takes the usual path
-(`redeem.redeem`), which decides and explains exactly as it always does.
+`vouchers_redeem_at_till()` (migrations 0003, 0006) reads the wallet, the shop and its circuit
+and, when every rule is plainly met, pays, writes the redemption row and the citizen's notice
+(the outbox `vouchers_tillnotice`), all in one round trip and one commit. When it answers
+'check' (something to refuse or to look at closer) or 'replay' (the key was used before), it
+has written nothing and the caller takes the usual path (`redeem.redeem`), which decides and
+explains exactly as it always does. Given the id of a device token the caller took from its
+cache without reading the revocation version (the API's fast path), it first checks that the
+token is still valid, and answers 'token' (nothing written) when it is not: `TOKEN_CHANGED`.
 
 Only devices use it (their actor needs no permission check of its own); the till page, typed
-codes and printed cards go the usual way.
+codes (single-use: consumed with the payment) and printed cards go the usual way. A payment
+made here is notified to the citizen like any other: its notice is written by the function
+itself and sent by `notices.drain` (at once when Celery runs inline, else by beat).
 """
 
 import datetime
@@ -21,13 +26,16 @@ from benecomune.core.actors import Actor
 from benecomune.ledger.services import linked, transfers
 from benecomune.ledger.services import transfers_pg as pg
 from benecomune.vouchers.models import Channel, Redemption
+from benecomune.vouchers.services import notices
 from benecomune.vouchers.services.lookup import MerchantContext
 
 _SQL = (
     "SELECT * FROM vouchers_redeem_at_till(%s::text, %s::text, %s::bigint, %s::bigint,"
     " %s::bigint, %s::date, %s::timestamptz, %s::bigint, %s::text, %s::inet, %s::text,"
-    " %s::bigint, %s::bigint, %s::bigint)"
+    " %s::bigint, %s::bigint, %s::bigint, %s::bigint)"
 )
+# pay()'s answer when the cached token it was given is no longer valid (revoked, deleted).
+TOKEN_CHANGED = "token"  # noqa: S105 (an outcome, not a secret)
 
 
 def applies(actor: Actor) -> bool:
@@ -88,9 +96,12 @@ def pay(
     key: str,
     client_key: str,
     device_id: int | None,
-) -> Paid | None:
-    """The new redemption, or None when the usual path must decide (nothing written then).
-    Raises the ledger's InsufficientFunds when the balance does not cover `amount`."""
+    cached_token_id: int | None = None,
+) -> Paid | str | None:
+    """The new redemption, or None when the usual path must decide, or TOKEN_CHANGED when
+    `cached_token_id` (a token read from the cache without the revocation version) is not
+    valid any more (nothing written in either case). Raises the ledger's InsufficientFunds
+    when the balance does not cover `amount`."""
     conn = connections["default"]
     now = timezone.now()
     params = (
@@ -108,6 +119,7 @@ def pay(
         None,
         device_id,
         None,
+        cached_token_id,
     )
     try:
         row = linked.call_function(conn, _SQL, params)
@@ -115,8 +127,9 @@ def pay(
         pg.raise_refusal(exc, None, amount)
         raise
     if row is None or row[0] != "paid":
-        return None
+        return TOKEN_CHANGED if row is not None and row[0] == TOKEN_CHANGED else None
     _outcome, transfer_id, pk, balance_after, issuer_id = row
+    notices.outboxed()
     return Paid(
         pk=pk,
         merchant_id=ctx.merchant_id,

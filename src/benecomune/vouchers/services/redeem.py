@@ -17,9 +17,10 @@ returned instead, so a retry never turns a done payment into an error.
 """
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ from benecomune.ledger.money import MAX_CENTS
 from benecomune.ledger.services import linked
 from benecomune.ledger.services import wallets as wallet_services
 from benecomune.vouchers.models import Channel, Redemption, VoucherCard
-from benecomune.vouchers.services import cards, codes, one_statement
+from benecomune.vouchers.services import cards, codes, notices, one_statement
 from benecomune.vouchers.services.errors import VoucherError, from_ledger
 from benecomune.vouchers.services.lookup import MerchantContext, fetch_one, load_wallet
 
@@ -39,23 +40,29 @@ _KEY_RE = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 
 @dataclass
 class Voucher:
-    """A wallet as identified at the till, and how."""
+    """A wallet as identified at the till, and how. `typed_code`: the 8 digits it was read
+    with, consumed by the payment or authorisation (good for one)."""
 
     wallet: Wallet
     channel: str
     card: VoucherCard | None = None
+    typed_code: str = ""
+
+
+def key_error() -> VoucherError:
+    return VoucherError(
+        "validation_error",
+        _(
+            "Manca l'intestazione Idempotency-Key, o non è valida: da 1 a 64 caratteri tra "
+            "lettere, cifre e . _ : -"
+        ),
+    )
 
 
 def transfer_key(ctx: MerchantContext, idempotency_key: str | None) -> str:
     """The ledger key of a till call: the client's key, namespaced by the shop."""
     if not idempotency_key or not _KEY_RE.fullmatch(idempotency_key):
-        raise VoucherError(
-            "validation_error",
-            _(
-                "Manca l'intestazione Idempotency-Key, o non è valida: da 1 a 64 caratteri tra "
-                "lettere, cifre e . _ : -"
-            ),
-        )
+        raise key_error()
     return f"pos:{ctx.merchant_id}:{idempotency_key}"
 
 
@@ -90,14 +97,20 @@ def identify(
             else:
                 card = cards.find_card(read.value)
                 wallet_id = card.wallet_id
-        except VoucherError:
-            codes.count_wrong_code(ctx.merchant_id)
+        except VoucherError as exc:
+            if exc.error_code != "code_used":  # a real code, already spent: not a guess
+                codes.count_wrong_code(ctx.merchant_id)
             raise
         if card is not None:
             cards.verify_pin(actor, card, pin)
     wallet = load_wallet(wallet_id, merchant_id=ctx.merchant_id, key=key)
     ctx.adopt(wallet)
-    return Voucher(wallet=wallet, channel=read.kind, card=card)
+    return Voucher(
+        wallet=wallet,
+        channel=read.kind,
+        card=card,
+        typed_code=read.value if read.kind == "code" else "",
+    )
 
 
 def refusal(ctx: MerchantContext, wallet: Wallet) -> VoucherError | None:
@@ -169,8 +182,10 @@ def redeem(
         if getattr(wallet, "key_taken_by_authorisation", False):
             raise VoucherError(
                 "idempotency_key_reused",
-                _("La chiave %(key)s è già stata usata per un'autorizzazione.")
-                % {"key": idempotency_key},
+                _(
+                    "Questa richiesta della cassa è già stata usata per un'autorizzazione: non "
+                    "è stato addebitato nulla. Per un nuovo incasso ne avvii uno nuovo."
+                ),
             )
         if not ctx.may_redeem(wallet):
             raise refusal(ctx, wallet)
@@ -187,40 +202,58 @@ def redeem(
         "device_id": device_id,
         "staff_id": None if actor.system else (actor.user.pk if actor.user else None),
     }
+    typed_code = voucher.typed_code
     try:
-        # The payment and its redemption row together: one statement on PostgreSQL.
-        payment, row = linked.pay_and_record(
-            actor,
-            wallet=wallet,
-            merchant=ctx.merchant,
-            merchant_account_=ctx.account,
-            amount=amount,
-            idempotency_key=key,
-            record=linked.Record(
-                pg_function="vouchers_redeem",
-                pg_params=(
-                    ctx.merchant_id,
-                    wallet.organization_id,
-                    wallet.pk,
-                    voucher.channel,
-                    fields["card_id"],
-                    device_id,
-                    fields["staff_id"],
+        # A typed code is consumed in the payment's transaction: a refused payment leaves it
+        # usable, and of concurrent uses only one gets past its row lock.
+        with transaction.atomic() if typed_code else nullcontext():
+            if typed_code:
+                codes.consume_typed_code(typed_code, wallet.pk)
+            # The payment and its redemption row together: one statement on PostgreSQL.
+            payment, row = linked.pay_and_record(
+                actor,
+                wallet=wallet,
+                merchant=ctx.merchant,
+                merchant_account_=ctx.account,
+                amount=amount,
+                idempotency_key=key,
+                record=linked.Record(
+                    pg_function="vouchers_redeem",
+                    pg_params=(
+                        ctx.merchant_id,
+                        wallet.organization_id,
+                        wallet.pk,
+                        voucher.channel,
+                        fields["card_id"],
+                        device_id,
+                        fields["staff_id"],
+                    ),
+                    python=lambda payment: _insert(payment, **fields),
                 ),
-                python=lambda payment: _insert(payment, **fields),
-            ),
-        )
+            )
+            if typed_code and row is None:
+                transaction.set_rollback(True)  # a replay: the code stays as it was
     except LedgerError as exc:
         raise from_ledger(exc, expired=dates_refuse(wallet)) from exc
+    except VoucherError:
+        # The code was used meanwhile: by a concurrent retry of this very call, or not.
+        previous = replayed(ctx, key, amount)
+        if previous is not None:
+            return previous
+        raise
     if payment.reservation_id is not None:  # the key of a capture
         raise VoucherError(
             "idempotency_key_reused",
-            _("La chiave %(key)s è già stata usata per un altro incasso.")
-            % {"key": idempotency_key},
+            _(
+                "Questa richiesta della cassa è già stata usata per un altro incasso: non è "
+                "stato addebitato nulla. Per un nuovo incasso ne avvii uno nuovo."
+            ),
         )
     if row is None:  # a replay: the first redemption (written now if it went missing)
         return record(payment, **fields)
-    return _redemption(payment, row, **fields)
+    redemption = _redemption(payment, row, **fields)
+    notices.queue(notices.PAYMENT, redemption.pk)
+    return redemption
 
 
 def replayed(ctx: MerchantContext, key: str, amount: int | None) -> Redemption | None:
@@ -237,8 +270,10 @@ def replayed(ctx: MerchantContext, key: str, amount: int | None) -> Redemption |
     if amount is not None and previous.amount != amount:
         raise VoucherError(
             "idempotency_key_reused",
-            _("La chiave %(key)s è già stata usata per un importo diverso.")
-            % {"key": key.split(":", 2)[-1]},
+            _(
+                "Questo incasso è già stato registrato con un importo diverso: non è stato "
+                "addebitato nulla di nuovo. Per un nuovo incasso ne avvii uno nuovo."
+            ),
         )
     previous.replayed = True
     return previous

@@ -6,17 +6,18 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benecomune.core.files import file_response
 from benecomune.core.models import Organization, Provider
 from benecomune.core.views.decorators import citizen_required
 from benecomune.ledger.models import Wallet
 from benecomune.ledger.services.rules import check_spendable, rules_text
-from benecomune.vouchers import pdf
+from benecomune.vouchers.files import card_file
 from benecomune.vouchers.forms import CardForm
 from benecomune.vouchers.models import CardStatus, PointOfSale, VoucherCard
 from benecomune.vouchers.services import cards, codes
@@ -165,6 +166,25 @@ def remember_pin(request, card, pin) -> None:
 def recall_pin(request, card) -> str | None:
     data = request.session.pop(_PIN_KEY, None)
     if data and card is not None and data.get("card") == card.pk:
+        # Once shown, the PIN can still be printed on the PDF's slip for a few minutes (the
+        # server only keeps its HMAC: later PDFs have the card page only).
+        request.session[_SLIP_KEY] = {
+            "card": card.pk,
+            "pin": data["pin"],
+            "until": (timezone.now() + SLIP_MINUTES).timestamp(),
+        }
+        return data["pin"]
+    return None
+
+
+_SLIP_KEY = "vouchers_pin_slip"
+SLIP_MINUTES = datetime.timedelta(minutes=15)
+
+
+def slip_pin(request, card) -> str | None:
+    """The PIN for the PDF's slip page, if it was shown to this session moments ago."""
+    data = request.session.get(_SLIP_KEY)
+    if data and data.get("card") == card.pk and data["until"] > timezone.now().timestamp():
         return data["pin"]
     return None
 
@@ -186,14 +206,12 @@ def card_pdf(request, pk):
     current = get_object_or_404(
         VoucherCard.objects_unscoped, wallet_id=wallet.pk, status=CardStatus.ACTIVE
     )
-    return pdf_response(wallet, current)
+    return pdf_response(wallet, current, pin=slip_pin(request, current))
 
 
-def pdf_response(wallet: Wallet, card: VoucherCard) -> HttpResponse:
-    from benecomune.core.models import Person
-
-    person = Person.objects_unscoped.get(pk=wallet.person_id)
-    content = pdf.voucher_card(wallet, card, person)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="tessera-{card.number[-4:]}.pdf"'
-    return response
+def pdf_response(wallet: Wallet, card: VoucherCard, *, pin: str | None = None) -> HttpResponse:
+    """The card PDF with the private-file headers (never cached: it can be spent)."""
+    served = card_file(wallet, pin=pin)
+    if served is None:
+        raise Http404
+    return file_response(served)

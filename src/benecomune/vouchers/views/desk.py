@@ -15,7 +15,7 @@ from benecomune.ledger.services.rules import rules_text
 from benecomune.vouchers.forms import CardForm
 from benecomune.vouchers.models import CardStatus, VoucherCard
 from benecomune.vouchers.services import cards
-from benecomune.vouchers.views.citizen import pdf_response, recall_pin, remember_pin
+from benecomune.vouchers.views.citizen import pdf_response, recall_pin, remember_pin, slip_pin
 from benecomune.vouchers.views.common import add_errors, balances
 
 
@@ -107,4 +107,4 @@ def block(request, pk):
 def card_pdf(request, pk):
     wallet = _wallet(request, pk)
     current = get_object_or_404(VoucherCard.objects, wallet_id=wallet.pk, status=CardStatus.ACTIVE)
-    return pdf_response(wallet, current)
+    return pdf_response(wallet, current, pin=slip_pin(request, current))

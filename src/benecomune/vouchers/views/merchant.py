@@ -119,6 +119,10 @@ def convention(request, pk):
 
 @staff_permission("merchant.view")
 def staff(request):
+    if request.method != "POST":
+        # Invitations, role changes and deactivation live on core's staff page (one page for
+        # every organisation); this address and its form are kept for old links.
+        return redirect("core:staff")
     merchant = _merchant(request)
     form = StaffInviteForm(request.POST or None)
     can_manage = request.actor.has_perm("merchant.manage", merchant)

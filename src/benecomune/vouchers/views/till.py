@@ -3,7 +3,8 @@ type the amount, confirm, receipt; void within 15 minutes.
 
 Step one checks the code (and a card's PIN) and answers with the voucher's panel and a signed
 context, valid `CONTEXT_SECONDS`, that step two (the amount) redeems against: the PIN is typed
-once, and nothing in the page can be altered to charge another wallet.
+once, and nothing in the page can be altered to charge another wallet. A typed code travels in
+the context and is consumed by the payment: one code, one payment.
 """
 
 from datetime import timedelta
@@ -11,7 +12,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.services.rules import rules_text
 from benecomune.vouchers.forms import ReasonForm, TillAmountForm, TillCodeForm
 from benecomune.vouchers.models import Redemption, VoucherCard
-from benecomune.vouchers.services import authorisations, cards
+from benecomune.vouchers.services import authorisations, cards, takings
 from benecomune.vouchers.services.errors import VoucherError
 from benecomune.vouchers.services.lookup import load_wallet, merchant_context
 from benecomune.vouchers.services.redeem import Voucher, identify, redeem, refusal
@@ -38,7 +38,9 @@ def _ctx(request):
 
 def _recent(request):
     since = timezone.now() - timedelta(hours=12)
-    return list(Redemption.objects.filter(created_at__gte=since).select_related("wallet")[:10])
+    return takings.numbered(
+        Redemption.objects.filter(created_at__gte=since).select_related("wallet")[:10]
+    )
 
 
 def _page(request, ctx, **extra):
@@ -73,6 +75,7 @@ def till(request):
             "w": wallet.pk,
             "c": voucher.card.pk if voucher.card else None,
             "ch": voucher.channel,
+            "t": voucher.typed_code,
         },
         salt=_SALT,
     )
@@ -113,6 +116,10 @@ def charge(request):
     if data.get("m") != ctx.merchant_id:
         messages.error(request, _("Il buono è stato letto da un altro negozio: lo legga di nuovo."))
         return _redirect(request, reverse("vouchers:till"))
+    if data.get("ch") == "code" and not data.get("t"):  # a context signed before codes paid once
+        messages.error(request, _("Il buono letto è scaduto: lo legga di nuovo."))
+        return _redirect(request, reverse("vouchers:till"))
+    typed_code = data.get("t") or ""
     card = None
     try:
         if data.get("c"):
@@ -128,7 +135,7 @@ def charge(request):
             ctx,
             amount=form.cleaned_data["amount"],
             idempotency_key=key,
-            voucher=Voucher(wallet=wallet, channel=data["ch"], card=card),
+            voucher=Voucher(wallet=wallet, channel=data["ch"], card=card, typed_code=typed_code),
         )
     except ValidationError as exc:
         if any(exc.messages):
@@ -138,7 +145,7 @@ def charge(request):
             request,
             ctx,
             form=TillCodeForm(),
-            voucher=Voucher(wallet=wallet, channel=data["ch"], card=card),
+            voucher=Voucher(wallet=wallet, channel=data["ch"], card=card, typed_code=typed_code),
             wallet=wallet,
             rules=rules_text(_with_territory(wallet)),
             amount_form=form,
@@ -167,6 +174,8 @@ def receipt(request, pk):
         "vouchers/till/receipt.html",
         {
             "redemption": redemption,
+            "number": takings.receipt_number(redemption),
+            "balance_after_void": takings.balance_after_void(redemption),
             "holder": load_wallet(redemption.wallet_id).holder_name,
             "deadline": deadline,
             "can_void": redemption.voided_at is None and timezone.now() < deadline,
@@ -195,10 +204,3 @@ def void(request, pk):
     else:
         messages.success(request, _("Incasso annullato: l'importo è tornato sul buono."))
     return redirect("vouchers:receipt", pk=redemption.pk)
-
-
-@staff_permission("merchant.view")
-def redemptions(request):
-    qs = Redemption.objects.select_related("wallet").order_by("-created_at", "-pk")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "vouchers/till/redemptions.html", {"page": page})

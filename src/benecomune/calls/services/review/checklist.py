@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from benecomune.calls import rules as engine
 from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import Application, ApplicationStatus
-from benecomune.calls.services.evaluation import evaluate_application, run_checks
+from benecomune.calls.services.evaluation import reassess
+from benecomune.calls.services.paper import paper_document_text, paper_documents
 from benecomune.calls.services.review.common import (
     NOTE_MAX,
     TEXT_MAX,
@@ -118,10 +119,13 @@ def checklist_items(application, documents=None) -> list[dict]:
         )
     if documents is None:
         documents = list(application.documents.all())
+    on_paper = paper_documents(application)
     for requirement in parsed.documents:
         names = [d.original_name for d in documents if d.code == requirement.code]
         if names:
             hint, text = "ok", _("Allegato: %(names)s.") % {"names": ", ".join(names)}
+        elif requirement.code in on_paper:
+            hint, text = "ok", paper_document_text(application)
         elif requirement.required:
             hint, text = "ko", _("Documento obbligatorio non allegato.")
         else:
@@ -239,21 +243,8 @@ def recheck(actor: Actor, application: Application) -> Application:
     )
     fields = ["eligible", "amount", "score", "checks_mismatch"]
     before = audit.snapshot(application, fields)
-    run_checks(application)
-    evaluate_application(application)
-    application.save(
-        update_fields=[
-            "checks",
-            "checks_mismatch",
-            "eligible",
-            "eligibility_notes",
-            "amount",
-            "score",
-            "tie_values",
-            "rank_key",
-            "updated_at",
-        ]
-    )
+    evaluated = reassess(application)
+    application.save(update_fields=[*evaluated, "updated_at"])
     record(
         actor,
         "calls.application_rechecked",

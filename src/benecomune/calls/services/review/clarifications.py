@@ -12,6 +12,7 @@ from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import (
     Application,
     ApplicationStatus,
+    Call,
     ClarificationRequest,
     ClarificationStatus,
 )
@@ -26,6 +27,7 @@ from benecomune.calls.services.review.common import (
     require_instructor,
     require_status,
 )
+from benecomune.core import audit
 from benecomune.core.actors import Actor
 
 
@@ -83,23 +85,32 @@ def request_clarification(
 
 
 @transaction.atomic
-def expire_clarifications(actor: Actor, today: datetime.date | None = None) -> int:
+def expire_clarifications(
+    actor: Actor, today: datetime.date | None = None, *, call: Call | None = None
+) -> int:
     """Requests still open after their due date expire; the application goes back to the desk
-    as it is ("integrazione non pervenuta") so that the instruction can go on."""
+    as it is ("integrazione non pervenuta") so that the instruction can go on.
+
+    With `call`, only that call's requests, on the call manager's request from the ranking page
+    (so that a forgotten daily sweep never leaves a ranking blocked); the call's manager may
+    close them even without the desk's `applications.instruct`."""
     today = today or timezone.localdate()
     expired = 0
-    overdue = (
-        ClarificationRequest.objects.filter(status=ClarificationStatus.OPEN, due_date__lt=today)
-        .order_by("application_id", "pk")
-        .values_list("pk", "application_id")
+    overdue = ClarificationRequest.objects.filter(
+        status=ClarificationStatus.OPEN, due_date__lt=today
     )
+    if call is not None:
+        actor.require("calls.manage", call.organization_id)
+        overdue = overdue.filter(application__call=call)
+    overdue = overdue.order_by("application_id", "pk").values_list("pk", "application_id")
     for request_id, application_id in list(overdue):
         # Application first, then its request: the order the applicant's answer locks them in.
         application = lock(application_id)
         request = ClarificationRequest.objects.select_for_update().get(pk=request_id)
         if request.status != ClarificationStatus.OPEN:
             continue  # answered meanwhile
-        actor.require("applications.instruct", application.organization_id)
+        if call is None:
+            actor.require("applications.instruct", application.organization_id)
         request.status = ClarificationStatus.EXPIRED
         request.save(update_fields=["status"])
         due = date_format(request.due_date, "d/m/Y")
@@ -128,4 +139,12 @@ def expire_clarifications(actor: Actor, today: datetime.date | None = None) -> i
             % {"due": due, "call": application.call.title},
         )
         expired += 1
+    if call is not None and expired:
+        audit.record(
+            actor,
+            "calls.clarifications_closed",
+            call,
+            organization=call.organization,
+            after={"expired": expired, "today": today.isoformat()},
+        )
     return expired

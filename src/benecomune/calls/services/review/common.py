@@ -7,6 +7,7 @@ from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import Application, ApplicationMember, CallStatus
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.conflicts import concerns_own_household
 from benecomune.core.models import AuditEvent
 from benecomune.core.notifications import notify_person
 
@@ -51,16 +52,16 @@ def require_call_in_review(application: Application, deciding: bool = False) -> 
 
 
 def refuse_own_household(actor: Actor, application: Application) -> None:
-    """Nobody reviews an application about themselves or their household."""
-    person = getattr(actor.user, "person", None) if actor.user else None
-    if person is None:
-        return
-    if (
-        application.applicant_id == person.pk
-        or ApplicationMember.objects.filter(
-            application=application, fiscal_code=person.fiscal_code
-        ).exists()
-    ):
+    """Nobody reviews an application about themselves or their household (the household
+    declared in the application, or the reviewer's own in the registry)."""
+
+    def people():  # lazy: read only for an actor who is a person
+        yield application.applicant.fiscal_code
+        yield from ApplicationMember.objects.filter(application=application).values_list(
+            "fiscal_code", flat=True
+        )
+
+    if concerns_own_household(actor, people()):
         raise CallError(
             _("La domanda riguarda lei o il suo nucleo familiare: non può istruirla né deciderla.")
         )

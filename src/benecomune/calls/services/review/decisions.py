@@ -103,7 +103,7 @@ def _override_amount(application: Application) -> None:
     today = timezone.localdate()
     application.amount = engine.compute_amount(parsed, facts, today)
     application.score = engine.compute_score(parsed, facts, today)
-    application.rank_key = engine.rank_key(application.score, tuple(application.tie_values or ()))
+    application.derive_rank_key()
     if application.amount <= 0:
         raise CallError(
             _("Con i dati della domanda non spetta alcun importo: non si può ammettere in deroga.")

@@ -241,6 +241,14 @@ class Command(BaseCommand):
                 None,
             ),
             (
+                "privacy@piazzola.demo.benecomune.it",
+                "Diana Riservatezza",
+                None,
+                piazzola,
+                Role.DATA_PROTECTION,
+                None,
+            ),
+            (
                 "admin@limena.demo.benecomune.it",
                 "Laura Limena",
                 None,

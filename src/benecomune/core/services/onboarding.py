@@ -1,0 +1,260 @@
+"""The platform admin sets up a network's organisations from the pages: Comuni (checked
+against the ISTAT list), companies and providers. Their first administrators are then invited
+with core.services.staff.invite.
+
+Every problem in a form is reported at once, and nothing is written unless all is valid.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from benecomune.core import audit, istat
+from benecomune.core.actors import Actor
+from benecomune.core.identifiers import normalize_iban, normalize_vat_number, validate_iban
+from benecomune.core.logos import check_logo, store_logo
+from benecomune.core.models import Company, Municipality, Network, Organization, Provider
+from benecomune.core.services.organizations import ORG_FIELDS
+
+MUNICIPALITY_CONTACT_FIELDS = ["email", "phone", "address", "pec", "treasury_iban", "logo"]
+
+
+def _merge(errors: dict, exc: ValidationError, skip=frozenset()) -> None:
+    for field, messages in exc.message_dict.items():
+        if field in skip:
+            continue
+        errors.setdefault(field, [])
+        errors[field] += [m for m in messages if m not in errors[field]]
+
+
+def _clean_text(value: str, limit: int) -> str:
+    return " ".join((value or "").split())[:limit]
+
+
+def _check_iban(value: str, errors: dict) -> str:
+    iban = normalize_iban(value)
+    if iban:
+        try:
+            validate_iban(iban)
+        except ValidationError as exc:
+            errors["treasury_iban"] = exc.messages
+        else:
+            if not iban.startswith("IT"):
+                errors["treasury_iban"] = [_("La tesoreria del Comune ha un IBAN italiano (IT…).")]
+    return iban
+
+
+def _validate(org: Organization, errors: dict, exclude=()) -> None:
+    if org.slug and Organization.objects.filter(slug=org.slug).exclude(pk=org.pk).exists():
+        errors["slug"] = [
+            _("L'indirizzo «%(slug)s» è già di un'altra organizzazione: ne scelga un altro.")
+            % {"slug": org.slug}
+        ]
+    try:
+        org.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        # Our own message for a field says more than Django's generic one: keep only ours.
+        _merge(errors, exc, skip=set(errors))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _created(actor: Actor, org: Organization, extra: dict) -> None:
+    audit.record(
+        actor,
+        f"{org.kind}.created",
+        org,
+        organization=org,
+        after={**audit.snapshot(org, ORG_FIELDS), **extra},
+    )
+
+
+def suggest_slug(name: str) -> str:
+    return slugify(name)[:80].strip("-")
+
+
+@transaction.atomic
+def add_municipality(
+    actor: Actor,
+    network: Network,
+    *,
+    name: str,
+    istat_code: str,
+    slug: str = "",
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    pec: str = "",
+    treasury_iban: str = "",
+    logo=None,
+) -> Municipality:
+    """Add a Comune to the network. The ISTAT code must be in the ISTAT list and belong to a
+    Comune of that name; province and cadastral code are taken from the list."""
+    actor.require("organizations.manage", network)
+    errors: dict = {}
+    name = _clean_text(name, 200)
+    entry = None
+    try:
+        entry = istat.check_comune(istat_code, name)
+    except ValidationError as exc:
+        _merge(errors, exc)
+    iban = _check_iban(treasury_iban, errors)
+    checked_logo = None
+    if logo:
+        try:
+            checked_logo = check_logo(logo)
+        except ValidationError as exc:
+            _merge(errors, exc)
+    municipality = Municipality(
+        network=network,
+        name=entry.name if entry and not name else name,
+        slug=(slug or "").strip().lower() or suggest_slug(name),
+        istat_code=istat.normalize_istat_code(istat_code),
+        province=entry.province if entry else "",
+        cadastral_code=entry.cadastral_code if entry else "",
+        email=(email or "").strip().lower(),
+        phone=_clean_text(phone, 30),
+        address=_clean_text(address, 200),
+        pec=(pec or "").strip().lower(),
+        treasury_iban=iban,
+    )
+    if Municipality.objects.filter(istat_code=municipality.istat_code).exists():
+        errors.setdefault("istat_code", []).append(
+            _("Il Comune con codice ISTAT %(code)s è già sulla piattaforma.")
+            % {"code": municipality.istat_code}
+        )
+    _validate(municipality, errors, exclude=["logo"])
+    if checked_logo:
+        store_logo(municipality, logo, checked_logo)
+    municipality.save()
+    _created(
+        actor,
+        municipality,
+        {
+            "istat_code": municipality.istat_code,
+            **audit.snapshot(municipality, MUNICIPALITY_CONTACT_FIELDS),
+        },
+    )
+    return municipality
+
+
+@transaction.atomic
+def update_municipality(
+    actor: Actor,
+    municipality: Municipality,
+    *,
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    pec: str = "",
+    treasury_iban: str = "",
+    logo=None,
+    remove_logo: bool = False,
+) -> Municipality:
+    """Contacts, PEC, treasury IBAN and logo: by the platform admin or the Comune's admin.
+    Name, ISTAT code and address on the web are fixed once the Comune exists."""
+    if not actor.has_perm("organizations.manage", municipality):
+        actor.require("members.manage", municipality)
+    municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+    before = audit.snapshot(municipality, MUNICIPALITY_CONTACT_FIELDS)
+    errors: dict = {}
+    municipality.treasury_iban = _check_iban(treasury_iban, errors)
+    checked_logo = None
+    if logo:
+        try:
+            checked_logo = check_logo(logo)
+        except ValidationError as exc:
+            _merge(errors, exc)
+    municipality.email = (email or "").strip().lower()
+    municipality.phone = _clean_text(phone, 30)
+    municipality.address = _clean_text(address, 200)
+    municipality.pec = (pec or "").strip().lower()
+    _validate(municipality, errors, exclude=["logo"])
+    if checked_logo:
+        store_logo(municipality, logo, checked_logo)
+    elif remove_logo:
+        municipality.logo = ""
+    municipality.save()
+    after = audit.snapshot(municipality, MUNICIPALITY_CONTACT_FIELDS)
+    if after != before:
+        audit.record(
+            actor,
+            "municipality.updated",
+            municipality,
+            organization=municipality,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+        )
+    return municipality
+
+
+@transaction.atomic
+def add_company(
+    actor: Actor,
+    network: Network,
+    *,
+    name: str,
+    vat_number: str,
+    slug: str = "",
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+) -> Company:
+    actor.require("organizations.manage", network)
+    name = _clean_text(name, 200)
+    company = Company(
+        network=network,
+        name=name,
+        slug=(slug or "").strip().lower() or suggest_slug(name),
+        vat_number=normalize_vat_number(vat_number),
+        email=(email or "").strip().lower(),
+        phone=_clean_text(phone, 30),
+        address=_clean_text(address, 200),
+    )
+    _validate(company, {})
+    company.save()
+    _created(actor, company, {"vat_number": company.vat_number})
+    return company
+
+
+@transaction.atomic
+def add_provider(
+    actor: Actor,
+    network: Network,
+    *,
+    name: str,
+    vat_number: str,
+    provider_kind: str,
+    category: str,
+    municipality: Municipality | None,
+    slug: str = "",
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+) -> Provider:
+    actor.require("organizations.manage", network)
+    errors: dict = {}
+    if municipality is not None and municipality.network_id != network.pk:
+        errors["municipality"] = [_("Il Comune della sede deve far parte della rete.")]
+    name = _clean_text(name, 200)
+    provider = Provider(
+        network=network,
+        name=name,
+        slug=(slug or "").strip().lower() or suggest_slug(name),
+        vat_number=normalize_vat_number(vat_number),
+        provider_kind=provider_kind,
+        category=category or "other",
+        municipality=municipality,
+        email=(email or "").strip().lower(),
+        phone=_clean_text(phone, 30),
+        address=_clean_text(address, 200),
+    )
+    _validate(provider, errors)
+    provider.save()
+    _created(
+        actor,
+        provider,
+        {"vat_number": provider.vat_number, "provider_kind": provider.provider_kind},
+    )
+    return provider

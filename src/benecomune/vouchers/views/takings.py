@@ -1,0 +1,78 @@
+"""The shop's "Incassi": its till sales (till page and POS API) in a period, the days' totals,
+CSV/XLSX exports and the printable day close. Everything is read for the shop of the active
+role only (an explicit filter on the merchant), numbered by `services.takings`."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benecomune.core.files import file_response
+from benecomune.core.models import Provider
+from benecomune.core.views.decorators import staff_permission
+from benecomune.vouchers import takings_files
+from benecomune.vouchers.forms import TakingsPeriodForm
+from benecomune.vouchers.services import takings
+
+PAGE_SIZE = 50
+
+
+def _merchant(request) -> Provider:
+    organization = request.actor.organization
+    if organization is None or organization.kind != "provider":
+        raise PermissionDenied
+    return Provider.objects.get(pk=organization.pk)
+
+
+@staff_permission("merchant.view")
+def takings_list(request):
+    merchant = _merchant(request)
+    today = timezone.localdate()
+    data = request.GET.copy()
+    if "dal" not in data and "al" not in data:  # the fields show the period shown
+        data["dal"] = data["al"] = today.isoformat()
+    form = TakingsPeriodForm(data)
+    start = end = today
+    if form.is_valid():
+        start, end = form.cleaned_data["dal"], form.cleaned_data["al"]
+        export = request.GET.get("formato")
+        if export == "csv":
+            return file_response(takings_files.takings_csv(merchant.pk, start, end))
+        if export == "xlsx":
+            return file_response(takings_files.takings_xlsx(merchant.pk, start, end))
+    rows = takings.sales(merchant.pk, start, end).order_by("-created_at", "-pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = takings.numbered(page.object_list)
+    days = takings.day_totals(merchant.pk, start, end)
+    query = {"dal": start.isoformat(), "al": end.isoformat()}
+    return render(
+        request,
+        "vouchers/takings/list.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "page": page,
+            "days": days,
+            "total": takings.overall(days) if len(days) > 1 else None,
+            "querystring": "&".join(f"{key}={value}" for key, value in query.items()),
+            "today": today,
+        },
+    )
+
+
+@staff_permission("merchant.view")
+def day_close(request):
+    """The day close of `?giorno=YYYY-MM-DD` (default today) as PDF."""
+    merchant = _merchant(request)
+    raw = request.GET.get("giorno") or timezone.localdate().isoformat()
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        messages.error(request, _("Data non valida: la scelga dal calendario."))
+        return redirect("vouchers:redemptions")
+    return file_response(takings_files.day_close_pdf(merchant, day))
