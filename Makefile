@@ -17,13 +17,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Demo: SQLite under var/, demo data, development server with the demo logins printed.
+# Demo: SQLite under var/, demo data, development server. The demo's e-mails go to files in
+# var/demo-mail/ (one per message; the in-app inbox has them too), and the demo logins are
+# printed last, once the server answers.
+DEMO_MAIL := $(CURDIR)/var/demo-mail
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo ""
-	@echo "Bene Comune: http://$(HOST):$(PORT)/   (Ctrl+C per fermare)"
-	DEBUG=1 DEMO_MODE=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	EMAIL_URL="filemail:///$(DEMO_MAIL)" $(PY) manage.py seed_demo --logins-file var/demo-logins.txt
+	@echo "E-mail dimostrative: $(DEMO_MAIL)/"
+	@DEBUG=1 DEMO_MODE=1 EMAIL_URL="filemail:///$(DEMO_MAIL)" $(PY) scripts/run_demo.py \
+		http://$(HOST):$(PORT)/ var/demo-logins.txt -- $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The current TOTP code of the demo staff accounts.
 totp: install

@@ -107,7 +107,7 @@ def test_a_networks_list_has_every_open_call(client, calls, network):
 def test_the_comunes_public_page_has_a_calls_section(client, calls, municipality, network):
     html = client.get(reverse("core:organization_home", args=[municipality.slug])).content
     html = html.decode()
-    assert "Bandi aperti" in html and "Buoni spesa Piazzola" in html
+    assert "Aperti alle domande" in html and "Buoni spesa Piazzola" in html
     assert reverse("calls:public_calls", args=[municipality.slug]) in html
     assert "Bozza segreta Piazzola" not in html
 

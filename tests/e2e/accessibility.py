@@ -29,7 +29,8 @@ RUN_AXE = """async () => {
 
 # Run in each top-level page of ours once it has loaded, reported through a binding.
 RUN_ON_LOAD = """
-if (window.top === window && location.protocol.startsWith('http')) {
+if (window.top === window && location.protocol.startsWith('http')
+    && document.contentType === 'text/html') {
   window.addEventListener('load', () => {
     const options = {resultTypes: ['violations']};
     window.__axeRunning = axe.run(document, options).then(result => window.__axeReport(
@@ -48,6 +49,8 @@ def axe_violations(page) -> list[dict]:
     """The failing violations on the page now on screen (none for pages that are not ours)."""
     if not page.url.startswith("http"):
         return []
+    if page.evaluate("document.contentType") != "text/html":
+        return []  # a PDF or a file shown by the browser's own viewer, not one of our pages
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SOURCE)
     page.wait_for_load_state()

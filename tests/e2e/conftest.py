@@ -23,19 +23,26 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright per session: its sync API owns an event loop in the test thread, so a
+    second one started by a test would fail; tests needing other browser flags launch here."""
     if not Path(CHROMIUM).exists():
         if IN_CI:
             pytest.fail(f"Chromium not found at {CHROMIUM} (required in CI)")
         pytest.skip(f"Chromium not found at {CHROMIUM}: end-to-end tests did not run")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

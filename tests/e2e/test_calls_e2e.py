@@ -302,7 +302,7 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     snap(citizen, "cittadino-esito")
     citizen.goto(f"{base}/")
     citizen.locator(".custom-navbar-toggler").click()
-    citizen.get_by_role("link", name="I miei borsellini").click()
+    citizen.get_by_role("link", name="I miei buoni").click()
     citizen.wait_for_url(f"{base}/area-personale/borsellini/")
     card = citizen.locator(".card", has=citizen.get_by_role("heading", name=call.title))
     expect(card.get_by_test_id("wallet-balance")).to_have_text(EXPECTED_AMOUNT)

@@ -92,3 +92,76 @@ def test_wrong_totp_code_keeps_staff_out(live_server, page_for, make_user, munic
     assert "Codice non valido" in page.content()
     page.goto(f"{live_server.url}/gestione/anagrafe/")
     assert "/verifica/" in page.url
+
+
+# The main pages of each role, looked at on the narrowest phone (320 px, WCAG's reflow width)
+# and on a desktop: axe finds nothing serious, and nothing needs sideways scrolling.
+MAIN_PAGES = {
+    "citizen": [
+        "/",
+        "/area-personale/buoni/",
+        "/area-personale/borsellini/",
+        "/area-personale/rimborsi/",
+        "/area-personale/messaggi/",
+        "/area-personale/profilo/",
+    ],
+    Role.DESK_OPERATOR: [
+        "/",
+        "/gestione/anagrafe/",
+        "/gestione/anagrafe/persone/{person}/",
+        "/gestione/sportello/domande/",
+        "/gestione/domande/",
+    ],
+    Role.VALIDATOR: ["/", "/gestione/domande/"],
+    Role.MUNICIPALITY_ADMIN: [
+        "/",
+        "/gestione/bandi/",
+        "/gestione/fondi/",
+        "/gestione/personale/",
+        "/gestione/audit/",
+        "/gestione/pagamenti/",
+        "/gestione/pagamenti/distinte/",
+        "/gestione/rimborsi/",
+    ],
+    Role.MERCHANT_STAFF: [
+        "/",
+        "/gestione/cassa/",
+        "/gestione/cassa/scontrini/",
+        "/gestione/liquidazione/",
+    ],
+    Role.PLATFORM_ADMIN: ["/", "/gestione/rete/organizzazioni/"],
+}
+REFLOW_WIDTH = 320
+
+
+@pytest.mark.parametrize("role", list(MAIN_PAGES), ids=[str(r) for r in MAIN_PAGES])
+def test_main_pages_of_each_role_pass_axe_at_phone_and_desktop_width(
+    request, live_server, page_for, make_user, make_person, municipality, role
+):
+    from tests.e2e.accessibility import axe_check
+
+    # A long address, as real ones are: it must wrap on the person's page, not widen it.
+    email = "maria.rossi.anagrafe.sociale@servizi-sociali.comune.example.org"
+    person = make_person(municipality, first_name="Maria", sex="F", email=email)
+    if role == "citizen":
+        user = make_user("maria@example.org", person=person)
+    else:
+        organization = request.getfixturevalue(ROLE_ORGANIZATION[role])
+        user = make_user(f"{role}@example.org", role=role, organization=organization)
+    desktop = page_for()
+    log_in(desktop, live_server.url, user)
+    desktop.wait_for_url(f"{live_server.url}/")
+    phone = page_for(width=REFLOW_WIDTH, height=640, is_mobile=True, has_touch=True)
+    phone.context.add_cookies(desktop.context.cookies())
+    for path in MAIN_PAGES[role]:
+        url = live_server.url + path.format(person=person.pk)
+        for page in (desktop, phone):
+            response = page.goto(url)
+            assert response.status < 400, f"{path}: {response.status}"
+            axe_check(page)
+        wide = phone.evaluate(OVERFLOWING_ELEMENTS, REFLOW_WIDTH + 1)
+        scroll_width = phone.evaluate("document.scrollingElement.scrollWidth")
+        assert scroll_width <= REFLOW_WIDTH + 1, f"{path} a 320 px: {wide}"
+
+
+ROLE_ORGANIZATION = {role: fixture for role, fixture, _ in ROLES if fixture}

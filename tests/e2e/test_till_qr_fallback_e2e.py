@@ -50,14 +50,8 @@ def write_y4m(path, text: str) -> None:
 
 
 @pytest.fixture
-def camera_browser(tmp_path, voucher):
+def camera_browser(playwright, tmp_path, voucher):
     """Chromium whose camera films the voucher's QR (a real, signed 5-minute token)."""
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
     video = tmp_path / "qr.y4m"
     write_y4m(video, codes.make_qr_token(voucher.pk)[0])
     args = [
@@ -66,10 +60,9 @@ def camera_browser(tmp_path, voucher):
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+    yield browser
+    browser.close()
 
 
 def test_till_scans_the_qr_without_barcode_detector(

@@ -89,9 +89,19 @@ def test_qr_code_at_the_till_and_receipt(live_server, page_for, people, voucher,
     assert_fits(till)
     till.screenshot(path=screenshot_dir / "vouchers-till-receipt-phone.png", full_page=True)
 
-    # More than the balance: refused, nothing charged (no change is ever given).
+    # The typed code was good for one payment: typed again, it is refused.
     till.goto(f"{live_server.url}/gestione/cassa/")
     till.get_by_label("Codice del buono").fill(typed)
+    till.get_by_test_id("read-code").click()
+    expect(till.locator("#till-panel")).to_contain_text("già stato usato")
+
+    # The citizen's page now shows a new code. More than the balance: refused, nothing
+    # charged (no change is ever given).
+    citizen.reload()
+    fresh = citizen.get_by_test_id("typed-code").inner_text().replace(" ", "")
+    assert re.fullmatch(r"\d{8}", fresh) and fresh != typed
+    till.goto(f"{live_server.url}/gestione/cassa/")
+    till.get_by_label("Codice del buono").fill(fresh)
     till.get_by_test_id("read-code").click()
     till.get_by_label("Importo della spesa").fill("90")
     till.get_by_test_id("charge").click()
@@ -115,7 +125,7 @@ def test_printed_card_pin_and_lockout(live_server, page_for, people, voucher, sc
     assert "2468" in citizen.get_by_test_id("issued-pin").inner_text()
     number = citizen.get_by_test_id("card-number").inner_text()
     with citizen.expect_popup() as popup:
-        citizen.get_by_role("link", name="Scarica e stampa (PDF)").click()
+        citizen.get_by_role("link", name="Stampa la tessera e il foglio del PIN (PDF)").click()
     assert popup.value.url.endswith("/tessera.pdf")
     citizen.screenshot(path=screenshot_dir / "vouchers-card-desktop.png", full_page=True)
 

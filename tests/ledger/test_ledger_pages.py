@@ -129,7 +129,7 @@ def test_citizen_cannot_open_staff_pages(citizen):
 def test_citizen_home_card_and_navigation(citizen):
     client, _wallet = citizen
     html = client.get(reverse("core:home")).content.decode()
-    assert "I miei borsellini" in html and "€ 103,45" in html
+    assert "I miei buoni" in html and "€ 103,45" in html
     assert reverse("ledger:wallets") in html
 
 

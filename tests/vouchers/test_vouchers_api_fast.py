@@ -266,3 +266,49 @@ def test_a_token_revoked_by_another_process_is_refused_while_still_cached(
     assert tokens.cached_token(device_token) is None  # forgotten
     assert balance(voucher) == before
     assert Redemption.objects_unscoped.count() == redemptions
+
+
+@pytest.mark.postgres
+def test_with_three_workers_a_revocation_nobody_announced_stops_fast_path_payments(
+    voucher, device_token
+):
+    """Across processes: every gunicorn worker has the token cached and pays on the fast path;
+    the token is then revoked in the database alone (no version bump, no cache cleared), which
+    the version check alone would not see for up to 60 s. The payment's statement checks the
+    token's row: every worker refuses (401) and nothing more is paid."""
+    from django.utils import timezone
+
+    from benecomune.core.models import ApiToken
+    from benecomune.core.models.tokens import hash_token
+    from tests.core import workers
+
+    headers = {"Authorization": f"Bearer {device_token}", "Content-Type": "application/json"}
+
+    def pay(n):
+        body = json.dumps({"code": qr(voucher), "amount": 100}).encode()
+        return workers.request(
+            base + PATH, data=body, headers={**headers, "Idempotency-Key": f"w-{n}"}
+        )
+
+    with workers.gunicorn(3) as base:
+        paid_by = set()
+        for n in range(60):
+            status, _body, pid = pay(n)
+            assert status == 201, (n, _body)
+            paid_by.add(pid)
+            if len(paid_by) == 3:
+                break
+        assert len(paid_by) == 3, paid_by
+        before = balance(voucher)
+        ApiToken.objects_unscoped.filter(key_hash=hash_token(device_token)).update(
+            revoked_at=timezone.now()
+        )
+        refused_by = set()
+        for n in range(100, 160):
+            status, _body, pid = pay(n)
+            assert status == 401, (n, pid)
+            refused_by.add(pid)
+            if len(refused_by) == 3:
+                break
+        assert refused_by == paid_by
+        assert balance(voucher) == before

@@ -1,6 +1,10 @@
 """Background jobs: ranking and award of a call (100k applications take a while)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from benecomune.core.actors import Actor
+from benecomune.core.jobs import job_links
 from benecomune.core.models import Membership
 from benecomune.core.scoping import all_tenants
 from benecomune.core.services.jobs import job_handler, report_progress
@@ -50,3 +54,26 @@ def award_job(job):
             expected_fingerprint=job.params.get("fingerprint"),
             progress=lambda done, total: report_progress(job, done, total),
         )
+
+
+def _ranking_page(job) -> tuple[str, str]:
+    """Both jobs start on the call's ranking page, and their outcome shows there."""
+    from benecomune.calls.models import Call
+
+    call = Call.objects_unscoped.only("pk", "title").get(pk=job.params["call"])
+    return (
+        _("Graduatoria del bando «%(title)s»") % {"title": call.title},
+        reverse("calls:ranking", args=[call.pk]),
+    )
+
+
+@job_links("calls.rank")
+def rank_links(job):
+    label, url = _ranking_page(job)
+    return (label, url), (_("Vedi la graduatoria"), url)
+
+
+@job_links("calls.award")
+def award_links(job):
+    label, url = _ranking_page(job)
+    return (label, url), (_("Vedi l'assegnazione nella graduatoria"), url)

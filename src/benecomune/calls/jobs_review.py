@@ -2,9 +2,12 @@
 should handle. Imported by calls/nav_review.py (the `jobs` autodiscovery imports calls/jobs.py
 only)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from benecomune.core.actors import Actor
+from benecomune.core.jobs import job_links
 from benecomune.core.models import Membership
 from benecomune.core.scoping import tenant_scope
 from benecomune.core.services.jobs import job_handler, report_progress
@@ -45,4 +48,16 @@ def bulk_decide_job(job):
         ngettext("%(n)s domanda decisa", "%(n)s domande decise", decided) % {"n": decided}
         + "; "
         + ngettext("%(n)s non decisa.", "%(n)s non decise.", len(refused)) % {"n": len(refused)}
+    )
+
+
+@job_links("calls.bulk_decide")
+def bulk_decide_links(job):
+    """Started from the list of applications; the outcome page lists what was not decided."""
+    return (
+        (_("Domande ai bandi"), reverse("calls:review_list")),
+        (
+            _("Vedi l'esito: domande decise e non decise"),
+            reverse("calls:review_bulk_job", args=[job.pk]),
+        ),
     )

@@ -139,7 +139,7 @@ DETAIL_NAMES: dict[str, str] = {
     "protocol": gettext_lazy("protocollo"),
     "call": gettext_lazy("bando"),
     "fund": gettext_lazy("fondo"),
-    "wallet": gettext_lazy("borsellino"),
+    "wallet": gettext_lazy("buono"),
     "transfer": gettext_lazy("movimento"),
     "reversal": gettext_lazy("storno"),
     "reservation": gettext_lazy("prenotazione"),

@@ -1,12 +1,25 @@
-"""Background job handlers of the core app."""
+"""Background job handlers of the core app, and where each kind of job leads on its page.
+
+A job's page links back to the page the job was started from (its origin) and, once done, to
+where its outcome is seen (its result). Neither is stored on the job: each app registers, per
+job kind, a function that derives both from the job's kind and the object in its params
+(`@job_links("calls.rank")`). A kind without one shows no links; a link whose object is gone
+is left out.
+"""
 
 import csv
+import dataclasses
 import io
 import mimetypes
+from collections.abc import Callable
 from pathlib import PurePosixPath
+from urllib.parse import urlencode
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benecomune.core.files import (
     ServedFile,
@@ -19,6 +32,56 @@ from benecomune.core.scoping import tenant_scope
 from benecomune.core.services.jobs import JOB_RESULT_PERMISSIONS, job_handler, report_progress
 
 AUDIT_EXPORT_CHUNK = 2000
+AUDIT_FILTERS = ("person", "actor", "object", "since", "until")
+
+
+@dataclasses.dataclass(frozen=True)
+class JobLink:
+    label: str
+    url: str
+
+
+# (label, url) of the origin and of the result; either may be None.
+Link = tuple[str, str] | None
+JOB_LINKS: dict[str, Callable[[Job], tuple[Link, Link]]] = {}
+
+
+def job_links(kind: str):
+    """Register the function returning ((label, url) of the origin, (label, url) of the
+    result) for the jobs of `kind`; either may be None."""
+
+    def register(func):
+        JOB_LINKS[kind] = func
+        return func
+
+    return register
+
+
+def links_for(job: Job) -> tuple[JobLink | None, JobLink | None]:
+    """The origin and (once the job is done) the result of a job, for its page. When both
+    lead to the same page only the result is kept."""
+    func = JOB_LINKS.get(job.kind)
+    if func is None:
+        return None, None
+    try:
+        origin, result = func(job)
+    except (ObjectDoesNotExist, KeyError, TypeError, ValueError, NoReverseMatch):
+        return None, None
+    origin = JobLink(*origin) if origin else None
+    result = JobLink(*result) if result and job.status == JobStatus.DONE else None
+    if origin and result and origin.url == result.url:
+        origin = None
+    return origin, result
+
+
+@job_links("audit.export")
+def audit_export_links(job):
+    """Back to the audit log with the filters the export used; the file is the result."""
+    # In the page's order (a JSON field on PostgreSQL does not keep the keys' order).
+    saved = job.params.get("filters") or {}
+    filters = {k: saved[k] for k in AUDIT_FILTERS if saved.get(k)}
+    url = reverse("core:audit") + (f"?{urlencode(filters)}" if filters else "")
+    return (_("Registro delle attività"), url), None
 
 
 @job_handler("audit.export", result_permission="audit.view")

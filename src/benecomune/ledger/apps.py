@@ -13,7 +13,7 @@ class LedgerConfig(AppConfig):
         from benecomune.core.views.home import register_home_card
         from benecomune.ledger import home_cards
 
-        register_nav("citizen", _("I miei borsellini"), "ledger:wallets")
+        register_nav("citizen", _("I miei buoni"), "ledger:wallets")
         register_nav(Role.MUNICIPALITY_ADMIN, _("Fondi"), "ledger:funds")
         register_nav(Role.PLATFORM_ADMIN, _("Fondi"), "ledger:funds")
         register_home_card("citizen", home_cards.citizen_wallets)
@@ -28,8 +28,8 @@ class LedgerConfig(AppConfig):
                 "ledger.fund_created": _("Fondo creato"),
                 "ledger.reserved": _("Importo prenotato sul fondo"),
                 "ledger.released": _("Prenotazione liberata"),
-                "ledger.wallet_opened": _("Borsellino aperto"),
-                "ledger.wallet_expired": _("Borsellino scaduto: saldo restituito al fondo"),
+                "ledger.wallet_opened": _("Buono aperto"),
+                "ledger.wallet_expired": _("Buono scaduto: saldo restituito al fondo"),
                 "ledger.award_batch": _("Assegnazioni in blocco dal fondo"),
             }
         )

@@ -22,15 +22,15 @@ def citizen_wallets(request):
         text = _("Qui troverà i buoni e i contributi che le saranno assegnati.")
     else:
         text = ngettext(
-            "Un borsellino, con %(total)s da spendere.",
-            "%(count)s borsellini, in tutto %(total)s da spendere.",
+            "Un buono, con %(total)s da spendere.",
+            "%(count)s buoni, in tutto %(total)s da spendere.",
             len(balances),
         ) % {"count": len(balances), "total": format_euro(sum(balances))}
     return {
-        "title": _("I miei borsellini"),
+        "title": _("I miei buoni"),
         "text": text,
         "url": reverse("ledger:wallets"),
-        "link_label": _("Vedi i borsellini"),
+        "link_label": _("Vedi i buoni"),
     }
 
 

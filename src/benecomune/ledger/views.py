@@ -127,7 +127,7 @@ def wallet_detail(request, pk):
 def wallet_csv(request, pk):
     wallet, issuers = _wallet_for(request, pk)
     with tenant_scope(issuers):
-        return _csv_response(request, wallet.account, f"borsellino-{wallet.pk}")
+        return _csv_response(request, wallet.account, f"buono-{wallet.pk}")
 
 
 # --- Municipality staff ------------------------------------------------------------------------

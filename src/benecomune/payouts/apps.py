@@ -24,6 +24,7 @@ class PayoutsConfig(AppConfig):
         register_home_card(Role.MERCHANT_STAFF, home_cards.merchant_settlement)
         register_home_card(Role.MUNICIPALITY_ADMIN, home_cards.municipality_payouts)
         register_home_card(Role.VALIDATOR, home_cards.batches_to_approve)
+        register_home_card("citizen", home_cards.citizen_claims_waiting_iban)
         register_actions(
             {
                 "payouts.settings_changed": _("Impostazioni dei pagamenti modificate"),

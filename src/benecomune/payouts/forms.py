@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benecomune.core.identifiers import normalize_iban, validate_iban
 from benecomune.payouts.models import SepaScheme, SettlementPeriod
 
 MAX_RESULT_FILE = 50 * 1024 * 1024
@@ -138,9 +139,31 @@ class ClaimForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, categories=(), **kwargs):
+    # Asked only when the person has no IBAN yet (see __init__): an accepted claim is paid
+    # by bank transfer, and without one it would wait.
+    iban = forms.CharField(
+        label=_("IBAN del conto su cui ricevere il rimborso"), max_length=42, required=False
+    )
+    iban_holder = forms.CharField(
+        label=_("Intestatario del conto"),
+        max_length=70,
+        required=False,
+        help_text=_("Lei o un componente del suo nucleo familiare."),
+    )
+
+    def __init__(self, *args, categories=(), ask_iban=False, holder="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = list(categories)
+        if ask_iban:
+            self.fields["iban"].required = self.fields["iban_holder"].required = True
+            self.fields["iban_holder"].initial = holder
+        else:
+            del self.fields["iban"], self.fields["iban_holder"]
+
+    def clean_iban(self):
+        iban = normalize_iban(self.cleaned_data["iban"])
+        validate_iban(iban)
+        return iban
 
 
 class ReviewForm(forms.Form):

@@ -96,3 +96,63 @@ def batches_to_approve(request):
         "url": reverse("payouts:batches"),
         "link_label": _("Vedi le distinte"),
     }
+
+
+def citizen_claims_waiting_iban(request):
+    """The citizen's accepted claims that cannot be paid: no IBAN, or the bank refused it."""
+    person_id = getattr(request.user, "person_id", None)
+    if person_id is None:
+        return None
+    waiting = list(
+        PayoutOrder.objects_unscoped.filter(
+            person_id=person_id,
+            claim__isnull=False,
+            status__in=[PayoutStatus.ON_HOLD, PayoutStatus.REJECTED],
+        )
+        .order_by("pk")
+        .values_list("claim_id", "amount")
+    )
+    if not waiting:
+        return _open_claims_without_iban(person_id)
+    url = (
+        reverse("payouts:citizen_claim", args=[waiting[0][0]])
+        if len(waiting) == 1
+        else reverse("payouts:citizen_claims")
+    )
+    return {
+        "title": _("Rimborso in attesa dell'IBAN"),
+        "text": ngettext(
+            "Un rimborso accolto di %(total)s aspetta il conto su cui pagarlo.",
+            "%(n)s rimborsi accolti, in tutto %(total)s, aspettano il conto su cui pagarli.",
+            len(waiting),
+        )
+        % {"n": len(waiting), "total": format_euro(sum(a for _c, a in waiting))},
+        "url": url,
+        "link_label": _("Indichi l'IBAN"),
+    }
+
+
+def _open_claims_without_iban(person_id: int):
+    """Claims still under review for a person with no IBAN: they would wait once accepted."""
+    from benecomune.core.models import Person
+    from benecomune.payouts.models import OPEN_CLAIM_STATUSES, ExpenseClaim
+
+    if Person.objects_unscoped.filter(pk=person_id).exclude(iban="").exists():
+        return None
+    count = ExpenseClaim.objects_unscoped.filter(
+        person_id=person_id, status__in=OPEN_CLAIM_STATUSES
+    ).count()
+    if not count:
+        return None
+    return {
+        "title": _("Rimborso in attesa dell'IBAN"),
+        "text": ngettext(
+            "Ha una richiesta di rimborso in corso ma non ci ha indicato il conto su cui pagarla.",
+            "Ha %(n)s richieste di rimborso in corso ma non ci ha indicato il conto su cui "
+            "pagarle.",
+            count,
+        )
+        % {"n": count},
+        "url": reverse("core:profile"),
+        "link_label": _("Indichi l'IBAN"),
+    }

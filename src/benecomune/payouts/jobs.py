@@ -1,5 +1,9 @@
 """Background jobs of the payouts app (registered through core's autodiscovery)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from benecomune.core.jobs import job_links
 from benecomune.core.scoping import all_tenants
 from benecomune.core.services.jobs import job_handler, report_progress
 from benecomune.payouts.services.actors import actor_from_params
@@ -56,3 +60,48 @@ def call_archive_job(job):
 
     with all_tenants():
         write_call_archive(job)
+
+
+def _batch_page(batch_id) -> tuple[str, str]:
+    from benecomune.payouts.models import PayoutBatch
+
+    batch = PayoutBatch.objects_unscoped.get(pk=batch_id)
+    return (
+        _("Distinta n. %(number)s") % {"number": batch.display_number},
+        reverse("payouts:batch", args=[batch.pk]),
+    )
+
+
+def _reports_page() -> tuple[str, str]:
+    return _("Rendiconti"), reverse("payouts:reports")
+
+
+@job_links("payouts.generate_batch")
+def generate_batch_links(job):
+    label, url = _batch_page(job.params["batch_id"])
+    return (label, url), (_("Vedi la distinta"), url)
+
+
+@job_links("payouts.apply_results")
+def apply_results_links(job):
+    from benecomune.payouts.models import BankReport
+
+    report = BankReport.objects_unscoped.only("batch_id").get(pk=job.params["report_id"])
+    label, url = _batch_page(report.batch_id)
+    return (label, url), (_("Vedi gli esiti nella distinta"), url)
+
+
+@job_links("payouts.beneficiary_list")
+def beneficiary_list_links(job):
+    """The file itself is the result (the page's download button)."""
+    return _batch_page(job.params["batch_id"]), None
+
+
+@job_links("payouts.report")
+def report_links(job):
+    return _reports_page(), None
+
+
+@job_links("payouts.call_archive")
+def call_archive_links(job):
+    return _reports_page(), None

@@ -29,6 +29,7 @@ class VouchersConfig(AppConfig):
 
         if circuit_shops not in PUBLIC_SECTIONS:
             PUBLIC_SECTIONS.append(circuit_shops)
+        register_home_card("citizen", home_cards.citizen_pay, first=True)
         register_home_card(Role.MERCHANT_STAFF, home_cards.merchant_till)
         register_home_card(Role.MUNICIPALITY_ADMIN, home_cards.municipality_circuit)
         register_home_card(Role.PLATFORM_ADMIN, home_cards.municipality_circuit)

@@ -34,11 +34,11 @@ def card_sheet(wallet: Wallet, card: VoucherCard, *, pin: str | None = None):
     from benecomune.core.models import Organization, OrganizationKind, Person
     from benecomune.ledger.services.statements import balance
     from benecomune.vouchers.pdf import MAX_SHOPS, CardSheet, local_date
-    from benecomune.vouchers.views.citizen import shops_for
+    from benecomune.vouchers.services.where import shops_where_valid
 
     person = Person.objects_unscoped.get(pk=wallet.person_id)
     issuer = Organization.objects.get(pk=wallet.organization_id)
-    items = shops_for(wallet)
+    items = shops_where_valid(wallet)
     shops = []
     for item in items[:MAX_SHOPS]:
         shop = item["shop"]

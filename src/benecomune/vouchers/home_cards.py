@@ -79,3 +79,28 @@ def municipality_circuit(request):
         "url": reverse("vouchers:circuit"),
         "link_label": _("Vedi il circuito"),
     }
+
+
+def citizen_pay(request):
+    """The "Paga" shortcut: straight to the QR when the citizen has one usable voucher,
+    otherwise to the list to choose which one."""
+    person_id = getattr(request.user, "person_id", None)
+    if person_id is None:
+        return None
+    from benecomune.ledger.models import Wallet
+
+    today = timezone.localdate()
+    usable = list(
+        Wallet.objects_unscoped.filter(person_id=person_id, expired_at=None)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("pk", flat=True)[:2]
+    )
+    if not usable:
+        return None
+    one = len(usable) == 1
+    return {
+        "title": _("Paga"),
+        "text": _("Mostri il codice QR del buono alla cassa di un negozio del circuito."),
+        "url": reverse("vouchers:pay", args=[usable[0]]) if one else reverse("vouchers:wallets"),
+        "link_label": _("Paga in negozio") if one else _("Scegli il buono e paga"),
+    }

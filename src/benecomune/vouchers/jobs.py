@@ -1,8 +1,10 @@
 """Background job: return expired vouchers' money to their funds (from the Comune's page)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from benecomune.core.actors import Actor
+from benecomune.core.jobs import job_links
 from benecomune.core.services.jobs import job_handler, report_progress
 from benecomune.ledger.money import format_euro
 
@@ -25,3 +27,12 @@ def expire_job(job):
         % {"n": len(moved), "total": format_euro(total)},
     )
     job.result = {"wallets": len(moved), "cents": total}
+
+
+@job_links("vouchers.expire")
+def expire_links(job):
+    """Started from the spending page; the money went back to the funds."""
+    return (
+        (_("Spesa dei buoni"), reverse("vouchers:spending")),
+        (_("Vedi i fondi"), reverse("ledger:funds")),
+    )

@@ -122,7 +122,7 @@ def day_close_pdf(merchant: Provider, day: datetime.date) -> ServedFile:
     every sale with its state (a voided one stays, labelled, and counts in "annullati")."""
     rows = takings.numbered(takings.sales(merchant.pk, day, day))
     (totals,) = takings.day_totals(merchant.pk, day, day) or [takings.DayTotals(day)]
-    day_text = formats.date_format(day, "l j F Y")
+    day_text = formats.date_format(day, "j F Y").lower()  # "6 dicembre 2026"
     story = [
         p(_("Chiusura di cassa del %(day)s") % {"day": escape(day_text)}, "title"),
         p(

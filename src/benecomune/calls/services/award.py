@@ -277,7 +277,7 @@ def _award_text(call: Call, amount: int) -> str:
     if call.is_voucher_like:
         return _(
             "Le è stato assegnato un contributo di %(amount)s per il bando «%(title)s». "
-            "Lo trova nei suoi borsellini, con le regole per spenderlo."
+            "Lo trova tra i suoi buoni, con le regole per spenderlo."
         ) % {"amount": format_euro(amount), "title": call.title}
     return _(
         "Le è stato riconosciuto un rimborso fino a %(amount)s per il bando «%(title)s». "

@@ -53,9 +53,8 @@ def require_editable(application: Application) -> None:
     """A draft while the call takes applications, or an application awaiting a clarification."""
     if not application.is_editable_by_citizen:
         raise CallError(_("La domanda è già stata inviata e non si può più modificare."))
-    if (
-        application.status == ApplicationStatus.DRAFT
-        and not takes_applications(application.call, application)
+    if application.status == ApplicationStatus.DRAFT and not takes_applications(
+        application.call, application
     ):
         raise CallError(
             _("Il bando non accetta più domande: la bozza non si può più modificare né inviare.")

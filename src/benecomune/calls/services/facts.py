@@ -142,3 +142,28 @@ def _with_isee(households, on):
             isee_date=record.issued_on if record else None,
             awarded_calls=frozenset().union(*(awarded[m.fiscal_code] for m in members)),
         )
+
+
+def award_wallet_rules(call: Call):
+    """An unsaved wallet with the spending rules a funded application of `call` receives
+    (what `services.award` writes in bulk): issuer, categories, territory, dates. Pages that
+    tell where a call's voucher can be spent evaluate the ledger's rules on it."""
+    from benecomune.core.models import Organization
+    from benecomune.ledger.models import Wallet
+
+    network = call.organization.kind == "network"
+    wallet = Wallet(
+        organization_id=call.fund.organization_id if call.fund_id else call.organization_id,
+        title=call.title,
+        allowed_categories=sorted(set(call.allowed_categories or [])),
+        territory_network_id=call.organization_id if network else None,
+        valid_from=call.spend_from,
+        valid_until=call.spend_until,
+        nominative=True,
+    )
+    territory = (
+        [] if network else list(Organization.objects.filter(pk__in=call_municipality_ids(call)))
+    )
+    # check_spendable reads the territory from the prefetch cache of an unsaved wallet too.
+    wallet._prefetched_objects_cache = {"territory_municipalities": territory}
+    return wallet

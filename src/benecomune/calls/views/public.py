@@ -7,7 +7,9 @@ pages therefore read calls through `objects_unscoped` with an explicit filter on
 organisation, its shares and the public statuses. Drafts and superseded versions never show.
 """
 
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -29,7 +31,6 @@ PUBLIC_STATUSES = [
     CallStatus.AWARDED,
     CallStatus.CLOSED_OUT,
 ]
-RECENT_CLOSED = 10
 
 
 def _organization(slug) -> Organization:
@@ -74,8 +75,18 @@ def _call_for(org, code) -> Call:
     return call
 
 
-def _open_and_upcoming(org):
-    now = timezone.now()
+CLOSED_STATUSES = [
+    CallStatus.PUBLISHED,  # past its closing date, not yet closed by the office
+    CallStatus.CLOSED,
+    CallStatus.RANKED,
+    CallStatus.AWARDED,
+    CallStatus.CLOSED_OUT,
+]
+CLOSED_PER_PAGE = 20
+CLOSED_ON_HOME = 5
+
+
+def _open_and_upcoming(org, now):
     published = list(
         public_calls(org, [CallStatus.PUBLISHED]).filter(closes_at__gt=now).order_by("closes_at")
     )
@@ -85,30 +96,46 @@ def _open_and_upcoming(org):
     )
 
 
+def _closed(org, now):
+    """Calls no longer taking applications, the latest first: past their closing date, or
+    closed by the office earlier (then ranked, awarded, concluded). They stay listed with
+    their rankings."""
+    ended = Q(status=CallStatus.PUBLISHED, closes_at__lte=now) | ~Q(status=CallStatus.PUBLISHED)
+    return (
+        public_calls(org, CLOSED_STATUSES)
+        .filter(ended)
+        .annotate(ended_at=Coalesce("closed_at", "closes_at"))
+        .order_by("-ended_at", "-pk")
+    )
+
+
+def _with_rankings(calls) -> list[dict]:
+    return [{"call": call, "rankings": _ranking_links(call)} for call in calls]
+
+
 def public_section(request, org):
-    """The "Bandi" section of a Comune's (or network's) public page."""
-    open_calls, upcoming = _open_and_upcoming(org)
+    """The "Bandi" section of a Comune's (or network's) public page: open, upcoming and the
+    latest closed calls, each in its own list."""
+    now = timezone.now()
+    open_calls, upcoming = _open_and_upcoming(org, now)
+    closed = _closed(org, now)
     return {
-        "title": _("Bandi aperti"),
+        "title": _("Bandi"),
         "template": "calls/public/_section.html",
         "organization": org,
         "open_calls": open_calls,
         "upcoming": upcoming,
-        "now": timezone.now(),
+        "closed": _with_rankings(closed[:CLOSED_ON_HOME]),
+        "more_closed": max(0, closed.count() - CLOSED_ON_HOME),
+        "now": now,
     }
 
 
 def call_list(request, slug):
     org = _organization(slug)
-    open_calls, upcoming = _open_and_upcoming(org)
-    closed = list(
-        public_calls(
-            org,
-            [CallStatus.PUBLISHED, CallStatus.CLOSED, CallStatus.RANKED, CallStatus.AWARDED],
-        )
-        .filter(closes_at__lte=timezone.now())
-        .order_by("-closes_at")[:RECENT_CLOSED]
-    )
+    now = timezone.now()
+    open_calls, upcoming = _open_and_upcoming(org, now)
+    page = Paginator(_closed(org, now), CLOSED_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "calls/public/list.html",
@@ -116,8 +143,9 @@ def call_list(request, slug):
             "organization": org.specific,
             "open_calls": open_calls,
             "upcoming": upcoming,
-            "closed": closed,
-            "now": timezone.now(),
+            "closed": _with_rankings(page),
+            "page": page,
+            "now": now,
         },
     )
 
@@ -167,7 +195,18 @@ def _context(org, call) -> dict:
         "upcoming": call.status == CallStatus.PUBLISHED and now < call.opens_at,
         "apply_url": _apply_url(call),
         "rankings": _ranking_links(call),
+        "shops": _shops(call),
     }
+
+
+def _shops(call) -> list[dict] | None:
+    """Where the call's voucher can be spent: the same list as the beneficiary's "Dove
+    spenderlo" page and the Comune's page (vouchers' service, on the rules of the award)."""
+    if not call.is_voucher_like or call.status == CallStatus.CLOSED_OUT:
+        return None
+    from benecomune.vouchers.services.where import shops_where_valid
+
+    return shops_where_valid(call)
 
 
 def call_detail(request, slug, code):

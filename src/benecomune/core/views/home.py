@@ -18,8 +18,12 @@ from benecomune.core.models import (
 HOME_CARDS: dict[str, list] = {}
 
 
-def register_home_card(role: str, card) -> None:
-    HOME_CARDS.setdefault(role, []).append(card)
+def register_home_card(role: str, card, *, first: bool = False) -> None:
+    """`first` puts a shortcut (the citizen's "Paga") before the cards already registered."""
+    cards = HOME_CARDS.setdefault(role, [])
+    if card in cards:
+        return
+    cards.insert(0, card) if first else cards.append(card)
 
 
 def _cards(request, role):

@@ -31,9 +31,11 @@ FIRST_ADMIN_ROLE = {
 
 
 def first_admin_role(organization) -> str:
-    if organization.kind == OrganizationKind.PROVIDER:
-        if organization.specific.provider_kind == "shop":
-            return Role.MERCHANT_STAFF
+    if (
+        organization.kind == OrganizationKind.PROVIDER
+        and organization.specific.provider_kind == "shop"
+    ):
+        return Role.MERCHANT_STAFF
     return FIRST_ADMIN_ROLE[organization.kind]
 
 

@@ -70,12 +70,12 @@ def award_many(
         raise ReservationExceeded(_("La prenotazione non riguarda il fondo."))
     wallet_ids = {item.wallet_account_id for item in items}
     if len(wallet_ids) != len(items):
-        raise ReservationExceeded(_("Un borsellino compare due volte nello stesso lotto."))
+        raise ReservationExceeded(_("Un buono compare due volte nello stesso lotto."))
     kinds = set(Account.objects_unscoped.filter(pk__in=wallet_ids).values_list("kind", flat=True))
     if kinds != {AccountKind.WALLET} or (
         Account.objects_unscoped.filter(pk__in=wallet_ids).count() != len(wallet_ids)
     ):
-        raise ReservationExceeded(_("Si assegnano somme solo a borsellini esistenti."))
+        raise ReservationExceeded(_("Si assegnano somme solo a buoni esistenti."))
     balance, held = lock_and_settle(fund.account_id)
     current = Reservation.objects_unscoped.get(pk=reservation.pk)
     if current.open_amount < total or held < total:
@@ -147,7 +147,7 @@ def award_many(
             Account.objects_unscoped.filter(pk__in=wallet_ids).values_list("pk", "balance")
         )
         if any(opened[item.wallet_account_id] != item.amount for item in items):
-            raise ReservationExceeded(_("Saldi dei borsellini non coerenti con il lotto."))
+            raise ReservationExceeded(_("Saldi dei buoni non coerenti con il lotto."))
     else:
         insert_rows(
             BalanceDelta,

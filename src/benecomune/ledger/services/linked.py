@@ -72,7 +72,7 @@ def pay_and_record(
     debit, credit = wallet.account, merchant_account_
     allowed = policy.is_allowed(TransferKind.PAYMENT, debit.kind, credit.kind)
     if debit.pk == credit.pk or not allowed:
-        raise TransferNotAllowed(_("Borsellino o esercente non corrispondono ai conti."))
+        raise TransferNotAllowed(_("Buono o esercente non corrispondono ai conti."))
     key = idempotency_key or uuid.uuid4().hex
     now = timezone.now()
     memo = merchant.name

@@ -41,21 +41,21 @@ def check_spendable(
     Italian for the citizen and the merchant. The balance is checked by the transfer."""
     day = _day(at)
     if wallet.expired_at is not None or (wallet.valid_until and day > wallet.valid_until):
-        return _("Il borsellino è scaduto il %(date)s.") % {
+        return _("Il buono è scaduto il %(date)s.") % {
             "date": _date(wallet.valid_until or timezone.localdate(wallet.expired_at))
         }
     if wallet.valid_from and day < wallet.valid_from:
-        return _("Il borsellino si può usare dal %(date)s.") % {"date": _date(wallet.valid_from)}
+        return _("Il buono si può usare dal %(date)s.") % {"date": _date(wallet.valid_from)}
     if not provider.is_active:
         return _("%(merchant)s non è attivo sulla piattaforma.") % {"merchant": provider.name}
     if wallet.allowed_categories and provider.category not in wallet.allowed_categories:
-        return _("Questo borsellino non si può usare per %(category)s: vale per %(allowed)s.") % {
+        return _("Questo buono non si può usare per %(category)s: vale per %(allowed)s.") % {
             "category": MerchantCategory(provider.category).label.lower(),
             "allowed": _categories_text(wallet.allowed_categories),
         }
     territory = _territory_ids(wallet)
     if territory and provider.municipality_id not in territory:
-        return _("%(merchant)s è fuori dai Comuni in cui vale il borsellino.") % {
+        return _("%(merchant)s è fuori dai Comuni in cui vale il buono.") % {
             "merchant": provider.name
         }
     if not territory and wallet.territory_network_id:
@@ -63,7 +63,7 @@ def check_spendable(
             provider.municipality.network_id if provider.municipality_id else None
         )
         if network_id != wallet.territory_network_id:
-            return _("%(merchant)s è fuori dalla rete di Comuni in cui vale il borsellino.") % {
+            return _("%(merchant)s è fuori dalla rete di Comuni in cui vale il buono.") % {
                 "merchant": provider.name
             }
     return None
@@ -76,7 +76,7 @@ def require_spendable(
     if merchant is None:
         merchant = Provider.objects.select_related("municipality").get(pk=credit.organization_id)
     if wallet.account_id != debit.pk or merchant.pk != credit.organization_id:
-        raise TransferNotAllowed(_("Borsellino o esercente non corrispondono ai conti."))
+        raise TransferNotAllowed(_("Buono o esercente non corrispondono ai conti."))
     reason = check_spendable(wallet, merchant, amount, at)
     if reason:
         raise NotSpendable(reason)
@@ -87,7 +87,7 @@ def require_creditable(account: Account, at, *, wallet=None) -> None:
     wallet = wallet if wallet is not None else Wallet.objects_unscoped.get(account_id=account.pk)
     day = _day(at)
     if wallet.expired_at is not None or (wallet.valid_until and day > wallet.valid_until):
-        raise NotSpendable(_("Il borsellino è scaduto: non può ricevere altre somme."))
+        raise NotSpendable(_("Il buono è scaduto: non può ricevere altre somme."))
 
 
 def _categories_text(values) -> str:

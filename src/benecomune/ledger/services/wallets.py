@@ -59,7 +59,7 @@ def open_wallet(
     if not any(actor.has_perm(p, organization) for p in ISSUE_PERMISSIONS):
         actor.require("funds.manage", organization)
     if fund is not None and fund.organization_id != organization.pk:
-        raise LedgerError(_("Il fondo non appartiene all'ente che emette il borsellino."))
+        raise LedgerError(_("Il fondo non appartiene all'ente che emette il buono."))
     if valid_from and valid_until and valid_until < valid_from:
         raise LedgerError(_("La data di fine validità precede quella di inizio."))
     account = Account.objects_unscoped.create(
@@ -157,7 +157,7 @@ def top_up(
 ) -> Transfer:
     """Own money into an own top-up wallet, from the external account of the payment provider."""
     if not (actor.system or (actor.user and actor.user.person_id == wallet.person_id)):
-        raise TransferNotAllowed(_("Solo il titolare può ricaricare il proprio borsellino."))
+        raise TransferNotAllowed(_("Solo il titolare può ricaricare il proprio buono."))
     return transfer(
         actor,
         debit=source,

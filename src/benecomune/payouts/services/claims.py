@@ -23,6 +23,7 @@ from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
 from benecomune.core.notifications import notify_person
 from benecomune.core.on_behalf import on_behalf_reason, require_consent
+from benecomune.core.services.people import set_payment_account
 from benecomune.ledger.money import format_euro
 from benecomune.payouts.models import (
     ACCEPTED_CLAIM_STATUSES,
@@ -189,9 +190,15 @@ def submit_claim(
     self_declared: bool = False,
     declaration_confirmed: bool = False,
     consent_note: str = "",
+    iban: str = "",
+    iban_holder: str = "",
 ) -> ExpenseClaim:
     """The beneficiary's claim, from their personal area or filed for them at the desk of
-    their Comune (`desk.assist`), which then says how they consented (`consent_note`)."""
+    their Comune (`desk.assist`), which then says how they consented (`consent_note`).
+
+    `iban` and `iban_holder`, when given, become the person's payment account in the same
+    transaction (core's `set_payment_account`: validated, holder in the household, audited):
+    the form asks for them when the person has none, so an accepted claim can be paid."""
     # The award row is the lock that serialises the claims of one beneficiary (its cap).
     award = Award.objects_unscoped.select_for_update().select_related("call").get(pk=award.pk)
     is_owner = actor.user is not None and actor.user.person_id == award.person_id
@@ -234,6 +241,8 @@ def submit_claim(
     if not payee:
         raise ValidationError({"payee": _("Indichi a chi ha pagato la spesa.")})
     checked = _check_receipt(upload, policy, category, self_declared, declaration_confirmed)
+    if iban or iban_holder:
+        set_payment_account(actor, award.person, iban=iban, holder=iban_holder)
     usage = award_usage(award)
     if amount > usage["remaining"]:
         raise ValidationError(

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy
 from benecomune.core.files import CITIZEN, serve
 from benecomune.core.views.decorators import citizen_required
 from benecomune.payouts.forms import ClaimForm, ClarificationAnswerForm, CorrectOrderForm
-from benecomune.payouts.models import ClaimCategory, ExpenseClaim, PayoutOrder, PayoutStatus
+from benecomune.payouts.models import (
+    ACCEPTED_CLAIM_STATUSES,
+    ClaimCategory,
+    ExpenseClaim,
+    PayoutOrder,
+    PayoutStatus,
+)
 from benecomune.payouts.services import claim_review as review
 from benecomune.payouts.services import claims as services
 from benecomune.payouts.services.orders import correct_order
@@ -33,6 +39,18 @@ def claim_state(claim, order) -> tuple[str, str]:
     return claim.status, str(claim.get_status_display())
 
 
+def claim_amount(claim, order) -> tuple[str, int]:
+    """(what, amount) beside the state: paid (or being paid) is the order's amount, what
+    was recognised once decided, what was asked before."""
+    if order is not None:
+        return (_("pagati") if order.status == PayoutStatus.PAID else _("riconosciuti")), (
+            order.amount
+        )
+    if claim.status in ACCEPTED_CLAIM_STATUSES:
+        return _("riconosciuti"), claim.accepted_amount
+    return _("chiesti"), claim.amount
+
+
 def _own_claims(request):
     return ExpenseClaim.objects_unscoped.filter(person_id=request.user.person_id)
 
@@ -43,12 +61,16 @@ def claims(request):
     orders = {
         o.claim_id: o
         for o in PayoutOrder.objects_unscoped.filter(claim__person_id=request.user.person_id).only(
-            "claim_id", "status", "paid_at"
+            "claim_id", "status", "paid_at", "amount"
         )
     }
     for award in services.reimbursement_awards(request.user.person_id):
         rows = [
-            (claim, *claim_state(claim, orders.get(claim.pk)))
+            (
+                claim,
+                *claim_state(claim, orders.get(claim.pk)),
+                *claim_amount(claim, orders.get(claim.pk)),
+            )
             for claim in _own_claims(request).filter(award=award).order_by("-submitted_at")
         ]
         awards.append(
@@ -67,7 +89,14 @@ def claim_new(request, award_pk):
     award = get_object_or_404(services.reimbursement_awards(request.user.person_id), pk=award_pk)
     policy = services.policy_for(award.call)
     categories = [c for c in ClaimCategory.choices if policy.allows(c[0])]
-    form = ClaimForm(request.POST or None, request.FILES or None, categories=categories)
+    person = request.user.person
+    form = ClaimForm(
+        request.POST or None,
+        request.FILES or None,
+        categories=categories,
+        ask_iban=not person.iban,
+        holder=person.full_name,
+    )
     if not policy.self_declaration_categories:
         # The call always wants the receipt: no self-declaration to offer.
         del form.fields["self_declared"], form.fields["declaration"]
@@ -85,6 +114,8 @@ def claim_new(request, award_pk):
                 upload=data["document"],
                 self_declared=data.get("self_declared", False),
                 declaration_confirmed=data.get("declaration", False),
+                iban=data.get("iban", ""),
+                iban_holder=data.get("iban_holder", ""),
             )
         except ValidationError as exc:
             add_errors(form, exc)

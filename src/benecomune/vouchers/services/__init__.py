@@ -9,4 +9,7 @@
 - authorisations: authorise, capture, void_authorisation, void_redemption, release_expired
 - lookup: merchant_context (cached), load_wallet (one query)
 - reports: spending_by_merchant, spending_by_category, local_share, unspent
+- where: shops_where_valid (wallet, call or organisation: one list for every page)
+- takings: receipt_numbers (derived, per shop, no gaps), receipts_for_transfers, sales,
+  day_totals, balance_after_void
 """

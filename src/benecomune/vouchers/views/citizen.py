@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,15 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benecomune.core.files import file_response
-from benecomune.core.models import Organization, Provider
 from benecomune.core.views.decorators import citizen_required
 from benecomune.ledger.models import Wallet
-from benecomune.ledger.services.rules import check_spendable, rules_text
+from benecomune.ledger.services.rules import rules_text
 from benecomune.vouchers.files import card_file
 from benecomune.vouchers.forms import CardForm
-from benecomune.vouchers.models import CardStatus, PointOfSale, VoucherCard
+from benecomune.vouchers.models import CardStatus, VoucherCard
 from benecomune.vouchers.services import cards, codes
-from benecomune.vouchers.services.circuit import active_memberships
+from benecomune.vouchers.services.where import shops_where_valid
 from benecomune.vouchers.views.common import (
     add_errors,
     available,
@@ -87,38 +85,11 @@ def qr_fragment(request, pk):
     return render(request, "vouchers/citizen/_qr.html", context)
 
 
-def shops_for(wallet: Wallet, query: str = ""):
-    """The circuit's shops where this wallet can be spent now, with their points of sale."""
-    circuits = [wallet.organization_id]
-    network_id = Organization.objects.filter(pk=wallet.organization_id).values_list(
-        "network_id", flat=True
-    )[0]
-    if network_id:
-        circuits.append(network_id)
-    merchant_ids = active_memberships(circuits).values_list("merchant_id", flat=True)
-    merchants = Provider.objects.filter(pk__in=merchant_ids, is_active=True).select_related(
-        "municipality"
-    )
-    if query:
-        merchants = merchants.filter(
-            Q(name__icontains=query)
-            | Q(address__icontains=query)
-            | Q(municipality__name__icontains=query)
-        )
-    shops = [m for m in merchants.order_by("name") if check_spendable(wallet, m) is None]
-    points: dict[int, list] = {}
-    for point in PointOfSale.objects_unscoped.filter(
-        merchant_id__in=[s.pk for s in shops], is_active=True
-    ):
-        points.setdefault(point.merchant_id, []).append(point)
-    return [{"shop": s, "points": points.get(s.pk, [])} for s in shops]
-
-
 @citizen_required
 def shops(request, pk):
     wallet = own_wallet(request, pk)
     query = request.GET.get("q", "").strip()[:100]
-    items = shops_for(wallet, query)
+    items = shops_where_valid(wallet, query)
     return render(
         request,
         "vouchers/citizen/shops.html",

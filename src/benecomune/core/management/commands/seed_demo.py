@@ -5,7 +5,7 @@ import random
 from datetime import date, timedelta
 
 from codicefiscale import codicefiscale
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import luhn
@@ -43,6 +43,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-logins", action="store_true", help="non stampare gli accessi dimostrativi"
         )
+        parser.add_argument(
+            "--logins-file",
+            help="scrivere gli accessi dimostrativi in questo file invece di stamparli "
+            "(`make run` li mostra quando il server è pronto)",
+        )
 
     def handle(self, *args, **options):
         self.actor = Actor.system_actor("seed_demo")
@@ -52,7 +57,10 @@ class Command(BaseCommand):
             self.seed_people(network)
             logins = self.seed_users(network)
             self.seed_extensions(network)
-        if not options["quiet_logins"]:
+        if options["logins_file"]:
+            with open(options["logins_file"], "w", encoding="utf-8") as file:
+                self.print_logins(logins, OutputWrapper(file), style=lambda text: text)
+        elif not options["quiet_logins"]:
             self.print_logins(logins)
 
     # --- organisations -----------------------------------------------------------------------
@@ -312,13 +320,12 @@ class Command(BaseCommand):
                 continue
             seed(self.actor, network, self.rng)
 
-    def print_logins(self, logins):
+    def print_logins(self, logins, out=None, style=None):
         secret = base64.b32encode(bytes.fromhex(data.DEMO_TOTP_HEX)).decode()
-        out = self.stdout
+        out = out or self.stdout
+        style = style or self.style.SUCCESS
         out.write("")
-        out.write(
-            self.style.SUCCESS(f"Accessi dimostrativi (password per tutti: {data.DEMO_PASSWORD})")
-        )
+        out.write(style(f"Accessi dimostrativi (password per tutti: {data.DEMO_PASSWORD})"))
         for label, email, totp in logins:
             out.write(f"  {label:<58} {email}{'  + codice TOTP' if totp else ''}")
         out.write("")
