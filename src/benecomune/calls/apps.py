@@ -32,6 +32,7 @@ class CallsConfig(AppConfig):
             {
                 "calls.call_created": _("Bando creato"),
                 "calls.call_updated": _("Bando modificato"),
+                "calls.call_autosaved": _("Bozza del bando salvata automaticamente"),
                 "calls.call_new_version": _("Nuova versione del bando"),
                 "calls.call_published": _("Bando pubblicato"),
                 "calls.call_superseded": _("Bando sostituito da una nuova versione"),

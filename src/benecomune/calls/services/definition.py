@@ -126,9 +126,10 @@ def create_call(actor: Actor, *, organization: Organization, shares=(), **fields
     return call
 
 
-@transaction.atomic
-def update_call(actor: Actor, call: Call, *, shares=None, **fields) -> Call:
-    """Change a draft. A published call is frozen: use `new_version`."""
+def apply_draft_changes(actor: Actor, call: Call, shares, fields) -> tuple[Call, dict, dict, bool]:
+    """Lock the draft, apply and validate the changes, save: (call, before, after, changed).
+    The caller runs it in its transaction and writes the audit event. `changed` compares the
+    values themselves (the snapshots hold the rules as text, whose key order may differ)."""
     call = Call.objects_unscoped.select_for_update().get(pk=call.pk)
     actor.require("calls.manage", call.organization_id)
     if call.is_frozen:
@@ -136,6 +137,7 @@ def update_call(actor: Actor, call: Call, *, shares=None, **fields) -> Call:
             _("Il bando è già pubblicato e le sue regole sono bloccate: crei una nuova versione.")
         )
     before = audit.snapshot(call, EDITABLE_FIELDS)
+    old_values = _values(call)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise TypeError(f"unknown call field: {name}")
@@ -147,13 +149,29 @@ def update_call(actor: Actor, call: Call, *, shares=None, **fields) -> Call:
     _validate(call, shares)
     call.save()
     _set_shares(call, shares)
+    changed = old_values != _values(call) or _share_key(current_shares) != _share_key(shares)
+    return call, before, audit.snapshot(call, EDITABLE_FIELDS), changed
+
+
+def _values(call: Call) -> dict:
+    return {name: getattr(call, "fund_id" if name == "fund" else name) for name in EDITABLE_FIELDS}
+
+
+def _share_key(shares) -> list[tuple[int, int]]:
+    return sorted((m.pk, amount) for m, amount in shares)
+
+
+@transaction.atomic
+def update_call(actor: Actor, call: Call, *, shares=None, **fields) -> Call:
+    """Change a draft. A published call is frozen: use `new_version`."""
+    call, before, after, _changed = apply_draft_changes(actor, call, shares, fields)
     audit.record(
         actor,
         "calls.call_updated",
         call,
         organization=call.organization,
         before=before,
-        after=audit.snapshot(call, EDITABLE_FIELDS),
+        after=after,
     )
     return call
 

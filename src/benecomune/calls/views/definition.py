@@ -14,11 +14,13 @@ from benecomune.calls.describe import describe_call, failure_label
 from benecomune.calls.forms.definition import CallEditor, ReasonForm, lineage_ids
 from benecomune.calls.models import Application, ApplicationStatus, Call, CallStatus
 from benecomune.calls.services import definition as services
+from benecomune.calls.views.definition_editor import draft_summary, editor_sections
 from benecomune.core.models import AuditEvent, OrganizationKind
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.services.funds import fund_summary
 
 PAGE_SIZE = 25
+UPDATE_ACTIONS = ("calls.call_updated", "calls.call_autosaved")
 
 
 def _call(pk) -> Call:
@@ -72,6 +74,7 @@ def call_list(request):
 
 def _editor_page(request, editor, call=None):
     owner = editor.owner
+    is_network = owner.kind == OrganizationKind.NETWORK
     return render(
         request,
         "calls/definition/form.html",
@@ -79,7 +82,10 @@ def _editor_page(request, editor, call=None):
             "editor": editor,
             "call": call,
             "owner": owner,
-            "is_network": owner.kind == OrganizationKind.NETWORK,
+            "is_network": is_network,
+            "sections": editor_sections(is_network=is_network, has_summary=call is not None),
+            # The summary shows the saved draft (the form may hold unsaved changes).
+            "summary": draft_summary(call) if call is not None else None,
         },
     )
 
@@ -146,7 +152,7 @@ def _history(call, versions):
     rows = []
     for event in events.order_by("-created_at", "-pk")[:100]:
         changed = []
-        if event.before and event.after and event.action == "calls.call_updated":
+        if event.before and event.after and event.action in UPDATE_ACTIONS:
             changed = [
                 str(labels.get(name, name))
                 for name, value in event.after.items()
