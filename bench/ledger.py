@@ -5,7 +5,8 @@
 
 Creates (and drops at the start) the databases `benecomune_bench` and `benecomune_pgbench`,
 seeds 10k wallets and 1k merchants, then runs `--workers` processes paying through the real
-service (`wallets.pay`: idempotency key, payer row lock, two entries, pending credit, audit
+service (`wallets.pay_from_wallet`:
+idempotency key, payer row lock, two entries, pending credit, audit
 event, spending rules) for `--seconds`, first spread over every merchant, then all to one
 hot merchant (`--modes` picks and orders them). Workers load their data and draw their random
 payments before a barrier releases them together, so only the payments are timed. Finally it
@@ -161,7 +162,7 @@ def worker(url, mode, seconds, seed_value, ready, results) -> None:
         for _ in range(50_000)
     ]
     prefix = f"{uuid.uuid4().hex}-"
-    pay = wallets.pay
+    pay = wallets.pay_from_wallet
     ready.wait()  # all workers loaded: start together (loading is not measured)
     done = failed = 0
     deadline = time.monotonic() + seconds

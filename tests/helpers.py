@@ -27,3 +27,42 @@ def actor_for(user, role=None, organization=None) -> Actor:
         user=user, role=role, organization=organization
     )
     return Actor.for_membership(membership)
+
+
+def run_parallel(count_or_works, work=None, *, scope=None):
+    """Run callables in threads released together by a barrier, each with its own database
+    connection; return (results, errors). Either `run_parallel(count, work)` calling work(i)
+    for i in range(count), or `run_parallel([work, ...])` calling each once. `scope`: a
+    context-manager factory entered in each thread (e.g. `all_tenants`)."""
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    if work is None:
+        calls = [lambda w=w: w() for w in count_or_works]
+    else:
+        calls = [lambda i=i: work(i) for i in range(count_or_works)]
+    barrier = threading.Barrier(len(calls))
+    results, errors, lock = [], [], threading.Lock()
+
+    def worker(call):
+        try:
+            barrier.wait(timeout=30)
+            with scope() if scope else contextlib.nullcontext():
+                value = call()
+            with lock:
+                results.append(value)
+        except Exception as exc:  # collected and asserted by the test
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
+    return results, errors

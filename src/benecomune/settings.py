@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "benecomune.calls",
     "benecomune.vouchers",
     "benecomune.payouts",
+    "benecomune.payments",
 ]
 
 MIDDLEWARE = [

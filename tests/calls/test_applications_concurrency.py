@@ -1,44 +1,16 @@
 """PostgreSQL concurrency: protocol numbers under parallel submissions, and the one-application-
 per-person rule under parallel starts (real threads, committed transactions)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import Application, ApplicationStatus, Call
 from benecomune.calls.services import applications as services
 from tests.calls.applications_factory import citizen, ready_draft
 from tests.calls.review_factory import make_family
+from tests.helpers import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_parallel(count, work):
-    """Run work(i) in `count` threads released together; return (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors, lock = [], [], threading.Lock()
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            value = work(i)
-            with lock:
-                results.append(value)
-        except Exception as exc:  # collected and asserted by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
-    return results, errors
 
 
 def test_parallel_submissions_get_unique_sequential_protocols(

@@ -2,10 +2,8 @@
 The application's row lock lets exactly one of them through."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from benecomune.calls.exceptions import CallError
@@ -15,34 +13,13 @@ from benecomune.core.models import AuditEvent, Role
 from benecomune.core.scoping import all_tenants
 from tests.calls.review_factory import instruct, make_application, refresh
 from tests.helpers import actor_for
+from tests.helpers import run_parallel as _run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_parallel(works):
-    barrier = threading.Barrier(len(works))
-    results, errors, lock = [], [], threading.Lock()
-
-    def worker(work):
-        try:
-            barrier.wait(timeout=30)
-            with all_tenants():
-                value = work()
-            with lock:
-                results.append(value)
-        except Exception as exc:  # collected and asserted by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(w,)) for w in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
-    return results, errors
+    return _run_parallel(works, scope=all_tenants)
 
 
 def test_two_validators_one_decision(make_call, family, operator_actor, make_user, municipality):

@@ -88,10 +88,14 @@ def test_with_three_workers_a_revoked_token_is_refused_by_every_worker_at_once(s
     with workers.gunicorn(3) as base:
         # Every worker accepts the token and keeps it in its cache.
         warm = set()
-        for _ in range(60):
-            status, _body, pid = workers.request(base + "/api/v1/whoami", headers=bearer)
-            assert status == 200
-            warm.add(pid)
+
+        def whoami(_n):
+            return workers.request(base + "/api/v1/whoami", headers=bearer)
+
+        for start in range(0, 60, 3):
+            for status, _body, pid in workers.burst(whoami, range(start, start + 3)):
+                assert status == 200
+                warm.add(pid)
             if len(warm) == 3:
                 break
         assert len(warm) == 3, warm
@@ -104,14 +108,21 @@ def test_with_three_workers_a_revoked_token_is_refused_by_every_worker_at_once(s
         client.post(f"/gestione/token/{token.pk}/revoca/")
 
         refused = set()
-        for n in range(60):
-            status, _body, pid = workers.request(base + "/api/v1/whoami", headers=bearer)
-            assert status == 401, (n, pid)
-            status, _body, pid2 = workers.request(
+
+        def both(n):
+            first = workers.request(base + "/api/v1/whoami", headers=bearer)
+            second = workers.request(
                 base + "/api/v1/pos/redeem", data=redeem, headers=redeem_headers(n + 1)
             )
-            assert status == 401, (n, pid2)
-            refused |= {pid, pid2}
+            return first, second
+
+        for start in range(0, 60, 3):
+            for n, ((status, _body, pid), (status2, _body2, pid2)) in zip(
+                range(start, start + 3), workers.burst(both, range(start, start + 3)), strict=True
+            ):
+                assert status == 401, (n, pid)
+                assert status2 == 401, (n, pid2)
+                refused |= {pid, pid2}
             if len(refused) == 3:
                 break
         assert refused == warm

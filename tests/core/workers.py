@@ -120,3 +120,14 @@ def post_login(base: str, email: str, password: str, path: str = "/accedi/"):
     if path.startswith("/admin/"):
         form["next"] = "/admin/"
     return request(base + path, data=form, opener=opener)
+
+
+def burst(send, numbers):
+    """send(n) for every n at once, each in its own thread: with sync workers busy on one
+    request each, a burst reaches several of them (sequential requests on an idle server may
+    all land on the worker that answered last). Results in the order of `numbers`."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    numbers = list(numbers)
+    with ThreadPoolExecutor(len(numbers)) as pool:
+        return list(pool.map(send, numbers))

@@ -181,7 +181,7 @@ def test_merchant_and_comune_pages_on_a_phone(
     )
     funds.award(system, fund, person_wallet, 50_000)
     for n, amount in enumerate((1_250, 4_000, 780)):
-        wallets.pay(
+        wallets.pay_from_wallet(
             system, wallet=person_wallet, merchant=shop, amount=amount, idempotency_key=f"e2e-{n}"
         )
     set_payee_account(system, shop, iban=new_iban(), holder="Alimentari Da Bepi")

@@ -1,41 +1,13 @@
 """PostgreSQL concurrency: real threads, real row locks, committed transactions."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from benecomune.ledger.exceptions import AlreadyReversed, InsufficientFunds
 from benecomune.ledger.models import Transfer, Wallet
 from benecomune.ledger.services import funds, statements, transfers, wallets
+from tests.helpers import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_parallel(count, work):
-    """Run work(i) in `count` threads released together; return (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors, lock = [], [], threading.Lock()
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            value = work(i)
-            with lock:
-                results.append(value)
-        except Exception as exc:  # collected and asserted by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
-    return results, errors
 
 
 def fresh(wallet):
@@ -57,7 +29,7 @@ def test_64_workers_spending_one_wallet_never_overdraw(make_fund, make_wallet, s
         try:
             return (
                 "debit",
-                wallets.pay(
+                wallets.pay_from_wallet(
                     system_actor,
                     wallet=fresh(wallet),
                     merchant=shop,
@@ -85,7 +57,7 @@ def test_parallel_replays_of_one_key_have_one_effect(make_fund, make_wallet, sho
     wallet = make_wallet(make_fund(100_000), 10_000)
 
     def work(i):
-        return wallets.pay(
+        return wallets.pay_from_wallet(
             system_actor,
             wallet=fresh(wallet),
             merchant=shop,
@@ -112,7 +84,7 @@ def test_parallel_payments_to_one_merchant_lose_nothing(make_fund, make_wallet, 
         results = []
         for n in range(5):
             results.append(
-                wallets.pay(
+                wallets.pay_from_wallet(
                     system_actor,
                     wallet=fresh(wallet_list[i]),
                     merchant=shop,
@@ -133,7 +105,7 @@ def test_parallel_payments_to_one_merchant_lose_nothing(make_fund, make_wallet, 
 
 def test_parallel_reversals_reverse_once(make_fund, make_wallet, shop, system_actor):
     wallet = make_wallet(make_fund(100_000), 10_000)
-    payment = wallets.pay(
+    payment = wallets.pay_from_wallet(
         system_actor, wallet=fresh(wallet), merchant=shop, amount=500, idempotency_key="to-reverse"
     )
 

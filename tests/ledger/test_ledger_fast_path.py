@@ -144,7 +144,9 @@ def world(make_fund, make_wallet, make_provider, make_person, make_user, municip
     pharmacy = make_provider(category="pharmacy")
     actor = Actor.system_actor("tests")
     citizen = Actor(user=make_user("titolare@example.org", person=person), ip_address="192.0.2.7")
-    payment = wallets.pay(actor, wallet=settled, merchant=shop, amount=700, idempotency_key="p0")
+    payment = wallets.pay_from_wallet(
+        actor, wallet=settled, merchant=shop, amount=700, idempotency_key="p0"
+    )
     reservation = funds.reserve(actor, fund, 4_000, idempotency_key="r0")
     # Accounts the operations use exist beforehand (ids are not rolled back between runs).
     wallets.merchant_account(pharmacy)
@@ -172,7 +174,7 @@ def _fresh(wallet):
 
 
 OPERATIONS = {
-    "payment, fast debit": lambda w: wallets.pay(
+    "payment, fast debit": lambda w: wallets.pay_from_wallet(
         w["actor"],
         wallet=_fresh(w["settled"]),
         merchant=w["shop"],
@@ -180,7 +182,7 @@ OPERATIONS = {
         idempotency_key="k",
         memo="Spesa",
     ),
-    "payment by the citizen, with ip and object": lambda w: wallets.pay(
+    "payment by the citizen, with ip and object": lambda w: wallets.pay_from_wallet(
         w["citizen"],
         wallet=_fresh(w["settled"]),
         merchant=w["shop"],
@@ -188,7 +190,7 @@ OPERATIONS = {
         idempotency_key="k",
         obj=w["fund"],
     ),
-    "payment folding pending credits": lambda w: wallets.pay(
+    "payment folding pending credits": lambda w: wallets.pay_from_wallet(
         w["actor"],
         wallet=_fresh(w["unsettled"]),
         merchant=w["pharmacy"],
@@ -203,21 +205,21 @@ OPERATIONS = {
         kind="payment",
         idempotency_key="k",
     ),
-    "insufficient balance": lambda w: wallets.pay(
+    "insufficient balance": lambda w: wallets.pay_from_wallet(
         w["actor"],
         wallet=_fresh(w["unsettled"]),
         merchant=w["shop"],
         amount=3_001,
         idempotency_key="k",
     ),
-    "refused by the rules": lambda w: wallets.pay(
+    "refused by the rules": lambda w: wallets.pay_from_wallet(
         w["actor"],
         wallet=_fresh(w["settled"]),
         merchant=w["pharmacy"],
         amount=10,
         idempotency_key="k",
     ),
-    "replay": lambda w: wallets.pay(
+    "replay": lambda w: wallets.pay_from_wallet(
         w["actor"],
         wallet=_fresh(w["settled"]),
         merchant=w["shop"],
@@ -233,7 +235,7 @@ OPERATIONS = {
         idempotency_key="p0",
         wallet=_fresh(w["unsettled"]),  # mismatching wallet: refused, but it is a replay
     ),
-    "key reused for different data": lambda w: wallets.pay(
+    "key reused for different data": lambda w: wallets.pay_from_wallet(
         w["actor"],
         wallet=_fresh(w["settled"]),
         merchant=w["shop"],
@@ -286,7 +288,7 @@ def test_payment_is_one_statement_in_autocommit(make_fund, make_wallet, shop, sy
     receivable = wallets.merchant_account(shop)
     wallet = _fresh(wallet)
     with CaptureQueriesContext(connection) as queries:
-        payment = wallets.pay(
+        payment = wallets.pay_from_wallet(
             system_actor,
             wallet=wallet,
             merchant=shop,

@@ -19,7 +19,7 @@ def citizen(
     wallet = make_wallet(
         make_fund(50_000), 12_345, person=person, categories=["grocery"], territory=[municipality]
     )
-    wallets.pay(
+    wallets.pay_from_wallet(
         system_actor, wallet=wallet, merchant=shop, amount=2_000, idempotency_key="page-pay"
     )
     user = make_user("anna@example.org", person=person)

@@ -96,7 +96,7 @@ def _run(ops, fund, wallet_list, merchants, actor):
                         reservations.append(reservation)
                 elif name == "pay":
                     wallet = Wallet.objects_unscoped.get(pk=wallet_list[op[1]].pk)
-                    t = wallets.pay(
+                    t = wallets.pay_from_wallet(
                         actor,
                         wallet=wallet,
                         merchant=merchants[op[2]],

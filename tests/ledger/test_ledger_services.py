@@ -36,7 +36,7 @@ def test_contribution_award_payment_move_money_and_audit(
 ):
     fund = make_fund(100_000)
     wallet = make_wallet(fund, 30_000)
-    payment = wallets.pay(
+    payment = wallets.pay_from_wallet(
         system_actor, wallet=wallet, merchant=shop, amount=1_250, idempotency_key="till-1"
     )
     assert statements.balance(fund.account) == 70_000
@@ -55,10 +55,10 @@ def test_contribution_award_payment_move_money_and_audit(
 
 def test_replay_same_key_moves_nothing(make_fund, make_wallet, shop, system_actor):
     wallet = make_wallet(make_fund(10_000), 5_000)
-    first = wallets.pay(
+    first = wallets.pay_from_wallet(
         system_actor, wallet=wallet, merchant=shop, amount=500, idempotency_key="k-1"
     )
-    again = wallets.pay(
+    again = wallets.pay_from_wallet(
         system_actor, wallet=wallet, merchant=shop, amount=500, idempotency_key="k-1"
     )
     assert again.pk == first.pk
@@ -68,9 +68,13 @@ def test_replay_same_key_moves_nothing(make_fund, make_wallet, shop, system_acto
 
 def test_same_key_different_data_is_a_conflict(make_fund, make_wallet, shop, system_actor):
     wallet = make_wallet(make_fund(10_000), 5_000)
-    wallets.pay(system_actor, wallet=wallet, merchant=shop, amount=500, idempotency_key="k-2")
+    wallets.pay_from_wallet(
+        system_actor, wallet=wallet, merchant=shop, amount=500, idempotency_key="k-2"
+    )
     with pytest.raises(IdempotencyConflict):
-        wallets.pay(system_actor, wallet=wallet, merchant=shop, amount=600, idempotency_key="k-2")
+        wallets.pay_from_wallet(
+            system_actor, wallet=wallet, merchant=shop, amount=600, idempotency_key="k-2"
+        )
     assert statements.balance(wallet.account) == 4_500
 
 
@@ -80,12 +84,14 @@ def test_insufficient_balance_refused_and_nothing_written(
     wallet = make_wallet(make_fund(10_000), 1_000)
     before = Transfer.objects.count()
     with pytest.raises(InsufficientFunds):
-        wallets.pay(
+        wallets.pay_from_wallet(
             system_actor, wallet=wallet, merchant=shop, amount=1_001, idempotency_key="too-much"
         )
     assert Transfer.objects.count() == before
     assert not Transfer.objects.filter(idempotency_key="too-much").exists()
-    wallets.pay(system_actor, wallet=wallet, merchant=shop, amount=1_000, idempotency_key="exact")
+    wallets.pay_from_wallet(
+        system_actor, wallet=wallet, merchant=shop, amount=1_000, idempotency_key="exact"
+    )
     assert statements.balance(wallet.account) == 0
 
 
@@ -93,7 +99,7 @@ def test_insufficient_balance_refused_and_nothing_written(
 def test_amount_must_be_positive_integer_cents(make_fund, make_wallet, shop, system_actor, amount):
     wallet = make_wallet(make_fund(10_000), 1_000)
     with pytest.raises(TransferNotAllowed):
-        wallets.pay(
+        wallets.pay_from_wallet(
             system_actor, wallet=wallet, merchant=shop, amount=amount, idempotency_key="bad"
         )
 
@@ -131,7 +137,7 @@ def test_entries_and_transfers_are_immutable(make_fund, system_actor):
 
 def test_reversal_restores_balances_and_only_once(make_fund, make_wallet, shop, system_actor):
     wallet = make_wallet(make_fund(10_000), 5_000)
-    payment = wallets.pay(
+    payment = wallets.pay_from_wallet(
         system_actor, wallet=wallet, merchant=shop, amount=700, idempotency_key="p"
     )
     reversal = transfers.reverse(system_actor, payment, reason="Errore di cassa")
@@ -153,7 +159,7 @@ def test_reversal_restores_balances_and_only_once(make_fund, make_wallet, shop, 
 def test_reversal_needs_the_money_back(make_fund, make_wallet, shop, system_actor):
     """The merchant already passed the money on: reversing would overdraw its receivable."""
     wallet = make_wallet(make_fund(10_000), 5_000)
-    payment = wallets.pay(
+    payment = wallets.pay_from_wallet(
         system_actor, wallet=wallet, merchant=shop, amount=700, idempotency_key="p"
     )
     receivable = wallets.merchant_account(shop)
@@ -228,7 +234,7 @@ def test_balance_at_a_date_and_statement_running_balance(
     wallet = make_wallet(fund, 5_000)
     middle = timezone.now()
     for n, amount in enumerate([1_000, 250, 50]):
-        wallets.pay(
+        wallets.pay_from_wallet(
             system_actor, wallet=wallet, merchant=shop, amount=amount, idempotency_key=f"s-{n}"
         )
     assert statements.balance(wallet.account, middle) == 5_000
@@ -251,7 +257,7 @@ def test_pending_credits_are_folded_and_settle_keeps_balances(
     wallet = make_wallet(make_fund(10_000), 5_000)
     receivable = wallets.merchant_account(shop)
     for n in range(3):
-        wallets.pay(
+        wallets.pay_from_wallet(
             system_actor, wallet=wallet, merchant=shop, amount=100, idempotency_key=f"f-{n}"
         )
     receivable.refresh_from_db()
@@ -277,7 +283,7 @@ def test_payment_query_count(
     )
     # 5 statements, plus SAVEPOINT and RELEASE here because the test runs inside a transaction.
     with django_assert_max_num_queries(7):
-        wallets.pay(
+        wallets.pay_from_wallet(
             system_actor,
             wallet=wallet,
             merchant=shop,

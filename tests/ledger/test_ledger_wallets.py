@@ -24,7 +24,9 @@ def test_category_rule(make_fund, make_wallet, make_provider, system_actor):
     reason = check_spendable(wallet, tutor)
     assert "doposcuola" in reason and "alimentari e farmacia" in reason
     with pytest.raises(NotSpendable):
-        wallets.pay(system_actor, wallet=wallet, merchant=tutor, amount=100, idempotency_key="cat")
+        wallets.pay_from_wallet(
+            system_actor, wallet=wallet, merchant=tutor, amount=100, idempotency_key="cat"
+        )
     assert statements.balance(wallet.account) == 5_000
 
 
@@ -81,7 +83,9 @@ def test_expired_wallet_cannot_pay_or_receive(make_fund, make_wallet, shop, syst
     )
     wallet.refresh_from_db()
     with pytest.raises(NotSpendable):
-        wallets.pay(system_actor, wallet=wallet, merchant=shop, amount=100, idempotency_key="late")
+        wallets.pay_from_wallet(
+            system_actor, wallet=wallet, merchant=shop, amount=100, idempotency_key="late"
+        )
     with pytest.raises(NotSpendable):
         funds.award(system_actor, fund, wallet, 100)
 
@@ -94,15 +98,17 @@ def test_pay_needs_owner_or_merchant_staff(make_fund, make_wallet, shop, make_us
     wallet = make_wallet(make_fund(10_000), 1_000)
     stranger = Actor(user=make_user("stranger@example.org"))
     with pytest.raises(PermissionDenied):
-        wallets.pay(stranger, wallet=wallet, merchant=shop, amount=100, idempotency_key="x")
+        wallets.pay_from_wallet(
+            stranger, wallet=wallet, merchant=shop, amount=100, idempotency_key="x"
+        )
     owner = Actor(user=make_user("owner@example.org", person=wallet.person))
-    wallets.pay(owner, wallet=wallet, merchant=shop, amount=100, idempotency_key="x")
+    wallets.pay_from_wallet(owner, wallet=wallet, merchant=shop, amount=100, idempotency_key="x")
 
 
 def test_expiry_sweep_returns_money_once_and_is_audited(make_fund, make_wallet, shop, system_actor):
     fund = make_fund(10_000)
     wallet = make_wallet(fund, 3_000, valid_until=TODAY + datetime.timedelta(days=5))
-    payment = wallets.pay(
+    payment = wallets.pay_from_wallet(
         system_actor, wallet=wallet, merchant=shop, amount=1_000, idempotency_key="before-expiry"
     )
     own = make_wallet(None, valid_until=TODAY + datetime.timedelta(days=5))  # no fund

@@ -109,7 +109,7 @@ _keys = itertools.count()
 @pytest.fixture
 def pay(system_actor):
     def pay(wallet, merchant, amount):
-        return wallets.pay(
+        return wallets.pay_from_wallet(
             system_actor,
             wallet=wallet,
             merchant=merchant,

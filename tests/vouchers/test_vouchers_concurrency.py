@@ -1,43 +1,16 @@
 """PostgreSQL: tills hammering one voucher at once, through the whole API (token, middleware,
 services, ledger), each thread with its own connection."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from benecomune.ledger.models import Transfer
 from benecomune.ledger.services import statements
 from benecomune.vouchers.models import Redemption
+from tests.helpers import run_parallel
 from tests.vouchers.conftest import qr
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_parallel(count, work):
-    barrier = threading.Barrier(count)
-    results, errors, lock = [], [], threading.Lock()
-
-    def worker(i):
-        try:
-            barrier.wait(timeout=30)
-            value = work(i)
-            with lock:
-                results.append(value)
-        except Exception as exc:  # collected and asserted by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
-    return results, errors
 
 
 def _post(token, key, body):

@@ -31,7 +31,9 @@ def test_authorise_capture_part_release_rest(voucher, shop, system_actor):
     with pytest.raises(IdempotencyConflict):
         holds.authorise(system_actor, wallet=voucher, merchant=shop, amount=1, idempotency_key="h")
     with pytest.raises(InsufficientFunds):
-        wallets.pay(system_actor, wallet=voucher, merchant=shop, amount=6_001, idempotency_key="p")
+        wallets.pay_from_wallet(
+            system_actor, wallet=voucher, merchant=shop, amount=6_001, idempotency_key="p"
+        )
     payment = holds.capture(
         system_actor, hold, wallet=voucher, merchant=shop, amount=2_500, idempotency_key="c"
     )

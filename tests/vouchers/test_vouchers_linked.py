@@ -1,5 +1,6 @@
 """PostgreSQL: the till's one-statement payment (`ledger.services.linked`, `vouchers_redeem()`)
-and the Python path (`wallets.pay` and the row in one transaction) write the same ledger rows,
+and the Python path (`wallets.pay_from_wallet` and the row in one transaction) write the same
+ledger rows,
 audit events and redemption rows, and raise the same errors."""
 
 import pytest

@@ -94,7 +94,7 @@ def test_the_functions_return_what_the_plain_sql_returns(voucher, member_shop, j
             cursor.execute(lookup._PG_CALL, [key, merchant_id, voucher.pk])
             function = cursor.fetchone()
             assert plain == function
-    payment = wallets.pay(
+    payment = wallets.pay_from_wallet(
         system_actor, wallet=voucher, merchant=member_shop, amount=100, idempotency_key="p"
     )
     params = [member_shop.pk, voucher.organization_id, voucher.pk, payment.pk, 100]

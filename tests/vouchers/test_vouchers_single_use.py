@@ -12,7 +12,7 @@ from benecomune.core.models import Role
 from benecomune.ledger.services import statements
 from benecomune.vouchers.models import Redemption
 from benecomune.vouchers.services import codes
-from tests.vouchers.test_vouchers_concurrency import run_parallel
+from tests.helpers import run_parallel
 
 pytestmark = pytest.mark.django_db
 

@@ -7,22 +7,38 @@ language, host validation, and the tenant scope of the token's organisation.
 """
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
+from django.utils.module_loading import import_string
 
 
 class ApiMiddleware:
-    """Mixin for a Django handler: build its chain from settings.API_MIDDLEWARE."""
+    """Mixin for a Django handler: its chain is built here from settings.API_MIDDLEWARE, in
+    the order Django builds settings.MIDDLEWARE (last one innermost). Synchronous only: the
+    API is served by WSGI (asgi.py serves the site alone, see there)."""
 
     def load_middleware(self, is_async=False):
-        # Django builds the chain from settings.MIDDLEWARE: lend it the API's list while this
-        # handler is built (once, at start-up).
-        site_chain = settings.MIDDLEWARE
-        settings.MIDDLEWARE = settings.API_MIDDLEWARE
-        try:
-            super().load_middleware(is_async)
-        finally:
-            settings.MIDDLEWARE = site_chain
+        if is_async:
+            raise ImproperlyConfigured("The API's handler is synchronous (WSGI).")
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        handler = convert_exception_to_response(self._get_response)
+        for path in reversed(settings.API_MIDDLEWARE):
+            try:
+                instance = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, instance.process_view)
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(instance.process_template_response)
+            if hasattr(instance, "process_exception"):
+                self._exception_middleware.append(instance.process_exception)
+            handler = convert_exception_to_response(instance)
+        self._middleware_chain = handler
 
 
 class ApiWSGIHandler(ApiMiddleware, WSGIHandler):

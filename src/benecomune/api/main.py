@@ -2,8 +2,9 @@
 
 from django.db import connection
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from benecomune.api.auth import DeviceTokenAuth
 
@@ -32,6 +33,50 @@ def on_auth_error(request, exc):
         {"code": "unauthorized", "message": "Token mancante, non valido o revocato."},
         status=401,
     )
+
+
+def default_validation_error(request, exc):
+    """Ninja's documented default answer to invalid input."""
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+def default_http_error(request, exc):
+    """Ninja's documented default answer to an HttpError."""
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+# Path prefix -> (validation handler, HTTP error handler), added by the apps' routers.
+_ERROR_HANDLERS: dict[str, tuple] = {}
+
+
+def _handler_for(request, index: int, default):
+    for prefix, handlers in _ERROR_HANDLERS.items():
+        if request.path.startswith(prefix) and handlers[index] is not None:
+            return handlers[index]
+    return default
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc):
+    return _handler_for(request, 0, default_validation_error)(request, exc)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return _handler_for(request, 1, default_http_error)(request, exc)
+
+
+def add_app_router(
+    prefix: str, router: Router, *, on_validation_error=None, on_http_error=None
+) -> None:
+    """How an app adds its routes under /api/v1/<prefix> (from its AppConfig.ready()), with
+    the error answers of its own routes; the other routes keep ninja's defaults. Called twice
+    (ready() may run again in tests), it changes nothing."""
+    path = f"/api/v1/{prefix.strip('/')}/"
+    if path in _ERROR_HANDLERS:
+        return
+    api.add_router(f"/{prefix.strip('/')}/", router)
+    _ERROR_HANDLERS[path] = (on_validation_error, on_http_error)
 
 
 class HealthOut(Schema):

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -19,14 +17,14 @@ class CallsConfig(AppConfig):
     verbose_name = _("Bandi e domande")
 
     def ready(self):
-        for name in _NAVIGATION_MODULES:
-            try:
-                import_module(f"benecomune.calls.{name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"benecomune.calls.{name}":
-                    raise
+        from benecomune.core.registry import load_modules
 
+        load_modules(self, _NAVIGATION_MODULES)
+
+        from benecomune.calls import spending
         from benecomune.core.audit import register_actions
+
+        spending.register()
 
         register_actions(
             {

@@ -3,19 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from benecomune.core.actors import Actor
 from benecomune.core.jobs import job_links
-from benecomune.core.models import Membership
-from benecomune.core.scoping import all_tenants
-from benecomune.core.services.jobs import job_handler, report_progress
-
-
-def _actor(job) -> Actor:
-    membership_id = job.params.get("membership")
-    if membership_id:
-        membership = Membership.objects.select_related("organization", "user").get(pk=membership_id)
-        return Actor.for_membership(membership)
-    return Actor.system_actor(job.kind)
+from benecomune.core.services.jobs import job_actor, job_handler, report_progress
 
 
 @job_handler("calls.rank")
@@ -23,16 +12,16 @@ def rank_job(job):
     from benecomune.calls.models import Call
     from benecomune.calls.services.ranking import build_ranking
 
-    with all_tenants():
-        call = Call.objects_unscoped.get(pk=job.params["call"])
-        ranking = build_ranking(
-            _actor(job),
-            call,
-            job.params["kind"],
-            reason=job.params.get("reason", ""),
-            expected_fingerprint=job.params.get("fingerprint"),
-            progress=lambda done, total: report_progress(job, done, total),
-        )
+    # Inside the job organisation's tenant scope (execute_job): the call's Comune or network.
+    call = Call.objects.get(pk=job.params["call"])
+    ranking = build_ranking(
+        job_actor(job),
+        call,
+        job.params["kind"],
+        reason=job.params.get("reason", ""),
+        expected_fingerprint=job.params.get("fingerprint"),
+        progress=lambda done, total: report_progress(job, done, total),
+    )
     job.result = {
         "ranking": ranking.pk,
         "entries": ranking.entries_count,
@@ -46,14 +35,13 @@ def award_job(job):
     from benecomune.calls.models import Call
     from benecomune.calls.services.award import award_call
 
-    with all_tenants():
-        call = Call.objects_unscoped.get(pk=job.params["call"])
-        job.result = award_call(
-            _actor(job),
-            call,
-            expected_fingerprint=job.params.get("fingerprint"),
-            progress=lambda done, total: report_progress(job, done, total),
-        )
+    call = Call.objects.get(pk=job.params["call"])
+    job.result = award_call(
+        job_actor(job),
+        call,
+        expected_fingerprint=job.params.get("fingerprint"),
+        progress=lambda done, total: report_progress(job, done, total),
+    )
 
 
 def _ranking_page(job) -> tuple[str, str]:

@@ -6,11 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from benecomune.core.actors import Actor
 from benecomune.core.jobs import job_links
-from benecomune.core.models import Membership
 from benecomune.core.scoping import tenant_scope
-from benecomune.core.services.jobs import job_handler, report_progress
+from benecomune.core.services.jobs import job_actor, job_handler, report_progress
 
 CHUNK = 50
 MAX_REFUSALS_KEPT = 1000
@@ -24,10 +22,7 @@ def bulk_decide_job(job):
     from benecomune.calls.services.review import bulk_decide
 
     params = job.params
-    membership = Membership.objects.select_related("user", "organization").get(
-        pk=params["membership_id"]
-    )
-    actor = Actor.for_membership(membership, params.get("ip"))
+    actor = job_actor(job)
     ids = params["ids"]
     decided, refused = 0, []
     report_progress(job, 0, len(ids))

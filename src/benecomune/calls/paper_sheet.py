@@ -21,10 +21,10 @@ from openpyxl.styles import Font
 from benecomune.calls import rules as engine
 from benecomune.calls.models import BenefitType, Call
 from benecomune.calls.services.submission import needs_isee
+from benecomune.core.exports import XLSX_TYPE, csv_bytes  # noqa: F401 (XLSX_TYPE: old name)
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DECLARATION_PREFIX = "dich_"
 DOCUMENT_PREFIX = "doc_"
 
@@ -119,9 +119,7 @@ def columns_for(call: Call) -> list[Column]:
 
 def template_csv(call: Call) -> bytes:
     """Header only, separated by semicolons (as spreadsheets in Italian open it), UTF-8 BOM."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerow([c.key for c in columns_for(call)])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([c.key for c in columns_for(call)], [])
 
 
 def template_xlsx(call: Call) -> bytes:

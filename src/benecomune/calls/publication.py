@@ -1,6 +1,5 @@
 """Publishing a ranking: by protocol number only, never by name (personal data)."""
 
-import csv
 import io
 
 from django.utils import timezone
@@ -11,12 +10,8 @@ from reportlab.pdfgen import canvas
 
 from benecomune.calls.models import Ranking
 from benecomune.calls.services.ranking import ranking_rows
+from benecomune.core.exports import csv_lines
 from benecomune.ledger.money import format_euro
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _outcome(funded: bool) -> str:
@@ -29,15 +24,12 @@ def _points(score: int) -> str:
 
 def ranking_csv_lines(ranking: Ranking):
     """CSV lines, streamed (a ranking may have 100k rows)."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"  # so that spreadsheet programs read the accents right
-    yield writer.writerow(
-        [_("Posizione"), _("Protocollo"), _("Punteggio"), _("Importo"), _("Esito")]
+    header = [_("Posizione"), _("Protocollo"), _("Punteggio"), _("Importo"), _("Esito")]
+    rows = (
+        [position, protocol, _points(score), format_euro(amount), _outcome(funded)]
+        for position, protocol, score, amount, funded in ranking_rows(ranking)
     )
-    for position, protocol, score, amount, funded in ranking_rows(ranking):
-        yield writer.writerow(
-            [position, protocol, _points(score), format_euro(amount), _outcome(funded)]
-        )
+    yield from csv_lines(header, rows)
 
 
 def ranking_pdf(ranking: Ranking) -> bytes:

@@ -2,98 +2,42 @@
 protocol number, and what the rules engine made of it. Given to the citizen and, at the desk,
 printed for them."""
 
-import io
 from functools import cache
-from importlib import resources
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 from reportlab.platypus.flowables import KeepTogether
 
 from benecomune.calls import rules as engine
 from benecomune.calls.models import Application
 from benecomune.core.models import Relationship
-from benecomune.ledger.money import format_euro
-
-PRIMARY = colors.HexColor("#0066CC")
-GRID = colors.HexColor("#C5C7C9")
-MUTED = colors.HexColor("#5C6F82")
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    """Titillium Web (the public-sector font shipped with Bootstrap Italia: it has the letters
-    of every European alphabet), or Helvetica when the theme's files are missing."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    try:
-        base = resources.files("bootstrap_italia_template").joinpath(
-            "static", "fonts", "Titillium_Web"
-        )
-        with (
-            resources.as_file(base / "titillium-web-v10-latin-ext_latin-regular.ttf") as r,
-            resources.as_file(base / "titillium-web-v10-latin-ext_latin-700.ttf") as b,
-        ):
-            pdfmetrics.registerFont(TTFont("BC-Receipt", str(r)))
-            pdfmetrics.registerFont(TTFont("BC-Receipt-Bold", str(b)))
-        return "BC-Receipt", "BC-Receipt-Bold"
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return "Helvetica", "Helvetica-Bold"
+from benecomune.core.pdf import PRIMARY, build, euro_nbsp, fonts, ruled_table, styles, text, when
 
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    """The toolkit's styles, with the receipt's own: the protocol number and plain headings."""
+    bold = fonts()[1]
     return {
+        **styles(),
         "title": ParagraphStyle("title", fontName=bold, fontSize=17, leading=21, spaceAfter=2),
         "protocol": ParagraphStyle(
             "protocol", fontName=bold, fontSize=14, leading=18, textColor=PRIMARY, spaceAfter=6
         ),
         "h2": ParagraphStyle("h2", fontName=bold, fontSize=11.5, leading=14, spaceBefore=9),
-        "body": ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5),
-        "bold": ParagraphStyle("bold", fontName=bold, fontSize=9.5, leading=12.5),
-        "small": ParagraphStyle("small", fontName=regular, fontSize=8, leading=10, textColor=MUTED),
-        "cell": ParagraphStyle("cell", fontName=regular, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", fontName=bold, fontSize=8.5, leading=10.5),
+        "head": styles()["label"],
     }
 
 
-def _p(text, style="body") -> Paragraph:
-    from xml.sax.saxutils import escape
-
-    return Paragraph(escape(str(text)), _styles()[style])
+def _p(value, style="body"):
+    return text(value, style, extra_styles=_styles())
 
 
-def _table(rows, widths, header=True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        style.append(("LINEBELOW", (0, 0), (-1, 0), 0.8, PRIMARY))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _when(value, with_time=True) -> str:
-    if value is None:
-        return "—"
-    if with_time:
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-    return value.strftime("%d/%m/%Y")
-
-
-def _facts(rows) -> Table:
-    return _table([[_p(k, "head"), _p(v)] for k, v in rows], [55 * mm, 115 * mm], header=False)
+def _facts(rows):
+    return ruled_table([[_p(k, "head"), _p(v)] for k, v in rows], [55 * mm, 115 * mm], header=False)
 
 
 def _relationship(value: str) -> str:
@@ -116,7 +60,7 @@ def receipt_pdf(application: Application) -> bytes:
             [
                 (_("Bando"), str(call)),
                 (_("Ente"), call.organization.name),
-                (_("Presentata il"), _when(application.submitted_at)),
+                (_("Presentata il"), when(application.submitted_at)),
                 (_("Richiedente"), f"{applicant.full_name} — {applicant.fiscal_code}"),
                 (_("Comune di residenza"), application.organization.name),
                 (_("Contatti"), contacts or "—"),
@@ -135,7 +79,7 @@ def receipt_pdf(application: Application) -> bytes:
                 % {
                     "operator": application.assisted_by.full_name or application.assisted_by.email,
                     "citizen": applicant.full_name,
-                    "when": _when(application.consent_at),
+                    "when": when(application.consent_at),
                     "how": application.consent_note,
                 },
                 "bold",
@@ -150,11 +94,14 @@ def receipt_pdf(application: Application) -> bytes:
             [
                 _p(m.full_name + (" *" if m.disability else ""), "cell"),
                 _p(m.fiscal_code, "cell"),
-                _p(_when(m.birth_date, with_time=False), "cell"),
+                _p(when(m.birth_date, with_time=False), "cell"),
                 _p(_relationship(m.relationship), "cell"),
             ]
         )
-    story += [_p(_("Nucleo familiare"), "h2"), _table(rows, [55 * mm, 45 * mm, 25 * mm, 45 * mm])]
+    story += [
+        _p(_("Nucleo familiare"), "h2"),
+        ruled_table(rows, [55 * mm, 45 * mm, 25 * mm, 45 * mm]),
+    ]
     if any(m.disability for m in members):
         story.append(_p(_("* disabilità certificata dichiarata (legge 104/1992)"), "small"))
 
@@ -164,12 +111,12 @@ def receipt_pdf(application: Application) -> bytes:
             [
                 (
                     _("Valore"),
-                    format_euro(application.isee_value).replace(" ", "\u00a0")
+                    euro_nbsp(application.isee_value)
                     if application.isee_value is not None
                     else _("non indicato"),
                 ),
                 (_("Protocollo DSU"), application.isee_protocol or "—"),
-                (_("Rilasciato il"), _when(application.isee_date, with_time=False)),
+                (_("Rilasciato il"), when(application.isee_date, with_time=False)),
             ]
         ),
     ]
@@ -194,7 +141,7 @@ def receipt_pdf(application: Application) -> bytes:
                     _p(doc.sha256[:16] + "…", "cell"),
                 ]
             )
-        story.append(_table(rows, [50 * mm, 75 * mm, 45 * mm]))
+        story.append(ruled_table(rows, [50 * mm, 75 * mm, 45 * mm]))
     else:
         story.append(_p(_("Nessun documento allegato.")))
 
@@ -206,7 +153,7 @@ def receipt_pdf(application: Application) -> bytes:
                     "Con i dati dichiarati i requisiti risultano soddisfatti. Importo previsto "
                     "se la domanda sarà ammessa e finanziata: %(amount)s."
                 )
-                % {"amount": format_euro(application.amount).replace(" ", "\u00a0")},
+                % {"amount": euro_nbsp(application.amount)},
                 "bold",
             )
         )
@@ -234,21 +181,15 @@ def receipt_pdf(application: Application) -> bytes:
             "small",
         ),
         _p(
-            _("Documento generato il %(when)s.") % {"when": _when(timezone.now())},
+            _("Documento generato il %(when)s.") % {"when": when(timezone.now())},
             "small",
         ),
     ]
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
+    return build(
+        story,
         title=_("Ricevuta %(p)s") % {"p": application.protocol},
+        footer=None,
         author=call.organization.name,
+        side_margin=20 * mm,
     )
-    doc.build(story)
-    return buffer.getvalue()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from benecomune.core.models import Membership, Role, User
+from benecomune.core.models import Membership, OrganizationKind, Role, User
 
 ALL_PERMISSIONS = frozenset(
     {
@@ -74,13 +74,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PLATFORM_ADMIN: ALL_PERMISSIONS,
 }
 
+# What a device token (a shop's till, an integration) may do, by the kind of its organisation:
+# the minimum the API routes need. A kind not listed gets nothing.
+DEVICE_PERMISSIONS: dict[str, frozenset[str]] = {
+    OrganizationKind.PROVIDER: frozenset({"merchant.redeem"}),
+}
+# A shop signing itself up from the public form, once its (inactive) record exists: it may
+# only ask to join a circuit on its own behalf.
+SIGNUP_PERMISSIONS = frozenset({"merchant.manage"})
+
 
 @dataclass(frozen=True)
 class Actor:
     """A user acting in one role (membership), or the citizen role when membership is None.
 
     `system` actors are commands and tasks acting on the platform's behalf (e.g. seed_demo,
-    expiry sweeps); they are named in `label` so the audit says which one acted.
+    expiry sweeps); they are named in `label` so the audit says which one acted. A device
+    (`for_device`) has no user and no membership: it holds `grants` (DEVICE_PERMISSIONS) inside
+    its own organisation only, and the audit names it by its `label`.
     """
 
     user: User | None
@@ -89,10 +100,48 @@ class Actor:
     system: bool = False
     label: str = ""
     _tenant_ids: tuple[int, ...] = field(default=(), compare=False)
+    # Permissions of an actor bound to one organisation without a membership (a device, a
+    # shop's self-service sign-up); None for everyone else.
+    grants: frozenset[str] | None = None
+    bound_organization: object = field(default=None, compare=False)
+    device_id: int | None = None
 
     @classmethod
     def system_actor(cls, label: str) -> "Actor":
+        """Commands and tasks only: never for a request."""
         return cls(user=None, system=True, label=label)
+
+    @classmethod
+    def for_device(cls, token, ip_address: str | None = None) -> "Actor":
+        """The device of an API token, bound to the token's organisation. No query: the
+        token's organisation is loaded with it (a till's fast path counts its round trips)."""
+        organization = token.organization
+        return cls(
+            user=None,
+            ip_address=ip_address,
+            label=f"dispositivo {token.prefix}"[:40],
+            _tenant_ids=(token.organization_id,),
+            grants=DEVICE_PERMISSIONS.get(organization.kind, frozenset()),
+            bound_organization=organization,
+            device_id=token.pk,
+        )
+
+    @classmethod
+    def for_signup(cls, label: str, ip_address: str | None = None, organization=None) -> "Actor":
+        """A public sign-up form: no permission until bound to the organisation it created
+        (`organization`), then SIGNUP_PERMISSIONS on that one only."""
+        return cls(
+            user=None,
+            ip_address=ip_address,
+            label=label,
+            _tenant_ids=(organization.pk,) if organization is not None else (),
+            grants=SIGNUP_PERMISSIONS if organization is not None else frozenset(),
+            bound_organization=organization,
+        )
+
+    @property
+    def is_device(self) -> bool:
+        return self.device_id is not None
 
     @classmethod
     def for_membership(cls, membership: Membership, ip_address: str | None = None) -> "Actor":
@@ -107,10 +156,15 @@ class Actor:
     def role(self) -> str:
         if self.system:
             return "system"
+        if self.grants is not None:
+            # The audit's actor_role: which device (or sign-up form) acted.
+            return self.label
         return self.membership.role if self.membership else "citizen"
 
     @property
     def organization(self):
+        if self.grants is not None:
+            return self.bound_organization
         return self.membership.organization if self.membership else None
 
     @property
@@ -120,6 +174,13 @@ class Actor:
     def has_perm(self, permission: str, organization=None) -> bool:
         if self.system:
             return True
+        if self.grants is not None:
+            # A bound actor: its own grants, in its own organisation; no query.
+            if permission not in self.grants:
+                return False
+            return organization is None or getattr(organization, "pk", organization) in (
+                self.tenant_ids
+            )
         if self.membership is None or not self.membership.is_active:
             return False
         if permission not in ROLE_PERMISSIONS.get(self.membership.role, frozenset()):

@@ -33,6 +33,9 @@ class CoreConfig(AppConfig):
                 "api_token.created": _("Token API creato"),
                 "api_token.revoked": _("Token API revocato"),
                 "job.started": _("Lavoro in background avviato"),
+                "job.refused": _(
+                    "Lavoro in background non eseguito: chi l'ha avviato non ha più il ruolo"
+                ),
                 "user.login": _("Accesso alla piattaforma"),
                 "user.totp_enrolled": _("Verifica in due passaggi attivata"),
                 "network.created": _("Rete creata"),

@@ -7,7 +7,6 @@ job kind, a function that derives both from the job's kind and the object in its
 is left out.
 """
 
-import csv
 import dataclasses
 import io
 import mimetypes
@@ -21,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benecomune.core.exports import CsvWriter, with_progress
 from benecomune.core.files import (
     ServedFile,
     filename_from_title,
@@ -29,7 +29,7 @@ from benecomune.core.files import (
 )
 from benecomune.core.models import AuditEvent, Job, JobStatus
 from benecomune.core.scoping import tenant_scope
-from benecomune.core.services.jobs import JOB_RESULT_PERMISSIONS, job_handler, report_progress
+from benecomune.core.services.jobs import JOB_RESULT_PERMISSIONS, job_handler
 
 AUDIT_EXPORT_CHUNK = 2000
 AUDIT_FILTERS = ("person", "actor", "object", "since", "until")
@@ -95,9 +95,8 @@ def export_audit_events(job):
     with tenant_scope(tenant_ids):
         events = filter_audit_events(AuditEvent.objects.all(), job.params.get("filters", {}))
         total = events.count()
-        report_progress(job, 0, total)
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
+        writer = CsvWriter(buffer)
         writer.writerow(
             [
                 "data",
@@ -117,7 +116,7 @@ def export_audit_events(job):
         rows = events.select_related("actor", "organization", "person").iterator(
             chunk_size=AUDIT_EXPORT_CHUNK
         )
-        for event in rows:
+        for event in with_progress(job, rows, total, every=AUDIT_EXPORT_CHUNK):
             writer.writerow(
                 [
                     timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
@@ -134,8 +133,6 @@ def export_audit_events(job):
                 ]
             )
             done += 1
-            if done % AUDIT_EXPORT_CHUNK == 0:
-                report_progress(job, done)
     job.result = {"rows": done}
     job.result_file.save(
         stored_name("audit.csv"), ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False

@@ -5,16 +5,17 @@ Only PNG and JPEG, recognised by their first bytes and opened by Pillow: an SVG 
 scripts, and a file named .png may be anything.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
 
+from benecomune.core.uploads import file_sha256, sniff
+
 MAX_LOGO_BYTES = 1024 * 1024
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
-_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
+LOGO_TYPES = ("png", "jpeg")
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,8 @@ def check_logo(uploaded) -> CheckedLogo:
             {"logo": _("Il logo è troppo grande: il limite è 1 MB. Ne carichi uno più leggero.")}
         )
     uploaded.seek(0)
-    head = uploaded.read(16)
-    extension = next((ext for sig, ext in _SIGNATURES if head.startswith(sig)), None)
-    if extension is None:
+    detected = sniff(uploaded.read(16), LOGO_TYPES)
+    if detected is None:
         raise ValidationError({"logo": _("Il logo deve essere un'immagine PNG o JPEG.")})
     from PIL import Image, UnidentifiedImageError
 
@@ -48,12 +48,7 @@ def check_logo(uploaded) -> CheckedLogo:
         raise ValidationError(
             {"logo": _("L'immagine del logo è danneggiata: la salvi di nuovo e riprovi.")}
         ) from exc
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return CheckedLogo(extension=extension, sha256=digest.hexdigest())
+    return CheckedLogo(extension=detected[1], sha256=file_sha256(uploaded))
 
 
 def store_logo(municipality, uploaded, checked: CheckedLogo) -> None:

@@ -5,13 +5,23 @@ raises ScopeError instead of returning every Comune's rows. Requests get their s
 TenantScopeMiddleware; tasks and commands open it explicitly.
 """
 
+import functools
+import operator
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from django.db.models import Q
 from django_scopes import scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 
-__all__ = ["ScopeError", "all_tenants", "current_tenant_ids", "scopes_disabled", "tenant_scope"]
+__all__ = [
+    "ScopeError",
+    "all_tenants",
+    "current_tenant_ids",
+    "scopes_disabled",
+    "tenant_scope",
+    "visible_to",
+]
 
 
 @contextmanager
@@ -34,3 +44,19 @@ def current_tenant_ids() -> list[int] | None:
 
     value = get_scope().get("tenant")
     return list(value) if value is not None else None
+
+
+def visible_to(queryset, actor, tenant_fields: Iterable[str], person_fields: Iterable[str] = ()):
+    """The rows of a record more than one party reads (a redemption: the shop and the issuing
+    Comune) that `actor` may read: those whose `tenant_fields` hold one of the actor's tenants,
+    or, for the person the record is about, whose `person_fields` hold the actor's person.
+    `queryset` is unscoped: this filter is the scope. A system actor reads everything."""
+    if actor.system:
+        return queryset
+    conditions = [Q(**{f"{name}__in": actor.tenant_ids}) for name in tenant_fields]
+    person_id = getattr(actor.user, "person_id", None)
+    if person_id is not None:
+        conditions += [Q(**{name: person_id}) for name in person_fields]
+    if not conditions or not (actor.tenant_ids or person_id is not None):
+        return queryset.none()
+    return queryset.filter(functools.reduce(operator.or_, conditions))

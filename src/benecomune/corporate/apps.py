@@ -6,3 +6,8 @@ class CorporateConfig(AppConfig):
     name = "benecomune.corporate"
     label = "corporate"
     verbose_name = _("Welfare aziendale")
+
+    def ready(self):
+        from benecomune.corporate import spending
+
+        spending.register()

@@ -8,16 +8,9 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Contabilità")
 
     def ready(self):
-        from benecomune.core.context_processors import register_nav
-        from benecomune.core.models import Role
-        from benecomune.core.views.home import register_home_card
-        from benecomune.ledger import home_cards
+        from benecomune.core.registry import load_modules
 
-        register_nav("citizen", _("I miei buoni"), "ledger:wallets")
-        register_nav(Role.MUNICIPALITY_ADMIN, _("Fondi"), "ledger:funds")
-        register_nav(Role.PLATFORM_ADMIN, _("Fondi"), "ledger:funds")
-        register_home_card("citizen", home_cards.citizen_wallets)
-        register_home_card(Role.MUNICIPALITY_ADMIN, home_cards.municipality_funds)
+        load_modules(self)
 
         from benecomune.core.audit import register_actions
         from benecomune.ledger.models import TransferKind

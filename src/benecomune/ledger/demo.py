@@ -117,7 +117,7 @@ def seed(actor, network, rng):
         # Most beneficiaries have already spent part of the voucher at local shops.
         for purchase in range(2 if number == 0 else number % 4):
             shop = shops[(number + purchase) % len(shops)]
-            wallets.pay(
+            wallets.pay_from_wallet(
                 actor,
                 wallet=wallet,
                 merchant=shop,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from benecomune.core.forms_helpers import add_errors, pairs_querystring
 from benecomune.core.models import Organization
 from benecomune.core.scoping import tenant_scope
 from benecomune.core.views.decorators import citizen_required, staff_permission
@@ -41,7 +42,7 @@ def _movements(request, account):
     opening, entries = statement(account, start=start, end=end)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(entry, *describe(entry)) for entry in page]
-    querystring = "&".join(f"{k}={v.isoformat()}" for k, v in (("dal", start), ("al", end)) if v)
+    querystring = pairs_querystring(("dal", start), ("al", end))
     return {
         "page": page,
         "rows": rows,
@@ -165,14 +166,6 @@ def fund_csv(request, pk):
     return _csv_response(request, fund.account, f"fondo-{fund.pk}")
 
 
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @staff_permission("funds.manage")
 def fund_create(request):
     form = FundForm(request.POST or None)
@@ -183,7 +176,7 @@ def fund_create(request):
                 request.actor, organization=organization, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Fondo creato."))
             return redirect("ledger:fund_detail", pk=fund.pk)
@@ -206,7 +199,7 @@ def contribution_create(request, pk):
                 memo=data["memo"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Contributo registrato."))
             return redirect("ledger:fund_detail", pk=fund.pk)

@@ -3,7 +3,6 @@ documents, the decisions, the final ranking, the expense claims with their recei
 index (indice.csv: every file with its SHA-256) so the archive can be checked later.
 Written as a stream to a temporary file: memory does not grow with the number of documents."""
 
-import csv
 import hashlib
 import io
 import os
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls.models import Application, Call, Ranking, RankingEntry
+from benecomune.core.exports import BOM, csv_text
 from benecomune.core.files import stored_name
 from benecomune.core.services.jobs import report_progress
 from benecomune.ledger.money import format_decimal
@@ -49,18 +49,12 @@ class _Zip:
         self.add_stream(arcname, io.BytesIO(text.encode("utf-8-sig")))
 
     def add_csv(self, arcname, header, rows):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
-        self.add_text(arcname, buffer.getvalue())
+        self.add_text(arcname, csv_text(header, rows))
 
     def close(self):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow([_("file"), _("byte"), "sha256"])
-        writer.writerows(self.index)
-        self.zip.writestr("indice.csv", "\ufeff" + buffer.getvalue())
+        self.zip.writestr(
+            "indice.csv", BOM + csv_text([_("file"), _("byte"), "sha256"], self.index)
+        )
         self.zip.close()
 
 

@@ -1,7 +1,6 @@
 """The treasurer's beneficiary list of a batch (for Comuni that pay through their treasurer's
 payment order): CSV for any spreadsheet, XLSX for the treasury's office. Written by a job."""
 
-import csv
 import os
 import tempfile
 
@@ -11,8 +10,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from benecomune.core.exports import (
+    MONEY_FORMAT,
+    CsvWriter,
+    euro_number,
+    safe_row,
+    with_progress,
+)
 from benecomune.core.files import stored_name
-from benecomune.core.services.jobs import report_progress
 from benecomune.ledger.money import format_decimal
 from benecomune.payouts.models import BatchItem, ItemStatus, PayoutBatch
 
@@ -58,7 +63,6 @@ def rows(batch: PayoutBatch):
 def write_beneficiary_list(job, batch_id: int, fmt: str) -> None:
     batch = PayoutBatch.objects_unscoped.get(pk=batch_id)
     total = batch.item_count
-    report_progress(job, 0, total)
     handle, path = tempfile.mkstemp(suffix=f".{fmt}")
     os.close(handle)
     try:
@@ -76,13 +80,11 @@ def write_beneficiary_list(job, batch_id: int, fmt: str) -> None:
 
 def _write_csv(path, batch, job, total):
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out, delimiter=";")
+        writer = CsvWriter(out)
         writer.writerow(headers())
-        for index, row in enumerate(rows(batch), start=1):
+        for row in with_progress(job, rows(batch), total, every=CHUNK):
             row[5] = format_decimal(row[5])
             writer.writerow(row)
-            if index % CHUNK == 0:
-                report_progress(job, index, total)
         writer.writerow([])
         writer.writerow(["", _("Totale"), "", "", "", format_decimal(batch.total), "", ""])
 
@@ -115,15 +117,14 @@ def _write_xlsx(path, batch, job, total):
         cell.font = bold
         head.append(cell)
     sheet.append(head)
-    for index, row in enumerate(rows(batch), start=1):
-        amount = WriteOnlyCell(sheet, value=row[5] / 100)
-        amount.number_format = "#,##0.00"
+    for row in with_progress(job, rows(batch), total, every=CHUNK):
+        row = safe_row(row)
+        amount = WriteOnlyCell(sheet, value=euro_number(row[5]))
+        amount.number_format = MONEY_FORMAT
         row[5] = amount
         sheet.append(row)
-        if index % CHUNK == 0:
-            report_progress(job, index, total)
-    total_cell = WriteOnlyCell(sheet, value=batch.total / 100)
-    total_cell.number_format = "#,##0.00"
+    total_cell = WriteOnlyCell(sheet, value=euro_number(batch.total))
+    total_cell.number_format = MONEY_FORMAT
     total_cell.font = bold
     sheet.append([])
     sheet.append(["", WriteOnlyCell(sheet, value=_("Totale")), "", "", "", total_cell])

@@ -1,16 +1,13 @@
 """Rendicontazione jobs: a fund, a call or the organisation's overview, as PDF or XLSX; and
 the archive of a closed call (zip of application documents and decisions, with an index)."""
 
-import io
-
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from benecomune.calls.models import Call
 from benecomune.calls.services.shares import share_report_rows
+from benecomune.core.exports import add_sheet, euro_number, xlsx_bytes
 from benecomune.core.files import stored_name
 from benecomune.core.services.jobs import report_progress
 from benecomune.ledger.models import Fund
@@ -20,51 +17,18 @@ from benecomune.payouts.services import figures as figures_service
 KEYS = [key for key, _label in pdf.FIGURE_LABELS]
 
 
-def _euro(cents: int) -> float:
-    return cents / 100  # a spreadsheet number; the cell format shows two decimals
-
-
 def _sheet(workbook, title, header, rows):
-    sheet = workbook.create_sheet(title[:31])
-    bold = Font(bold=True)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = bold
-    for row in rows:
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, float):
-                cell.number_format = "#,##0.00"
-    sheet.column_dimensions["A"].width = 40
-    for letter in "BCDEFGHIJK":
-        sheet.column_dimensions[letter].width = 18
-    return sheet
+    return add_sheet(workbook, title, header, rows, widths={"A": 40})
 
 
 def _figures_rows(figures):
-    return [[_(label), _euro(figures[key])] for key, label in pdf.FIGURE_LABELS if key in figures]
+    return [
+        [_(label), euro_number(figures[key])] for key, label in pdf.FIGURE_LABELS if key in figures
+    ]
 
 
 def _calls_rows(calls):
-    return [
-        [
-            call.title,
-            *[
-                _euro(f[k])
-                for k in (
-                    "allocated",
-                    "awarded",
-                    "spent",
-                    "reimbursed",
-                    "paid",
-                    "pending",
-                    "returned",
-                )
-            ],
-        ]
-        for call, f in calls
-    ]
+    return [[call.title, *[euro_number(f[k]) for k in pdf.CALL_KEYS]] for call, f in calls]
 
 
 CALL_HEADER = [
@@ -79,15 +43,6 @@ CALL_HEADER = [
 ]
 
 
-def _xlsx(build) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    build(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def fund_report(fund: Fund, fmt: str) -> tuple[bytes, str]:
     figures = figures_service.fund_figures(fund)
     name = f"rendiconto-fondo-{slugify(fund.name)}"
@@ -100,11 +55,11 @@ def fund_report(fund: Fund, fmt: str) -> tuple[bytes, str]:
             workbook,
             _("Finanziatori"),
             [_("Finanziatore"), _("Euro")],
-            [[c["name"], _euro(c["amount"])] for c in figures["contributors"]],
+            [[c["name"], euro_number(c["amount"])] for c in figures["contributors"]],
         )
         _sheet(workbook, _("Bandi"), [_(h) for h in CALL_HEADER], _calls_rows(figures["calls"]))
 
-    return _xlsx(build), name
+    return xlsx_bytes(build), name
 
 
 def _shares_sheet(workbook, call: Call, shares) -> None:
@@ -114,7 +69,12 @@ def _shares_sheet(workbook, call: Call, shares) -> None:
         _("Quote dei Comuni"),
         [_("Comune"), _("Quota"), _("Assegnato ai residenti"), _("Differenza dalla quota")],
         [
-            [r["name"], _euro(r["share"]), _euro(r["awarded"]), _euro(r["difference"])]
+            [
+                r["name"],
+                euro_number(r["share"]),
+                euro_number(r["awarded"]),
+                euro_number(r["difference"]),
+            ]
             for r in shares
         ],
     )
@@ -138,9 +98,9 @@ def call_report(call: Call, fmt: str) -> tuple[bytes, str]:
                 [
                     r["name"],
                     r["beneficiaries"],
-                    _euro(r["awarded"]),
-                    _euro(r["reimbursed"]),
-                    _euro(r["paid"]),
+                    euro_number(r["awarded"]),
+                    euro_number(r["reimbursed"]),
+                    euro_number(r["paid"]),
                 ]
                 for r in by_municipality
             ],
@@ -148,7 +108,7 @@ def call_report(call: Call, fmt: str) -> tuple[bytes, str]:
         if shares:
             _shares_sheet(workbook, call, shares)
 
-    return _xlsx(build), name
+    return xlsx_bytes(build), name
 
 
 def overview_report(organization, organization_ids, fmt: str) -> tuple[bytes, str]:
@@ -170,7 +130,7 @@ def overview_report(organization, organization_ids, fmt: str) -> tuple[bytes, st
                     fund.name,
                     fund.organization.name,
                     fund.get_origin_display(),
-                    *[_euro(f[k]) for k in keys],
+                    *[euro_number(f[k]) for k in keys],
                 ]
                 for fund, f in overview["funds"]
             ],
@@ -183,12 +143,12 @@ def overview_report(organization, organization_ids, fmt: str) -> tuple[bytes, st
                 workbook,
                 title,
                 [title, *[_(labels[k]) for k in keys]],
-                [[name, *[_euro(values.get(k, 0)) for k in keys]] for name, values in groups],
+                [[name, *[euro_number(values.get(k, 0)) for k in keys]] for name, values in groups],
             )
         calls = [pair for _fund, f in overview["funds"] for pair in f["calls"]]
         _sheet(workbook, _("Bandi"), [_(h) for h in CALL_HEADER], _calls_rows(calls))
 
-    return _xlsx(build), name
+    return xlsx_bytes(build), name
 
 
 def write_report(job) -> None:

@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from benecomune.core.jobs import job_links
-from benecomune.core.scoping import all_tenants
-from benecomune.core.services.jobs import job_handler, report_progress
-from benecomune.payouts.services.actors import actor_from_params
+from benecomune.core.services.jobs import job_actor, job_handler, report_progress
+
+# Every handler runs inside the tenant scope of the batch's Comune (execute_job); the services
+# read payees (citizens, shops) through unscoped managers filtered by the batch explicitly.
 
 
 @job_handler("payouts.generate_batch")
@@ -16,9 +17,7 @@ def generate_batch_job(job):
     def progress(done, total, message=""):
         report_progress(job, done, total, message)
 
-    # Services use the unscoped managers with explicit organisation filters.
-    with all_tenants():
-        batch = generate_batch(job.params["batch_id"], progress=progress)
+    batch = generate_batch(job.params["batch_id"], progress=progress)
     job.result = {"batch_id": batch.pk, "items": batch.item_count, "total": batch.total}
     job.message = str(batch.get_status_display())
 
@@ -27,13 +26,10 @@ def generate_batch_job(job):
 def apply_results_job(job):
     from benecomune.payouts.services.results import apply_results
 
-    actor = actor_from_params(job.params, "payouts.results")
-
     def progress(done, total):
         report_progress(job, done, total)
 
-    with all_tenants():
-        report = apply_results(actor, job.params["report_id"], progress=progress)
+    report = apply_results(job_actor(job), job.params["report_id"], progress=progress)
     job.result = {"paid": report.paid, "rejected": report.rejected, "batch_id": report.batch_id}
     job.message = f"{report.paid} pagati, {report.rejected} respinti"
 
@@ -42,24 +38,21 @@ def apply_results_job(job):
 def beneficiary_list_job(job):
     from benecomune.payouts.exports import write_beneficiary_list
 
-    with all_tenants():
-        write_beneficiary_list(job, job.params["batch_id"], job.params["format"])
+    write_beneficiary_list(job, job.params["batch_id"], job.params["format"])
 
 
 @job_handler("payouts.report", result_permission="funds.view")
 def report_job(job):
     from benecomune.payouts.exports_reports import write_report
 
-    with all_tenants():
-        write_report(job)
+    write_report(job)
 
 
 @job_handler("payouts.call_archive", result_permission="calls.manage")
 def call_archive_job(job):
     from benecomune.payouts.archive import write_call_archive
 
-    with all_tenants():
-        write_call_archive(job)
+    write_call_archive(job)
 
 
 def _batch_page(batch_id) -> tuple[str, str]:

@@ -114,10 +114,9 @@ def _error(exc: VoucherError):
 
 
 def device_actor(token, ip_address: str | None) -> Actor:
-    """Who acts when a till calls: the shop's device (its token), from its address."""
-    return Actor(
-        user=None, system=True, label=f"dispositivo {token.prefix}"[:40], ip_address=ip_address
-    )
+    """Who acts when a till calls: the shop's device (its token), from its address, with the
+    device's own permissions inside its shop only (never a system actor)."""
+    return Actor.for_device(token, ip_address=ip_address)
 
 
 def pos_call(view):

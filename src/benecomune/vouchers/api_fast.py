@@ -3,12 +3,13 @@
 `POST /api/v1/pos/redeem` with `{"code": "BC1.…", "amount": <cents>}`, a shop's device token
 and an Idempotency-Key: the tills' everyday call. It runs the checks `vouchers.api` and
 `services.redeem.redeem` run, through the same functions and in the same order, then
-`one_statement.pay`, and answers 201 with `redemption_out`. Anything else (a typed code,
+`one_statement.pay_at_till`, and answers 201 with `redemption_out`. Anything else (a typed code,
 a card and its PIN, another body, a token that is not a shop's, any refusal, a replay, SQLite)
 returns None: the full API answers, with its error codes and Italian messages.
 
 A token in this process's cache is used without reading the shared revocation version (a round
-trip): `one_statement.pay` has the payment's own statement check the token's row, and answers
+trip): `one_statement.pay_at_till` has the payment's
+own statement check the token's row, and answers
 TOKEN_CHANGED, having written nothing, when it was revoked or deleted meanwhile (by any
 process). The token is then dropped from the cache and the full API answers: it reads the token
 again and refuses a revoked one (401). So the payment stays one round trip and a revocation
@@ -57,7 +58,7 @@ def redeem(environ: dict, body: bytes) -> tuple[int, dict] | None:
         actor = device_actor(token, environ.get("REMOTE_ADDR"))
         if read.kind != "qr" or not one_statement.applies(actor):
             return None
-        redemption = one_statement.pay(
+        redemption = one_statement.pay_at_till(
             actor,
             ctx,
             wallet_id=codes.read_qr_token(read.value),

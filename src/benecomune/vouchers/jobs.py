@@ -3,9 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from benecomune.core.actors import Actor
 from benecomune.core.jobs import job_links
-from benecomune.core.services.jobs import job_handler, report_progress
+from benecomune.core.services.jobs import job_actor, job_handler, report_progress
 from benecomune.ledger.money import format_euro
 
 
@@ -14,7 +13,7 @@ def expire_job(job):
     from benecomune.ledger.services.wallets import expire_wallets
     from benecomune.vouchers.services.authorisations import release_expired
 
-    actor = Actor.system_actor("vouchers.expire")
+    actor = job_actor(job)
     issuers = job.organization.tenant_ids()
     release_expired(actor, issuer_ids=issuers)  # money held by stale till authorisations first
     moved = expire_wallets(actor, organization_ids=issuers)

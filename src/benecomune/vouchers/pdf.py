@@ -39,8 +39,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from benecomune.core.pdf import fonts
 from benecomune.ledger.money import format_euro
-from benecomune.payouts.pdf.base import fonts
 
 BODY_FONT_SIZE = 14  # large print: never under 12 pt anywhere in the document
 HEADING_FONT_SIZE = 18

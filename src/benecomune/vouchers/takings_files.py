@@ -1,23 +1,27 @@
 """The shop's takings as files, built on request and served by core/files.py's
 `file_response` (never stored, never public): CSV and XLSX of a period, and the day close
-("Chiusura di cassa") as PDF with the shared PDF building blocks (payouts/pdf/base.py)."""
+("Chiusura di cassa") as PDF with the shared PDF toolkit (core/pdf)."""
 
-import csv
 import datetime
-import io
 
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from benecomune.core.exports import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    add_sheet,
+    csv_bytes,
+    euro_number,
+    xlsx_bytes,
+)
 from benecomune.core.files import ServedFile
 from benecomune.core.models import Provider
+from benecomune.core.pdf import build, euro, p, table
 from benecomune.ledger.money import format_decimal
-from benecomune.payouts.pdf.base import build, euro, p, table
 from benecomune.vouchers.services import takings
 
 
@@ -63,57 +67,55 @@ def _filename(start: datetime.date, end: datetime.date, ext: str) -> str:
 def takings_csv(merchant_id: int, start, end) -> ServedFile:
     """Semicolon-separated, UTF-8 with BOM, decimal comma: what Italian spreadsheets open."""
     rows = takings.numbered(takings.sales(merchant_id, start, end))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(_header())
-    for row in rows:
-        writer.writerow(_cells(row, format_decimal))
     return ServedFile(
         filename=_filename(start, end, "csv"),
-        content_type="text/csv; charset=utf-8",
-        content=("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        content_type=CSV_TYPE,
+        content=csv_bytes(_header(), (_cells(row, format_decimal) for row in rows)),
     )
 
 
 def takings_xlsx(merchant_id: int, start, end) -> ServedFile:
     """One sheet of sales (amounts as numbers, euro) and one of the days' totals."""
     rows = takings.numbered(takings.sales(merchant_id, start, end))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Incassi")
-    sheet.append(_header())
-    for row in rows:
-        sheet.append(_cells(row, lambda cents: cents / 100))
-        sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
-    days = workbook.create_sheet(_("Totali per giorno"))
-    days.append(
-        [_("Giorno"), _("Incassi"), _("Lordo"), _("Annullati"), _("Importo annullato"), _("Netto")]
-    )
-    for day in takings.day_totals(merchant_id, start, end):
-        days.append(
-            [
-                formats.date_format(day.day, "d/m/Y"),
-                day.count,
-                day.gross / 100,
-                day.voided_count,
-                day.voided / 100,
-                day.net / 100,
-            ]
+    days = takings.day_totals(merchant_id, start, end)
+
+    def build(workbook):
+        add_sheet(
+            workbook,
+            _("Incassi"),
+            _header(),
+            (_cells(row, euro_number) for row in rows),
+            columns="ABCDEFGHI",
         )
-        for column in (3, 5, 6):
-            days.cell(row=days.max_row, column=column).number_format = "#,##0.00"
-    bold = Font(bold=True)
-    for ws in (sheet, days):
-        for cell in ws[1]:
-            cell.font = bold
-        for letter in "ABCDEFGHI":
-            ws.column_dimensions[letter].width = 18
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        add_sheet(
+            workbook,
+            _("Totali per giorno"),
+            [
+                _("Giorno"),
+                _("Incassi"),
+                _("Lordo"),
+                _("Annullati"),
+                _("Importo annullato"),
+                _("Netto"),
+            ],
+            (
+                [
+                    formats.date_format(day.day, "d/m/Y"),
+                    day.count,
+                    euro_number(day.gross),
+                    day.voided_count,
+                    euro_number(day.voided),
+                    euro_number(day.net),
+                ]
+                for day in days
+            ),
+            columns="ABCDEFGHI",
+        )
+
     return ServedFile(
         filename=_filename(start, end, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        content=buffer.getvalue(),
+        content_type=XLSX_TYPE,
+        content=xlsx_bytes(build),
     )
 
 

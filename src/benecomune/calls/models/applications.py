@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from benecomune.calls.rules import rank_key
+from benecomune.core.uploads import StoredDocument
 
 # Saving any of these saves the rank key too: the key is derived from score and tie values here,
 # in one place, so no save path can store a score with a stale or empty key.
@@ -192,26 +193,15 @@ class ApplicationMember(models.Model):
         return self.full_name
 
 
-class ApplicationDocument(models.Model):
+class ApplicationDocument(StoredDocument):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     code = models.CharField(_("tipo di documento"), max_length=40)
     file = models.FileField(_("file"), upload_to="applications/%Y/%m/")
-    original_name = models.CharField(_("nome del file"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("documento")
         verbose_name_plural = _("documenti")
         ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ClarificationStatus(models.TextChoices):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls.exceptions import CallError
+from benecomune.calls.lifecycles import APPLICATION
 from benecomune.calls.models import (
     ACTIVE_STATUSES,
     Application,
@@ -298,22 +299,19 @@ def withdraw_application(actor: Actor, application: Application, reason: str = "
     if application.status != ApplicationStatus.DRAFT and not reason:
         raise ValidationError({"reason": [_("Indichi il motivo del ritiro.")]})
     before = application.status
-    application.status = ApplicationStatus.WITHDRAWN
-    application.save(update_fields=["status", "updated_at"])
+    behalf = on_behalf_reason(actor, application)
+    APPLICATION.apply(
+        actor,
+        application,
+        ApplicationStatus.WITHDRAWN,
+        extra_fields=["updated_at"],
+        organization=application.organization,
+        person=application.applicant,
+        reason="; ".join(r for r in (reason, behalf) if r),
+    )
     application.members.update(active=False)
     application.clarifications.filter(status=ClarificationStatus.OPEN).update(
         status=ClarificationStatus.EXPIRED
-    )
-    behalf = on_behalf_reason(actor, application)
-    audit.record(
-        actor,
-        "calls.application_withdrawn",
-        application,
-        organization=application.organization,
-        person=application.applicant,
-        before={"status": before},
-        after={"status": application.status},
-        reason="; ".join(r for r in (reason, behalf) if r),
     )
     if before != ApplicationStatus.DRAFT:
         notify_person(

@@ -1,7 +1,7 @@
 """Award: the final ranking becomes benefits, through the ledger.
 
 Voucher and service calls open a wallet per funded application and credit it from the call's
-fund, consuming the call's budget reservation (`ledger.services.batch.award_many`).
+fund, consuming the call's budget reservation (`ledger.services.awards.open_wallets_and_award`).
 Reimbursement calls create the entitlement (the `Award`) and keep its amount reserved: claims
 are paid from that reservation. Work goes in chunks, one transaction each; an interrupted run is
 started again and carries on from the first application without an award, so nobody is awarded
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls.exceptions import CallError
+from benecomune.calls.lifecycles import CALL
 from benecomune.calls.models import (
     Award,
     AwardStatus,
@@ -38,9 +39,9 @@ from benecomune.core.actors import Actor
 from benecomune.core.bulk import db_value, insert_rows
 from benecomune.core.confirmation import check_confirmed
 from benecomune.core.models import Notification, Person
-from benecomune.ledger.models import Account, AccountKind, Reservation, Wallet, WalletSource
+from benecomune.ledger.models import Reservation, WalletSource
 from benecomune.ledger.money import format_euro
-from benecomune.ledger.services.batch import AwardItem, award_many
+from benecomune.ledger.services.awards import WalletAward, WalletTerms, open_wallets_and_award
 from benecomune.ledger.services.funds import release
 
 CHUNK = 1000
@@ -113,115 +114,47 @@ def award_call(
     return award_summary(call)
 
 
-def _open_wallets(call: Call, chunk) -> dict[int, tuple[int, int]]:
-    """One wallet per application, in bulk: application id -> (wallet id, account id)."""
-    organization_id = call.fund.organization_id
-    now = db_value(timezone.now())
-    title = call.title[:200]
-    account_ids = insert_rows(
-        Account,
-        [
-            "organization",
-            "person",
-            "kind",
-            "name",
-            "currency",
-            "allow_negative",
-            "balance",
-            "held",
-            "created_at",
-        ],
-        [
-            # Opened with the award already in the stored balance (award_many credits_preset).
-            (organization_id, person_id, AccountKind.WALLET, title, "EUR", False, amount, 0, now)
-            for _app, amount, person_id, _org, _protocol in chunk
-        ],
-        returning=True,
-    )
+def _open_wallets(actor: Actor, call: Call, reservation, chunk) -> dict[int, tuple[int, int]]:
+    """One wallet per application, opened with its award by the ledger:
+    application id -> (wallet id, account id)."""
     network_id = call.organization_id if call.organization.kind == "network" else None
-    categories = db_value(sorted(set(call.allowed_categories)))
-    valid_from, valid_until = db_value(call.spend_from), db_value(call.spend_until)
-    wallet_ids = insert_rows(
-        Wallet,
-        [
-            "organization",
-            "person",
-            "account",
-            "title",
-            "source_kind",
-            "source_type",
-            "source_id",
-            "fund",
-            "allowed_categories",
-            "territory_network",
-            "valid_from",
-            "valid_until",
-            "nominative",
-            "expired_at",
-            "created_at",
-        ],
-        [
-            (
-                organization_id,
-                person_id,
-                account_id,
-                title,
-                WalletSource.CALL_AWARD,
-                "calls.application",
-                str(application_id),
-                call.fund_id,
-                categories,
-                network_id,
-                valid_from,
-                valid_until,
-                True,
-                None,
-                now,
-            )
-            for account_id, (application_id, _amount, person_id, _org, _p) in zip(
-                account_ids, chunk, strict=True
-            )
-        ],
-        returning=True,
+    terms = WalletTerms(
+        organization_id=call.fund.organization_id,
+        title=call.title,
+        source_kind=WalletSource.CALL_AWARD,
+        source_type="calls.application",
+        allowed_categories=tuple(call.allowed_categories),
+        territory_network_id=network_id,
+        territory_municipality_ids=(
+            tuple(call_municipality_ids(call)) if network_id is None else ()
+        ),
+        valid_from=call.spend_from,
+        valid_until=call.spend_until,
     )
-    if network_id is None:
-        municipalities = call_municipality_ids(call)
-        insert_rows(
-            Wallet.territory_municipalities.through,
-            ["wallet", "municipality"],
-            [(wallet_id, m) for wallet_id in wallet_ids for m in municipalities],
-        )
-    return {
-        application_id: (wallet_id, account_id)
-        for wallet_id, account_id, (application_id, *_rest) in zip(
-            wallet_ids, account_ids, chunk, strict=True
-        )
-    }
+    opened = open_wallets_and_award(
+        actor,
+        fund=call.fund,
+        reservation=reservation,
+        terms=terms,
+        items=[
+            WalletAward(
+                person_id=person_id,
+                amount=amount,
+                source_id=str(application_id),
+                idempotency_key=f"calls:award:{application_id}",
+                memo=_("Bando %(title)s, domanda %(protocol)s")
+                % {"title": call.title, "protocol": protocol},
+            )
+            for application_id, amount, person_id, _org, protocol in chunk
+        ],
+    )
+    return {row[0]: pair for row, pair in zip(chunk, opened, strict=True)}
 
 
 @transaction.atomic
 def _award_chunk(actor: Actor, call: Call, reservation_id: int, chunk) -> None:
     reservation = Reservation.objects_unscoped.get(pk=reservation_id)
-    wallets = _open_wallets(call, chunk) if call.is_voucher_like else {}
-    if wallets:
-        award_many(
-            actor,
-            call.fund,
-            reservation,
-            [
-                AwardItem(
-                    wallet_account_id=wallets[application_id][1],
-                    amount=amount,
-                    idempotency_key=f"calls:award:{application_id}",
-                    object_type="calls.application",
-                    object_id=str(application_id),
-                    memo=_("Bando %(title)s, domanda %(protocol)s")
-                    % {"title": call.title, "protocol": protocol},
-                )
-                for application_id, amount, _person, _org, protocol in chunk
-            ],
-            credits_preset=True,
-        )
+    wallets = _open_wallets(actor, call, reservation, chunk) if call.is_voucher_like else {}
     now = db_value(timezone.now())
     award_ids = insert_rows(
         Award,
@@ -353,13 +286,12 @@ def _finish(actor: Actor, call: Call, ranking: Ranking, reservation_id: int) -> 
             _notify(batch)
             batch = []
     _notify(batch)
-    call.status = CallStatus.AWARDED
     call.awarded_at = timezone.now()
-    call.save(update_fields=["status", "awarded_at"])
-    audit.record(
+    CALL.apply(
         actor,
-        "calls.awarded",
         call,
+        CallStatus.AWARDED,
+        extra_fields=["awarded_at"],
         organization=call.organization,
         after={
             "awards": ranking.funded_count,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.calls import rules as engine
 from benecomune.calls.exceptions import CallError
+from benecomune.calls.lifecycles import CALL
 from benecomune.calls.models import (
     Application,
     ApplicationMember,
@@ -246,23 +247,25 @@ def publish_call(actor: Actor, call: Call) -> Call:
             old.reservation,
             reason=_("Sostituito dalla versione %(v)s") % {"v": call.version},
         )
-        previous.status = CallStatus.SUPERSEDED
-        previous.save(update_fields=["status"])
         moved = Application.objects_unscoped.filter(call=previous).update(call=call)
         ApplicationMember.objects.filter(call=previous).update(call=call)
         call.protocol_counter = previous.protocol_counter
-        audit.record(
+        CALL.apply(
             actor,
-            "calls.call_superseded",
             previous,
+            CallStatus.SUPERSEDED,
             organization=previous.organization,
             after={"by": call.pk, "applications_moved": moved},
         )
     _reserve_budget(actor, call)
-    call.status = CallStatus.PUBLISHED
     call.published_at = now
-    call.save(update_fields=["status", "published_at", "protocol_counter", "rules"])
-    audit.record(actor, "calls.call_published", call, organization=call.organization)
+    CALL.apply(
+        actor,
+        call,
+        CallStatus.PUBLISHED,
+        extra_fields=["published_at", "protocol_counter", "rules"],
+        organization=call.organization,
+    )
     if previous is not None:
         from benecomune.calls.services.evaluation import reevaluate_call
 
@@ -280,13 +283,18 @@ def close_call(actor: Actor, call: Call, *, reason: str = "") -> Call:
     now = timezone.now()
     if now < call.closes_at and not reason.strip():
         raise CallError(_("Per chiudere il bando prima della scadenza indichi il motivo."))
-    call.status = CallStatus.CLOSED
     call.closed_at = now
-    call.save(update_fields=["status", "closed_at"])
+    CALL.apply(
+        actor,
+        call,
+        CallStatus.CLOSED,
+        extra_fields=["closed_at"],
+        organization=call.organization,
+        reason=reason,
+    )
     # Drafts never submitted leave the call: they hold no place in it any more.
     drafts = Application.objects_unscoped.filter(call=call, status="draft")
     ApplicationMember.objects.filter(application__in=drafts).update(active=False)
-    audit.record(actor, "calls.call_closed", call, organization=call.organization, reason=reason)
     return call
 
 
@@ -313,11 +321,14 @@ def close_out_call(actor: Actor, call: Call, *, reason: str = "") -> Call:
         reservation = Reservation.objects_unscoped.get(pk=holder.reservation_id)
         if reservation.open_amount > 0:
             release(actor, reservation, reason=_("Conclusione del bando"))
-    call.status = CallStatus.CLOSED_OUT
     call.closed_out_at = timezone.now()
-    call.save(update_fields=["status", "closed_out_at"])
-    audit.record(
-        actor, "calls.call_closed_out", call, organization=call.organization, reason=reason
+    CALL.apply(
+        actor,
+        call,
+        CallStatus.CLOSED_OUT,
+        extra_fields=["closed_out_at"],
+        organization=call.organization,
+        reason=reason,
     )
     return call
 

@@ -32,6 +32,7 @@ from benecomune.calls.uploads import check_upload
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.files import stored_name
+from benecomune.core.uploads import reject_duplicate
 
 DRAFT_FIELDS = [
     "isee_value",
@@ -244,8 +245,7 @@ def check_document(application: Application, code: str, uploaded):
     if documents.count() >= MAX_DOCUMENTS:
         message = _("Sono già stati caricati %(n)s documenti: il massimo.")
         raise ValidationError({"file": [message % {"n": MAX_DOCUMENTS}]})
-    if documents.filter(sha256=checked.sha256).exists():
-        raise ValidationError({"file": [_("Questo file è già stato caricato.")]})
+    reject_duplicate(documents, checked)  # the same file twice in one application
     return checked
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from benecomune.calls.exceptions import CallError
+from benecomune.calls.lifecycles import APPLICATION, CALL
 from benecomune.calls.models import (
     Application,
     ApplicationMember,
@@ -138,32 +139,39 @@ def build_ranking(
         ranking.funded_total = funded_total
         ranking.save(update_fields=["complete", "entries_count", "funded_count", "funded_total"])
         now = timezone.now()
+        after = {
+            "kind": kind,
+            "entries": position,
+            "funded": funded_count,
+            "funded_total": funded_total,
+            "by_municipality": {
+                str(m): {"share": t.share, "funded": t.awarded}
+                for m, t in allocation.totals.items()
+            },
+        }
         if kind == RankingKind.PROVISIONAL:
-            call.status = CallStatus.RANKED
             call.ranked_at = now
             call.appeal_until = now + datetime.timedelta(days=call.appeal_days)
-            fields = ["status", "ranked_at", "appeal_until"]
-        else:
+            CALL.apply(
+                actor,
+                call,
+                CallStatus.RANKED,
+                extra_fields=["ranked_at", "appeal_until"],
+                organization=call.organization,
+                after=after,
+                reason=reason,
+            )
+        else:  # the final ranking does not change the call's status
             call.final_ranking_at = now
-            fields = ["final_ranking_at"]
-        call.save(update_fields=fields)
-        audit.record(
-            actor,
-            "calls.ranking_built" if kind == RankingKind.PROVISIONAL else "calls.ranking_finalized",
-            call,
-            organization=call.organization,
-            after={
-                "kind": kind,
-                "entries": position,
-                "funded": funded_count,
-                "funded_total": funded_total,
-                "by_municipality": {
-                    str(m): {"share": t.share, "funded": t.awarded}
-                    for m, t in allocation.totals.items()
-                },
-            },
-            reason=reason,
-        )
+            call.save(update_fields=["final_ranking_at"])
+            audit.record(
+                actor,
+                "calls.ranking_finalized",
+                call,
+                organization=call.organization,
+                after=after,
+                reason=reason,
+            )
     if progress:
         progress(position, total)
     return ranking
@@ -189,22 +197,18 @@ def reopen_for_appeal(actor: Actor, application: Application, *, reason: str) ->
         raise CallError(_("La domanda non è stata decisa."))
     if not reason.strip():
         raise CallError(_("Indichi il contenuto del ricorso."))
-    before = {"status": application.status}
-    application.status = ApplicationStatus.INSTRUCTED
     application.decided_by = None
     application.decided_at = None
-    application.save(update_fields=["status", "decided_by", "decided_at"])
-    ApplicationMember.objects.filter(application=application).update(active=True)
-    audit.record(
+    APPLICATION.apply(
         actor,
-        "calls.application_appeal",
         application,
+        ApplicationStatus.INSTRUCTED,
+        extra_fields=["decided_by", "decided_at"],
         organization=application.organization,
         person=application.applicant,
-        before=before,
-        after={"status": application.status},
         reason=reason,
     )
+    ApplicationMember.objects.filter(application=application).update(active=True)
     return application
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.calls import rules as engine
 from benecomune.calls.exceptions import CallError
+from benecomune.calls.lifecycles import APPLICATION
 from benecomune.calls.models import (
     Application,
     ApplicationStatus,
@@ -34,7 +35,6 @@ from benecomune.calls.services.drafts import (
 )
 from benecomune.calls.services.evaluation import reassess
 from benecomune.calls.services.paper import paper_documents, takes_applications
-from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.notifications import notify_person
 from benecomune.ledger.money import format_euro
@@ -173,18 +173,21 @@ def submit_application(actor: Actor, application: Application) -> Application:
     problems = submission_problems(application)
     if problems:
         raise ValidationError(problems)
+    submitted = APPLICATION.check(actor, application, ApplicationStatus.SUBMITTED)
     evaluated = reassess(application)
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
+    # Saved with its protocol number (a retry on a clash), then audited as the table says.
     _save_with_protocol(
         application,
         [*evaluated, "status", "submitted_at", "updated_at"],
         timezone.localtime(now),
     )
-    audit.record(
+    APPLICATION.record(
         actor,
-        "calls.application_submitted",
         application,
+        submitted,
+        ApplicationStatus.DRAFT,
         organization=application.organization,
         person=application.applicant,
         after={
@@ -255,16 +258,16 @@ def answer_clarification(
         for document in stored:
             record_document(actor, application, document)
         evaluated = reassess(application)
-        application.status = ApplicationStatus.SUBMITTED
-        application.save(update_fields=[*evaluated, "status", "updated_at"])
         request.status = ClarificationStatus.ANSWERED
         request.answer = answer
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answer", "answered_at"])
-        audit.record(
+        APPLICATION.apply(
             actor,
-            "calls.clarification_answered",
             application,
+            ApplicationStatus.SUBMITTED,
+            action="calls.clarification_answered",
+            extra_fields=[*evaluated, "updated_at"],
             organization=application.organization,
             person=application.applicant,
             after={

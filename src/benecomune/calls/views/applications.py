@@ -39,6 +39,7 @@ from benecomune.calls.services.submission import needs_isee
 from benecomune.calls.uploads import ACCEPTED_TYPES, max_upload_bytes
 from benecomune.calls.views.applications_status import badge, history, next_step
 from benecomune.core.files import ServedFile, file_response
+from benecomune.core.forms_helpers import add_errors
 
 SUFFIXES = (
     "",
@@ -76,14 +77,6 @@ class Pages:
 
 CITIZEN = Pages("my_application", desk=False)
 DESK = Pages("desk_application", desk=True)
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _document_rows(pages: Pages, application: Application, parsed) -> tuple[list, list]:

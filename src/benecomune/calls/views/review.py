@@ -21,6 +21,7 @@ from benecomune.calls.models import Application, ApplicationStatus, CallStatus
 from benecomune.calls.services import review
 from benecomune.calls.services.review.common import refuse_own_household
 from benecomune.core.files import file_response
+from benecomune.core.forms_helpers import add_errors
 from benecomune.core.models import AuditEvent, Relationship
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.money import format_decimal
@@ -135,10 +136,6 @@ def review_detail(request, pk):
     return render(request, "calls/review/detail.html", _context(request, application))
 
 
-def _add_errors(form, exc: ValidationError):
-    form.add_error(None, exc.messages)
-
-
 def _rerender(request, application, status=400, **forms):
     context = _context(request, application, **forms)
     return render(request, "calls/review/detail.html", context, status=status)
@@ -157,7 +154,7 @@ def review_checklist(request, pk):
                 request.actor, application, form.checklist(), form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc, on_fields=False)
         else:
             saved_at = timezone.localtime()
             if not request.htmx:
@@ -200,7 +197,7 @@ def review_clarify(request, pk):
                 form.cleaned_data["due_date"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc, on_fields=False)
         else:
             messages.success(
                 request,
@@ -221,7 +218,7 @@ def review_complete(request, pk):
                 request.actor, application, form.cleaned_data["proposal"], form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc, on_fields=False)
         else:
             messages.success(request, _("Istruttoria conclusa: la domanda passa al convalidatore."))
             return redirect("calls:review_detail", pk=application.pk)
@@ -238,7 +235,7 @@ def review_decide(request, pk):
         try:
             review.decide(request.actor, application, approve, form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc, on_fields=False)
         else:
             messages.success(
                 request,

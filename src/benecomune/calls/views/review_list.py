@@ -1,14 +1,11 @@
 """The Comune's list of applications to review: filters, search, CSV export, bulk decisions.
 Queries go through the scoped managers: only the active role's Comuni are ever seen."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +25,7 @@ from benecomune.calls.models import (
 )
 from benecomune.calls.services.review import start_bulk_decision
 from benecomune.core import audit
+from benecomune.core.exports import csv_lines, streaming_csv_response
 from benecomune.core.models import Job, Role
 from benecomune.core.scoping import tenant_scope
 from benecomune.core.views.decorators import staff_permission
@@ -119,72 +117,51 @@ def review_list(request):
     return render(request, template, context)
 
 
-def _csv_rows(applications, out, tenant_ids):
+def _csv_rows(applications, tenant_ids):
     # The response streams after the middleware's scope has closed: open it again here.
     with tenant_scope(tenant_ids):
-        yield from _csv_lines(applications, out)
+        yield from csv_lines(_csv_header(), _csv_values(applications))
 
 
-def _csv_lines(applications, out):
-    writer = csv.writer(out, delimiter=";")
-    yield "\ufeff"  # BOM: spreadsheets then read the file as UTF-8
-    writer.writerow(
-        [
-            _("protocollo"),
-            _("bando"),
-            _("stato"),
-            _("richiedente"),
-            _("codice fiscale"),
-            _("Comune"),
-            _("presentata il"),
-            _("ISEE dichiarato"),
-            _("requisiti"),
-            _("importo"),
-            _("punteggio"),
-            _("difformità"),
-            _("istruita da"),
-            _("decisa da"),
-            _("motivazione"),
-        ]
-    )
-    yield out.pop()
+def _csv_header() -> list[str]:
+    return [
+        _("protocollo"),
+        _("bando"),
+        _("stato"),
+        _("richiedente"),
+        _("codice fiscale"),
+        _("Comune"),
+        _("presentata il"),
+        _("ISEE dichiarato"),
+        _("requisiti"),
+        _("importo"),
+        _("punteggio"),
+        _("difformità"),
+        _("istruita da"),
+        _("decisa da"),
+        _("motivazione"),
+    ]
+
+
+def _csv_values(applications):
     for a in applications.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                a.protocol or "",
-                str(a.call),
-                a.get_status_display(),
-                a.applicant.full_name,
-                a.applicant.fiscal_code,
-                a.organization.name,
-                timezone.localtime(a.submitted_at).strftime("%d/%m/%Y %H:%M")
-                if a.submitted_at
-                else "",
-                format_decimal(a.isee_value) if a.isee_value is not None else "",
-                {True: _("sì"), False: _("no")}.get(a.eligible, ""),
-                format_decimal(a.amount),
-                format_decimal(a.score),
-                _("sì") if a.checks_mismatch else _("no"),
-                a.instructed_by.full_name if a.instructed_by else "",
-                a.decided_by.full_name if a.decided_by else "",
-                a.decision_reason,
-            ]
-        )
-        yield out.pop()
-
-
-class _Line:
-    """A file-like sink for csv.writer whose rows the generator hands on one by one."""
-
-    def __init__(self):
-        self.rows = []
-
-    def write(self, text):
-        self.rows.append(text)
-
-    def pop(self):
-        text, self.rows = "".join(self.rows), []
-        return text
+        yield [
+            a.protocol or "",
+            str(a.call),
+            a.get_status_display(),
+            a.applicant.full_name,
+            a.applicant.fiscal_code,
+            a.organization.name,
+            timezone.localtime(a.submitted_at).strftime("%d/%m/%Y %H:%M") if a.submitted_at else "",
+            format_decimal(a.isee_value) if a.isee_value is not None else "",
+            {True: _("sì"), False: _("no")}.get(a.eligible, ""),
+            format_decimal(a.amount),
+            format_decimal(a.score),
+            _("sì") if a.checks_mismatch else _("no"),
+            a.instructed_by.full_name if a.instructed_by else "",
+            a.decided_by.full_name if a.decided_by else "",
+            a.decision_reason,
+        ]
 
 
 @staff_permission("applications.view")
@@ -203,13 +180,10 @@ def review_export(request):
             None,
             after={"filters": dict(form.data.items())},
         )
-    response = StreamingHttpResponse(
-        _csv_rows(applications, _Line(), request.actor.tenant_ids),
-        content_type="text/csv; charset=utf-8",
-    )
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="domande-{stamp}.csv"'
-    return response
+    return streaming_csv_response(
+        _csv_rows(applications, request.actor.tenant_ids), f"domande-{stamp}.csv"
+    )
 
 
 def _back(request):

@@ -30,6 +30,11 @@ class Job(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The role the job was started in: the job acts as it, and fails if it was revoked before
+    # the job ran. Null with created_by null: started by a command or a task (a system actor).
+    membership = models.ForeignKey(
+        "core.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

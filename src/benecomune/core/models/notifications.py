@@ -1,7 +1,8 @@
-"""In-app messages for a person (the inbox); e-mail copies are sent on commit."""
+"""In-app messages for a person (the inbox), and the outbox of e-mails sent after commit."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 
 class Notification(models.Model):
@@ -21,3 +22,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Da inviare")
+    SENT = "sent", _("Inviato")
+    FAILED = "failed", _("Non inviato")
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send, written in the same transaction as what it tells (so it exists only
+    if that happened) and sent by a task after the commit. A failed send is retried and its
+    error kept here: a message is never silently dropped."""
+
+    # The tenant the message is about, when there is one (null: a system message).
+    organization = models.ForeignKey(
+        "core.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        "core.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    template_key = models.CharField(max_length=80, blank=True)
+    to = models.EmailField(_("destinatario"), max_length=254)
+    subject = models.CharField(_("oggetto"), max_length=300)
+    body = models.TextField(_("testo"))
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(tenant="organization_id")
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = _("e-mail in uscita")
+        verbose_name_plural = _("e-mail in uscita")
+        ordering = ["-created_at"]
+        base_manager_name = "objects_unscoped"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="core_outbox_pending",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -10,10 +10,8 @@ factor is then enrolled at first login (StaffSecondFactorMiddleware), like every
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -32,6 +30,7 @@ from benecomune.core.models import (
     User,
 )
 from benecomune.core.models.tokens import hash_token
+from benecomune.core.notifications import EMAIL, notify
 
 INVITATION_DAYS = 7
 
@@ -91,32 +90,15 @@ def invitation_link(base_url: str, token: str) -> str:
 
 
 def _send_invitation(invitation: Invitation, organization: Organization, link: str) -> None:
-    body = _(
-        "Buongiorno %(name)s,\n\n"
-        "è stato invitato a operare per %(org)s su Bene Comune con il ruolo «%(role)s».\n\n"
-        "Apra questo collegamento entro il %(until)s per scegliere la password "
-        "(vale una sola volta):\n%(link)s\n\n"
-        "Al primo accesso attiverà la verifica in due passaggi: tenga a portata di mano il "
-        "telefono con un'app di autenticazione (per esempio FreeOTP, Google Authenticator o "
-        "Microsoft Authenticator).\n\n"
-        "Se non si aspettava questo invito, ignori questo messaggio."
-    ) % {
+    context = {
         "name": invitation.full_name,
         "org": organization.name,
         "role": invitation.get_role_display(),
         "until": formats.date_format(timezone.localtime(invitation.expires_at), "j F Y"),
         "link": link,
     }
-    subject = _("[Bene Comune] Invito a operare per %(org)s") % {"org": organization.name}
-    email = invitation.email
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=subject,
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-            fail_silently=True,
-        )
+    notify(
+        invitation.email, "staff_invitation", context, organization=organization, channels=[EMAIL]
     )
 
 

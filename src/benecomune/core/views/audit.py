@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from benecomune.core.filters import filter_audit_events
 from benecomune.core.forms import AuditFilterForm
+from benecomune.core.forms_helpers import querystring
 from benecomune.core.models import AuditEvent
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -20,7 +21,7 @@ def audit_list(request):
     return render(
         request,
         "core/audit/list.html",
-        {"form": form, "page": page, "querystring": _without_page(request.GET)},
+        {"form": form, "page": page, "querystring": querystring(request)},
     )
 
 
@@ -37,9 +38,3 @@ def audit_export(request):
         {"filters": filters, "tenant_ids": list(request.actor.tenant_ids)},
     )
     return redirect("core:job", pk=job.pk)
-
-
-def _without_page(params):
-    copy = params.copy()
-    copy.pop("page", None)
-    return copy.urlencode()

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from benecomune.core.forms import PaymentAccountForm, PersonForm
+from benecomune.core.forms_helpers import add_errors
 from benecomune.core.models import AuditEvent, Municipality, Person
 from benecomune.core.services import people as people_services
 from benecomune.core.views.decorators import staff_permission
@@ -94,9 +95,4 @@ def person_iban(request, pk):
     return render(request, "core/people/iban.html", {"form": form, "person": person})
 
 
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+_add_errors = add_errors

@@ -3,7 +3,7 @@
 - transfers: transfer, reverse, settle
 - funds: create_fund, contributor_account, add_contribution, reserve, release, award,
   fund_summary
-- wallets: open_wallet, merchant_account, check_spendable, pay, top_up, expire_wallets,
+- wallets: open_wallet, merchant_account, check_spendable, pay_from_wallet, top_up, expire_wallets,
   rules_text
 - statements: balance, available, statement, write_statement_csv
 - invariants: check_invariants

@@ -31,7 +31,7 @@ from benecomune.ledger.models import (
 )
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.funds import AWARD_PERMISSIONS
-from benecomune.ledger.services.transfers import _check_amount, lock_and_settle
+from benecomune.ledger.services.internal import check_amount, lock_and_settle
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +64,7 @@ def award_many(
     if not items:
         return []
     for item in items:
-        _check_amount(item.amount)
+        check_amount(item.amount)
     total = sum(item.amount for item in items)
     if reservation.account_id != fund.account_id:
         raise ReservationExceeded(_("La prenotazione non riguarda il fondo."))

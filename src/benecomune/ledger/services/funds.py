@@ -21,8 +21,9 @@ from benecomune.ledger.models import (
     Wallet,
 )
 from benecomune.ledger.money import format_euro
+from benecomune.ledger.services.internal import lock_and_settle, object_ref
 from benecomune.ledger.services.statements import balance
-from benecomune.ledger.services.transfers import _object_ref, lock_and_settle, transfer
+from benecomune.ledger.services.transfers import transfer
 
 AWARD_PERMISSIONS = ("funds.manage", "calls.manage", "applications.decide")
 FUND_FIELDS = ["name", "origin", "legal_basis", "valid_from", "valid_until", "organization"]
@@ -142,7 +143,7 @@ def reserve(
             % {"free": format_euro(balance_now - held), "amount": format_euro(amount)}
         )
     Account.objects_unscoped.filter(pk=fund.account_id).update(held=F("held") + amount)
-    object_type, object_id = _object_ref(obj, object_type, object_id)
+    object_type, object_id = object_ref(obj, object_type, object_id)
     reservation = Reservation.objects_unscoped.create(
         organization_id=fund.organization_id,
         account_id=fund.account_id,

@@ -32,7 +32,8 @@ HOLD_OBJECT_TYPE = "ledger.hold"
 
 
 def _authorise_actor(actor: Actor, wallet: Wallet, merchant: Provider) -> None:
-    # As for `wallets.pay`: the owner, merchant staff redeeming at the till, or a system actor.
+    # As for `wallets.pay_from_wallet`: the owner, merchant staff redeeming at the till, or a
+    # system actor.
     if not (actor.system or (actor.user and actor.user.person_id == wallet.person_id)):
         actor.require("merchant.redeem", merchant)
 

@@ -1,11 +1,12 @@
 """A payment written together with the caller's record of it: one statement on PostgreSQL.
 
-`pay_and_record` is `wallets.pay` plus a row of another app (the till's redemption), in one
+`pay_and_record` is `wallets.pay_from_wallet` plus a row of another app (the till's redemption),
+in one
 transaction, so there is never a payment without its record nor a record without its payment.
 On PostgreSQL it is one round trip and one commit: a caller's PL/pgSQL function that takes
 `ledger_transfer()`'s 19 arguments first, calls it (the same function `transfers.transfer`
 calls), and then writes its row (returning nothing on a replay). Elsewhere, and when
-`transfers.USE_PG_FUNCTION` is off, it is `wallets.pay` and the caller's Python in one
+`transfers.USE_PG_FUNCTION` is off, it is `wallets.pay_from_wallet` and the caller's Python in one
 `atomic()` block. Either way the ledger does exactly what `pay` does: same checks, same rows,
 same errors, same replay semantics (tests/vouchers/test_vouchers_linked.py compares them).
 """
@@ -25,7 +26,7 @@ from benecomune.ledger.exceptions import TransferNotAllowed
 from benecomune.ledger.models import Account, Transfer, TransferKind, Wallet
 from benecomune.ledger.services import policy, transfers
 from benecomune.ledger.services import transfers_pg as pg
-from benecomune.ledger.services.wallets import pay
+from benecomune.ledger.services.wallets import pay_from_wallet
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def pay_and_record(
     conn = connections["default"]
     if conn.vendor != "postgresql" or not transfers.USE_PG_FUNCTION:
         with transaction.atomic():
-            payment = pay(
+            payment = pay_from_wallet(
                 actor,
                 wallet=wallet,
                 merchant=merchant,
@@ -65,7 +66,7 @@ def pay_and_record(
             # On a replay the caller's INSERT finds its row there and returns None, as the
             # function does.
             return payment, record.python(payment)
-    # As wallets.pay and transfers.transfer check before writing anything.
+    # As wallets.pay_from_wallet and transfers.transfer check before writing anything.
     if not (actor.system or (actor.user and actor.user.person_id == wallet.person_id)):
         actor.require("merchant.redeem", merchant)
     transfers._check_amount(amount)

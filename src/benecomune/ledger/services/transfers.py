@@ -11,7 +11,7 @@ Hot path of one transfer, in one transaction (a handful of statements, no savepo
 4. write the audit event.
 Only the payer's row is ever locked, so there is one lock per transfer and no lock cycle.
 
-On PostgreSQL the same steps run server-side in `ledger_transfer()` (migration 0003): one
+On PostgreSQL the same steps run server-side in `ledger_transfer()` (ledger/sql/): one
 prepared statement, one round trip, and in autocommit mode no BEGIN/COMMIT either (a single
 statement is its own transaction). Inside an outer transaction it runs in a savepoint, as the
 Python path's atomic() does. The SQLite path below is the reference implementation; both write
@@ -30,31 +30,25 @@ from benecomune.core.models import Organization, Person
 from benecomune.ledger.exceptions import (
     AlreadyReversed,
     IdempotencyConflict,
-    InsufficientFunds,
     ReservationExceeded,
     TransferNotAllowed,
 )
 from benecomune.ledger.models import Account, AccountKind, Reservation, Transfer, TransferKind
-from benecomune.ledger.money import format_euro
 from benecomune.ledger.services import policy, rules
+from benecomune.ledger.services.locks import debit as debit_payer
+from benecomune.ledger.services.locks import (  # noqa: F401 (re-exported from their old home)
+    fold_deltas,
+    lock_accounts,
+    lock_and_settle,
+    lock_row,
+    settle,
+)
 
 _CLAIM_SQL = (
     "INSERT INTO ledger_transfer (idempotency_key, kind, debit_account_id, credit_account_id,"
     " amount, object_type, object_id, memo, actor_id, actor_role, reservation_id,"
     " reversal_of_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
-)
-_DEBIT_SQL = (
-    "UPDATE ledger_account SET balance = balance - %s"
-    " WHERE id = %s AND balance - held >= %s RETURNING balance"
-)
-_DEBIT_RESERVED_SQL = (
-    "UPDATE ledger_account SET balance = balance - %s, held = held - %s"
-    " WHERE id = %s AND balance >= %s AND held >= %s RETURNING balance"
-)
-_CONSUME_SQL = (
-    "UPDATE ledger_reservation SET consumed = consumed + %s"
-    " WHERE id = %s AND account_id = %s AND amount - consumed - released >= %s"
 )
 # Switch for tests (the Python path on PostgreSQL, to compare both) and for emergencies.
 USE_PG_FUNCTION = True
@@ -64,13 +58,13 @@ _ENTRIES_SQL = (
 )
 
 
-def _check_amount(amount) -> None:
+def check_amount(amount) -> None:
     # bool is an int in Python: refuse it, and anything that is not an integer number of cents.
     if type(amount) is not int or amount <= 0:
         raise TransferNotAllowed(_("L'importo deve essere un numero intero positivo di centesimi."))
 
 
-def _object_ref(obj, object_type: str, object_id) -> tuple[str, str]:
+def object_ref(obj, object_type: str, object_id) -> tuple[str, str]:
     if obj is not None:
         return f"{obj._meta.app_label}.{obj._meta.model_name}", str(obj.pk)
     return object_type, "" if object_id is None else str(object_id)
@@ -100,7 +94,7 @@ def transfer(
     `reservation` (on the debit account) is consumed by the amount. `wallet`/`merchant` are
     optional preloaded objects for the spending-rule check of a payment.
     """
-    _check_amount(amount)
+    check_amount(amount)
     if debit.pk == credit.pk:
         raise TransferNotAllowed(_("Il conto di addebito e quello di accredito coincidono."))
     if (kind == TransferKind.REVERSAL) != (_reversal_of is not None):
@@ -116,7 +110,7 @@ def transfer(
         )
     if reservation is not None and reservation.account_id != debit.pk:
         raise ReservationExceeded(_("La prenotazione non riguarda il conto addebitato."))
-    object_type, object_id = _object_ref(obj, object_type, object_id)
+    object_type, object_id = object_ref(obj, object_type, object_id)
     key = idempotency_key or uuid.uuid4().hex
     now = timezone.now()
     conn = connections["default"]
@@ -161,11 +155,11 @@ def transfer(
         )
         row = cursor.fetchone()
         if row is None:
-            return _replay(key, kind, debit, credit, amount, _reversal_of)
+            return replay(key, kind, debit, credit, amount, _reversal_of)
         # Rules are checked after the claim so that a replay returns the first result even
         # when the rules would now refuse it (e.g. the wallet expired in between).
-        _check_rules(kind, debit, credit, amount, now, wallet, merchant)
-        _debit(cursor, debit, amount, reservation)
+        check_rules(kind, debit, credit, amount, now, wallet, merchant)
+        debit_payer(cursor, debit, amount, reservation)
         created = connection.ops.adapt_datetimefield_value(now)
         cursor.execute(
             _ENTRIES_SQL, [row[0], debit.pk, -amount, created, row[0], credit.pk, amount, created]
@@ -180,7 +174,7 @@ def transfer(
                 "INSERT INTO ledger_balancedelta (account_id, amount) VALUES (%s, %s)",
                 [credit.pk, amount],
             )
-        result = _result(
+        result = transfer_result(
             row[0],
             actor,
             debit,
@@ -217,7 +211,7 @@ def transfer(
     return result
 
 
-def _result(
+def transfer_result(
     pk,
     actor,
     debit,
@@ -263,14 +257,14 @@ def _result(
     return result
 
 
-def _check_rules(kind, debit, credit, amount, now, wallet, merchant) -> None:
+def check_rules(kind, debit, credit, amount, now, wallet, merchant) -> None:
     if kind == TransferKind.PAYMENT:
         rules.require_spendable(debit, credit, amount, now, wallet=wallet, merchant=merchant)
     elif credit.kind == AccountKind.WALLET and kind != TransferKind.REVERSAL:
         rules.require_creditable(credit, now, wallet=wallet)
 
 
-def _replay(key, kind, debit, credit, amount, reversal_of) -> Transfer:
+def replay(key, kind, debit, credit, amount, reversal_of) -> Transfer:
     existing = Transfer.objects_unscoped.get(idempotency_key=key)
     same = (
         existing.kind == kind
@@ -285,84 +279,6 @@ def _replay(key, kind, debit, credit, amount, reversal_of) -> Transfer:
             _("Questo movimento è già stato registrato con dati diversi: non è stato ripetuto.")
         )
     return existing
-
-
-def _debit(cursor, account: Account, amount: int, reservation) -> None:
-    if account.allow_negative:
-        return  # external accounts have no floor: their debit is appended, never locked
-    if reservation is None:
-        cursor.execute(_DEBIT_SQL, [amount, account.pk, amount])
-    else:
-        cursor.execute(_DEBIT_RESERVED_SQL, [amount, amount, account.pk, amount, amount])
-    if cursor.fetchone() is None:
-        _debit_slow(cursor, account, amount, reservation)
-    if reservation is not None:
-        cursor.execute(_CONSUME_SQL, [amount, reservation.pk, account.pk, amount])
-        if cursor.rowcount != 1:
-            raise ReservationExceeded(
-                _("La prenotazione di budget non copre %(amount)s.")
-                % {"amount": format_euro(amount)}
-            )
-
-
-def _lock(cursor, account_id: int) -> tuple[int, int]:
-    suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    cursor.execute(
-        f"SELECT balance, held FROM ledger_account WHERE id = %s{suffix}",  # noqa: S608
-        [account_id],
-    )
-    return cursor.fetchone()
-
-
-def _fold_deltas(cursor, account_id: int) -> int:
-    """Remove the account's pending deltas and return their sum. Caller holds the row lock;
-    deltas committed after this statement's snapshot stay for the next fold."""
-    cursor.execute(
-        "DELETE FROM ledger_balancedelta WHERE account_id = %s RETURNING amount", [account_id]
-    )
-    return sum(r[0] for r in cursor.fetchall())
-
-
-def _debit_slow(cursor, account: Account, amount: int, reservation) -> None:
-    balance, held = _lock(cursor, account.pk)
-    pending = _fold_deltas(cursor, account.pk)
-    balance += pending
-    enough = (balance >= amount and held >= amount) if reservation else balance - held >= amount
-    if not enough:
-        raise InsufficientFunds(
-            _("Saldo insufficiente: disponibili %(available)s, richiesti %(amount)s.")
-            % {"available": format_euro(max(balance - held, 0)), "amount": format_euro(amount)}
-        )
-    cursor.execute(
-        "UPDATE ledger_account SET balance = balance + %s, held = held - %s WHERE id = %s",
-        [pending - amount, amount if reservation else 0, account.pk],
-    )
-
-
-def lock_and_settle(account_id: int) -> tuple[int, int]:
-    """Lock the account row, fold its pending deltas; return (balance, held). In a transaction."""
-    with connection.cursor() as cursor:
-        balance, held = _lock(cursor, account_id)
-        pending = _fold_deltas(cursor, account_id)
-        if pending:
-            cursor.execute(
-                "UPDATE ledger_account SET balance = balance + %s WHERE id = %s",
-                [pending, account_id],
-            )
-    return balance + pending, held
-
-
-def lock_accounts(account_ids) -> None:
-    """Lock several accounts, always in ascending id order so two callers never deadlock."""
-    for account_id in sorted(set(account_ids)):
-        lock_and_settle(account_id)
-
-
-@transaction.atomic
-def settle(account: Account | int) -> int:
-    """Fold an account's pending credits into its stored balance (maintenance, ledger_settle).
-    Moves no money. Returns the settled balance."""
-    return lock_and_settle(getattr(account, "pk", account))[0]
 
 
 def reverse(
@@ -394,3 +310,14 @@ def reverse(
     except IntegrityError as exc:
         # Two reversals raced with different keys: the unique reversal_of decided.
         raise AlreadyReversed(_("Il movimento è già stornato.")) from exc
+
+
+# The names these helpers had before ledger/services/internal.py named them (still imported by
+# modules not yet switched).
+_check_amount = check_amount
+_object_ref = object_ref
+_result = transfer_result
+_check_rules = check_rules
+_replay = replay
+_lock = lock_row
+_fold_deltas = fold_deltas

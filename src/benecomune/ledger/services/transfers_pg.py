@@ -1,6 +1,6 @@
-"""`transfer` on PostgreSQL: the whole transfer in one call of `ledger_transfer()` (migration
-0003), one round trip. Same steps, same rows and same errors as the Python path in
-transfers.py; tests/ledger/test_ledger_fast_path.py checks that both agree."""
+"""`transfer` on PostgreSQL: the whole transfer in one call of `ledger_transfer()`
+(ledger/sql/ledger_transfer.sql), one round trip. Same steps, same rows and same errors as the
+Python path in transfers.py; tests/ledger/test_ledger_fast_path.py checks that both agree."""
 
 import psycopg
 from django.db import DatabaseError, transaction
@@ -12,10 +12,10 @@ from benecomune.ledger.exceptions import (
 )
 from benecomune.ledger.models import Transfer
 from benecomune.ledger.money import format_euro
-from benecomune.ledger.services.transfers import _check_rules, _replay, _result
+from benecomune.ledger.services.transfers import check_rules, replay, transfer_result
 
-# One round trip on PostgreSQL: see migration 0003. The casts fix the parameter types, so one
-# server-side prepared statement serves every call.
+# One round trip on PostgreSQL: see ledger/sql/ledger_transfer.sql. The casts fix the parameter
+# types, so one server-side prepared statement serves every call.
 _PG_TRANSFER_SQL = (
     "SELECT ledger_transfer(%s::text, %s::text, %s::bigint, %s::bigint, %s::bigint, %s::text,"
     " %s::text, %s::text, %s::bigint, %s::text, %s::bigint, %s::bigint, %s::timestamptz,"
@@ -70,8 +70,8 @@ def transfer_pg(
         raise_refusal(exc, refused, amount)
         raise
     if pk is None:
-        return _replay(key, kind, debit, credit, amount, reversal_of)
-    return _result(
+        return replay(key, kind, debit, credit, amount, reversal_of)
+    return transfer_result(
         pk,
         actor,
         debit,
@@ -92,7 +92,7 @@ def transfer_pg(
 def rules_verdict(kind, debit, credit, amount, now, wallet, merchant):
     """The spending rules' refusal (an exception to raise later), or None."""
     try:
-        _check_rules(kind, debit, credit, amount, now, wallet, merchant)
+        check_rules(kind, debit, credit, amount, now, wallet, merchant)
     except DatabaseError:
         raise
     except Exception as exc:  # raised only if the key is ours (not a replay)
@@ -159,7 +159,7 @@ def raise_refusal(exc, refused, amount) -> None:
         ) from None
 
 
-def _pg_cursor(conn) -> psycopg.Cursor:
+def pg_cursor(conn) -> psycopg.Cursor:
     """A plain (server-side binding) psycopg cursor on Django's connection, kept per
     connection: Django's own cursors bind client-side and cannot prepare."""
     raw = conn.connection
@@ -178,7 +178,7 @@ def _call_pg(conn, params):
         with conn.cursor() as cursor:
             cursor.execute(_PG_TRANSFER_SQL, params)
             return cursor.fetchone()[0]
-    cursor = _pg_cursor(conn)
+    cursor = pg_cursor(conn)
     try:
         cursor.execute(_PG_TRANSFER_SQL, params, prepare=True, binary=True)
     except psycopg.Error as exc:
@@ -187,3 +187,6 @@ def _call_pg(conn, params):
         with conn.wrap_database_errors:  # as Django's cursor: django.db exceptions
             raise
     return cursor.fetchone()[0]
+
+
+_pg_cursor = pg_cursor  # its name before ledger/services/internal.py

@@ -29,7 +29,7 @@ __all__ = [
     "expire_wallets",
     "merchant_account",
     "open_wallet",
-    "pay",
+    "pay_from_wallet",
     "rules_text",
     "top_up",
 ]
@@ -114,7 +114,7 @@ def merchant_account(provider: Provider) -> Account:
     return account
 
 
-def pay(
+def pay_from_wallet(
     actor: Actor,
     *,
     wallet: Wallet,

@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from benecomune.core.scoping import visible_to
+
 
 class ClaimCategory(models.TextChoices):
     UTILITIES = "utilities", _("Utenze domestiche (luce, gas, acqua)")
@@ -124,6 +126,11 @@ class ExpenseClaim(models.Model):
 
     objects = ScopedManager(tenant="organization_id")
     objects_unscoped = models.Manager()
+
+    @classmethod
+    def visible_to(cls, actor):
+        """Claims the actor's Comune reviews, or (for the citizen) their own."""
+        return visible_to(cls.objects_unscoped.all(), actor, ("organization_id",), ("person_id",))
 
     class Meta:
         verbose_name = _("richiesta di rimborso")

@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from benecomune.core.scoping import visible_to
+
 
 class DebitNoteStatus(models.TextChoices):
     DRAFT = "draft", _("Bozza")
@@ -66,6 +68,11 @@ class DebitNote(models.Model):
     objects = ScopedManager(tenant="payer_id")
     for_merchant = ScopedManager(tenant="merchant_id")
     objects_unscoped = models.Manager()
+
+    @classmethod
+    def visible_to(cls, actor):
+        """Notes the actor's organisation owes (payer) or issued (merchant)."""
+        return visible_to(cls.objects_unscoped.all(), actor, ("payer_id", "merchant_id"))
 
     class Meta:
         verbose_name = _("nota di debito")

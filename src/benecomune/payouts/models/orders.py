@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from benecomune.core.identifiers import validate_iban
+from benecomune.core.scoping import visible_to
 
 
 class BeneficiaryKind(models.TextChoices):
@@ -91,7 +92,10 @@ class PayoutOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(_("pagato il"), null=True, blank=True)
 
+    # Two parties read an order: the payer (objects) and the shop it pays (for_provider); a
+    # citizen reads the orders paying them through `visible_to`.
     objects = ScopedManager(tenant="organization_id")
+    for_provider = ScopedManager(tenant="provider_id")
     objects_unscoped = models.Manager()
 
     class Meta:
@@ -118,3 +122,12 @@ class PayoutOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beneficiary_name} · {self.remittance[:40]}"
+
+    @classmethod
+    def visible_to(cls, actor):
+        return visible_to(
+            cls.objects_unscoped.all(),
+            actor,
+            ("organization_id", "provider_id"),
+            ("person_id", "claim__person_id"),
+        )

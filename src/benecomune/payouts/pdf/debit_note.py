@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
+from benecomune.core.pdf import build, euro, p, table
 from benecomune.payouts.models import DebitNote, DebitNoteLine
-from benecomune.payouts.pdf.base import build, euro, p, table
 from benecomune.payouts.services.note_lines import with_receipts
 from benecomune.payouts.services.payees import payee_account_for
 

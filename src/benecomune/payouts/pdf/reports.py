@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop as N_
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from benecomune.payouts.pdf.base import amount, build, euro, p, table
+from benecomune.core.pdf import amount, build, euro, p, table
 
 # Short column titles for the wide tables.
 SHORT_LABELS = {
@@ -20,6 +20,9 @@ SHORT_LABELS = {
     "returned": N_("Rientrato"),
     "balance": N_("Saldo"),
 }
+
+# The columns of a call's row, in the PDF and in the spreadsheet.
+CALL_KEYS = ("allocated", "awarded", "spent", "reimbursed", "paid", "pending", "returned")
 
 # Marked for translation here, translated when the document is written.
 FIGURE_LABELS = (
@@ -45,26 +48,9 @@ def _figures_table(figures: dict):
 
 
 def _call_rows(calls):
-    rows = [
-        [
-            _("Bando"),
-            *[
-                _(SHORT_LABELS[k])
-                for k in (
-                    "allocated",
-                    "awarded",
-                    "spent",
-                    "reimbursed",
-                    "paid",
-                    "pending",
-                    "returned",
-                )
-            ],
-        ]
-    ]
-    keys = ("allocated", "awarded", "spent", "reimbursed", "paid", "pending", "returned")
+    rows = [[_("Bando"), *[_(SHORT_LABELS[k]) for k in CALL_KEYS]]]
     for call, f in calls:
-        rows.append([call.title, *[amount(f[k]) for k in keys]])
+        rows.append([call.title, *[amount(f[k]) for k in CALL_KEYS]])
     return table(
         rows,
         [34 * mm] + [20 * mm] * 7,

@@ -6,12 +6,11 @@ platform ──PAYOUT (one per credit transfer the bank confirms)──▶ benef
 """
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import Organization, OrganizationKind
-from benecomune.ledger.models import Account, AccountKind
+from benecomune.ledger.services import accounts as ledger_accounts
 from benecomune.payouts.models import PayoutSettings, SettlementPeriod
 
 SETTINGS_FIELDS = [
@@ -31,22 +30,10 @@ def payer_setup(organization: Organization | int) -> PayoutSettings:
             organization_id=org_id
         )
         if setup.payable_account_id is None:
-            org = Organization.objects.get(pk=org_id)
-            setup.payable_account = Account.objects_unscoped.create(
-                organization_id=org_id,
-                kind=AccountKind.CLEARING,
-                name=(_("Liquidazioni da pagare — %(org)s") % {"org": org.name})[:200],
-            )
-            setup.platform_account = Account.objects_unscoped.create(
-                organization_id=org_id,
-                kind=AccountKind.PAYOUT,
-                name=(_("Conto pagamenti della piattaforma — %(org)s") % {"org": org.name})[:200],
-            )
-            setup.beneficiaries_account, _created = Account.objects_unscoped.get_or_create(
-                organization_id=org_id,
-                kind=AccountKind.EXTERNAL,
-                name=_("Beneficiari dei bonifici"),
-            )
+            opened = ledger_accounts.open_payout_accounts(Organization.objects.get(pk=org_id))
+            setup.payable_account = opened.payable
+            setup.platform_account = opened.platform
+            setup.beneficiaries_account = opened.beneficiaries
             setup.save(
                 update_fields=[
                     "payable_account",

@@ -1,21 +1,12 @@
-"""The actor a background job acts as: the person who started it, in the role they had."""
+"""What a payouts job records about who started it. The job acts as that member, through
+`core.services.jobs.job_actor` (which fails the job if the role was revoked meanwhile)."""
 
 from benecomune.core.actors import Actor
-from benecomune.core.models import Membership
-
-
-def actor_from_params(params: dict, label: str) -> Actor:
-    membership = (
-        Membership.objects.select_related("user", "organization")
-        .filter(pk=params.get("membership_id"), is_active=True)
-        .first()
-    )
-    if membership is not None:
-        return Actor.for_membership(membership)
-    return Actor.system_actor(label)
 
 
 def job_params(actor: Actor, **params) -> dict:
+    # Job.membership holds the role now; the id stays in the params for jobs' pages and for
+    # workers still running the previous release.
     if actor.membership is not None:
         params["membership_id"] = actor.membership.pk
     return params

@@ -14,7 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benecomune.core.actors import Actor
 from benecomune.core.files import stored_name
+from benecomune.payouts.lifecycles import DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
 from benecomune.payouts.models import (
     BatchItem,
     BatchStatus,
@@ -46,7 +48,7 @@ _INCLUDE_SQL = (
 )
 
 
-def _take_chunk(batch: PayoutBatch, after_id: int) -> tuple[int, int]:
+def _take_chunk(actor: Actor, batch: PayoutBatch, after_id: int) -> tuple[int, int]:
     """Include the next chunk of payable orders, in one transaction. Returns (orders included,
     last order id looked at); (0, after_id) when nothing is left or the batch was withdrawn."""
     with transaction.atomic():
@@ -95,7 +97,9 @@ def _take_chunk(batch: PayoutBatch, after_id: int) -> tuple[int, int]:
                 ],
             )
             included = [row[0] for row in cursor.fetchall()]
-        PayoutOrder.objects_unscoped.filter(pk__in=included).update(status=PayoutStatus.IN_BATCH)
+        PAYOUT_ORDER.apply_bulk(
+            actor, PayoutOrder.objects_unscoped.filter(pk__in=included), PayoutStatus.IN_BATCH
+        )
     return len(included), last_id
 
 
@@ -128,9 +132,10 @@ def _write_file(batch: PayoutBatch, scheme: str, count: int, total: int) -> str:
     return path
 
 
-def generate_batch(batch_id: int, *, progress=None) -> PayoutBatch:
+def generate_batch(batch_id: int, *, progress=None, actor: Actor | None = None) -> PayoutBatch:
     """The job's body: gather the orders, write both SEPA versions, mark the batch ready.
     Safe to run again at any point (resume after a crash); a ready batch is left alone."""
+    actor = actor or Actor.system_actor("payouts.generate_batch")
     batch = PayoutBatch.objects_unscoped.get(pk=batch_id)
     if batch.status != BatchStatus.PREPARING:
         return batch
@@ -146,7 +151,7 @@ def generate_batch(batch_id: int, *, progress=None) -> PayoutBatch:
         progress(done, expected + 1, _("Raccolta dei pagamenti"))
     while True:
         previous = last_id
-        included, last_id = _take_chunk(batch, last_id)
+        included, last_id = _take_chunk(actor, batch, last_id)
         if last_id == previous:
             break
         done += included
@@ -158,11 +163,17 @@ def generate_batch(batch_id: int, *, progress=None) -> PayoutBatch:
     totals = queued_items(batch).aggregate(count=Count("pk"), total=Coalesce(Sum("amount"), 0))
     if not totals["count"]:
         # Everything was taken by another batch (or paid meanwhile): nothing to send.
-        PayoutBatch.objects_unscoped.filter(pk=batch.pk, status=BatchStatus.PREPARING).update(
-            status=BatchStatus.WITHDRAWN,
-            withdrawn_reason=_("Nessun pagamento da mettere in distinta."),
-        )
-        batch.refresh_from_db()
+        with transaction.atomic():
+            batch = PayoutBatch.objects_unscoped.select_for_update().get(pk=batch.pk)
+            if batch.status == BatchStatus.PREPARING:
+                batch.withdrawn_reason = _("Nessun pagamento da mettere in distinta.")
+                PAYOUT_BATCH.apply(
+                    actor,
+                    batch,
+                    BatchStatus.WITHDRAWN,
+                    extra_fields=["withdrawn_reason"],
+                    reason=batch.withdrawn_reason,
+                )
         return batch
     if progress:
         progress(done, expected + 1, _("Scrittura e verifica dei file per la banca"))
@@ -180,11 +191,17 @@ def generate_batch(batch_id: int, *, progress=None) -> PayoutBatch:
                     field.save(stored_name(f"{scheme}.xml"), File(fh), save=False)
             batch.item_count, batch.total = totals["count"], totals["total"]
             batch.resent_count = queued_items(batch).filter(attempt__gt=1).count()
-            batch.status = BatchStatus.READY
-            batch.save()
-            DebitNote.objects_unscoped.filter(
+            PAYOUT_BATCH.apply(
+                actor,
+                batch,
+                BatchStatus.READY,
+                extra_fields=None,  # every field: the files and the totals
+                after={"items": batch.item_count, "total": batch.total},
+            )
+            notes = DebitNote.objects_unscoped.filter(
                 payout_order__batch_items__batch=batch, status=DebitNoteStatus.APPROVED
-            ).update(status=DebitNoteStatus.IN_BATCH)
+            )
+            DEBIT_NOTE.apply_bulk(actor, notes, DebitNoteStatus.IN_BATCH)
     finally:
         for path in paths.values():
             os.unlink(path)

@@ -23,6 +23,7 @@ from benecomune.core.services.jobs import start_job
 from benecomune.ledger.models import TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts.lifecycles import DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
 from benecomune.payouts.models import (
     BatchItem,
     BatchStatus,
@@ -76,7 +77,7 @@ def prepare_batch(
     today = timezone.localdate()
     if execution_date is not None and execution_date < today:
         raise ValidationError(_("La data di esecuzione non può essere nel passato."))
-    refresh_person_orders(organization.pk)
+    refresh_person_orders(organization.pk, actor)
     now = timezone.now()
     if not PayoutOrder.objects_unscoped.filter(
         organization=organization, status=PayoutStatus.READY, created_at__lte=now
@@ -237,16 +238,12 @@ def approve_batch(
             memo=_("Bonifico unico dell'ente per la distinta n. %(number)s")
             % {"number": batch.display_number},
         )
-    batch.status, batch.approved_by, batch.approved_at = (
-        BatchStatus.APPROVED,
-        actor.user,
-        timezone.now(),
-    )
-    batch.save(update_fields=["status", "approved_by", "approved_at", "funding_transfer"])
-    audit.record(
+    batch.approved_by, batch.approved_at = actor.user, timezone.now()
+    PAYOUT_BATCH.apply(
         actor,
-        "payouts.batch_approved",
         batch,
+        BatchStatus.APPROVED,
+        extra_fields=["approved_by", "approved_at", "funding_transfer"],
         organization=Organization(pk=batch.organization_id),
         after={
             "items": batch.item_count,
@@ -275,16 +272,18 @@ def withdraw_batch(actor: Actor, batch: PayoutBatch, *, reason: str) -> PayoutBa
         raise ValidationError(_("Una distinta approvata non si ritira: si registrano gli esiti."))
     order_ids = list(queued_items(batch).values_list("order_id", flat=True))
     queued_items(batch).update(status=ItemStatus.WITHDRAWN)
-    PayoutOrder.objects_unscoped.filter(pk__in=order_ids).update(status=PayoutStatus.READY)
-    DebitNote.objects_unscoped.filter(
+    orders = PayoutOrder.objects_unscoped.filter(pk__in=order_ids)
+    PAYOUT_ORDER.apply_bulk(actor, orders, PayoutStatus.READY, reason=reason)
+    notes = DebitNote.objects_unscoped.filter(
         payout_order__pk__in=order_ids, status=DebitNoteStatus.IN_BATCH
-    ).update(status=DebitNoteStatus.APPROVED)
-    batch.status, batch.withdrawn_reason = BatchStatus.WITHDRAWN, reason
-    batch.save(update_fields=["status", "withdrawn_reason"])
-    audit.record(
+    )
+    DEBIT_NOTE.apply_bulk(actor, notes, DebitNoteStatus.APPROVED, reason=reason)
+    batch.withdrawn_reason = reason
+    PAYOUT_BATCH.apply(
         actor,
-        "payouts.batch_withdrawn",
         batch,
+        BatchStatus.WITHDRAWN,
+        extra_fields=["withdrawn_reason"],
         organization=Organization(pk=batch.organization_id),
         after={"orders_ready_again": len(order_ids)},
         reason=reason,

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls.models import Award, Call, CallReservation
-from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
@@ -18,6 +17,7 @@ from benecomune.core.notifications import notify_person
 from benecomune.ledger.models import Reservation, TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts.lifecycles import CLAIM
 from benecomune.payouts.models import (
     ACCEPTED_CLAIM_STATUSES,
     OPEN_CLAIM_STATUSES,
@@ -118,17 +118,14 @@ def accept_claim(
         call_id=call.pk,
         fund=fund,
     )
-    claim.status = (
-        ClaimStatus.ACCEPTED if amount == claim.amount else ClaimStatus.PARTIALLY_ACCEPTED
-    )
     claim.accepted_amount, claim.decision_reason = amount, reason
     claim.reviewed_by, claim.reviewed_at = actor.user, timezone.now()
     claim.reimbursement_transfer = money
-    claim.save()
-    audit.record(
+    CLAIM.apply(
         actor,
-        "payouts.claim_accepted",
         claim,
+        ClaimStatus.ACCEPTED if amount == claim.amount else ClaimStatus.PARTIALLY_ACCEPTED,
+        extra_fields=None,  # every field: the decision and its transfer
         organization=Organization(pk=claim.organization_id),
         person=person,
         after={
@@ -157,13 +154,13 @@ def reject_claim(actor: Actor, claim: ExpenseClaim, *, reason: str) -> ExpenseCl
     if not reason:
         raise ValidationError({"reason": _("Scriva il motivo: il beneficiario lo leggerà.")})
     claim = _reviewable(actor, claim, statuses=OPEN_CLAIM_STATUSES)
-    claim.status, claim.decision_reason = ClaimStatus.REJECTED, reason
+    claim.decision_reason = reason
     claim.reviewed_by, claim.reviewed_at = actor.user, timezone.now()
-    claim.save(update_fields=["status", "decision_reason", "reviewed_by", "reviewed_at"])
-    audit.record(
+    CLAIM.apply(
         actor,
-        "payouts.claim_rejected",
         claim,
+        ClaimStatus.REJECTED,
+        extra_fields=["decision_reason", "reviewed_by", "reviewed_at"],
         organization=Organization(pk=claim.organization_id),
         person=claim.person,
         reason=reason,
@@ -183,13 +180,13 @@ def request_clarification(actor: Actor, claim: ExpenseClaim, *, question: str) -
     if not question:
         raise ValidationError({"question": _("Scriva che cosa serve al beneficiario.")})
     claim = _reviewable(actor, claim)
-    claim.status, claim.clarification_question = ClaimStatus.CLARIFICATION, question
+    claim.clarification_question = question
     claim.clarification_answer = ""
-    claim.save(update_fields=["status", "clarification_question", "clarification_answer"])
-    audit.record(
+    CLAIM.apply(
         actor,
-        "payouts.claim_clarification_requested",
         claim,
+        ClaimStatus.CLARIFICATION,
+        extra_fields=["clarification_question", "clarification_answer"],
         organization=Organization(pk=claim.organization_id),
         person=claim.person,
         reason=question,
@@ -231,12 +228,11 @@ def answer_clarification(
         claim.document_size, claim.sha256 = checked.size, checked.sha256
         claim.self_declared = False
     claim.clarification_answer = answer[:2000]
-    claim.status = ClaimStatus.SUBMITTED
-    claim.save()
-    audit.record(
+    CLAIM.apply(
         actor,
-        "payouts.claim_clarification_answered",
         claim,
+        ClaimStatus.SUBMITTED,
+        extra_fields=None,  # every field: the answer and the new document
         organization=Organization(pk=claim.organization_id),
         person=claim.person,
         before=before,

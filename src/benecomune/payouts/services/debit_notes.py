@@ -25,6 +25,7 @@ from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKin
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
 from benecomune.ledger.services.wallets import merchant_account
+from benecomune.payouts.lifecycles import DEBIT_NOTE
 from benecomune.payouts.models import (
     BeneficiaryKind,
     DebitNote,
@@ -225,16 +226,18 @@ def issue_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
     now = timezone.now()
     note.year = timezone.localdate(now).year
     note.number = _next_number(note.merchant_id, note.year)
+    issuing = DEBIT_NOTE.check(actor, note, DebitNoteStatus.ISSUED)
     note.status, note.issued_at, note.issued_by = DebitNoteStatus.ISSUED, now, actor.user
     from benecomune.payouts.pdf.debit_note import render_debit_note
 
-    content = render_debit_note(note)
+    content = render_debit_note(note)  # the PDF shows the note as issued
     note.pdf.save(stored_name("nota.pdf"), ContentFile(content), save=False)
     note.save()
-    audit.record(
+    DEBIT_NOTE.record(
         actor,
-        "payouts.debit_note_issued",
         note,
+        issuing,
+        DebitNoteStatus.DRAFT,
         organization=Organization(pk=note.merchant_id),
         after={
             "number": note.display_number,
@@ -300,17 +303,13 @@ def approve_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
         source_transfer=settlement,
         debit_note=note,
     )
-    note.status, note.decided_at, note.decided_by = (
-        DebitNoteStatus.APPROVED,
-        timezone.now(),
-        actor.user,
-    )
+    note.decided_at, note.decided_by = timezone.now(), actor.user
     note.settlement_transfer = settlement
-    note.save(update_fields=["status", "decided_at", "decided_by", "settlement_transfer"])
-    audit.record(
+    DEBIT_NOTE.apply(
         actor,
-        "payouts.debit_note_approved",
         note,
+        DebitNoteStatus.APPROVED,
+        extra_fields=["decided_at", "decided_by", "settlement_transfer"],
         organization=Organization(pk=note.payer_id),
         after={"total": note.total, "transfer": settlement.pk, "iban_known": bool(payee)},
     )
@@ -332,19 +331,14 @@ def reject_debit_note(actor: Actor, note: DebitNote, *, reason: str) -> DebitNot
         raise ValidationError({"reason": _("Scriva il motivo: l'esercente lo leggerà.")})
     note = _decidable(actor, note)
     DebitNoteLine.objects.filter(note=note).update(live=False)
-    note.status, note.decided_at, note.decided_by = (
-        DebitNoteStatus.REJECTED,
-        timezone.now(),
-        actor.user,
-    )
+    note.decided_at, note.decided_by = timezone.now(), actor.user
     note.rejection_reason = reason
-    note.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
-    audit.record(
+    DEBIT_NOTE.apply(
         actor,
-        "payouts.debit_note_rejected",
         note,
+        DebitNoteStatus.REJECTED,
+        extra_fields=["decided_at", "decided_by", "rejection_reason"],
         organization=Organization(pk=note.payer_id),
-        after={"status": note.status},
         reason=reason,
     )
     notify_organization(

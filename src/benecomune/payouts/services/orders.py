@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.identifiers import normalize_iban
 from benecomune.core.models import Organization, Person
 from benecomune.core.notifications import notify_person
 from benecomune.core.services.people import set_payment_account
+from benecomune.payouts.lifecycles import PAYOUT_ORDER
 from benecomune.payouts.models import BeneficiaryKind, PayoutOrder, PayoutStatus
 
 
@@ -81,16 +81,17 @@ def correct_order(
     before = {"iban": order.iban, "holder": order.holder, "status": order.status}
     person = set_payment_account(actor, person, iban=iban, holder=holder, reason=reason)
     order.iban, order.holder = person.iban, person.iban_holder[:70]
-    order.status, order.rejection_reason = PayoutStatus.READY, ""
-    order.save(update_fields=["iban", "holder", "status", "rejection_reason"])
-    audit.record(
+    order.rejection_reason = ""
+    PAYOUT_ORDER.apply(
         actor,
-        "payouts.order_corrected",
         order,
+        PayoutStatus.READY,
+        action="payouts.order_corrected",
+        extra_fields=["iban", "holder", "rejection_reason"],
         organization=Organization(pk=order.organization_id),
         person=person,
         before=before,
-        after={"iban": order.iban, "holder": order.holder, "status": order.status},
+        after={"iban": order.iban, "holder": order.holder},
         reason=reason,
     )
     notify_person(
@@ -105,10 +106,11 @@ def correct_order(
     return order
 
 
-def refresh_person_orders(organization_id: int) -> int:
+def refresh_person_orders(organization_id: int, actor: Actor | None = None) -> int:
     """Citizens' orders waiting for payment data (or rejected by the bank) take the IBAN the
     person has set since, through the audited core path (profile page, desk). Returns how many
-    became payable again."""
+    became payable again. `actor`: the maker of the batch about to be prepared."""
+    actor = actor or Actor.system_actor("payouts.refresh_person_orders")
     waiting = PayoutOrder.objects_unscoped.filter(
         organization_id=organization_id,
         beneficiary_kind=BeneficiaryKind.PERSON,
@@ -119,7 +121,14 @@ def refresh_person_orders(organization_id: int) -> int:
         person = order.person
         if person.iban and person.iban != order.iban:
             order.iban, order.holder = person.iban, person.iban_holder[:70]
-            order.status, order.rejection_reason = PayoutStatus.READY, ""
-            order.save(update_fields=["iban", "holder", "status", "rejection_reason"])
+            order.rejection_reason = ""
+            PAYOUT_ORDER.apply(
+                actor,
+                order,
+                PayoutStatus.READY,
+                action="payouts.order_account_refreshed",
+                extra_fields=["iban", "holder", "rejection_reason"],
+                person=person,
+            )
             changed += 1
     return changed

@@ -9,6 +9,7 @@ from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.identifiers import normalize_iban, validate_iban
 from benecomune.core.models import Organization
+from benecomune.payouts.lifecycles import PAYOUT_ORDER
 from benecomune.payouts.models import PayeeAccount, PayoutOrder, PayoutStatus
 from benecomune.payouts.services.notify import notify_organization
 
@@ -82,8 +83,15 @@ def set_payee_account(
     waiting = PayoutOrder.objects_unscoped.filter(
         provider_id=organization.pk, status__in=[PayoutStatus.ON_HOLD, PayoutStatus.REJECTED]
     )
-    refreshed = list(waiting.values_list("pk", flat=True))
-    waiting.update(iban=iban, holder=holder, status=PayoutStatus.READY, rejection_reason="")
+    refreshed = list(waiting.order_by("pk").values_list("pk", flat=True))
+    PAYOUT_ORDER.apply_bulk(
+        actor,
+        waiting,
+        PayoutStatus.READY,
+        action="payouts.order_payee_account_set",
+        values={"iban": iban, "holder": holder, "rejection_reason": ""},
+        reason=reason,
+    )
     audit.record(
         actor,
         "payouts.payee_account_changed",

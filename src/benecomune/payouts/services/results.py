@@ -28,6 +28,7 @@ from benecomune.core.services.jobs import start_job
 from benecomune.ledger.models import TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts.lifecycles import DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
 from benecomune.payouts.models import (
     BankReport,
     BatchItem,
@@ -252,12 +253,12 @@ def apply_results(actor: Actor, report_id: int, *, progress=None) -> BankReport:
                 batch=batch, status=ItemStatus.QUEUED
             ).exists()
         ):
-            batch.status, batch.closed_at = BatchStatus.CLOSED, timezone.now()
-            batch.save(update_fields=["status", "closed_at"])
-            audit.record(
+            batch.closed_at = timezone.now()
+            PAYOUT_BATCH.apply(
                 actor,
-                "payouts.batch_closed",
                 batch,
+                BatchStatus.CLOSED,
+                extra_fields=["closed_at"],
                 organization=Organization(pk=batch.organization_id),
                 after={"items": batch.item_count},
             )
@@ -290,24 +291,30 @@ def _apply_chunk(actor, batch, setup, changes) -> None:
                 memo=item.remittance,
             )
             item.status = ItemStatus.PAID
-            order.status, order.paid_at = PayoutStatus.PAID, now
+            order.paid_at = now
             paid_orders.append(order)
         else:
             item.status, item.reason_code, item.reason = ItemStatus.REJECTED, code, reason
-            order.status, order.rejection_reason = PayoutStatus.REJECTED, reason
+            order.rejection_reason = reason
             rejected_orders.append(order)
         item.result_at = now
         item.save(update_fields=["status", "reason", "reason_code", "result_at", "payout_transfer"])
-        order.save(update_fields=["status", "paid_at", "rejection_reason"])
+        PAYOUT_ORDER.apply(
+            actor,
+            order,
+            PayoutStatus.PAID if status == PAID else PayoutStatus.REJECTED,
+            extra_fields=["paid_at", "rejection_reason"],
+            after={"item": item.pk},
+            reason=reason if status != PAID else "",
+        )
         _tell_beneficiary(order, status, reason)
     paid_ids = [o.pk for o in paid_orders]
     rejected_ids = [o.pk for o in rejected_orders]
-    DebitNote.objects_unscoped.filter(payout_order__pk__in=paid_ids).update(
-        status=DebitNoteStatus.PAID, paid_at=now
-    )
-    DebitNote.objects_unscoped.filter(payout_order__pk__in=rejected_ids).update(
-        status=DebitNoteStatus.APPROVED
-    )
+    paid_notes = DebitNote.objects_unscoped.filter(payout_order__pk__in=paid_ids)
+    DEBIT_NOTE.apply_bulk(actor, paid_notes, DebitNoteStatus.PAID, values={"paid_at": now})
+    # A rejected transfer: the note waits for the corrected IBAN, then the next batch.
+    rejected_notes = DebitNote.objects_unscoped.filter(payout_order__pk__in=rejected_ids)
+    DEBIT_NOTE.apply_bulk(actor, rejected_notes, DebitNoteStatus.APPROVED)
     audit.record(
         actor,
         "payouts.results_applied",

@@ -52,7 +52,7 @@ def claim_amount(claim, order) -> tuple[str, int]:
 
 
 def _own_claims(request):
-    return ExpenseClaim.objects_unscoped.filter(person_id=request.user.person_id)
+    return ExpenseClaim.visible_to(request.actor).filter(person_id=request.user.person_id)
 
 
 @citizen_required
@@ -60,9 +60,9 @@ def claims(request):
     awards = []
     orders = {
         o.claim_id: o
-        for o in PayoutOrder.objects_unscoped.filter(claim__person_id=request.user.person_id).only(
-            "claim_id", "status", "paid_at", "amount"
-        )
+        for o in PayoutOrder.visible_to(request.actor)
+        .filter(claim__person_id=request.user.person_id)
+        .only("claim_id", "status", "paid_at", "amount")
     }
     for award in services.reimbursement_awards(request.user.person_id):
         rows = [
@@ -141,7 +141,7 @@ def claim_new(request, award_pk):
 @citizen_required
 def claim_detail(request, pk):
     claim = get_object_or_404(_own_claims(request).select_related("call"), pk=pk)
-    order = PayoutOrder.objects_unscoped.filter(claim=claim).first()
+    order = PayoutOrder.visible_to(request.actor).filter(claim=claim).first()
     answer_form = iban_form = None
     if claim.status == "clarification":
         answer_form = ClarificationAnswerForm(

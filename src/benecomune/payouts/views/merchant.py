@@ -45,7 +45,7 @@ def merchant_notes(request):
     notes = DebitNote.for_merchant.select_related("payer").order_by("-created_at")[:50]
     orders = {
         o.debit_note_id: o
-        for o in PayoutOrder.objects_unscoped.filter(debit_note__in=[n.pk for n in notes])
+        for o in PayoutOrder.for_provider.filter(debit_note__in=[n.pk for n in notes])
     }
     context = {
         "merchant": merchant,
@@ -81,7 +81,7 @@ def merchant_note(request, pk):
     lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
     page.object_list = with_receipts(note.merchant_id, page.object_list)
-    order = PayoutOrder.objects_unscoped.filter(debit_note=note).first()
+    order = PayoutOrder.for_provider.filter(debit_note=note).first()
     return render(
         request,
         "payouts/merchant/note_detail.html",

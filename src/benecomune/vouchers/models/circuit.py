@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from benecomune.core.models import MerchantCategory
+from benecomune.core.scoping import visible_to
 
 
 class Circuit(models.Model):
@@ -100,8 +101,15 @@ class CircuitMembership(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Two parties read a membership: the circuit's organisation (objects) and the shop
+    # (for_merchant).
     objects = ScopedManager(tenant="organization_id")
+    for_merchant = ScopedManager(tenant="merchant_id")
     objects_unscoped = models.Manager()
+
+    @classmethod
+    def visible_to(cls, actor):
+        return visible_to(cls.objects_unscoped.all(), actor, ("organization_id", "merchant_id"))
 
     class Meta:
         verbose_name = _("adesione al circuito")

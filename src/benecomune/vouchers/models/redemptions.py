@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from benecomune.core.scoping import visible_to
+
 
 class Channel(models.TextChoices):
     QR = "qr", _("Codice QR dal telefono")
@@ -97,7 +99,11 @@ class Redemption(models.Model):
     )
     void_reason = models.CharField(_("motivo dell'annullamento"), max_length=200, blank=True)
 
+    # Two parties read a redemption: the shop (objects, for_merchant) and the organisation that
+    # issued the wallet (for_issuer); `visible_to` for a page either may open.
     objects = ScopedManager(tenant="merchant_id")
+    for_merchant = ScopedManager(tenant="merchant_id")
+    for_issuer = ScopedManager(tenant="issuer_id")
     objects_unscoped = models.Manager()
 
     class Meta:
@@ -124,6 +130,14 @@ class Redemption(models.Model):
     @property
     def is_voided(self) -> bool:
         return self.voided_at is not None
+
+    @classmethod
+    def visible_to(cls, actor):
+        """Redemptions the actor's shop took, or paid with wallets its organisation issued,
+        or (for a citizen) paid with their own wallets."""
+        return visible_to(
+            cls.objects_unscoped.all(), actor, ("merchant_id", "issuer_id"), ("wallet__person_id",)
+        )
 
 
 class AuthorisationStatus(models.TextChoices):
@@ -160,7 +174,10 @@ class Authorisation(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     void_key = models.CharField(max_length=64, blank=True)
 
+    # Two parties, as for Redemption: the shop and the wallet's issuer.
     objects = ScopedManager(tenant="merchant_id")
+    for_merchant = ScopedManager(tenant="merchant_id")
+    for_issuer = ScopedManager(tenant="issuer_id")
     objects_unscoped = models.Manager()
 
     class Meta:
@@ -176,3 +193,9 @@ class Authorisation(models.Model):
 
     def __str__(self) -> str:
         return _("Autorizzazione n. %(n)s") % {"n": self.pk}
+
+    @classmethod
+    def visible_to(cls, actor):
+        return visible_to(
+            cls.objects_unscoped.all(), actor, ("merchant_id", "issuer_id"), ("wallet__person_id",)
+        )

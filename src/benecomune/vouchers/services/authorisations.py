@@ -18,8 +18,9 @@ from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import Organization, Person, Provider
 from benecomune.ledger.exceptions import AlreadyReversed, InsufficientFunds, LedgerError
-from benecomune.ledger.models import Reservation, Transfer
-from benecomune.ledger.services import holds, transfers
+from benecomune.ledger.models import Transfer
+from benecomune.ledger.services import transfers
+from benecomune.payments.services import single_wallet
 from benecomune.payouts.services.sale_voids import SaleInIssuedNote, before_void
 from benecomune.vouchers.models import Authorisation, AuthorisationStatus, Redemption
 from benecomune.vouchers.services import codes, notices
@@ -29,7 +30,7 @@ from benecomune.vouchers.services.redeem import (
     check_amount,
     dates_refuse,
     identify,
-    record,
+    record_redemption,
     transfer_key,
 )
 
@@ -45,7 +46,7 @@ def _reused() -> VoucherError:
 
 
 def _require_till(actor: Actor, ctx: MerchantContext) -> None:
-    # Devices act as system actors bound to their shop by the API; staff need the permission.
+    # System actors (commands) pass; devices and staff need merchant.redeem on this shop.
     if not actor.system:
         actor.require("merchant.redeem", ctx.merchant_id)
 
@@ -86,12 +87,16 @@ def authorise(
         with transaction.atomic():
             if voucher.typed_code:  # good for one authorisation; given back if refused
                 codes.consume_typed_code(voucher.typed_code, wallet.pk)
-            hold = holds.authorise(
+            # One payment intent with one wallet leg; with the shop (the payee), the till's
+            # key names the authorisation.
+            hold = single_wallet.authorise_wallet(
                 actor,
                 wallet=wallet,
-                merchant=ctx.merchant,
+                payee=ctx.merchant,
                 amount=amount,
-                idempotency_key=f"hold:{key}",
+                idempotency_key=f"till:{key}",
+                object_type="vouchers.authorisation",
+                object_id=idempotency_key,
             )
             with transaction.atomic():
                 authorisation = Authorisation.objects_unscoped.create(
@@ -104,7 +109,7 @@ def authorise(
                     channel=voucher.channel,
                     card_id=voucher.card.pk if voucher.card else None,
                     device_id=device_id,
-                    staff_id=None if actor.system else actor.user.pk,
+                    staff_id=None if actor.system or actor.user is None else actor.user.pk,
                     expires_at=timezone.now() + timedelta(minutes=hold_minutes()),
                 )
     except IntegrityError:
@@ -178,15 +183,14 @@ def capture(
             raise _reused()
         wallet = load_wallet(authorisation.wallet_id, merchant_id=ctx.merchant_id)
         ctx.adopt(wallet)
-        hold = Reservation.objects_unscoped.get(pk=authorisation.hold_id)
         try:
-            payment = holds.capture(
+            payment = single_wallet.capture_hold(
                 actor,
-                hold,
+                authorisation.hold_id,
                 wallet=wallet,
-                merchant=ctx.merchant,
+                payee=ctx.merchant,
                 amount=amount,
-                idempotency_key=key,
+                ledger_key=key,
                 merchant_account_=ctx.account,
             )
         except LedgerError as exc:
@@ -194,14 +198,14 @@ def capture(
         authorisation.status = AuthorisationStatus.CAPTURED
         authorisation.closed_at = timezone.now()
         authorisation.save(update_fields=["status", "closed_at"])
-        redemption = record(
+        redemption = record_redemption(
             payment,
             ctx=ctx,
             wallet=wallet,
             channel=authorisation.channel,
             card_id=authorisation.card_id,
             device_id=device_id,
-            staff_id=None if actor.system else actor.user.pk,
+            staff_id=None if actor.system or actor.user is None else actor.user.pk,
             authorisation=authorisation,
         )
         if not redemption.replayed:
@@ -229,8 +233,7 @@ def void_authorisation(
             )
         wallet = load_wallet(authorisation.wallet_id, merchant_id=ctx.merchant_id)
         ctx.adopt(wallet)
-        hold = Reservation.objects_unscoped.get(pk=authorisation.hold_id)
-        holds.void(actor, hold, wallet=wallet, merchant=ctx.merchant)
+        single_wallet.void_hold(actor, authorisation.hold_id, wallet=wallet, payee=ctx.merchant)
         authorisation.status = AuthorisationStatus.VOIDED
         authorisation.closed_at = timezone.now()
         authorisation.void_key = idempotency_key
@@ -255,13 +258,11 @@ def release_expired(actor: Actor, now=None, issuer_ids=None) -> int:
             authorisation = Authorisation.objects_unscoped.select_for_update().get(pk=pk)
             if authorisation.status != AuthorisationStatus.AUTHORISED:
                 continue
-            wallet = load_wallet(authorisation.wallet_id)
-            hold = Reservation.objects_unscoped.get(pk=authorisation.hold_id)
-            holds.void(
+            single_wallet.void_hold(
                 actor,
-                hold,
-                wallet=wallet,
-                merchant=Provider.objects.get(pk=merchant_id),
+                authorisation.hold_id,
+                wallet=load_wallet(authorisation.wallet_id),
+                payee=Provider.objects.get(pk=merchant_id),
                 reason=_("Autorizzazione scaduta"),
             )
             authorisation.status = AuthorisationStatus.VOIDED

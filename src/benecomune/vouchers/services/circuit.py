@@ -8,9 +8,7 @@ convention. Each transition is one function here, audited in its transaction.
 A shop redeems a circuit's vouchers only while `approved` AND with the convention accepted.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,7 +29,9 @@ from benecomune.core.models import (
     OrganizationKind,
     Provider,
 )
+from benecomune.core.notifications import send_email
 from benecomune.ledger.services.wallets import merchant_account
+from benecomune.vouchers.lifecycles import MEMBERSHIP
 from benecomune.vouchers.models import (
     Circuit,
     CircuitMembership,
@@ -199,6 +199,8 @@ def request_membership(
     if membership is None:
         membership = CircuitMembership(circuit=circuit, organization_id=organization.pk)
         membership.merchant = merchant
+    elif membership.status != MembershipStatus.PENDING:  # asking again after a rejection
+        MEMBERSHIP.check(actor, membership, MembershipStatus.PENDING)
     for field, value in data.items():
         setattr(membership, field, value)
     membership.status = MembershipStatus.PENDING
@@ -218,11 +220,12 @@ def request_membership(
         before=before,
         after={**audit.snapshot(membership, SNAPSHOT), "points_of_sale": len(points_of_sale)},
     )
-    _mail_on_commit(
+    send_email(
         organization.email,
         _("Nuova richiesta di adesione al circuito: %(name)s") % {"name": merchant.name},
         _("%(name)s chiede di aderire al %(circuit)s. La trova tra le richieste in attesa.")
         % {"name": merchant.name, "circuit": circuit.name},
+        organization=organization,
     )
     return membership
 
@@ -245,29 +248,23 @@ def _locked(membership: CircuitMembership) -> CircuitMembership:
     return CircuitMembership.objects_unscoped.select_for_update().get(pk=membership.pk)
 
 
-def _decide(
-    actor, membership, *, allowed_from, to, action, reason, require_reason
-) -> CircuitMembership:
+def _decide(actor, membership, *, to, action, reason, require_reason) -> CircuitMembership:
     actor.require("circuit.manage", membership.organization_id)
     current = _locked(membership)
-    if current.status not in allowed_from:
-        raise ValidationError(
-            _("Non si può passare da «%(from)s» a «%(to)s».")
-            % {"from": current.get_status_display(), "to": MembershipStatus(to).label}
-        )
+    MEMBERSHIP.check(actor, current, to, action=action)  # the table says from where
     reason = (reason or "").strip()
     if require_reason and not reason:
         raise ValidationError({"reason": [_("Indichi il motivo: sarà comunicato al negozio.")]})
     before = audit.snapshot(current, SNAPSHOT)
-    current.status = to
     current.decided_by = actor.user
     current.decided_at = timezone.now()
     current.decision_reason = reason
-    current.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit.record(
+    MEMBERSHIP.apply(
         actor,
-        action,
         current,
+        to,
+        action=action,
+        extra_fields=["decided_by", "decided_at", "decision_reason"],
         organization=Organization(pk=current.organization_id),
         before=before,
         after=audit.snapshot(current, SNAPSHOT),
@@ -283,7 +280,6 @@ def approve(actor: Actor, membership: CircuitMembership, *, reason: str = "") ->
     current = _decide(
         actor,
         membership,
-        allowed_from=(MembershipStatus.PENDING,),
         to=MembershipStatus.APPROVED,
         action="vouchers.membership_approved",
         reason=reason,
@@ -329,7 +325,6 @@ def reject(actor: Actor, membership: CircuitMembership, *, reason: str) -> Circu
     current = _decide(
         actor,
         membership,
-        allowed_from=(MembershipStatus.PENDING,),
         to=MembershipStatus.REJECTED,
         action="vouchers.membership_rejected",
         reason=reason,
@@ -350,7 +345,6 @@ def suspend(actor: Actor, membership: CircuitMembership, *, reason: str) -> Circ
     current = _decide(
         actor,
         membership,
-        allowed_from=(MembershipStatus.APPROVED,),
         to=MembershipStatus.SUSPENDED,
         action="vouchers.membership_suspended",
         reason=reason,
@@ -372,7 +366,6 @@ def reinstate(
     return _decide(
         actor,
         membership,
-        allowed_from=(MembershipStatus.SUSPENDED,),
         to=MembershipStatus.APPROVED,
         action="vouchers.membership_reinstated",
         reason=reason,
@@ -408,21 +401,7 @@ def accept_convention(actor: Actor, membership: CircuitMembership) -> CircuitMem
 
 def _tell_merchant(membership: CircuitMembership, subject: str, body: str) -> None:
     merchant = Provider.objects.get(pk=membership.merchant_id)
-    _mail_on_commit(membership.contact_email or merchant.email, subject, body)
-
-
-def _mail_on_commit(address: str, subject: str, body: str) -> None:
-    if not address:
-        return
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[Bene Comune] {subject}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[address],
-            fail_silently=True,
-        )
-    )
+    send_email(membership.contact_email or merchant.email, subject, body, organization=merchant)
 
 
 def active_memberships(organization_ids):

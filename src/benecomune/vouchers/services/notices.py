@@ -48,7 +48,7 @@ def queue(kind: str, pk: int) -> None:
 
 
 def outboxed() -> None:
-    """The current statement wrote a notice into the outbox (one_statement.pay). With a
+    """The current statement wrote a notice into the outbox (one_statement.pay_at_till). With a
     broker beat's drain sends it: nothing to do here. Celery inline (no broker: demo, tests)
     has no beat: drain at once after the commit."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -147,4 +147,5 @@ def send(kind: str, pk: int) -> None:
         subject=subject,
         body=f"{body} {unknown}",
         link=reverse("ledger:wallet_detail", args=[wallet.pk]),
+        deliver_now=True,  # this runs in beat's drain or the notice task already
     )

@@ -28,8 +28,8 @@ from benecomune.core.actors import Actor
 from benecomune.ledger.exceptions import LedgerError
 from benecomune.ledger.models import Transfer, Wallet
 from benecomune.ledger.money import MAX_CENTS
-from benecomune.ledger.services import linked
 from benecomune.ledger.services import wallets as wallet_services
+from benecomune.payments.services import immediate
 from benecomune.vouchers.models import Channel, Redemption, VoucherCard
 from benecomune.vouchers.services import cards, codes, notices, one_statement
 from benecomune.vouchers.services.errors import VoucherError, from_ledger
@@ -164,7 +164,7 @@ def redeem(
             elif read.kind == "qr" and one_statement.applies(actor):
                 # A device's QR: the common case in one statement; None: go the usual way.
                 try:
-                    done = one_statement.pay(
+                    done = one_statement.pay_at_till(
                         actor,
                         ctx,
                         wallet_id=codes.read_qr_token(read.value),
@@ -210,14 +210,14 @@ def redeem(
             if typed_code:
                 codes.consume_typed_code(typed_code, wallet.pk)
             # The payment and its redemption row together: one statement on PostgreSQL.
-            payment, row = linked.pay_and_record(
+            payment, row = immediate.pay_now(
                 actor,
                 wallet=wallet,
-                merchant=ctx.merchant,
-                merchant_account_=ctx.account,
+                payee=ctx.merchant,
+                payee_account=ctx.account,
                 amount=amount,
                 idempotency_key=key,
-                record=linked.Record(
+                record=immediate.Record(
                     pg_function="vouchers_redeem",
                     pg_params=(
                         ctx.merchant_id,
@@ -250,7 +250,7 @@ def redeem(
             ),
         )
     if row is None:  # a replay: the first redemption (written now if it went missing)
-        return record(payment, **fields)
+        return record_redemption(payment, **fields)
     redemption = _redemption(payment, row, **fields)
     notices.queue(notices.PAYMENT, redemption.pk)
     return redemption
@@ -327,7 +327,7 @@ def _insert(
     )
 
 
-def record(payment: Transfer, **fields) -> Redemption:
+def record_redemption(payment: Transfer, **fields) -> Redemption:
     """The redemption row of a payment, with the balance left, in one statement. A replayed
     payment finds its row already there (or writes it, if the first attempt died before)."""
     row = _insert(payment, **fields)

@@ -5,10 +5,8 @@ platform's password-reset link, which also proves they own the address; as staff
 enrol the second factor at first login, like every staff role.
 """
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -30,6 +28,7 @@ from benecomune.core.models import (
     User,
 )
 from benecomune.core.models.organizations import RESERVED_SLUGS
+from benecomune.core.notifications import EMAIL, notify
 from benecomune.core.services.organizations import create_provider
 from benecomune.vouchers.services import circuit as circuit_services
 
@@ -46,37 +45,16 @@ def _password_link(user: User, base_url: str) -> str:
 
 
 def _send_welcome(user: User, merchant: Provider, base_url: str, *, new_shop: bool) -> None:
-    if user.has_usable_password():
-        link = base_url.rstrip("/") + reverse("core:login")
-        body = _(
-            "Ora può operare per %(shop)s su Bene Comune: acceda con le sue credenziali e "
-            "scelga il ruolo «Esercente».\n\n%(link)s"
-        ) % {"shop": merchant.name, "link": link}
-    else:
-        body = _(
-            "%(intro)s\n\nScelga la password da questo collegamento (vale qualche ora):\n%(link)s"
-            "\n\nAl primo accesso attiverà la verifica in due passaggi con un'app di "
-            "autenticazione sul telefono."
-        ) % {
-            "intro": _(
-                "Abbiamo ricevuto la richiesta di adesione di %(shop)s al circuito dei buoni."
-            )
-            % {"shop": merchant.name}
-            if new_shop
-            else _("È stato invitato a operare per %(shop)s su Bene Comune.")
-            % {"shop": merchant.name},
-            "link": _password_link(user, base_url),
-        }
-    email = user.email
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[Bene Comune] {merchant.name}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-            fail_silently=True,
-        )
-    )
+    has_password = user.has_usable_password()
+    context = {
+        "shop": merchant.name,
+        "has_password": has_password,
+        "new_shop": new_shop,
+        "link": base_url.rstrip("/") + reverse("core:login")
+        if has_password
+        else _password_link(user, base_url),
+    }
+    notify(user, "merchant_staff_welcome", context, organization=merchant, channels=[EMAIL])
 
 
 def _grant(actor: Actor, user: User, merchant: Provider) -> Membership:
@@ -180,7 +158,9 @@ def register_merchant(
     """A shop not yet on the platform asks to join a circuit: the shop is created inactive,
     its first staff account is created (password chosen through the e-mailed link), and the
     request waits for the Comune. Nothing is written if anything is invalid."""
-    actor = Actor(user=None, system=True, label="adesione esercente", ip_address=ip_address)
+    # The public form, not a system actor: no permission until the shop exists, then only
+    # its own circuit request (Actor.for_signup).
+    actor = Actor.for_signup("adesione esercente", ip_address)
     errors = {}
     name = " ".join((name or "").split())
     if len(name) < 3:
@@ -238,6 +218,7 @@ def register_merchant(
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email, None, full_name=" ".join(contact_name.split())[:200])
+    actor = Actor.for_signup("adesione esercente", ip_address, provider)
     _grant(actor, user, provider)
     circuit_services.request_membership(
         actor,

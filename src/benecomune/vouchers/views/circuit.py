@@ -2,8 +2,6 @@
 requests, and where its vouchers are spent. A Comune also sees, read-only, the circuit of its
 network, whose shops take its vouchers too; the network's administrator decides there."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benecomune.core.exports import csv_response
+from benecomune.core.forms_helpers import pairs_querystring
 from benecomune.core.models import Municipality, Organization, OrganizationKind
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -72,7 +72,7 @@ def circuit_list(request):
         points.setdefault(point.merchant_id, []).append(point)
     rows = [{"member": m, "points": points.get(m.merchant_id, [])} for m in page]
     pending = _members(request).filter(status=MembershipStatus.PENDING).count()
-    querystring = "&".join(f"{k}={v}" for k, v in (("q", query), ("stato", status)) if v)
+    querystring = pairs_querystring(("q", query), ("stato", status))
     return render(
         request,
         "vouchers/circuit/list.html",
@@ -89,27 +89,21 @@ def circuit_list(request):
 
 
 def _csv(members) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="circuito-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        ["esercente", "partita IVA", "categoria", "indirizzo", "Comune", "circuito", "stato"]
+    header = ["esercente", "partita IVA", "categoria", "indirizzo", "Comune", "circuito", "stato"]
+    rows = (
+        [
+            m.merchant.name,
+            m.vat_number,
+            m.get_category_display(),
+            m.address,
+            m.municipality.name,
+            m.organization.name,
+            m.get_status_display(),
+        ]
+        for m in members
     )
-    for m in members:
-        writer.writerow(
-            [
-                m.merchant.name,
-                m.vat_number,
-                m.get_category_display(),
-                m.address,
-                m.municipality.name,
-                m.organization.name,
-                m.get_status_display(),
-            ]
-        )
-    return response
+    return csv_response(header, rows, f"circuito-{stamp}.csv")
 
 
 @staff_permission("circuit.manage")
@@ -177,24 +171,20 @@ def spending(request):
 
 
 def _spending_csv(rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="spesa-buoni.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["esercente", "categoria", "Comune", "incassi", "lordo", "stornato", "netto"])
-    for r in rows:
-        writer.writerow(
-            [
-                r["merchant"].name if r["merchant"] else "",
-                r["category_label"],
-                r["municipality"].name if r["municipality"] else "",
-                r["payments"],
-                format_decimal(r["gross"]),
-                format_decimal(r["reversed"]),
-                format_decimal(r["net"]),
-            ]
-        )
-    return response
+    header = ["esercente", "categoria", "Comune", "incassi", "lordo", "stornato", "netto"]
+    values = (
+        [
+            r["merchant"].name if r["merchant"] else "",
+            r["category_label"],
+            r["municipality"].name if r["municipality"] else "",
+            r["payments"],
+            format_decimal(r["gross"]),
+            format_decimal(r["reversed"]),
+            format_decimal(r["net"]),
+        ]
+        for r in rows
+    )
+    return csv_response(header, values, "spesa-buoni.csv")
 
 
 @staff_permission("circuit.manage")

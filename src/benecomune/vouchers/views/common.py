@@ -1,20 +1,11 @@
 """Helpers shared by the voucher pages."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
+from benecomune.core.forms_helpers import add_errors  # noqa: F401 (used by the views)
 from benecomune.core.scoping import tenant_scope
 from benecomune.ledger.models import Account, Wallet
 from benecomune.ledger.services.statements import with_balances
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field when there is one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def own_issuers(request) -> tuple[int, list[int]]:

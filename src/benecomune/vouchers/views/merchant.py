@@ -34,7 +34,7 @@ def _municipalities(merchant: Provider):
 def membership(request):
     merchant = _merchant(request)
     memberships = list(
-        CircuitMembership.objects_unscoped.filter(merchant=merchant)
+        CircuitMembership.for_merchant.filter(merchant=merchant)
         .select_related("circuit", "organization")
         .order_by("organization__name")
     )
@@ -54,7 +54,7 @@ def membership(request):
         "contact_phone": last.contact_phone if last else merchant.phone,
         "points_of_sale": "\n".join(
             f"{p.name} - {p.address}"
-            for p in PointOfSale.objects_unscoped.filter(merchant=merchant, is_active=True)
+            for p in PointOfSale.objects.filter(merchant=merchant, is_active=True)
         ),
     }
     form = JoinForm(
@@ -95,7 +95,7 @@ def membership(request):
             "memberships": memberships,
             "form": form if joinable else None,
             "can_manage": can_manage,
-            "points": PointOfSale.objects_unscoped.filter(merchant=merchant, is_active=True),
+            "points": PointOfSale.objects.filter(merchant=merchant, is_active=True),
         },
     )
 
@@ -104,7 +104,7 @@ def membership(request):
 def convention(request, pk):
     merchant = _merchant(request)
     member = get_object_or_404(
-        CircuitMembership.objects_unscoped.select_related("circuit"), pk=pk, merchant=merchant
+        CircuitMembership.for_merchant.select_related("circuit"), pk=pk, merchant=merchant
     )
     if request.method == "POST":
         try:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core.files import file_response
+from benecomune.core.forms_helpers import pairs_querystring
 from benecomune.core.models import Provider
 from benecomune.core.views.decorators import staff_permission
 from benecomune.vouchers import takings_files
@@ -48,7 +49,6 @@ def takings_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = takings.numbered(page.object_list)
     days = takings.day_totals(merchant.pk, start, end)
-    query = {"dal": start.isoformat(), "al": end.isoformat()}
     return render(
         request,
         "vouchers/takings/list.html",
@@ -59,7 +59,7 @@ def takings_list(request):
             "page": page,
             "days": days,
             "total": takings.overall(days) if len(days) > 1 else None,
-            "querystring": "&".join(f"{key}={value}" for key, value in query.items()),
+            "querystring": pairs_querystring(("dal", start), ("al", end)),
             "today": today,
         },
     )

@@ -17,7 +17,7 @@ from benecomune.calls.services.review.common import (
     NOTE_MAX,
     TEXT_MAX,
     lock,
-    record,
+    record_review_event,
     require_call_in_review,
     require_instructor,
     require_status,
@@ -212,7 +212,7 @@ def save_checklist(actor: Actor, application: Application, checklist: dict, note
     }
     application.review_note = note
     application.save(update_fields=["checklist", "review_note", "updated_at"])
-    record(
+    record_review_event(
         actor,
         "calls.checklist_saved",
         application,
@@ -245,7 +245,7 @@ def recheck(actor: Actor, application: Application) -> Application:
     before = audit.snapshot(application, fields)
     evaluated = reassess(application)
     application.save(update_fields=[*evaluated, "updated_at"])
-    record(
+    record_review_event(
         actor,
         "calls.application_rechecked",
         application,

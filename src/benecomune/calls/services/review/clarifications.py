@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from benecomune.calls.exceptions import CallError
+from benecomune.calls.lifecycles import APPLICATION
 from benecomune.calls.models import (
     Application,
     ApplicationStatus,
@@ -22,7 +23,7 @@ from benecomune.calls.services.review.common import (
     label,
     lock,
     notify,
-    record,
+    record_review_event,
     require_call_in_review,
     require_instructor,
     require_status,
@@ -56,18 +57,14 @@ def request_clarification(
     request = ClarificationRequest.objects.create(
         application=application, message=message, due_date=due_date, requested_by=actor.user
     )
-    application.status = ApplicationStatus.CLARIFICATION
-    application.save(update_fields=["status", "updated_at"])
-    record(
+    APPLICATION.apply(
         actor,
-        "calls.clarification_requested",
         application,
-        before={"status": ApplicationStatus.SUBMITTED},
-        after={
-            "status": ApplicationStatus.CLARIFICATION,
-            "request": request.pk,
-            "due_date": due_date.isoformat(),
-        },
+        ApplicationStatus.CLARIFICATION,
+        extra_fields=["updated_at"],
+        organization=application.organization,
+        person=application.applicant,
+        after={"request": request.pk, "due_date": due_date.isoformat()},
         reason=message,
     )
     due = date_format(due_date, "j F Y")
@@ -116,18 +113,29 @@ def expire_clarifications(
         due = date_format(request.due_date, "d/m/Y")
         note = _("Integrazione non pervenuta entro il %(due)s.") % {"due": due}
         before = {"status": application.status}
-        if application.status == ApplicationStatus.CLARIFICATION:
-            application.status = ApplicationStatus.SUBMITTED
         application.review_note = "\n".join(filter(None, [application.review_note, note]))
-        application.save(update_fields=["status", "review_note", "updated_at"])
-        record(
-            actor,
-            "calls.clarification_expired",
-            application,
-            before=before,
-            after={"status": application.status, "request": request.pk},
-            reason=note,
-        )
+        if application.status == ApplicationStatus.CLARIFICATION:
+            APPLICATION.apply(
+                actor,
+                application,
+                ApplicationStatus.SUBMITTED,
+                action="calls.clarification_expired",
+                extra_fields=["review_note", "updated_at"],
+                organization=application.organization,
+                person=application.applicant,
+                after={"request": request.pk},
+                reason=note,
+            )
+        else:  # no move: the request alone expires, noted on the application
+            application.save(update_fields=["review_note", "updated_at"])
+            record_review_event(
+                actor,
+                "calls.clarification_expired",
+                application,
+                before=before,
+                after={"status": application.status, "request": request.pk},
+                reason=note,
+            )
         notify(
             application,
             _("Domanda %(protocol)s: integrazione non pervenuta")

@@ -102,7 +102,7 @@ def notify(application: Application, subject: str, body: str) -> None:
     notify_person(application.applicant, subject=subject, body=body, link=citizen_link(application))
 
 
-def record(actor, action, application, **kwargs):
+def record_review_event(actor, action, application, **kwargs):
     return audit.record(
         actor,
         action,

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from benecomune.calls import rules as engine
 from benecomune.calls.exceptions import CallError
+from benecomune.calls.lifecycles import APPLICATION
 from benecomune.calls.models import Application, ApplicationStatus
 from benecomune.calls.services.facts import facts_from_application
 from benecomune.calls.services.review.checklist import PROPOSALS, checklist_items
@@ -15,7 +16,6 @@ from benecomune.calls.services.review.common import (
     label,
     lock,
     notify,
-    record,
     refuse_own_household,
     require_call_in_review,
     require_instructor,
@@ -69,19 +69,17 @@ def complete_instruction(
                 "l'ammissione spieghi perché."
             )
         )
-    application.status = ApplicationStatus.INSTRUCTED
     application.instructed_by = actor.user
     application.instructed_at = timezone.now()
     application.checklist = {**application.checklist, "proposal": proposal, "proposal_note": note}
-    application.save(
-        update_fields=["status", "instructed_by", "instructed_at", "checklist", "updated_at"]
-    )
-    record(
+    APPLICATION.apply(
         actor,
-        "calls.instruction_completed",
         application,
-        before={"status": ApplicationStatus.SUBMITTED},
-        after={"status": ApplicationStatus.INSTRUCTED, "proposal": proposal},
+        ApplicationStatus.INSTRUCTED,
+        extra_fields=["instructed_by", "instructed_at", "checklist", "updated_at"],
+        organization=application.organization,
+        person=application.applicant,
+        after={"proposal": proposal},
         reason=note,
     )
     notify(
@@ -150,13 +148,14 @@ def decide(actor: Actor, application: Application, approve: bool, reason: str) -
         )
     if override:
         _override_amount(application)
-    application.status = ApplicationStatus.ADMITTED if approve else ApplicationStatus.REJECTED
     application.decided_by = actor.user
     application.decided_at = timezone.now()
     application.decision_reason = reason
-    application.save(
-        update_fields=[
-            "status",
+    APPLICATION.apply(
+        actor,
+        application,
+        ApplicationStatus.ADMITTED if approve else ApplicationStatus.REJECTED,
+        extra_fields=[
             "decided_by",
             "decided_at",
             "decision_reason",
@@ -164,24 +163,15 @@ def decide(actor: Actor, application: Application, approve: bool, reason: str) -
             "score",
             "rank_key",
             "updated_at",
-        ]
+        ],
+        organization=application.organization,
+        person=application.applicant,
+        after={"override": override, "proposal": proposal, "amount": application.amount},
+        reason=reason,
     )
     if not approve:
         # A rejected application no longer holds its household's place in the call.
         application.members.update(active=False)
-    record(
-        actor,
-        "calls.application_admitted" if approve else "calls.application_rejected",
-        application,
-        before={"status": ApplicationStatus.INSTRUCTED},
-        after={
-            "status": application.status,
-            "override": override,
-            "proposal": proposal,
-            "amount": application.amount,
-        },
-        reason=reason,
-    )
     values = {"protocol": label(application), "call": application.call.title, "reason": reason}
     if approve:
         values["amount"] = format_euro(application.amount)

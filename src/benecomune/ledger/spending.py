@@ -1,0 +1,225 @@
+"""Spending policies: what a wallet may pay for, per wallet source, evaluated in one place.
+
+A `SpendingPolicy` is an ordered tuple of `RuleField`s. Each field is one rule over the wallet
+(its dates, categories, territory) or the merchant, with the Italian refusal it explains, and
+names the SQL it maps to in the till's one-statement gate (vouchers/sql/
+vouchers_redeem_at_till.sql): tests/ledger/test_spending_policy_sql.py fails when a field of a
+registered policy is not in the gate, and checks that the gate and `refusal` agree.
+
+The app owning a wallet source registers its policy (`register_policy`): calls the call award
+(calls/spending.py), corporate the company plan (corporate/spending.py), the ledger own top-ups
+(here). `refusal` is the one evaluation (`services.rules.check_spendable` calls it);
+`payment_order` is the rule for which of a person's wallets pays first.
+
+The SQL gate checks every wallet column whatever the source, so a policy that ignores a column
+(a top-up pays anywhere) only makes the gate send more cases to the Python path, never pass one
+that `refusal` refuses. A field that the gate could not express would break that: add it to the
+gate's SQL file (and a migration applying it) together with the field.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.utils import formats, timezone
+from django.utils.text import get_text_list
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from benecomune.core.models import MerchantCategory, Provider
+from benecomune.ledger.models import Wallet, WalletSource
+
+
+def day_of(at) -> datetime.date:
+    if at is None:
+        return timezone.localdate()
+    if isinstance(at, datetime.datetime):
+        return timezone.localdate(at)
+    return at
+
+
+def date_text(day: datetime.date) -> str:
+    text = formats.date_format(day, "j F Y")
+    # Italian writes month names in lower case ("31 dicembre 2026").
+    return text.lower() if (get_language() or "").startswith("it") else text
+
+
+def categories_text(values) -> str:
+    labels = [MerchantCategory(v).label.lower() for v in values if v in MerchantCategory.values]
+    return str(get_text_list(labels, _("e")))
+
+
+def territory_ids(wallet: Wallet) -> set[int]:
+    # The payment hot path passes wallets with territory_municipalities prefetched: read that
+    # cache directly (building the related manager costs more than the check itself).
+    prefetched = getattr(wallet, "_prefetched_objects_cache", {}).get("territory_municipalities")
+    items = prefetched if prefetched is not None else wallet.territory_municipalities.all()
+    return {m.pk for m in items}
+
+
+# A rule: (wallet, merchant, amount or None, day) -> the refusal in Italian, or None.
+Check = Callable[[Wallet, Provider, int | None, datetime.date], str | None]
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleField:
+    """One rule of a policy. `sql`: the expressions of the SQL gate that enforce it (each must
+    appear in the gate's file)."""
+
+    name: str
+    check: Check
+    sql: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class SpendingPolicy:
+    name: str
+    fields: tuple[RuleField, ...]
+
+    def refusal(self, wallet: Wallet, provider: Provider, amount: int | None, day) -> str | None:
+        for field in self.fields:
+            reason = field.check(wallet, provider, amount, day)
+            if reason:
+                return reason
+        return None
+
+
+def _expired_text(wallet: Wallet) -> str:
+    return _("Il buono è scaduto il %(date)s.") % {
+        "date": date_text(wallet.valid_until or timezone.localdate(wallet.expired_at))
+    }
+
+
+def _expired_at(wallet, provider, amount, day):
+    return _expired_text(wallet) if wallet.expired_at is not None else None
+
+
+def _valid_until(wallet, provider, amount, day):
+    return _expired_text(wallet) if wallet.valid_until and day > wallet.valid_until else None
+
+
+def _valid_from(wallet, provider, amount, day):
+    if wallet.valid_from and day < wallet.valid_from:
+        return _("Il buono si può usare dal %(date)s.") % {"date": date_text(wallet.valid_from)}
+    return None
+
+
+def _merchant_active(wallet, provider, amount, day):
+    if not provider.is_active:
+        return _("%(merchant)s non è attivo sulla piattaforma.") % {"merchant": provider.name}
+    return None
+
+
+def _categories(wallet, provider, amount, day):
+    if wallet.allowed_categories and provider.category not in wallet.allowed_categories:
+        return _("Questo buono non si può usare per %(category)s: vale per %(allowed)s.") % {
+            "category": MerchantCategory(provider.category).label.lower(),
+            "allowed": categories_text(wallet.allowed_categories),
+        }
+    return None
+
+
+def _municipalities(wallet, provider, amount, day):
+    territory = territory_ids(wallet)
+    if territory and provider.municipality_id not in territory:
+        return _("%(merchant)s è fuori dai Comuni in cui vale il buono.") % {
+            "merchant": provider.name
+        }
+    return None
+
+
+def _network(wallet, provider, amount, day):
+    # Only when no Comune is listed: a list of Comuni is the narrower territory.
+    if not wallet.territory_network_id or territory_ids(wallet):
+        return None
+    network_id = provider.network_id or (
+        provider.municipality.network_id if provider.municipality_id else None
+    )
+    if network_id != wallet.territory_network_id:
+        return _("%(merchant)s è fuori dalla rete di Comuni in cui vale il buono.") % {
+            "merchant": provider.name
+        }
+    return None
+
+
+EXPIRED_AT = RuleField("expired_at", _expired_at, ("w.expired_at IS NULL",))
+VALID_UNTIL = RuleField("valid_until", _valid_until, ("p_today <= w.valid_until",))
+VALID_FROM = RuleField("valid_from", _valid_from, ("p_today >= w.valid_from",))
+MERCHANT_ACTIVE = RuleField("merchant_active", _merchant_active, ("mo.is_active",))
+CATEGORIES = RuleField("allowed_categories", _categories, ("w.allowed_categories ? mp.category",))
+MUNICIPALITIES = RuleField(
+    "territory_municipalities",
+    _municipalities,
+    ("ledger_wallet_territory_municipalities", "t.municipality_id = mp.municipality_id"),
+)
+NETWORK = RuleField(
+    "territory_network",
+    _network,
+    ("w.territory_network_id", "COALESCE(mo.network_id, mm.network_id)"),
+)
+
+# Every policy starts with these, in this order (the order decides which refusal is told).
+VALIDITY = (EXPIRED_AT, VALID_UNTIL, VALID_FROM, MERCHANT_ACTIVE)
+# Every field above: the policy of a source nobody registered (fail closed).
+ALL_FIELDS = (*VALIDITY, CATEGORIES, MUNICIPALITIES, NETWORK)
+STRICTEST = SpendingPolicy("strictest", ALL_FIELDS)
+# Own top-up: the person's own money pays any active merchant while the wallet is valid.
+TOP_UP = SpendingPolicy("top_up", VALIDITY)
+
+_REGISTRY: dict[str, SpendingPolicy] = {}
+
+
+def register_policy(source_kind: str, policy: SpendingPolicy) -> None:
+    """Register the policy of a wallet source (from the owning app's ready()). Registering the
+    same policy again is harmless; a different one for a taken source is a mistake."""
+    current = _REGISTRY.get(source_kind)
+    if current is not None and current != policy:
+        raise ValueError(f"spending policy for {source_kind!r} already registered")
+    _REGISTRY[source_kind] = policy
+
+
+def registered_policies() -> dict[str, SpendingPolicy]:
+    return dict(_REGISTRY)
+
+
+def policy_for(wallet: Wallet) -> SpendingPolicy:
+    return _REGISTRY.get(wallet.source_kind, STRICTEST)
+
+
+def refusal(wallet: Wallet, provider: Provider, amount: int | None = None, at=None) -> str | None:
+    """None when `wallet` may pay `provider` on `at` (default today) under its source's policy;
+    otherwise why not, in Italian. The balance is the transfer's business."""
+    return policy_for(wallet).refusal(wallet, provider, amount, day_of(at))
+
+
+def _expiry_key(wallet: Wallet) -> datetime.date:
+    return wallet.valid_until or datetime.date.max
+
+
+def payment_order(wallets: Iterable[Wallet]) -> list[Wallet]:
+    """Which wallet pays first: the one expiring first (no end date last: its money would
+    otherwise go back to its fund), then the smallest available balance (fewer wallets left with
+    crumbs), then the oldest. Available = balance + pending credits - holds; read in one query
+    unless every wallet carries it as `available` (cents)."""
+    wallets = list(wallets)
+    missing = [w.account_id for w in wallets if getattr(w, "available", None) is None]
+    available = {}
+    if missing:
+        from benecomune.ledger.models import Account
+        from benecomune.ledger.services.statements import with_balances
+
+        available = {
+            pk: current - held
+            for pk, current, held in with_balances(
+                Account.objects_unscoped.filter(pk__in=missing)
+            ).values_list("pk", "current_balance", "held")
+        }
+
+    def money(wallet: Wallet) -> int:
+        value = getattr(wallet, "available", None)
+        return value if value is not None else available.get(wallet.account_id, 0)
+
+    return sorted(wallets, key=lambda w: (_expiry_key(w), money(w), w.pk or 0))
+
+
+register_policy(WalletSource.TOP_UP, TOP_UP)

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "benecomune.payments"
+    label = "payments"
+    verbose_name = _("Pagamenti")
+
+    def ready(self):
+        from benecomune.core.audit import register_actions
+
+        register_actions(
+            {
+                "payments.intent_created": _("Pagamento avviato"),
+                "payments.intent_authorised": _("Pagamento autorizzato"),
+                "payments.intent_failed": _("Pagamento non autorizzato"),
+                "payments.intent_captured": _("Pagamento incassato"),
+                "payments.intent_voided": _("Pagamento annullato"),
+                "payments.intent_refunded": _("Pagamento rimborsato"),
+            }
+        )

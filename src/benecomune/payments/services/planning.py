@@ -1,0 +1,89 @@
+"""Which of the buyer's sources pay a purchase, and in which order (the wallet-order rule).
+
+The rule: only wallets whose spending rules allow this payee today, with money available;
+the one that expires first goes first (money that would otherwise go back to its fund),
+then the smallest available balance (fewer wallets left with crumbs), then the oldest.
+Wallets without an expiry (own top-ups) therefore come last, and own money through the
+payment provider pays whatever the wallets do not cover, if the buyer chose a provider.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from benecomune.core.models import Person, Provider
+from benecomune.ledger.exceptions import InsufficientFunds
+from benecomune.ledger.models import Account, Wallet
+from benecomune.ledger.money import format_euro
+from benecomune.ledger.services.rules import check_spendable
+from benecomune.ledger.services.statements import with_balances
+from benecomune.ledger.spending import payment_order
+from benecomune.payments.models import LegSource
+
+OWN_MONEY_SOURCE_TYPE = "payments.own_money"
+
+
+@dataclass(frozen=True)
+class LegSpec:
+    amount: int
+    wallet: Wallet | None = None
+    gateway: str = ""
+
+    @property
+    def source(self) -> str:
+        return LegSource.WALLET if self.wallet is not None else LegSource.GATEWAY
+
+    def signature(self) -> tuple:
+        return (self.source, self.wallet.pk if self.wallet else None, self.gateway, self.amount)
+
+
+def wallet_leg(wallet: Wallet, amount: int) -> LegSpec:
+    return LegSpec(amount=amount, wallet=wallet)
+
+
+def gateway_leg(gateway: str, amount: int) -> LegSpec:
+    return LegSpec(amount=amount, gateway=gateway)
+
+
+def spendable_wallets(buyer: Person, payee: Provider, at=None) -> list[tuple[Wallet, int]]:
+    """The buyer's wallets that may pay `payee`, with what is available on each, in the
+    wallet-order rule's order."""
+    wallets = (
+        Wallet.objects_unscoped.filter(person=buyer, expired_at__isnull=True)
+        .exclude(source_type=OWN_MONEY_SOURCE_TYPE)
+        .select_related("account")
+        .prefetch_related("territory_municipalities")
+    )
+    accounts = {
+        a.pk: a.current_balance - a.held
+        for a in with_balances(
+            Account.objects_unscoped.filter(pk__in=[w.account_id for w in wallets])
+        )
+    }
+    usable = []
+    for wallet in wallets:
+        wallet.available = accounts.get(wallet.account_id, 0)
+        if wallet.available > 0 and check_spendable(wallet, payee, None, at) is None:
+            usable.append(wallet)
+    return [(wallet, wallet.available) for wallet in payment_order(usable)]
+
+
+def plan_legs(buyer: Person, payee: Provider, amount: int, *, gateway: str = "") -> list[LegSpec]:
+    """The legs that pay `amount`: wallets by the wallet-order rule, the rest from own money
+    through `gateway` (when given). InsufficientFunds when they cannot cover it."""
+    legs, rest = [], amount
+    for wallet, available in spendable_wallets(buyer, payee):
+        if rest == 0:
+            break
+        part = min(available, rest)
+        legs.append(wallet_leg(wallet, part))
+        rest -= part
+    if rest and gateway:
+        legs.append(gateway_leg(gateway, rest))
+        rest = 0
+    if rest:
+        raise InsufficientFunds(
+            _("I buoni utilizzabili qui coprono %(covered)s su %(amount)s.")
+            % {"covered": format_euro(amount - rest), "amount": format_euro(amount)}
+        )
+    return legs
