@@ -18,7 +18,7 @@ from benecomune.core.models import (
     User,
 )
 from benecomune.core.scoping import all_tenants
-from tests.helpers import login
+from tests.helpers import actor_for, login
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "Password-di-prova-2026"
@@ -55,28 +55,25 @@ def network(db):
     return Network.objects.create(name="Rete di prova", slug="rete-prova")
 
 
-@pytest.fixture
-def municipality(network):
+def _municipality(network, name, slug, istat_code, cadastral_code):
     return Municipality.objects.create(
-        name="Piazzola sul Brenta",
-        slug="piazzola-sul-brenta",
-        istat_code="028063",
-        cadastral_code="G587",
+        name=name,
+        slug=slug,
+        istat_code=istat_code,
+        cadastral_code=cadastral_code,
         province="PD",
         network=network,
     )
+
+
+@pytest.fixture
+def municipality(network):
+    return _municipality(network, "Piazzola sul Brenta", "piazzola-sul-brenta", "028063", "G587")
 
 
 @pytest.fixture
 def other_municipality(network):
-    return Municipality.objects.create(
-        name="Limena",
-        slug="limena",
-        istat_code="028045",
-        cadastral_code="E592",
-        province="PD",
-        network=network,
-    )
+    return _municipality(network, "Limena", "limena", "028045", "E592")
 
 
 @pytest.fixture
@@ -151,6 +148,17 @@ def make_user(db):
             if totp:
                 TOTPDevice.objects.create(user=user, name="test", confirmed=True)
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_actor(make_user):
+    """The actor of a new staff user: make_actor(email, role, organization)."""
+
+    def make(email, role, organization):
+        user = make_user(email, role=role, organization=organization)
+        return actor_for(user, role, organization)
 
     return make
 

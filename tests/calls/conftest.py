@@ -11,7 +11,6 @@ from benecomune.core.models import Role
 from benecomune.core.scoping import all_tenants
 from benecomune.core.services.people import add_household_member, create_household
 from benecomune.ledger.services.funds import add_contribution, create_fund
-from tests.helpers import actor_for
 
 FOOD_RULES = {
     "eligibility": {"isee_max": 1_200_000, "min_members": 1},
@@ -42,25 +41,18 @@ FOOD_RULES = {
 
 
 @pytest.fixture
-def admin_actor(make_user, municipality):
-    user = make_user(
-        "admin.calls@example.org", role=Role.MUNICIPALITY_ADMIN, organization=municipality
-    )
-    return actor_for(user, Role.MUNICIPALITY_ADMIN, municipality)
+def admin_actor(make_actor, municipality):
+    return make_actor("admin.calls@example.org", Role.MUNICIPALITY_ADMIN, municipality)
 
 
 @pytest.fixture
-def operator_actor(make_user, municipality):
-    user = make_user(
-        "sportello.calls@example.org", role=Role.DESK_OPERATOR, organization=municipality
-    )
-    return actor_for(user, Role.DESK_OPERATOR, municipality)
+def operator_actor(make_actor, municipality):
+    return make_actor("sportello.calls@example.org", Role.DESK_OPERATOR, municipality)
 
 
 @pytest.fixture
-def validator_actor(make_user, municipality):
-    user = make_user("convalida.calls@example.org", role=Role.VALIDATOR, organization=municipality)
-    return actor_for(user, Role.VALIDATOR, municipality)
+def validator_actor(make_actor, municipality):
+    return make_actor("convalida.calls@example.org", Role.VALIDATOR, municipality)
 
 
 @pytest.fixture

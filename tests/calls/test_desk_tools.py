@@ -30,7 +30,9 @@ def in_clarification(make_call, family, make_user, operator_actor, admin_actor):
     with all_tenants():
         services.submit_application(actor, application)
         definition.close_call(admin_actor, call, reason="Termine scaduto")
-        review.request_clarification(operator_actor, refresh(application), "Firmi la domanda", due)
+        review.request_application_clarification(
+            operator_actor, refresh(application), "Firmi la domanda", due
+        )
     return refresh(application)
 
 

@@ -106,7 +106,7 @@ class World:
             )
             services.submit_application(actor, application)
             if via_clarification:
-                review.request_clarification(
+                review.request_application_clarification(
                     self.operator, application, "Verifichi il valore ISEE dichiarato."
                 )
                 services.save_draft(actor, application, isee_value=record.value)

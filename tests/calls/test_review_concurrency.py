@@ -56,7 +56,7 @@ def test_two_expiry_runs_expire_once(make_call, family, operator_actor):
     """Each run locks the application, then re-reads its request: the second finds it closed."""
     application = make_application(make_call(), family)
     with all_tenants():
-        request = review.request_clarification(operator_actor, application, "Firmi")
+        request = review.request_application_clarification(operator_actor, application, "Firmi")
     later = request.due_date + datetime.timedelta(days=1)
     results, errors = run_parallel(
         [

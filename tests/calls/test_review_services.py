@@ -96,7 +96,9 @@ def test_bad_checklist_changes_nothing(application, operator_actor, data, messag
 
 def test_checklist_only_for_submitted(application, operator_actor):
     with all_tenants():
-        review.request_clarification(operator_actor, application, "Manca la firma", tomorrow())
+        review.request_application_clarification(
+            operator_actor, application, "Manca la firma", tomorrow()
+        )
         with pytest.raises(CallError, match="Integrazione richiesta"):
             review.save_checklist(operator_actor, application, full_checklist(application))
 
@@ -180,7 +182,7 @@ def test_clarification_request_notifies_and_changes_status(
 ):
     due = timezone.localdate() + datetime.timedelta(days=7)
     with all_tenants(), django_capture_on_commit_callbacks(execute=True):
-        request = review.request_clarification(
+        request = review.request_application_clarification(
             operator_actor, application, "Alleghi la carta d'identità firmata.", due
         )
     application = refresh(application)
@@ -201,7 +203,9 @@ def test_clarification_request_notifies_and_changes_status(
 
 def test_clarification_default_deadline_is_ten_days(application, operator_actor):
     with all_tenants():
-        request = review.request_clarification(operator_actor, application, "Serve l'ISEE")
+        request = review.request_application_clarification(
+            operator_actor, application, "Serve l'ISEE"
+        )
     assert request.due_date == timezone.localdate() + datetime.timedelta(days=10)
 
 
@@ -217,7 +221,9 @@ def test_bad_clarification_request_changes_nothing(
     application, operator_actor, message, due, error
 ):
     with all_tenants(), pytest.raises(CallError, match=error):
-        review.request_clarification(operator_actor, application, message, due and due())
+        review.request_application_clarification(
+            operator_actor, application, message, due and due()
+        )
     assert refresh(application).status == ApplicationStatus.SUBMITTED
     assert not ClarificationRequest.objects.exists()
     assert not Notification.objects.exists()
@@ -225,7 +231,7 @@ def test_bad_clarification_request_changes_nothing(
 
 def test_validator_cannot_request_clarification(application, validator_actor):
     with all_tenants(), pytest.raises(PermissionDenied):
-        review.request_clarification(validator_actor, application, "Firmi")
+        review.request_application_clarification(validator_actor, application, "Firmi")
     assert not ClarificationRequest.objects.exists()
 
 
@@ -235,8 +241,12 @@ def test_expiry_command(make_call, family, make_person, municipality, admin_acto
     other = make_application(call, make_family(make_person, municipality, admin_actor))
     today = timezone.localdate()
     with all_tenants():
-        review.request_clarification(operator_actor, late, "Firmi", today + datetime.timedelta(3))
-        review.request_clarification(operator_actor, other, "Firmi", today + datetime.timedelta(9))
+        review.request_application_clarification(
+            operator_actor, late, "Firmi", today + datetime.timedelta(3)
+        )
+        review.request_application_clarification(
+            operator_actor, other, "Firmi", today + datetime.timedelta(9)
+        )
     # Four days later the first deadline has passed (the due day itself still counts).
     call_command("calls_expire_clarifications", date=(today + datetime.timedelta(3)).isoformat())
     assert refresh(late).status == ApplicationStatus.CLARIFICATION
@@ -258,7 +268,9 @@ def test_expiry_command(make_call, family, make_person, municipality, admin_acto
 
 def test_answered_request_does_not_expire(application, operator_actor):
     with all_tenants():
-        request = review.request_clarification(operator_actor, application, "Firmi", tomorrow())
+        request = review.request_application_clarification(
+            operator_actor, application, "Firmi", tomorrow()
+        )
         request.status = ClarificationStatus.ANSWERED
         request.save()
         application.status = ApplicationStatus.SUBMITTED

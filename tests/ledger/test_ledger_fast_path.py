@@ -173,15 +173,45 @@ def _fresh(wallet):
     )
 
 
-OPERATIONS = {
-    "payment, fast debit": lambda w: wallets.pay_from_wallet(
+def _pay(wallet, merchant, amount, key="k", **extra):
+    """A payment from the world's `wallet` (reloaded) at its `merchant`."""
+    return lambda w: wallets.pay_from_wallet(
         w["actor"],
-        wallet=_fresh(w["settled"]),
-        merchant=w["shop"],
-        amount=1_234,
+        wallet=_fresh(w[wallet]),
+        merchant=w[merchant],
+        amount=amount,
+        idempotency_key=key,
+        **extra,
+    )
+
+
+def _transfer_to_shop(amount, key, wallet=None):
+    """A payment by transfers.transfer from the settled wallet's account; with `wallet`, that
+    world's wallet is preloaded for the rules."""
+    return lambda w: transfers.transfer(
+        w["actor"],
+        debit=w["settled"].account,
+        credit=wallets.merchant_account(w["shop"]),
+        amount=amount,
+        kind="payment",
+        idempotency_key=key,
+        **({"wallet": _fresh(w[wallet])} if wallet else {}),
+    )
+
+
+def _award(amount):
+    return lambda w: funds.award(
+        w["actor"],
+        w["fund"],
+        _fresh(w["settled"]),
+        amount,
+        reservation=w["reservation"],
         idempotency_key="k",
-        memo="Spesa",
-    ),
+    )
+
+
+OPERATIONS = {
+    "payment, fast debit": _pay("settled", "shop", 1_234, memo="Spesa"),
     "payment by the citizen, with ip and object": lambda w: wallets.pay_from_wallet(
         w["citizen"],
         wallet=_fresh(w["settled"]),
@@ -190,74 +220,16 @@ OPERATIONS = {
         idempotency_key="k",
         obj=w["fund"],
     ),
-    "payment folding pending credits": lambda w: wallets.pay_from_wallet(
-        w["actor"],
-        wallet=_fresh(w["unsettled"]),
-        merchant=w["pharmacy"],
-        amount=2_500,
-        idempotency_key="k",
-    ),
-    "payment without preloaded objects": lambda w: transfers.transfer(
-        w["actor"],
-        debit=w["settled"].account,
-        credit=wallets.merchant_account(w["shop"]),
-        amount=10,
-        kind="payment",
-        idempotency_key="k",
-    ),
-    "insufficient balance": lambda w: wallets.pay_from_wallet(
-        w["actor"],
-        wallet=_fresh(w["unsettled"]),
-        merchant=w["shop"],
-        amount=3_001,
-        idempotency_key="k",
-    ),
-    "refused by the rules": lambda w: wallets.pay_from_wallet(
-        w["actor"],
-        wallet=_fresh(w["settled"]),
-        merchant=w["pharmacy"],
-        amount=10,
-        idempotency_key="k",
-    ),
-    "replay": lambda w: wallets.pay_from_wallet(
-        w["actor"],
-        wallet=_fresh(w["settled"]),
-        merchant=w["shop"],
-        amount=700,
-        idempotency_key="p0",
-    ),
-    "replay that the rules would now refuse": lambda w: transfers.transfer(
-        w["actor"],
-        debit=w["settled"].account,
-        credit=wallets.merchant_account(w["shop"]),
-        amount=700,
-        kind="payment",
-        idempotency_key="p0",
-        wallet=_fresh(w["unsettled"]),  # mismatching wallet: refused, but it is a replay
-    ),
-    "key reused for different data": lambda w: wallets.pay_from_wallet(
-        w["actor"],
-        wallet=_fresh(w["settled"]),
-        merchant=w["shop"],
-        amount=701,
-        idempotency_key="p0",
-    ),
-    "award from a reservation": lambda w: funds.award(
-        w["actor"],
-        w["fund"],
-        _fresh(w["settled"]),
-        1_500,
-        reservation=w["reservation"],
-        idempotency_key="k",
-    ),
-    "award beyond the reservation": lambda w: funds.award(
-        w["actor"],
-        w["fund"],
-        _fresh(w["settled"]),
-        4_001,
-        reservation=w["reservation"],
-        idempotency_key="k",
-    ),
+    "payment folding pending credits": _pay("unsettled", "pharmacy", 2_500),
+    "payment without preloaded objects": _transfer_to_shop(10, "k"),
+    "insufficient balance": _pay("unsettled", "shop", 3_001),
+    "refused by the rules": _pay("settled", "pharmacy", 10),
+    "replay": _pay("settled", "shop", 700, "p0"),
+    # A mismatching wallet: refused, but it is a replay.
+    "replay that the rules would now refuse": _transfer_to_shop(700, "p0", wallet="unsettled"),
+    "key reused for different data": _pay("settled", "shop", 701, "p0"),
+    "award from a reservation": _award(1_500),
+    "award beyond the reservation": _award(4_001),
     "contribution (external payer, appended)": lambda w: funds.add_contribution(
         w["actor"], w["fund"], contributor="Regione", amount=5_000, idempotency_key="k"
     ),

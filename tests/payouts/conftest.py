@@ -13,7 +13,6 @@ from benecomune.ledger.services import funds, wallets
 from benecomune.ledger.services.invariants import check_invariants
 from benecomune.payouts.services.accounts import update_settings
 from benecomune.payouts.services.payees import set_payee_account
-from tests.helpers import actor_for
 
 IBANS = itertools.count(1000)
 DEBTOR_IBAN = "IT60X0542811101000000123456"
@@ -39,25 +38,18 @@ def ledger_stays_sound(request):
 
 
 @pytest.fixture
-def admin(make_user, municipality):
-    user = make_user(
-        "admin@piazzola.example.org", role=Role.MUNICIPALITY_ADMIN, organization=municipality
-    )
-    return actor_for(user, Role.MUNICIPALITY_ADMIN, municipality)
+def admin(make_actor, municipality):
+    return make_actor("admin@piazzola.example.org", Role.MUNICIPALITY_ADMIN, municipality)
 
 
 @pytest.fixture
-def validator(make_user, municipality):
-    user = make_user(
-        "convalida@piazzola.example.org", role=Role.VALIDATOR, organization=municipality
-    )
-    return actor_for(user, Role.VALIDATOR, municipality)
+def validator(make_actor, municipality):
+    return make_actor("convalida@piazzola.example.org", Role.VALIDATOR, municipality)
 
 
 @pytest.fixture
-def shopkeeper(make_user, shop):
-    user = make_user("cassa@bepi.example.org", role=Role.MERCHANT_STAFF, organization=shop)
-    return actor_for(user, Role.MERCHANT_STAFF, shop)
+def shopkeeper(make_actor, shop):
+    return make_actor("cassa@bepi.example.org", Role.MERCHANT_STAFF, shop)
 
 
 @pytest.fixture
@@ -199,11 +191,8 @@ def make_reimbursement_call(municipality, admin, fund, make_person):
 
 
 @pytest.fixture
-def operator(make_user, municipality):
-    user = make_user(
-        "sportello@piazzola.example.org", role=Role.DESK_OPERATOR, organization=municipality
-    )
-    return actor_for(user, Role.DESK_OPERATOR, municipality)
+def operator(make_actor, municipality):
+    return make_actor("sportello@piazzola.example.org", Role.DESK_OPERATOR, municipality)
 
 
 @pytest.fixture

@@ -167,8 +167,8 @@ def test_other_refusals(award, beneficiary, admin, make_user, municipality, make
 def test_clarification_round_trip_and_rejection(award, beneficiary, operator, validator):
     claim = submit(beneficiary, award)
     with pytest.raises(ValidationError):
-        claim_review.request_clarification(operator, claim, question=" ")
-    claim_review.request_clarification(
+        claim_review.request_claim_clarification(operator, claim, question=" ")
+    claim_review.request_claim_clarification(
         operator, claim, question="Manca il timbro del centro estivo"
     )
     with pytest.raises(ValidationError):

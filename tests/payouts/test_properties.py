@@ -163,7 +163,7 @@ def _apply(op, ctx):
     if name == "pay":
         wallet = wallet_list[op[1] % len(wallet_list)]
         ctx["payments"].append(
-            wallet_services.pay(
+            wallet_services.pay_from_wallet(
                 actor,
                 wallet=wallet,
                 merchant=shops[op[2] % len(shops)],

@@ -23,7 +23,7 @@ from benecomune.calls.services import definition, ranking
 from benecomune.calls.services.applications import start_application
 from benecomune.calls.services.drafts import save_draft
 from benecomune.calls.services.review.checklist import checklist_items, save_checklist
-from benecomune.calls.services.review.clarifications import request_clarification
+from benecomune.calls.services.review.clarifications import request_application_clarification
 from benecomune.calls.services.review.decisions import complete_instruction, decide
 from benecomune.calls.services.submission import submit_application
 from benecomune.core.actors import Actor
@@ -275,7 +275,7 @@ def seed(actor, network, rng):
     for number, person in enumerate(waiting):
         application = _apply(actor, food, person, today)
         if number == 3:
-            request_clarification(
+            request_application_clarification(
                 desk,
                 application,
                 "Alleghi la copia del contratto di lavoro del coniuge: nella DSU risulta un "

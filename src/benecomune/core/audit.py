@@ -56,17 +56,43 @@ def record_many(actor: Actor, action: str, items, *, reason: str = "") -> None:
     for str(obj) on the audit page (given by the caller, so that no query runs per item)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must run inside the transaction of the change")
-    from django.utils import timezone
 
-    from benecomune.core.bulk import db_value, insert_rows
+    from benecomune.core.bulk import db_value
 
     items = list(items)
     if not items:
         return
-    role = actor.label if actor.system else actor.role
     object_type = _object_fields(items[0][0])[0]
+    insert_events(
+        actor,
+        [
+            (
+                organization_id,
+                action,
+                object_type,
+                str(obj.pk),
+                label[:200],
+                person_id,
+                None,
+                db_value(after),
+                reason,
+            )
+            for obj, organization_id, person_id, after, label in items
+        ],
+    )
+
+
+def insert_events(actor: Actor, rows: list[tuple]) -> None:
+    """Audit events as multi-row INSERTs (record_many, bulk lifecycle moves). `rows` hold
+    (organization_id, action, object_type, object_id, object_repr, person_id, before, after,
+    reason), JSON already as db_value; the actor's columns and the time are added here."""
+    from django.utils import timezone
+
+    from benecomune.core.bulk import db_value, insert_rows
+
     now = db_value(timezone.now())
     user_id = actor.user.pk if actor.user else None
+    role = actor.label if actor.system else actor.role
     insert_rows(
         AuditEvent,
         [
@@ -84,24 +110,7 @@ def record_many(actor: Actor, action: str, items, *, reason: str = "") -> None:
             "reason",
             "ip_address",
         ],
-        [
-            (
-                now,
-                user_id,
-                role,
-                organization_id,
-                action,
-                object_type,
-                str(obj.pk),
-                label[:200],
-                person_id,
-                None,
-                db_value(after),
-                reason,
-                actor.ip_address,
-            )
-            for obj, organization_id, person_id, after, label in items
-        ],
+        [(now, user_id, role, *row, actor.ip_address) for row in rows],
     )
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core import audit
@@ -229,46 +228,25 @@ class Lifecycle:
     def _record_rows(self, actor, rows, target, action, organization, reason) -> None:
         """One audit event per row, as multi-row INSERTs (batch work: thousands of rows); the
         row is named by its model and id, so that no query runs per row."""
-        from benecomune.core.bulk import db_value, insert_rows
-        from benecomune.core.models import AuditEvent
+        from benecomune.core.bulk import db_value
 
         meta = self.model._meta
         object_type = f"{meta.app_label}.{meta.model_name}"
         name = str(meta.verbose_name)
         fixed = getattr(organization, "pk", organization)
-        now = db_value(timezone.now())
-        role = actor.label if actor.system else actor.role
-        user_id = actor.user.pk if actor.user else None
-        insert_rows(
-            AuditEvent,
-            [
-                "created_at",
-                "actor",
-                "actor_role",
-                "organization",
-                "action",
-                "object_type",
-                "object_id",
-                "object_repr",
-                "before",
-                "after",
-                "reason",
-                "ip_address",
-            ],
+        audit.insert_events(
+            actor,
             [
                 (
-                    now,
-                    user_id,
-                    role,
                     fixed if fixed is not None else tenant,
                     self.find(source, target, action).action,
                     object_type,
                     str(pk),
                     f"{name} {pk}"[:200],
+                    None,
                     db_value({self.field: source}),
                     db_value({self.field: target}),
                     reason,
-                    actor.ip_address,
                 )
                 for pk, source, tenant in rows
             ],

@@ -175,6 +175,24 @@ def authorisation_out(authorisation: Authorisation) -> dict:
     }
 
 
+def _by_code(service, actor, ctx, token, payload: RedeemIn, idempotency_key: str):
+    """Redeem and authorise take the same input: a code (with its PIN), an amount, a key."""
+    return service(
+        actor,
+        ctx,
+        code=payload.code,
+        amount=payload.amount,
+        pin=payload.pin,
+        idempotency_key=idempotency_key,
+        device_id=token.pk,
+    )
+
+
+def _created(obj, out) -> HttpResponse:
+    """201 on the first call, 200 on a replay with the same key."""
+    return _json(200 if obj.replayed else 201, out(obj))
+
+
 @router.post(
     "/redeem",
     response={201: RedemptionOut, 200: RedemptionOut, **ERROR_RESPONSES},
@@ -187,16 +205,8 @@ def authorisation_out(authorisation: Authorisation) -> dict:
 )
 @pos_call
 def redeem_voucher(request, ctx, actor, token, payload: RedeemIn, idempotency_key: str = KEY):
-    redemption = redeem.redeem(
-        actor,
-        ctx,
-        code=payload.code,
-        amount=payload.amount,
-        pin=payload.pin,
-        idempotency_key=idempotency_key,
-        device_id=token.pk,
-    )
-    return _json(200 if redemption.replayed else 201, redemption_out(redemption))
+    redemption = _by_code(redeem.redeem, actor, ctx, token, payload, idempotency_key)
+    return _created(redemption, redemption_out)
 
 
 @router.post(
@@ -209,16 +219,8 @@ def redeem_voucher(request, ctx, actor, token, payload: RedeemIn, idempotency_ke
 )
 @pos_call
 def authorise(request, ctx, actor, token, payload: RedeemIn, idempotency_key: str = KEY):
-    authorisation = authorisations.authorise(
-        actor,
-        ctx,
-        code=payload.code,
-        amount=payload.amount,
-        pin=payload.pin,
-        idempotency_key=idempotency_key,
-        device_id=token.pk,
-    )
-    return _json(200 if authorisation.replayed else 201, authorisation_out(authorisation))
+    authorisation = _by_code(authorisations.authorise, actor, ctx, token, payload, idempotency_key)
+    return _created(authorisation, authorisation_out)
 
 
 @router.post(
@@ -244,7 +246,7 @@ def capture(
         idempotency_key=idempotency_key,
         device_id=token.pk,
     )
-    return _json(200 if redemption.replayed else 201, redemption_out(redemption))
+    return _created(redemption, redemption_out)
 
 
 @router.post(

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from benecomune.calls.rules import rank_key
+from benecomune.core.models.clarifications import Clarification
+from benecomune.core.models.clarifications import ClarificationStatus as ClarificationStatus
 from benecomune.core.uploads import StoredDocument
 
 # Saving any of these saves the rank key too: the key is derived from score and tie values here,
@@ -204,32 +206,17 @@ class ApplicationDocument(StoredDocument):
         ordering = ["uploaded_at"]
 
 
-class ClarificationStatus(models.TextChoices):
-    OPEN = "open", _("In attesa di risposta")
-    ANSWERED = "answered", _("Risposta ricevuta")
-    EXPIRED = "expired", _("Scaduta senza risposta")
-
-
-class ClarificationRequest(models.Model):
+class ClarificationRequest(Clarification):
     """Soccorso istruttorio: the desk asks the applicant to complete the application."""
+
+    audit_key = "request"
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="clarifications"
     )
-    message = models.TextField(_("richiesta"))
+    # Always dated here: unanswered requests expire and the instruction goes on.
     due_date = models.DateField(_("entro il"))
-    status = models.CharField(
-        max_length=20, choices=ClarificationStatus.choices, default=ClarificationStatus.OPEN
-    )
-    requested_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    answer = models.TextField(_("risposta"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(Clarification.Meta):
         verbose_name = _("richiesta di integrazione")
         verbose_name_plural = _("richieste di integrazione")
-        ordering = ["-requested_at"]
-
-    def __str__(self) -> str:
-        return self.message[:60]

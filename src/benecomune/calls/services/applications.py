@@ -18,7 +18,6 @@ from benecomune.calls.models import (
     ApplicationMember,
     ApplicationStatus,
     Call,
-    ClarificationStatus,
 )
 from benecomune.calls.services.application_access import (
     _check_assistant,
@@ -33,6 +32,7 @@ from benecomune.calls.services.facts import call_municipality_ids, household_peo
 from benecomune.calls.services.paper import takes_applications
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.clarifications import close_open_clarifications
 from benecomune.core.models import HouseholdMember, Person, Relationship
 from benecomune.core.notifications import notify_person
 
@@ -310,9 +310,7 @@ def withdraw_application(actor: Actor, application: Application, reason: str = "
         reason="; ".join(r for r in (reason, behalf) if r),
     )
     application.members.update(active=False)
-    application.clarifications.filter(status=ClarificationStatus.OPEN).update(
-        status=ClarificationStatus.EXPIRED
-    )
+    close_open_clarifications(application.clarifications.all())
     if before != ApplicationStatus.DRAFT:
         notify_person(
             application.applicant,

@@ -19,7 +19,6 @@ from benecomune.calls.models import (
     ApplicationStatus,
     Call,
     ClarificationRequest,
-    ClarificationStatus,
 )
 from benecomune.calls.services.application_access import (
     application_link,
@@ -35,6 +34,7 @@ from benecomune.calls.services.drafts import (
 )
 from benecomune.calls.services.evaluation import reassess
 from benecomune.calls.services.paper import paper_documents, takes_applications
+from benecomune.core import clarifications as clarification_helpers
 from benecomune.core.actors import Actor
 from benecomune.core.notifications import notify_person
 from benecomune.ledger.money import format_euro
@@ -258,20 +258,20 @@ def answer_clarification(
         for document in stored:
             record_document(actor, application, document)
         evaluated = reassess(application)
-        request.status = ClarificationStatus.ANSWERED
-        request.answer = answer
-        request.answered_at = timezone.now()
-        request.save(update_fields=["status", "answer", "answered_at"])
-        APPLICATION.apply(
+        clarification_helpers.answer_clarification(
             actor,
-            application,
-            ApplicationStatus.SUBMITTED,
+            request,
+            answer,
             action="calls.clarification_answered",
-            extra_fields=[*evaluated, "updated_at"],
-            organization=application.organization,
-            person=application.applicant,
+            subject=clarification_helpers.Subject(
+                application,
+                APPLICATION,
+                ApplicationStatus.SUBMITTED,
+                extra_fields=[*evaluated, "updated_at"],
+                organization=application.organization,
+                person=application.applicant,
+            ),
             after={
-                "request": request.pk,
                 "documents": [d.original_name for d in stored],
                 "eligible": application.eligible,
                 "amount": application.amount,

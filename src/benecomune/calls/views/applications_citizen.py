@@ -127,24 +127,24 @@ def application_detail(request, pk):
     return pages.detail(request, pages.CITIZEN, _mine(request, pk))
 
 
-@citizen_required
-def application_edit(request, pk):
-    return pages.edit(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
+def _on_application(page):
+    """A view that runs `page` of calls/views/applications.py on the application `pk`."""
+
+    @citizen_required
+    def view(request, pk):
+        return page(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
+
+    view.__name__ = view.__qualname__ = page.__name__
+    return view
 
 
-@citizen_required
-def application_autosave(request, pk):
-    return pages.autosave(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
-
-
-@citizen_required
-def application_household(request, pk):
-    return pages.refresh(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
-
-
-@citizen_required
-def document_add(request, pk):
-    return pages.document_add(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
+application_edit = _on_application(pages.edit)
+application_autosave = _on_application(pages.autosave)
+application_household = _on_application(pages.refresh)
+document_add = _on_application(pages.document_add)
+application_submit = _on_application(pages.submit)
+application_withdraw = _on_application(pages.withdraw)
+application_answer = _on_application(pages.answer)
 
 
 @citizen_required
@@ -157,21 +157,6 @@ def document_remove(request, pk, doc):
 @citizen_required
 def document_download(request, pk, doc):
     return pages.document_download(_mine(request, pk), doc)
-
-
-@citizen_required
-def application_submit(request, pk):
-    return pages.submit(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
-
-
-@citizen_required
-def application_withdraw(request, pk):
-    return pages.withdraw(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
-
-
-@citizen_required
-def application_answer(request, pk):
-    return pages.answer(request, pages.CITIZEN, _mine(request, pk), citizen_actor(request))
 
 
 @citizen_required

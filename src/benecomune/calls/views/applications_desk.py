@@ -147,24 +147,24 @@ def application_consent(request, pk):
     return pages.detail(request, pages.DESK, application, consent_form=form, status=400)
 
 
-@staff_permission("desk.assist")
-def application_edit(request, pk):
-    return pages.edit(request, pages.DESK, _application(pk), request.actor)
+def _on_application(page):
+    """A view that runs `page` of calls/views/applications.py on the application `pk`."""
+
+    @staff_permission("desk.assist")
+    def view(request, pk):
+        return page(request, pages.DESK, _application(pk), request.actor)
+
+    view.__name__ = view.__qualname__ = page.__name__
+    return view
 
 
-@staff_permission("desk.assist")
-def application_autosave(request, pk):
-    return pages.autosave(request, pages.DESK, _application(pk), request.actor)
-
-
-@staff_permission("desk.assist")
-def application_household(request, pk):
-    return pages.refresh(request, pages.DESK, _application(pk), request.actor)
-
-
-@staff_permission("desk.assist")
-def document_add(request, pk):
-    return pages.document_add(request, pages.DESK, _application(pk), request.actor)
+application_edit = _on_application(pages.edit)
+application_autosave = _on_application(pages.autosave)
+application_household = _on_application(pages.refresh)
+document_add = _on_application(pages.document_add)
+application_submit = _on_application(pages.submit)
+application_withdraw = _on_application(pages.withdraw)
+application_answer = _on_application(pages.answer)
 
 
 @staff_permission("desk.assist")
@@ -175,21 +175,6 @@ def document_remove(request, pk, doc):
 @staff_permission("applications.view")
 def document_download(request, pk, doc):
     return pages.document_download(_application(pk), doc)
-
-
-@staff_permission("desk.assist")
-def application_submit(request, pk):
-    return pages.submit(request, pages.DESK, _application(pk), request.actor)
-
-
-@staff_permission("desk.assist")
-def application_withdraw(request, pk):
-    return pages.withdraw(request, pages.DESK, _application(pk), request.actor)
-
-
-@staff_permission("desk.assist")
-def application_answer(request, pk):
-    return pages.answer(request, pages.DESK, _application(pk), request.actor)
 
 
 @staff_permission("applications.view")

@@ -141,6 +141,21 @@ def _rerender(request, application, status=400, **forms):
     return render(request, "calls/review/detail.html", context, status=status)
 
 
+def _submit(request, application, form, form_name: str, act):
+    """A review action posted with `form`: on valid data `act(cleaned_data)` runs the service
+    and returns the message to show, then back to the review page; on errors, the page again
+    with the form (its errors above the fields)."""
+    if form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc, on_fields=False)
+        else:
+            messages.success(request, message)
+            return redirect("calls:review_detail", pk=application.pk)
+    return _rerender(request, application, **{form_name: form})
+
+
 @require_POST
 @staff_permission("applications.instruct")
 def review_checklist(request, pk):
@@ -187,64 +202,44 @@ def review_recheck(request, pk):
 @staff_permission("applications.instruct")
 def review_clarify(request, pk):
     application = _application(pk)
+
+    def act(data):
+        review.request_application_clarification(
+            request.actor, application, data["message"], data["due_date"]
+        )
+        return _("Richiesta di integrazione inviata al richiedente (messaggio ed e-mail).")
+
     form = ClarificationForm(request.POST)
-    if form.is_valid():
-        try:
-            review.request_clarification(
-                request.actor,
-                application,
-                form.cleaned_data["message"],
-                form.cleaned_data["due_date"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc, on_fields=False)
-        else:
-            messages.success(
-                request,
-                _("Richiesta di integrazione inviata al richiedente (messaggio ed e-mail)."),
-            )
-            return redirect("calls:review_detail", pk=application.pk)
-    return _rerender(request, application, clarification_form=form)
+    return _submit(request, application, form, "clarification_form", act)
 
 
 @require_POST
 @staff_permission("applications.instruct")
 def review_complete(request, pk):
     application = _application(pk)
+
+    def act(data):
+        review.complete_instruction(request.actor, application, data["proposal"], data["note"])
+        return _("Istruttoria conclusa: la domanda passa al convalidatore.")
+
     form = InstructionForm(request.POST)
-    if form.is_valid():
-        try:
-            review.complete_instruction(
-                request.actor, application, form.cleaned_data["proposal"], form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc, on_fields=False)
-        else:
-            messages.success(request, _("Istruttoria conclusa: la domanda passa al convalidatore."))
-            return redirect("calls:review_detail", pk=application.pk)
-    return _rerender(request, application, instruction_form=form)
+    return _submit(request, application, form, "instruction_form", act)
 
 
 @require_POST
 @staff_permission("applications.decide")
 def review_decide(request, pk):
     application = _application(pk)
+
+    def act(data):
+        approve = data["decision"] == "approve"
+        review.decide(request.actor, application, approve, data["reason"])
+        if approve:
+            return _("Domanda ammessa; il richiedente è stato avvisato.")
+        return _("Domanda respinta; il richiedente è stato avvisato.")
+
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            review.decide(request.actor, application, approve, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_errors(form, exc, on_fields=False)
-        else:
-            messages.success(
-                request,
-                _("Domanda ammessa; il richiedente è stato avvisato.")
-                if approve
-                else _("Domanda respinta; il richiedente è stato avvisato."),
-            )
-            return redirect("calls:review_detail", pk=application.pk)
-    return _rerender(request, application, decision_form=form)
+    return _submit(request, application, form, "decision_form", act)
 
 
 @staff_permission("applications.view")

@@ -1,4 +1,5 @@
 from .audit import AuditEvent, AuditImmutableError
+from .clarifications import Clarification, ClarificationStatus
 from .counters import SharedCounter
 from .invitations import Invitation, InvitationStatus
 from .jobs import Job, JobStatus
@@ -22,6 +23,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditImmutableError",
+    "Clarification",
+    "ClarificationStatus",
     "Company",
     "Household",
     "HouseholdMember",

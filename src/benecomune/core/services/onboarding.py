@@ -32,6 +32,30 @@ def _clean_text(value: str, limit: int) -> str:
     return " ".join((value or "").split())[:limit]
 
 
+def _contacts(email: str, phone: str, address: str) -> dict:
+    """An organisation's contact fields, cleaned as every form here cleans them."""
+    return {
+        "email": (email or "").strip().lower(),
+        "phone": _clean_text(phone, 30),
+        "address": _clean_text(address, 200),
+    }
+
+
+def _slug(slug: str, name: str) -> str:
+    return (slug or "").strip().lower() or suggest_slug(name)
+
+
+def _checked_logo(logo, errors: dict):
+    """The checked logo, or None (no file, or its problems added to `errors`)."""
+    if not logo:
+        return None
+    try:
+        return check_logo(logo)
+    except ValidationError as exc:
+        _merge(errors, exc)
+        return None
+
+
 def _check_iban(value: str, errors: dict) -> str:
     iban = normalize_iban(value)
     if iban:
@@ -100,22 +124,15 @@ def add_municipality(
     except ValidationError as exc:
         _merge(errors, exc)
     iban = _check_iban(treasury_iban, errors)
-    checked_logo = None
-    if logo:
-        try:
-            checked_logo = check_logo(logo)
-        except ValidationError as exc:
-            _merge(errors, exc)
+    checked_logo = _checked_logo(logo, errors)
     municipality = Municipality(
         network=network,
         name=entry.name if entry and not name else name,
-        slug=(slug or "").strip().lower() or suggest_slug(name),
+        slug=_slug(slug, name),
         istat_code=istat.normalize_istat_code(istat_code),
         province=entry.province if entry else "",
         cadastral_code=entry.cadastral_code if entry else "",
-        email=(email or "").strip().lower(),
-        phone=_clean_text(phone, 30),
-        address=_clean_text(address, 200),
+        **_contacts(email, phone, address),
         pec=(pec or "").strip().lower(),
         treasury_iban=iban,
     )
@@ -160,15 +177,9 @@ def update_municipality(
     before = audit.snapshot(municipality, MUNICIPALITY_CONTACT_FIELDS)
     errors: dict = {}
     municipality.treasury_iban = _check_iban(treasury_iban, errors)
-    checked_logo = None
-    if logo:
-        try:
-            checked_logo = check_logo(logo)
-        except ValidationError as exc:
-            _merge(errors, exc)
-    municipality.email = (email or "").strip().lower()
-    municipality.phone = _clean_text(phone, 30)
-    municipality.address = _clean_text(address, 200)
+    checked_logo = _checked_logo(logo, errors)
+    for field, value in _contacts(email, phone, address).items():
+        setattr(municipality, field, value)
     municipality.pec = (pec or "").strip().lower()
     _validate(municipality, errors, exclude=["logo"])
     if checked_logo:
@@ -206,11 +217,9 @@ def add_company(
     company = Company(
         network=network,
         name=name,
-        slug=(slug or "").strip().lower() or suggest_slug(name),
+        slug=_slug(slug, name),
         vat_number=normalize_vat_number(vat_number),
-        email=(email or "").strip().lower(),
-        phone=_clean_text(phone, 30),
-        address=_clean_text(address, 200),
+        **_contacts(email, phone, address),
     )
     _validate(company, {})
     company.save()
@@ -241,14 +250,12 @@ def add_provider(
     provider = Provider(
         network=network,
         name=name,
-        slug=(slug or "").strip().lower() or suggest_slug(name),
+        slug=_slug(slug, name),
         vat_number=normalize_vat_number(vat_number),
         provider_kind=provider_kind,
         category=category or "other",
         municipality=municipality,
-        email=(email or "").strip().lower(),
-        phone=_clean_text(phone, 30),
-        address=_clean_text(address, 200),
+        **_contacts(email, phone, address),
     )
     _validate(provider, errors)
     provider.save()

@@ -31,6 +31,7 @@ from benecomune.core.models import (
 )
 from benecomune.core.models.tokens import hash_token
 from benecomune.core.notifications import EMAIL, notify
+from benecomune.core.services import memberships
 
 INVITATION_DAYS = 7
 
@@ -248,7 +249,8 @@ def accept_invitation(
             user.set_password(password)
             user.save(update_fields=["password"])
     actor = Actor(user=user, ip_address=ip_address)
-    membership = _grant(actor, user, invitation.organization, invitation.role)
+    # No permission check: the invitation was the permission.
+    membership = memberships.activate(actor, user, invitation.organization, invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.membership = membership
     invitation.save(update_fields=["accepted_at", "membership"])
@@ -261,26 +263,6 @@ def accept_invitation(
         after={"email": user.email, "role": invitation.role},
     )
     return user, membership
-
-
-def _grant(actor: Actor, user: User, organization: Organization, role: str) -> Membership:
-    membership, created = Membership.objects.get_or_create(
-        user=user, organization=organization, role=role, defaults={"is_active": True}
-    )
-    if not created and membership.is_active:
-        return membership
-    if not created:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-    audit.record(
-        actor,
-        "membership.granted",
-        membership,
-        organization=organization,
-        person=user.person,
-        after={"user": user.email, "role": role},
-    )
-    return membership
 
 
 def _keep_a_manager(membership: Membership) -> None:
@@ -370,16 +352,11 @@ def deactivate(actor: Actor, membership: Membership, *, reason: str = "") -> Mem
     if not membership.is_active:
         return membership
     _keep_a_manager(membership)
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
-    audit.record(
+    return memberships.deactivate(
         actor,
-        "membership.revoked",
         membership,
         organization=membership.organization,
         person=membership.user.person,
         before={"user": membership.user.email, "role": membership.role, "is_active": True},
-        after={"is_active": False},
         reason=reason,
     )
-    return membership

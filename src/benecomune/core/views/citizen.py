@@ -1,38 +1,19 @@
 """The citizen's own pages: profile with payment data, and messages."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from benecomune.core.forms import PaymentAccountForm
 from benecomune.core.services import people as people_services
 from benecomune.core.views.decorators import citizen_required
-from benecomune.core.views.people import _add_errors
+from benecomune.core.views.people import payment_account_form
 
 
 @citizen_required
 def profile(request):
     person = request.user.person
-    form = PaymentAccountForm(
-        request.POST or None,
-        initial={"iban": person.iban, "iban_holder": person.iban_holder or person.full_name},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            people_services.set_payment_account(
-                request.actor,
-                person,
-                iban=form.cleaned_data["iban"],
-                holder=form.cleaned_data["iban_holder"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Dati di pagamento aggiornati."))
-            return redirect("core:profile")
+    form, saved = payment_account_form(request, person)
+    if saved:
+        return redirect("core:profile")
     household = people_services.household_of(person)
     members = household.members.select_related("person") if household else []
     return render(

@@ -71,9 +71,9 @@ def person_create(request):
     return render(request, "core/people/form.html", {"form": form})
 
 
-@staff_permission("people.edit")
-def person_iban(request, pk):
-    person = get_object_or_404(Person.objects, pk=pk)
+def payment_account_form(request, person):
+    """The payment-data form of `person` (staff or the citizen themselves), saved on a valid
+    POST: (form, saved)."""
     form = PaymentAccountForm(
         request.POST or None,
         initial={"iban": person.iban, "iban_holder": person.iban_holder or person.full_name},
@@ -91,7 +91,16 @@ def person_iban(request, pk):
             _add_errors(form, exc)
         else:
             messages.success(request, _("Dati di pagamento aggiornati."))
-            return redirect("core:person_detail", pk=person.pk)
+            return form, True
+    return form, False
+
+
+@staff_permission("people.edit")
+def person_iban(request, pk):
+    person = get_object_or_404(Person.objects, pk=pk)
+    form, saved = payment_account_form(request, person)
+    if saved:
+        return redirect("core:person_detail", pk=person.pk)
     return render(request, "core/people/iban.html", {"form": form, "person": person})
 
 

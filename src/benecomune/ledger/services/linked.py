@@ -76,51 +76,21 @@ def pay_and_record(
         raise TransferNotAllowed(_("Buono o esercente non corrispondono ai conti."))
     key = idempotency_key or uuid.uuid4().hex
     now = timezone.now()
-    memo = merchant.name
+    args = transfers.TransferArgs(
+        actor, debit, credit, amount, TransferKind.PAYMENT, key, "", "", merchant.name, None,
+        None, now,
+    )  # fmt: skip
     refused = pg.rules_verdict(TransferKind.PAYMENT, debit, credit, amount, now, wallet, merchant)
-    params = pg.pg_params(
-        actor,
-        debit,
-        credit,
-        amount,
-        TransferKind.PAYMENT,
-        key,
-        "",
-        "",
-        memo,
-        None,
-        None,
-        now,
-        refused,
-    )
     sql = _sql(record.pg_function, len(record.pg_params))
+    params = pg.pg_params(args, refused) + tuple(record.pg_params)
     try:
-        if conn.get_autocommit() and not conn.in_atomic_block:
-            row = call_function(conn, sql, params + tuple(record.pg_params))
-        else:
-            with transaction.atomic(using=conn.alias):
-                row = call_function(conn, sql, params + tuple(record.pg_params))
+        row = pg.in_savepoint(conn, call_function, sql, params)
     except (DatabaseError, psycopg.Error) as exc:
         pg.raise_refusal(exc, refused, amount)
         raise
     if row is None:
         return transfers._replay(key, TransferKind.PAYMENT, debit, credit, amount, None), None
-    payment = transfers._result(
-        row[0],
-        actor,
-        debit,
-        credit,
-        amount,
-        TransferKind.PAYMENT,
-        key,
-        "",
-        "",
-        memo,
-        None,
-        None,
-        now,
-        conn.alias,
-    )
+    payment = transfers._result(row[0], args, conn.alias)
     return payment, tuple(row[1:])
 
 

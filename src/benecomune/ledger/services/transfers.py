@@ -19,6 +19,8 @@ the same rows (tests/ledger/test_ledger_fast_path.py).
 """
 
 import uuid
+from datetime import datetime
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
@@ -114,45 +116,17 @@ def transfer(
     key = idempotency_key or uuid.uuid4().hex
     now = timezone.now()
     conn = connections["default"]
+    args = TransferArgs(
+        actor, debit, credit, amount, kind, key, object_type, object_id, memo, reservation,
+        _reversal_of, now,
+    )  # fmt: skip
     if conn.vendor == "postgresql" and USE_PG_FUNCTION:
         from benecomune.ledger.services.transfers_pg import transfer_pg
 
-        return transfer_pg(
-            conn,
-            actor,
-            debit,
-            credit,
-            amount,
-            kind,
-            key,
-            object_type,
-            object_id,
-            memo,
-            reservation,
-            wallet,
-            merchant,
-            _reversal_of,
-            now,
-        )
+        return transfer_pg(conn, args, wallet, merchant)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            _CLAIM_SQL,
-            [
-                key,
-                kind,
-                debit.pk,
-                credit.pk,
-                amount,
-                object_type,
-                object_id,
-                memo[:200],
-                actor.user.pk if actor.user else None,
-                (actor.label if actor.system else actor.role),
-                reservation.pk if reservation else None,
-                _reversal_of.pk if _reversal_of else None,
-                connection.ops.adapt_datetimefield_value(now),
-            ],
-        )
+        created = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(_CLAIM_SQL, [*transfer_columns(args, kind), created])
         row = cursor.fetchone()
         if row is None:
             return replay(key, kind, debit, credit, amount, _reversal_of)
@@ -160,7 +134,6 @@ def transfer(
         # when the rules would now refuse it (e.g. the wallet expired in between).
         check_rules(kind, debit, credit, amount, now, wallet, merchant)
         debit_payer(cursor, debit, amount, reservation)
-        created = connection.ops.adapt_datetimefield_value(now)
         cursor.execute(
             _ENTRIES_SQL, [row[0], debit.pk, -amount, created, row[0], credit.pk, amount, created]
         )
@@ -174,22 +147,7 @@ def transfer(
                 "INSERT INTO ledger_balancedelta (account_id, amount) VALUES (%s, %s)",
                 [credit.pk, amount],
             )
-        result = transfer_result(
-            row[0],
-            actor,
-            debit,
-            credit,
-            amount,
-            kind,
-            key,
-            object_type,
-            object_id,
-            memo,
-            reservation,
-            _reversal_of,
-            now,
-            connection.alias,
-        )
+        result = transfer_result(row[0], args, connection.alias)
         person_id = debit.person_id or credit.person_id
         audit.record(
             actor,
@@ -211,47 +169,55 @@ def transfer(
     return result
 
 
-def transfer_result(
-    pk,
-    actor,
-    debit,
-    credit,
-    amount,
-    kind,
-    key,
-    object_type,
-    object_id,
-    memo,
-    reservation,
-    reversal_of,
-    now,
-    alias,
-) -> Transfer:
-    """The Transfer just written, built without a query (both paths). Positional arguments in
-    field order (as Model.from_db does) are Django's cheap way to build an instance."""
-    result = Transfer(
-        pk,
-        key,
+class TransferArgs(NamedTuple):
+    """One transfer's inputs, built once and handed to the helpers that write or build it."""
+
+    actor: Actor
+    debit: Account
+    credit: Account
+    amount: int
+    kind: str
+    key: str
+    object_type: str
+    object_id: str
+    memo: str
+    reservation: Reservation | None
+    reversal_of: Transfer | None
+    now: datetime
+
+
+def transfer_columns(args: TransferArgs, kind) -> tuple:
+    """The transfer's columns from idempotency_key to reversal_of_id, in field order: shared by
+    the claim's INSERT, the arguments of ledger_transfer() and the instance built without a
+    query, so the three cannot drift apart. `kind` as the caller's driver wants it."""
+    actor, reservation, reversal_of = args.actor, args.reservation, args.reversal_of
+    return (
+        args.key,
         kind,
-        debit.pk,
-        credit.pk,
-        amount,
-        object_type,
-        object_id,
-        memo[:200],
+        args.debit.pk,
+        args.credit.pk,
+        args.amount,
+        args.object_type,
+        args.object_id,
+        args.memo[:200],
         actor.user.pk if actor.user else None,
         actor.label if actor.system else actor.role,
         reservation.pk if reservation is not None else None,
         reversal_of.pk if reversal_of is not None else None,
-        now,
     )
+
+
+def transfer_result(pk, args: TransferArgs, alias) -> Transfer:
+    """The Transfer just written, built without a query (both paths). Positional arguments in
+    field order (as Model.from_db does) are Django's cheap way to build an instance."""
+    result = Transfer(pk, *transfer_columns(args, args.kind), args.now)
     cache = result._state.fields_cache
-    cache["debit_account"] = debit
-    cache["credit_account"] = credit
-    if reservation is not None:
-        cache["reservation"] = reservation
-    if reversal_of is not None:
-        cache["reversal_of"] = reversal_of
+    cache["debit_account"] = args.debit
+    cache["credit_account"] = args.credit
+    if args.reservation is not None:
+        cache["reservation"] = args.reservation
+    if args.reversal_of is not None:
+        cache["reversal_of"] = args.reversal_of
     result._state.adding = False
     result._state.db = alias
     return result

@@ -12,7 +12,13 @@ from benecomune.ledger.exceptions import (
 )
 from benecomune.ledger.models import Transfer
 from benecomune.ledger.money import format_euro
-from benecomune.ledger.services.transfers import check_rules, replay, transfer_result
+from benecomune.ledger.services.transfers import (
+    TransferArgs,
+    check_rules,
+    replay,
+    transfer_columns,
+    transfer_result,
+)
 
 # One round trip on PostgreSQL: see ledger/sql/ledger_transfer.sql. The casts fix the parameter
 # types, so one server-side prepared statement serves every call.
@@ -23,70 +29,30 @@ _PG_TRANSFER_SQL = (
 )
 
 
-def transfer_pg(
-    conn,
-    actor,
-    debit,
-    credit,
-    amount,
-    kind,
-    key,
-    object_type,
-    object_id,
-    memo,
-    reservation,
-    wallet,
-    merchant,
-    reversal_of,
-    now,
-) -> Transfer:
+def transfer_pg(conn, args: TransferArgs, wallet, merchant) -> Transfer:
     """`transfer` on PostgreSQL: the same steps in `ledger_transfer()`, one round trip.
 
     The spending rules are evaluated here first, but their verdict only counts after the key
     is claimed (the function raises LD003 then): a replay still returns the first transfer."""
-    refused = rules_verdict(kind, debit, credit, amount, now, wallet, merchant)
-    params = pg_params(
-        actor,
-        debit,
-        credit,
-        amount,
-        kind,
-        key,
-        object_type,
-        object_id,
-        memo,
-        reservation,
-        reversal_of,
-        now,
-        refused,
-    )
+    debit, credit, amount, kind = args.debit, args.credit, args.amount, args.kind
+    refused = rules_verdict(kind, debit, credit, amount, args.now, wallet, merchant)
     try:
-        if conn.get_autocommit() and not conn.in_atomic_block:
-            pk = _call_pg(conn, params)  # one statement: its own transaction
-        else:
-            with transaction.atomic(using=conn.alias):  # a savepoint, as in the Python path
-                pk = _call_pg(conn, params)
+        pk = in_savepoint(conn, _call_pg, pg_params(args, refused))
     except (DatabaseError, psycopg.Error) as exc:
         raise_refusal(exc, refused, amount)
         raise
     if pk is None:
-        return replay(key, kind, debit, credit, amount, reversal_of)
-    return transfer_result(
-        pk,
-        actor,
-        debit,
-        credit,
-        amount,
-        kind,
-        key,
-        object_type,
-        object_id,
-        memo,
-        reservation,
-        reversal_of,
-        now,
-        conn.alias,
-    )
+        return replay(args.key, kind, debit, credit, amount, args.reversal_of)
+    return transfer_result(pk, args, conn.alias)
+
+
+def in_savepoint(conn, call, *params):
+    """`call(conn, *params)`: in autocommit as one statement (its own transaction), else in a
+    savepoint, as the Python path's atomic() does."""
+    if conn.get_autocommit() and not conn.in_atomic_block:
+        return call(conn, *params)
+    with transaction.atomic(using=conn.alias):
+        return call(conn, *params)
 
 
 def rules_verdict(kind, debit, credit, amount, now, wallet, merchant):
@@ -100,43 +66,19 @@ def rules_verdict(kind, debit, credit, amount, now, wallet, merchant):
     return None
 
 
-def pg_params(
-    actor,
-    debit,
-    credit,
-    amount,
-    kind,
-    key,
-    object_type,
-    object_id,
-    memo,
-    reservation,
-    reversal_of,
-    now,
-    refused,
-) -> tuple:
+def pg_params(args: TransferArgs, refused) -> tuple:
     """The 19 arguments of ledger_transfer(), in order."""
-    person_id = debit.person_id or credit.person_id
+    debit, credit = args.debit, args.credit
+    # str(kind): psycopg would dump a TransferKind member by its name, not its value.
     return (
-        key,
-        str(kind),
-        debit.pk,
-        credit.pk,
-        amount,
-        object_type,
-        object_id,
-        memo[:200],
-        actor.user.pk if actor.user else None,
-        actor.label if actor.system else actor.role,
-        reservation.pk if reservation is not None else None,
-        reversal_of.pk if reversal_of is not None else None,
-        now,
+        *transfer_columns(args, str(args.kind)),
+        args.now,
         debit.allow_negative,
         refused is not None,
         credit.organization_id if debit.allow_negative else debit.organization_id,
-        person_id,
-        actor.ip_address or None,
-        memo,
+        debit.person_id or credit.person_id,
+        args.actor.ip_address or None,
+        args.memo,
     )
 
 

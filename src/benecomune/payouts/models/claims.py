@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from benecomune.core.models.clarifications import Clarification
 from benecomune.core.scoping import visible_to
 
 
@@ -106,8 +107,6 @@ class ExpenseClaim(models.Model):
     )
     accepted_amount = models.BigIntegerField(_("importo riconosciuto"), default=0)
     decision_reason = models.TextField(_("motivazione"), blank=True)
-    clarification_question = models.TextField(_("integrazione richiesta"), blank=True)
-    clarification_answer = models.TextField(_("risposta del beneficiario"), blank=True)
     # Another claim with the same payee, date and amount (for the reviewer to look at).
     possible_duplicate = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -159,3 +158,32 @@ class ExpenseClaim(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CLAIM_STATUSES
+
+    @property
+    def latest_clarification(self):
+        """The last clarification asked on this claim (None if none): earlier ones stay as
+        the claim's history."""
+        return self.clarifications.order_by("-requested_at", "-pk").first()
+
+    # Read-only views of the latest clarification, as the claim showed them before they
+    # became rows (templates, exports).
+    @property
+    def clarification_question(self) -> str:
+        latest = self.latest_clarification
+        return latest.message if latest else ""
+
+    @property
+    def clarification_answer(self) -> str:
+        latest = self.latest_clarification
+        return latest.answer if latest else ""
+
+
+class ClaimClarification(Clarification):
+    """Soccorso istruttorio on an expense claim: the reviewer asks, the beneficiary answers
+    (with a new receipt if needed). Undated: it stays open until answered or decided."""
+
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="clarifications")
+
+    class Meta(Clarification.Meta):
+        verbose_name = _("integrazione su un rimborso")
+        verbose_name_plural = _("integrazioni sui rimborsi")

@@ -7,7 +7,7 @@
 - orders: create_order, correct_order, refresh_person_orders
 - batches: prepare_batch, start_generation, generate_batch, approve_batch, withdraw_batch
 - results: plan_results, import_results, apply_results (pain.002 or CSV)
-- claims: set_policy, submit_claim, accept_claim, reject_claim, request_clarification,
+- claims: set_policy, submit_claim, accept_claim, reject_claim, request_claim_clarification,
   answer_clarification, award_usage
 - figures: call_figures, fund_figures, organization_overview (rendicontazione)
 - reports: start_report, start_archive

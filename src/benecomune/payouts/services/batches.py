@@ -6,7 +6,7 @@ Generation (services.batch_generation) is idempotent and resumable.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Sum
 from django.db.models.functions import Coalesce
@@ -23,6 +23,7 @@ from benecomune.core.services.jobs import start_job
 from benecomune.ledger.models import TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.lifecycles import DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
 from benecomune.payouts.models import (
     BatchItem,
@@ -60,7 +61,7 @@ def prepare_batch(
     setup = payer_setup(organization)
     setup = type(setup).objects_unscoped.select_for_update().get(pk=setup.pk)  # one at a time
     if not setup.debtor_iban:
-        raise ValidationError(
+        raise PayoutError(
             _(
                 "Indichi prima, nelle impostazioni dei pagamenti, il conto da cui partono "
                 "i bonifici."
@@ -70,19 +71,19 @@ def prepare_batch(
         organization=organization, status__in=[BatchStatus.PREPARING, BatchStatus.READY]
     ).first()
     if open_batch is not None:
-        raise ValidationError(
+        raise PayoutError(
             _("La distinta n. %(number)s è ancora da completare: la approvi o la ritiri prima.")
             % {"number": open_batch.display_number}
         )
     today = timezone.localdate()
     if execution_date is not None and execution_date < today:
-        raise ValidationError(_("La data di esecuzione non può essere nel passato."))
+        raise PayoutError(_("La data di esecuzione non può essere nel passato."))
     refresh_person_orders(organization.pk, actor)
     now = timezone.now()
     if not PayoutOrder.objects_unscoped.filter(
         organization=organization, status=PayoutStatus.READY, created_at__lte=now
     ).exists():
-        raise ValidationError(_("Non ci sono pagamenti da mettere in distinta."))
+        raise PayoutError(_("Non ci sono pagamenti da mettere in distinta."))
     year = today.year
     number = (
         PayoutBatch.objects_unscoped.filter(organization=organization, year=year).aggregate(
@@ -119,7 +120,7 @@ def start_generation(actor: Actor, batch: PayoutBatch):
     """Start (or resume, after a crash) the background generation of a batch."""
     actor.require("payouts.manage", batch.organization_id)
     if batch.status != BatchStatus.PREPARING:
-        raise ValidationError(_("La distinta è già pronta."))
+        raise PayoutError(_("La distinta è già pronta."))
     params = {"batch_id": batch.pk}
     if actor.membership is not None:
         params["membership_id"] = actor.membership.pk
@@ -214,7 +215,7 @@ def approve_batch(
     actor.require("payouts.approve", batch.organization_id)
     batch = PayoutBatch.objects_unscoped.select_for_update().get(pk=batch.pk)
     if batch.status != BatchStatus.READY:
-        raise ValidationError(
+        raise PayoutError(
             _("La distinta è nello stato «%(status)s»: non si può approvare.")
             % {"status": batch.get_status_display()}
         )
@@ -266,10 +267,10 @@ def withdraw_batch(actor: Actor, batch: PayoutBatch, *, reason: str) -> PayoutBa
         actor.require("payouts.manage", batch.organization_id)
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": _("Scriva il motivo del ritiro.")})
+        raise PayoutError({"reason": _("Scriva il motivo del ritiro.")})
     batch = PayoutBatch.objects_unscoped.select_for_update().get(pk=batch.pk)
     if batch.status not in (BatchStatus.PREPARING, BatchStatus.READY):
-        raise ValidationError(_("Una distinta approvata non si ritira: si registrano gli esiti."))
+        raise PayoutError(_("Una distinta approvata non si ritira: si registrano gli esiti."))
     order_ids = list(queued_items(batch).values_list("order_id", flat=True))
     queued_items(batch).update(status=ItemStatus.WITHDRAWN)
     orders = PayoutOrder.objects_unscoped.filter(pk__in=order_ids)

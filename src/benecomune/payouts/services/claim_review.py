@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls.models import Award, Call, CallReservation
+from benecomune.core import clarifications
 from benecomune.core.actors import Actor
 from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
@@ -17,11 +18,13 @@ from benecomune.core.notifications import notify_person
 from benecomune.ledger.models import Reservation, TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.lifecycles import CLAIM
 from benecomune.payouts.models import (
     ACCEPTED_CLAIM_STATUSES,
     OPEN_CLAIM_STATUSES,
     BeneficiaryKind,
+    ClaimClarification,
     ClaimStatus,
     ExpenseClaim,
 )
@@ -32,12 +35,23 @@ from benecomune.payouts.services.orders import create_order
 REVIEW_PERMISSIONS = ("applications.instruct", "applications.decide")
 
 
+def _subject(claim: ExpenseClaim, target: str, *, extra_fields) -> clarifications.Subject:
+    return clarifications.Subject(
+        claim,
+        CLAIM,
+        target,
+        extra_fields=extra_fields,
+        organization=Organization(pk=claim.organization_id),
+        person=claim.person,
+    )
+
+
 def _reviewable(actor: Actor, claim: ExpenseClaim, statuses=(ClaimStatus.SUBMITTED,)):
     if not any(actor.has_perm(p, claim.organization_id) for p in REVIEW_PERMISSIONS):
         actor.require("applications.decide", claim.organization_id)
     claim = ExpenseClaim.objects_unscoped.select_for_update().get(pk=claim.pk)
     if claim.status not in statuses:
-        raise ValidationError(
+        raise PayoutError(
             _("La richiesta è nello stato «%(status)s»: non si può decidere ora.")
             % {"status": claim.get_status_display()}
         )
@@ -55,19 +69,19 @@ def accept_claim(
     amount = claim.amount if amount is None else amount
     reason = " ".join((reason or "").split())
     if type(amount) is not int or amount <= 0 or amount > claim.amount:
-        raise ValidationError(
+        raise PayoutError(
             {
                 "amount": _("L'importo riconosciuto va da 0,01 a %(max)s.")
                 % {"max": format_euro(claim.amount)}
             }
         )
     if amount < claim.amount and not reason:
-        raise ValidationError({"reason": _("Spieghi perché riconosce solo una parte.")})
+        raise PayoutError({"reason": _("Spieghi perché riconosce solo una parte.")})
     accepted_before = ExpenseClaim.objects_unscoped.filter(
         award=award, status__in=ACCEPTED_CLAIM_STATUSES
     ).aggregate(t=Coalesce(Sum("accepted_amount"), 0))["t"]
     if accepted_before + amount > award.amount:
-        raise ValidationError(
+        raise PayoutError(
             {
                 "amount": _("Supera il contributo assegnato: restano %(left)s.")
                 % {"left": format_euro(award.amount - accepted_before)}
@@ -80,7 +94,7 @@ def accept_claim(
             call=call, status__in=ACCEPTED_CLAIM_STATUSES
         ).aggregate(t=Coalesce(Sum("accepted_amount"), 0))["t"]
         if call_total + amount > policy.max_per_call:
-            raise ValidationError(
+            raise PayoutError(
                 {
                     "amount": _("Supera il massimo dei rimborsi del bando: restano %(left)s.")
                     % {"left": format_euro(max(policy.max_per_call - call_total, 0))}
@@ -152,7 +166,7 @@ def accept_claim(
 def reject_claim(actor: Actor, claim: ExpenseClaim, *, reason: str) -> ExpenseClaim:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": _("Scriva il motivo: il beneficiario lo leggerà.")})
+        raise PayoutError({"reason": _("Scriva il motivo: il beneficiario lo leggerà.")})
     claim = _reviewable(actor, claim, statuses=OPEN_CLAIM_STATUSES)
     claim.decision_reason = reason
     claim.reviewed_by, claim.reviewed_at = actor.user, timezone.now()
@@ -165,6 +179,8 @@ def reject_claim(actor: Actor, claim: ExpenseClaim, *, reason: str) -> ExpenseCl
         person=claim.person,
         reason=reason,
     )
+    # Rejected while waiting for an answer: the question is closed with the claim.
+    clarifications.close_open_clarifications(claim.clarifications.all())
     notify_person(
         claim.person,
         subject=_("Rimborso non accolto"),
@@ -175,21 +191,22 @@ def reject_claim(actor: Actor, claim: ExpenseClaim, *, reason: str) -> ExpenseCl
 
 
 @transaction.atomic
-def request_clarification(actor: Actor, claim: ExpenseClaim, *, question: str) -> ExpenseClaim:
+def request_claim_clarification(
+    actor: Actor, claim: ExpenseClaim, *, question: str
+) -> ExpenseClaim:
     question = " ".join((question or "").split())
     if not question:
-        raise ValidationError({"question": _("Scriva che cosa serve al beneficiario.")})
+        raise PayoutError({"question": _("Scriva che cosa serve al beneficiario.")})
     claim = _reviewable(actor, claim)
-    claim.clarification_question = question
-    claim.clarification_answer = ""
-    CLAIM.apply(
+    # A new row each time: earlier questions and answers stay as the claim's history.
+    clarifications.open_clarification(
         actor,
-        claim,
-        ClaimStatus.CLARIFICATION,
-        extra_fields=["clarification_question", "clarification_answer"],
-        organization=Organization(pk=claim.organization_id),
-        person=claim.person,
-        reason=question,
+        ClaimClarification,
+        subject_fields={"claim": claim},
+        message=question,
+        due_date=None,
+        action="payouts.claim_clarification_requested",
+        subject=_subject(claim, ClaimStatus.CLARIFICATION, extra_fields=[]),
     )
     notify_person(
         claim.person,
@@ -208,10 +225,10 @@ def answer_clarification(
     if not (actor.user is not None and actor.user.person_id == claim.person_id):
         actor.require("desk.assist", claim.organization_id)
     if claim.status != ClaimStatus.CLARIFICATION:
-        raise ValidationError(_("Per questa richiesta non è stata chiesta un'integrazione."))
+        raise PayoutError(_("Per questa richiesta non è stata chiesta un'integrazione."))
     answer = " ".join((answer or "").split())
     if not answer and upload is None:
-        raise ValidationError({"answer": _("Scriva la risposta o alleghi il documento richiesto.")})
+        raise PayoutError({"answer": _("Scriva la risposta o alleghi il documento richiesto.")})
     before = {"sha256": claim.sha256}
     if upload is not None:
         from benecomune.calls.uploads import check_upload
@@ -219,7 +236,7 @@ def answer_clarification(
         try:
             checked = check_upload(upload)
         except ValidationError as exc:
-            raise ValidationError({"document": exc.messages}) from exc
+            raise PayoutError({"document": exc.messages}) from exc
         _check_duplicates(
             claim.award, checked.sha256, claim.payee_key, claim.expense_date, claim.amount, claim.pk
         )
@@ -227,14 +244,17 @@ def answer_clarification(
         claim.document_name, claim.document_type = checked.original_name, checked.content_type
         claim.document_size, claim.sha256 = checked.size, checked.sha256
         claim.self_declared = False
-    claim.clarification_answer = answer[:2000]
-    CLAIM.apply(
+    clarification = ClaimClarification.objects.select_for_update().filter(claim=claim)
+    clarification = clarification.order_by("-requested_at", "-pk").first()
+    if clarification is None:
+        raise PayoutError(_("Per questa richiesta non è stata chiesta un'integrazione."))
+    clarifications.answer_clarification(
         actor,
-        claim,
-        ClaimStatus.SUBMITTED,
-        extra_fields=None,  # every field: the answer and the new document
-        organization=Organization(pk=claim.organization_id),
-        person=claim.person,
+        clarification,
+        answer[:2000],
+        action="payouts.claim_clarification_answered",
+        # Every field of the claim: the new document, if any.
+        subject=_subject(claim, ClaimStatus.SUBMITTED, extra_fields=None),
         before=before,
         after={"sha256": claim.sha256, "answer": bool(answer)},
     )

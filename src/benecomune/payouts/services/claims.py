@@ -25,6 +25,7 @@ from benecomune.core.notifications import notify_person
 from benecomune.core.on_behalf import on_behalf_reason, require_consent
 from benecomune.core.services.people import set_payment_account
 from benecomune.ledger.money import format_euro
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.models import (
     ACCEPTED_CLAIM_STATUSES,
     OPEN_CLAIM_STATUSES,
@@ -45,7 +46,7 @@ def policy_for(call: Call) -> ClaimPolicy:
 def set_policy(actor: Actor, call: Call, **values) -> ClaimPolicy:
     actor.require("calls.manage", call.organization_id)
     if call.benefit_type != "reimbursement":
-        raise ValidationError(_("Le regole dei rimborsi valgono solo per i bandi di rimborso."))
+        raise PayoutError(_("Le regole dei rimborsi valgono solo per i bandi di rimborso."))
     categories = [c for c in values.get("categories") or [] if c in ClaimCategory.values]
     declared = [
         c for c in values.get("self_declaration_categories") or [] if c in ClaimCategory.values
@@ -53,7 +54,7 @@ def set_policy(actor: Actor, call: Call, **values) -> ClaimPolicy:
     for name in ("max_per_claim", "max_per_call"):
         value = values.get(name)
         if value is not None and (type(value) is not int or value <= 0):
-            raise ValidationError({name: _("Indichi un importo maggiore di zero, o lasci vuoto.")})
+            raise PayoutError({name: _("Indichi un importo maggiore di zero, o lasci vuoto.")})
     policy, _created = ClaimPolicy.objects_unscoped.select_for_update().get_or_create(
         call=call, defaults={"organization_id": call.organization_id}
     )
@@ -121,7 +122,7 @@ def _check_duplicates(
     if sha256:
         same_file = live.filter(sha256=sha256).first()
         if same_file is not None:
-            raise ValidationError(
+            raise PayoutError(
                 {
                     "document": _(
                         "Questa ricevuta è già stata presentata (richiesta n. %(n)s): non si "
@@ -133,7 +134,7 @@ def _check_duplicates(
     same_expense = live.filter(payee_key=payee_key, expense_date=expense_date, amount=amount)
     mine = same_expense.filter(award=award).first()
     if mine is not None:
-        raise ValidationError(
+        raise PayoutError(
             _(
                 "Ha già chiesto il rimborso di questa spesa (stesso destinatario, data e "
                 "importo: richiesta n. %(n)s)."
@@ -152,11 +153,11 @@ def _check_receipt(
         try:
             return check_upload(upload)
         except ValidationError as exc:
-            raise ValidationError({"document": exc.messages}) from exc
+            raise PayoutError({"document": exc.messages}) from exc
     if not self_declared:
-        raise ValidationError({"document": _("Alleghi la ricevuta o la fattura della spesa.")})
+        raise PayoutError({"document": _("Alleghi la ricevuta o la fattura della spesa.")})
     if not policy.allows_self_declaration(category):
-        raise ValidationError(
+        raise PayoutError(
             {
                 "document": _(
                     "Per questa categoria di spesa il bando chiede la ricevuta: "
@@ -165,7 +166,7 @@ def _check_receipt(
             }
         )
     if not confirmed:
-        raise ValidationError(
+        raise PayoutError(
             {
                 "declaration": _(
                     "Confermi la dichiarazione sostitutiva (art. 47 D.P.R. 445/2000) per "
@@ -207,16 +208,16 @@ def submit_claim(
         consent_note = require_consent(consent_note)
     call = award.call
     if award.status != AwardStatus.ACTIVE or award.benefit_type != "reimbursement":
-        raise ValidationError(_("Questo contributo non prevede rimborsi."))
+        raise PayoutError(_("Questo contributo non prevede rimborsi."))
     if call.status != CallStatus.AWARDED:
-        raise ValidationError(_("Il bando è concluso: non si possono più chiedere rimborsi."))
+        raise PayoutError(_("Il bando è concluso: non si possono più chiedere rimborsi."))
     policy = policy_for(call)
     if category not in ClaimCategory.values or not policy.allows(category):
-        raise ValidationError({"category": _("Il bando non rimborsa questa categoria di spesa.")})
+        raise PayoutError({"category": _("Il bando non rimborsa questa categoria di spesa.")})
     if type(amount) is not int or amount <= 0:
-        raise ValidationError({"amount": _("Indichi l'importo pagato.")})
+        raise PayoutError({"amount": _("Indichi l'importo pagato.")})
     if policy.max_per_claim and amount > policy.max_per_claim:
-        raise ValidationError(
+        raise PayoutError(
             {
                 "amount": _("Si possono chiedere al massimo %(max)s per ogni spesa.")
                 % {"max": format_euro(policy.max_per_claim)}
@@ -224,11 +225,11 @@ def submit_claim(
         )
     today = timezone.localdate()
     if expense_date > today:
-        raise ValidationError({"expense_date": _("La data della spesa è nel futuro.")})
+        raise PayoutError({"expense_date": _("La data della spesa è nel futuro.")})
     if (call.spend_from and expense_date < call.spend_from) or (
         call.spend_until and expense_date > call.spend_until
     ):
-        raise ValidationError(
+        raise PayoutError(
             {
                 "expense_date": _("Il bando rimborsa le spese dal %(start)s al %(end)s.")
                 % {
@@ -239,13 +240,13 @@ def submit_claim(
         )
     payee = " ".join((payee or "").split())
     if not payee:
-        raise ValidationError({"payee": _("Indichi a chi ha pagato la spesa.")})
+        raise PayoutError({"payee": _("Indichi a chi ha pagato la spesa.")})
     checked = _check_receipt(upload, policy, category, self_declared, declaration_confirmed)
     if iban or iban_holder:
         set_payment_account(actor, award.person, iban=iban, holder=iban_holder)
     usage = award_usage(award)
     if amount > usage["remaining"]:
-        raise ValidationError(
+        raise PayoutError(
             {
                 "amount": _(
                     "Supera quanto le resta da chiedere per questo contributo: al massimo %(left)s."

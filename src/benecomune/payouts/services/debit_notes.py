@@ -9,7 +9,6 @@ the merchant's IBAN is created.
 import datetime
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, When
@@ -25,6 +24,7 @@ from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKin
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
 from benecomune.ledger.services.wallets import merchant_account
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.lifecycles import DEBIT_NOTE
 from benecomune.payouts.models import (
     BeneficiaryKind,
@@ -216,11 +216,11 @@ def issue_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
     actor.require("merchant.manage", note.merchant_id)
     note = DebitNote.objects_unscoped.select_for_update().get(pk=note.pk)
     if note.status != DebitNoteStatus.DRAFT:
-        raise ValidationError(_("La nota di debito è già stata emessa."))
+        raise PayoutError(_("La nota di debito è già stata emessa."))
     _drop_voided_sales(note)
     _refresh_totals(note)
     if note.line_count == 0 or note._raw_total <= 0:
-        raise ValidationError(
+        raise PayoutError(
             _("La nota non ha importi da rimborsare: attenda nuovi incassi con i buoni.")
         )
     now = timezone.now()
@@ -263,7 +263,7 @@ def _decidable(actor: Actor, note: DebitNote) -> DebitNote:
     actor.require("payouts.manage", note.payer_id)
     note = DebitNote.objects_unscoped.select_for_update().get(pk=note.pk)
     if note.status != DebitNoteStatus.ISSUED:
-        raise ValidationError(
+        raise PayoutError(
             _("La nota è nello stato «%(status)s»: si decide solo su una nota emessa.")
             % {"status": note.get_status_display()}
         )
@@ -303,16 +303,9 @@ def approve_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
         source_transfer=settlement,
         debit_note=note,
     )
-    note.decided_at, note.decided_by = timezone.now(), actor.user
     note.settlement_transfer = settlement
-    DEBIT_NOTE.apply(
-        actor,
-        note,
-        DebitNoteStatus.APPROVED,
-        extra_fields=["decided_at", "decided_by", "settlement_transfer"],
-        organization=Organization(pk=note.payer_id),
-        after={"total": note.total, "transfer": settlement.pk, "iban_known": bool(payee)},
-    )
+    after = {"total": note.total, "transfer": settlement.pk, "iban_known": bool(payee)}
+    _decide(actor, note, DebitNoteStatus.APPROVED, "settlement_transfer", after=after)
     body = _("La nota di debito n. %(number)s di %(total)s è stata approvata.") % {
         "number": note.display_number,
         "total": format_euro(note.total),
@@ -323,24 +316,29 @@ def approve_debit_note(actor: Actor, note: DebitNote) -> DebitNote:
     return note
 
 
+def _decide(actor: Actor, note: DebitNote, status: str, field: str, **audit_data) -> None:
+    """Record the payer's decision on the note (and `field`, set by the caller), audited."""
+    note.decided_at, note.decided_by = timezone.now(), actor.user
+    DEBIT_NOTE.apply(
+        actor,
+        note,
+        status,
+        extra_fields=["decided_at", "decided_by", field],
+        organization=Organization(pk=note.payer_id),
+        **audit_data,
+    )
+
+
 @transaction.atomic
 def reject_debit_note(actor: Actor, note: DebitNote, *, reason: str) -> DebitNote:
     """The payer refuses the note; its payments are freed and go into the next note."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": _("Scriva il motivo: l'esercente lo leggerà.")})
+        raise PayoutError({"reason": _("Scriva il motivo: l'esercente lo leggerà.")})
     note = _decidable(actor, note)
     DebitNoteLine.objects.filter(note=note).update(live=False)
-    note.decided_at, note.decided_by = timezone.now(), actor.user
     note.rejection_reason = reason
-    DEBIT_NOTE.apply(
-        actor,
-        note,
-        DebitNoteStatus.REJECTED,
-        extra_fields=["decided_at", "decided_by", "rejection_reason"],
-        organization=Organization(pk=note.payer_id),
-        reason=reason,
-    )
+    _decide(actor, note, DebitNoteStatus.REJECTED, "rejection_reason", reason=reason)
     notify_organization(
         note.merchant,
         subject=_("Nota di debito respinta"),

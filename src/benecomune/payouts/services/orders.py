@@ -1,7 +1,6 @@
 """Payout orders: created by the services that put money on the payer's payable account
 (approved debit notes, accepted expense claims); corrected when the bank rejects one."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,6 +9,7 @@ from benecomune.core.identifiers import normalize_iban
 from benecomune.core.models import Organization, Person
 from benecomune.core.notifications import notify_person
 from benecomune.core.services.people import set_payment_account
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.lifecycles import PAYOUT_ORDER
 from benecomune.payouts.models import BeneficiaryKind, PayoutOrder, PayoutStatus
 
@@ -67,13 +67,11 @@ def correct_order(
     batch. A merchant changes its own IBAN from its area (services.payees)."""
     order = PayoutOrder.objects_unscoped.select_for_update().get(pk=order.pk)
     if order.beneficiary_kind != BeneficiaryKind.PERSON:
-        raise ValidationError(
+        raise PayoutError(
             _("L'IBAN di un esercente lo aggiorna l'esercente stesso, dalla sua area riservata.")
         )
     if order.status not in (PayoutStatus.REJECTED, PayoutStatus.ON_HOLD):
-        raise ValidationError(
-            _("Si correggono solo i pagamenti respinti dalla banca o senza IBAN.")
-        )
+        raise PayoutError(_("Si correggono solo i pagamenti respinti dalla banca o senza IBAN."))
     is_owner = actor.user is not None and actor.user.person_id == order.person_id
     if not is_owner:
         actor.require("payouts.manage", order.organization_id)

@@ -9,6 +9,7 @@ from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.identifiers import normalize_iban, validate_iban
 from benecomune.core.models import Organization
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.lifecycles import PAYOUT_ORDER
 from benecomune.payouts.models import PayeeAccount, PayoutOrder, PayoutStatus
 from benecomune.payouts.services.notify import notify_organization
@@ -49,9 +50,9 @@ def _circuit_account(org_id: int, payer) -> PayeeAccount | None:
 def clean_holder(holder: str) -> str:
     holder = " ".join((holder or "").split())
     if not holder:
-        raise ValidationError({"holder": _("Indichi l'intestatario del conto.")})
+        raise PayoutError({"holder": _("Indichi l'intestatario del conto.")})
     if len(holder) > 70:
-        raise ValidationError(
+        raise PayoutError(
             {"holder": _("L'intestatario può avere al massimo 70 caratteri (limite dei bonifici).")}
         )
     return holder
@@ -68,7 +69,7 @@ def set_payee_account(
     try:
         validate_iban(iban)
     except ValidationError as exc:
-        raise ValidationError({"iban": exc.messages}) from exc
+        raise PayoutError({"iban": exc.messages}) from exc
     holder = clean_holder(holder)
     account = (
         PayeeAccount.objects_unscoped.select_for_update()

@@ -1,6 +1,5 @@
 """Start the rendicontazione and archive jobs (checked and audited here; written by jobs)."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,6 +9,7 @@ from benecomune.core.actors import Actor
 from benecomune.core.models import Job, Organization
 from benecomune.core.services.jobs import start_job
 from benecomune.ledger.models import Fund
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.services.actors import job_params
 
 FORMATS = ("pdf", "xlsx")
@@ -20,7 +20,7 @@ ARCHIVABLE = (CallStatus.CLOSED, CallStatus.RANKED, CallStatus.AWARDED, CallStat
 def start_report(actor: Actor, *, kind: str, obj=None, fmt: str) -> Job:
     """kind: "fund" (obj a Fund), "call" (obj a Call) or "overview" (the actor's organisations)."""
     if fmt not in FORMATS:
-        raise ValidationError(_("Formato non disponibile: PDF o XLSX."))
+        raise PayoutError(_("Formato non disponibile: PDF o XLSX."))
     if kind == "fund" and isinstance(obj, Fund):
         organization_id, title = (
             obj.organization_id,
@@ -37,7 +37,7 @@ def start_report(actor: Actor, *, kind: str, obj=None, fmt: str) -> Job:
         organization_id, title = actor.organization.pk, _("Rendiconto dei fondi")
         params = {"kind": kind, "organization_ids": list(actor.tenant_ids)}
     else:
-        raise ValidationError(_("Rendiconto sconosciuto."))
+        raise PayoutError(_("Rendiconto sconosciuto."))
     actor.require("funds.view", organization_id)
     params["format"] = fmt
     audit.record(
@@ -60,7 +60,7 @@ def start_report(actor: Actor, *, kind: str, obj=None, fmt: str) -> Job:
 def start_archive(actor: Actor, call: Call) -> Job:
     actor.require("calls.manage", call.organization_id)
     if call.status not in ARCHIVABLE:
-        raise ValidationError(
+        raise PayoutError(
             _("Si archivia un bando chiuso alle domande: questo è «%(status)s».")
             % {"status": call.get_status_display()}
         )

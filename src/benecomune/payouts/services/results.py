@@ -13,6 +13,7 @@ goes into a follow-up batch (no second funding: it was funded once).
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -325,40 +326,28 @@ def _apply_chunk(actor, batch, setup, changes) -> None:
 
 
 def _tell_beneficiary(order: PayoutOrder, status: str, reason: str) -> None:
-    amount = format_euro(order.amount)
     if order.beneficiary_kind == BeneficiaryKind.PERSON:
-        if status == PAID:
-            notify_person(
-                order.person,
-                subject=_("Pagamento eseguito"),
-                body=_("Le abbiamo versato %(amount)s: %(what)s.")
-                % {"amount": amount, "what": order.remittance},
-            )
-        else:
-            notify_person(
-                order.person,
-                subject=_("Bonifico non riuscito: aggiorni l'IBAN"),
-                body=_(
-                    "La banca ha respinto il bonifico di %(amount)s (%(reason)s). Aggiorni "
-                    "l'IBAN nella sua area personale o allo sportello: lo ripeteremo."
-                )
-                % {"amount": amount, "reason": reason},
-            )
-        return
-    if status == PAID:
-        notify_organization(
-            order.provider,
-            subject=_("Nota di debito pagata"),
-            body=_("Abbiamo eseguito il bonifico di %(amount)s: %(what)s.")
-            % {"amount": amount, "what": order.remittance},
+        tell = partial(notify_person, order.person)
+        paid = _("Pagamento eseguito"), _("Le abbiamo versato %(amount)s: %(what)s.")
+        rejected = _(
+            "La banca ha respinto il bonifico di %(amount)s (%(reason)s). Aggiorni "
+            "l'IBAN nella sua area personale o allo sportello: lo ripeteremo."
         )
     else:
-        notify_organization(
-            order.provider,
+        tell = partial(notify_organization, order.provider)
+        paid = (
+            _("Nota di debito pagata"),
+            _("Abbiamo eseguito il bonifico di %(amount)s: %(what)s."),
+        )
+        rejected = _(
+            "La banca ha respinto il bonifico di %(amount)s (%(reason)s). Aggiorni l'IBAN "
+            "nella sua area: lo ripeteremo nella prossima distinta."
+        )
+    amount = format_euro(order.amount)
+    if status == PAID:
+        tell(subject=paid[0], body=paid[1] % {"amount": amount, "what": order.remittance})
+    else:
+        tell(
             subject=_("Bonifico non riuscito: aggiorni l'IBAN"),
-            body=_(
-                "La banca ha respinto il bonifico di %(amount)s (%(reason)s). Aggiorni l'IBAN "
-                "nella sua area: lo ripeteremo nella prossima distinta."
-            )
-            % {"amount": amount, "reason": reason},
+            body=rejected % {"amount": amount, "reason": reason},
         )

@@ -16,14 +16,14 @@ Locks: the void locks the note (if a live line has the sale) before it reverses 
 issue and approval lock the note before anything else, so a void and an issue never both win.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.models import DebitNote, DebitNoteLine, DebitNoteStatus
 
 
-class SaleInIssuedNote(ValidationError):
+class SaleInIssuedNote(PayoutError):
     """The sale is in an issued debit note: the till may not void it."""
 
     def __init__(self, note: DebitNote):

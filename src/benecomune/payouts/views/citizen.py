@@ -84,36 +84,55 @@ def claims(request):
     return render(request, "payouts/citizen/claims.html", {"awards": awards})
 
 
+def claim_form(form_class, request, policy, **kwargs):
+    """A claim form (the citizen's or the desk's) with the categories the call allows."""
+    categories = [c for c in ClaimCategory.choices if policy.allows(c[0])]
+    form = form_class(request.POST or None, request.FILES or None, categories=categories, **kwargs)
+    if not policy.self_declaration_categories:
+        # The call always wants the receipt: no self-declaration to offer.
+        del form.fields["self_declared"], form.fields["declaration"]
+    return form
+
+
+def claim_form_context(form, award, policy) -> dict:
+    """What both claim form pages show around the form."""
+    return {
+        "form": form,
+        "award": award,
+        "usage": services.award_usage(award),
+        "self_declaration": [
+            label for code, label in ClaimCategory.choices if policy.allows_self_declaration(code)
+        ],
+    }
+
+
+def claim_data(data: dict) -> dict:
+    """submit_claim's arguments that both claim forms collect."""
+    return {
+        "category": data["category"],
+        "amount": data["amount"],
+        "expense_date": data["expense_date"],
+        "payee": data["payee"],
+        "description": data["description"],
+        "upload": data["document"],
+        "self_declared": data.get("self_declared", False),
+        "declaration_confirmed": data.get("declaration", False),
+    }
+
+
 @citizen_required
 def claim_new(request, award_pk):
     award = get_object_or_404(services.reimbursement_awards(request.user.person_id), pk=award_pk)
     policy = services.policy_for(award.call)
-    categories = [c for c in ClaimCategory.choices if policy.allows(c[0])]
     person = request.user.person
-    form = ClaimForm(
-        request.POST or None,
-        request.FILES or None,
-        categories=categories,
-        ask_iban=not person.iban,
-        holder=person.full_name,
-    )
-    if not policy.self_declaration_categories:
-        # The call always wants the receipt: no self-declaration to offer.
-        del form.fields["self_declared"], form.fields["declaration"]
+    form = claim_form(ClaimForm, request, policy, ask_iban=not person.iban, holder=person.full_name)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             claim = services.submit_claim(
                 request.actor,
                 award,
-                category=data["category"],
-                amount=data["amount"],
-                expense_date=data["expense_date"],
-                payee=data["payee"],
-                description=data["description"],
-                upload=data["document"],
-                self_declared=data.get("self_declared", False),
-                declaration_confirmed=data.get("declaration", False),
+                **claim_data(data),
                 iban=data.get("iban", ""),
                 iban_holder=data.get("iban_holder", ""),
             )
@@ -125,16 +144,7 @@ def claim_new(request, award_pk):
     return render(
         request,
         "payouts/citizen/claim_form.html",
-        {
-            "form": form,
-            "award": award,
-            "usage": services.award_usage(award),
-            "self_declaration": [
-                label
-                for code, label in ClaimCategory.choices
-                if policy.allows_self_declaration(code)
-            ],
-        },
+        claim_form_context(form, award, policy),
     )
 
 

@@ -62,7 +62,7 @@ def claim_review(request, pk):
             elif data["decision"] == "reject":
                 review.reject_claim(request.actor, claim, reason=data["reason"])
             else:
-                review.request_clarification(request.actor, claim, question=data["reason"])
+                review.request_claim_clarification(request.actor, claim, question=data["reason"])
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -13,8 +13,9 @@ from benecomune.calls.models import Award, AwardStatus
 from benecomune.core.models import Person
 from benecomune.core.views.decorators import staff_permission
 from benecomune.payouts.forms import ClaimForm
-from benecomune.payouts.models import ClaimCategory, ExpenseClaim
+from benecomune.payouts.models import ExpenseClaim
 from benecomune.payouts.services import claims as services
+from benecomune.payouts.views.citizen import claim_data, claim_form, claim_form_context
 from benecomune.payouts.views.common import add_errors
 
 
@@ -55,24 +56,14 @@ def desk_claim_new(request, award_pk):
         status=AwardStatus.ACTIVE,
     )
     policy = services.policy_for(award.call)
-    categories = [c for c in ClaimCategory.choices if policy.allows(c[0])]
-    form = DeskClaimForm(request.POST or None, request.FILES or None, categories=categories)
-    if not policy.self_declaration_categories:
-        del form.fields["self_declared"], form.fields["declaration"]
+    form = claim_form(DeskClaimForm, request, policy)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             claim = services.submit_claim(
                 request.actor,
                 award,
-                category=data["category"],
-                amount=data["amount"],
-                expense_date=data["expense_date"],
-                payee=data["payee"],
-                description=data["description"],
-                upload=data["document"],
-                self_declared=data.get("self_declared", False),
-                declaration_confirmed=data.get("declaration", False),
+                **claim_data(data),
                 consent_note=data["consent_note"],
             )
         except ValidationError as exc:
@@ -87,15 +78,6 @@ def desk_claim_new(request, award_pk):
     return render(
         request,
         "payouts/desk/claim_form.html",
-        {
-            "form": form,
-            "award": award,
-            "usage": services.award_usage(award),
-            "self_declaration": [
-                label
-                for code, label in ClaimCategory.choices
-                if policy.allows_self_declaration(code)
-            ],
-        },
+        claim_form_context(form, award, policy),
         status=400 if form.errors else 200,
     )

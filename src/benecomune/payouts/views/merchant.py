@@ -1,6 +1,8 @@
 """Merchant staff: voucher redemptions, debit notes and their status, the payout IBAN.
 The staff area's scope is the merchant itself (DebitNote.for_merchant)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from benecomune.payouts.models import DebitNote, DebitNoteLine, DebitNoteStatus,
 from benecomune.payouts.services import debit_notes as services
 from benecomune.payouts.services.note_lines import with_receipts
 from benecomune.payouts.services.payees import payee_account_for, set_payee_account
-from benecomune.payouts.views.common import add_errors
+from benecomune.payouts.views.common import save_form
 
 PAGE_SIZE = 25
 
@@ -121,12 +123,7 @@ def merchant_account(request):
     current = payee_account_for(merchant)
     initial = {"iban": current.iban, "holder": current.holder} if current else {}
     form = PayeeAccountForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            set_payee_account(request.actor, merchant, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Conto per i pagamenti salvato."))
-            return redirect("payouts:merchant_notes")
+    save = partial(set_payee_account, request.actor, merchant)
+    if save_form(request, form, save, _("Conto per i pagamenti salvato.")):
+        return redirect("payouts:merchant_notes")
     return render(request, "payouts/merchant/account.html", {"form": form, "current": current})

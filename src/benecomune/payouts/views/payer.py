@@ -1,5 +1,7 @@
 """The paying Comune's pages: overview, debit notes to approve, payout orders, settings."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -25,7 +27,7 @@ from benecomune.payouts.services import debit_notes as note_services
 from benecomune.payouts.services.accounts import payer_setup, update_settings
 from benecomune.payouts.services.note_lines import with_receipts
 from benecomune.payouts.services.orders import correct_order
-from benecomune.payouts.views.common import add_errors, querystring
+from benecomune.payouts.views.common import querystring, save_form
 
 PAGE_SIZE = 25
 
@@ -49,15 +51,23 @@ def payouts_home(request):
     return render(request, "payouts/payer/home.html", context)
 
 
+def _by_status(request, rows, statuses):
+    """`rows` of the status chosen in ?stato= (ignored unless one of `statuses`)."""
+    status = request.GET.get("stato", "")
+    if status in statuses.values:
+        rows = rows.filter(status=status)
+    return rows, status
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @staff_permission("payouts.manage")
 def payer_notes(request):
     notes = DebitNote.objects.exclude(status=DebitNoteStatus.DRAFT).select_related("merchant")
-    status = request.GET.get("stato", "")
-    if status in DebitNoteStatus.values:
-        notes = notes.filter(status=status)
-    page = Paginator(notes.order_by("-issued_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    notes, status = _by_status(request, notes, DebitNoteStatus)
+    page = _page(request, notes.order_by("-issued_at", "-pk"))
     return render(
         request,
         "payouts/payer/notes.html",
@@ -117,15 +127,11 @@ def payer_note_pdf(request, pk):
 @staff_permission("payouts.manage")
 def orders(request):
     rows = PayoutOrder.objects.select_related("debit_note")
-    status = request.GET.get("stato", "")
-    if status in PayoutStatus.values:
-        rows = rows.filter(status=status)
+    rows, status = _by_status(request, rows, PayoutStatus)
     query = request.GET.get("q", "").strip()
     if query:
         rows = rows.filter(beneficiary_name__icontains=query)
-    page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = _page(request, rows.order_by("-created_at", "-pk"))
     return render(
         request,
         "payouts/payer/orders.html",
@@ -148,16 +154,11 @@ def order_detail(request, pk):
         PayoutStatus.ON_HOLD,
     ):
         form = CorrectOrderForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                correct_order(request.actor, order, **form.cleaned_data)
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Dati corretti: il pagamento andrà nella prossima distinta.")
-                )
-                return redirect("payouts:order", pk=order.pk)
+        save = partial(correct_order, request.actor, order)
+        if save_form(
+            request, form, save, _("Dati corretti: il pagamento andrà nella prossima distinta.")
+        ):
+            return redirect("payouts:order", pk=order.pk)
     items = order.batch_items.select_related("batch").order_by("pk")
     return render(
         request, "payouts/payer/order_detail.html", {"order": order, "form": form, "items": items}
@@ -178,12 +179,7 @@ def payout_settings(request):
             "sepa_scheme": setup.sepa_scheme,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_settings(request.actor, organization, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Impostazioni salvate."))
-            return redirect("payouts:home")
+    save = partial(update_settings, request.actor, organization)
+    if save_form(request, form, save, _("Impostazioni salvate.")):
+        return redirect("payouts:home")
     return render(request, "payouts/payer/settings.html", {"form": form, "setup": setup})

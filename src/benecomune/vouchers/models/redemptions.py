@@ -20,7 +20,37 @@ class Channel(models.TextChoices):
     CARD = "card", _("Tessera stampata")
 
 
-class Redemption(models.Model):
+def _optional_link(to) -> models.ForeignKey:
+    """A nullable foreign key of a redemption, never searched by: no index (hot path), and
+    no reverse accessor."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+
+class TillRecord(models.Model):
+    """What a redemption and an authorisation share: a shop's record of a wallet's payment,
+    read by two parties, the shop (objects, for_merchant) and the organisation that issued
+    the wallet (for_issuer); `visible_to` for a page either may open."""
+
+    objects = ScopedManager(tenant="merchant_id")
+    for_merchant = ScopedManager(tenant="merchant_id")
+    for_issuer = ScopedManager(tenant="issuer_id")
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def visible_to(cls, actor):
+        """Records the actor's shop made, or paid with wallets its organisation issued,
+        or (for a citizen) paid with their own wallets."""
+        return visible_to(
+            cls.objects_unscoped.all(), actor, ("merchant_id", "issuer_id"), ("wallet__person_id",)
+        )
+
+
+class Redemption(TillRecord):
     """One per payment at a till. Written on the hot path, so it carries few indexes: the
     foreign keys that are never searched by have none (their constraints stay)."""
 
@@ -46,30 +76,9 @@ class Redemption(models.Model):
     # The wallet's balance right after this payment, printed on the receipt.
     balance_after = models.BigIntegerField(_("saldo residuo (centesimi)"))
     channel = models.CharField(_("come"), max_length=10, choices=Channel.choices)
-    card = models.ForeignKey(
-        "vouchers.VoucherCard",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    device = models.ForeignKey(
-        "core.ApiToken",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    card = _optional_link("vouchers.VoucherCard")
+    device = _optional_link("core.ApiToken")
+    staff = _optional_link(settings.AUTH_USER_MODEL)
     # Set when the redemption captured an authorisation (at most one: see the constraint).
     authorisation = models.ForeignKey(
         "vouchers.Authorisation",
@@ -81,30 +90,9 @@ class Redemption(models.Model):
     )
     created_at = models.DateTimeField(_("quando"))
     voided_at = models.DateTimeField(_("annullato il"), null=True, blank=True)
-    void_transfer = models.ForeignKey(
-        "ledger.Transfer",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    void_transfer = _optional_link("ledger.Transfer")
+    voided_by = _optional_link(settings.AUTH_USER_MODEL)
     void_reason = models.CharField(_("motivo dell'annullamento"), max_length=200, blank=True)
-
-    # Two parties read a redemption: the shop (objects, for_merchant) and the organisation that
-    # issued the wallet (for_issuer); `visible_to` for a page either may open.
-    objects = ScopedManager(tenant="merchant_id")
-    for_merchant = ScopedManager(tenant="merchant_id")
-    for_issuer = ScopedManager(tenant="issuer_id")
-    objects_unscoped = models.Manager()
 
     class Meta:
         verbose_name = _("incasso di un buono")
@@ -131,14 +119,6 @@ class Redemption(models.Model):
     def is_voided(self) -> bool:
         return self.voided_at is not None
 
-    @classmethod
-    def visible_to(cls, actor):
-        """Redemptions the actor's shop took, or paid with wallets its organisation issued,
-        or (for a citizen) paid with their own wallets."""
-        return visible_to(
-            cls.objects_unscoped.all(), actor, ("merchant_id", "issuer_id"), ("wallet__person_id",)
-        )
-
 
 class AuthorisationStatus(models.TextChoices):
     AUTHORISED = "authorised", _("Autorizzata")
@@ -146,7 +126,7 @@ class AuthorisationStatus(models.TextChoices):
     VOIDED = "voided", _("Annullata")
 
 
-class Authorisation(models.Model):
+class Authorisation(TillRecord):
     """Two-phase payment at a till: money held on the wallet, then captured or voided."""
 
     merchant = models.ForeignKey("core.Provider", on_delete=models.PROTECT, related_name="+")
@@ -174,12 +154,6 @@ class Authorisation(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     void_key = models.CharField(max_length=64, blank=True)
 
-    # Two parties, as for Redemption: the shop and the wallet's issuer.
-    objects = ScopedManager(tenant="merchant_id")
-    for_merchant = ScopedManager(tenant="merchant_id")
-    for_issuer = ScopedManager(tenant="issuer_id")
-    objects_unscoped = models.Manager()
-
     class Meta:
         verbose_name = _("autorizzazione")
         verbose_name_plural = _("autorizzazioni")
@@ -193,9 +167,3 @@ class Authorisation(models.Model):
 
     def __str__(self) -> str:
         return _("Autorizzazione n. %(n)s") % {"n": self.pk}
-
-    @classmethod
-    def visible_to(cls, actor):
-        return visible_to(
-            cls.objects_unscoped.all(), actor, ("merchant_id", "issuer_id"), ("wallet__person_id",)
-        )

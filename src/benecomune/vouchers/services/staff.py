@@ -15,7 +15,6 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.identifiers import normalize_vat_number, validate_vat_number
 from benecomune.core.models import (
@@ -29,6 +28,7 @@ from benecomune.core.models import (
 )
 from benecomune.core.models.organizations import RESERVED_SLUGS
 from benecomune.core.notifications import EMAIL, notify
+from benecomune.core.services import memberships
 from benecomune.core.services.organizations import create_provider
 from benecomune.vouchers.services import circuit as circuit_services
 
@@ -58,23 +58,15 @@ def _send_welcome(user: User, merchant: Provider, base_url: str, *, new_shop: bo
 
 
 def _grant(actor: Actor, user: User, merchant: Provider) -> Membership:
-    membership, created = Membership.objects.get_or_create(
-        user=user, organization=merchant, role=Role.MERCHANT_STAFF, defaults={"is_active": True}
-    )
-    if not created and membership.is_active:
-        return membership
-    if not created:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-    audit.record(
-        actor,
-        "membership.granted",
-        membership,
-        organization=merchant,
-        person=user.person,
-        after={"user": user.email, "role": Role.MERCHANT_STAFF},
-    )
-    return membership
+    return memberships.activate(actor, user, merchant, Role.MERCHANT_STAFF)
+
+
+def _user_for(email: str, full_name: str) -> User:
+    """The account with this address, created (without a password) if there is none."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None, full_name=full_name[:200])
+    return user
 
 
 def _clean_email(email: str) -> str:
@@ -96,9 +88,7 @@ def invite_staff(
     full_name = " ".join((full_name or "").split())
     if not full_name:
         raise ValidationError({"full_name": [_("Indichi nome e cognome.")]})
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email, None, full_name=full_name[:200])
+    user = _user_for(email, full_name)
     membership = _grant(actor, user, merchant)
     _send_welcome(user, merchant, base_url, new_shop=False)
     return membership
@@ -114,18 +104,13 @@ def remove_staff(actor: Actor, membership: Membership, *, reason: str = "") -> M
     current = Membership.objects.select_for_update().get(pk=membership.pk)
     if not current.is_active:
         return current
-    current.is_active = False
-    current.save(update_fields=["is_active"])
-    audit.record(
+    return memberships.deactivate(
         actor,
-        "membership.revoked",
         current,
         organization=Organization(pk=current.organization_id),
         before={"is_active": True},
-        after={"is_active": False},
         reason=reason,
     )
-    return current
 
 
 def _free_slug(name: str) -> str:
@@ -185,17 +170,18 @@ def register_merchant(
                 )
                 % {"vat": vat}
             ]
+    # What the circuit checks now and records in the request once the shop exists.
+    shop = {
+        "category": category,
+        "vat_number": vat,
+        "iban": iban,
+        "iban_holder": iban_holder,
+        "address": address,
+        "municipality": municipality,
+        "points_of_sale": points_of_sale,
+    }
     try:  # the circuit's checks too, so that every problem is told at once
-        circuit_services.clean_request(
-            Provider(),
-            category=category,
-            vat_number=vat,
-            iban=iban,
-            iban_holder=iban_holder,
-            address=address,
-            municipality=municipality,
-            points_of_sale=points_of_sale,
-        )
+        circuit_services.clean_request(Provider(), **shop)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, messages)
@@ -215,22 +201,14 @@ def register_merchant(
         phone=phone[:30],
         is_active=False,  # until the Comune approves the request
     )
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email, None, full_name=" ".join(contact_name.split())[:200])
+    user = _user_for(email, " ".join(contact_name.split()))
     actor = Actor.for_signup("adesione esercente", ip_address, provider)
     _grant(actor, user, provider)
     circuit_services.request_membership(
         actor,
         provider,
         circuit_organization,
-        category=category,
-        vat_number=vat,
-        iban=iban,
-        iban_holder=iban_holder,
-        address=address,
-        municipality=municipality,
-        points_of_sale=points_of_sale,
+        **shop,
         contact_name=contact_name,
         contact_email=email,
         contact_phone=phone,

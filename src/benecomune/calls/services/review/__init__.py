@@ -17,7 +17,7 @@ from benecomune.calls.services.review.checklist import (
 )
 from benecomune.calls.services.review.clarifications import (
     expire_clarifications,
-    request_clarification,
+    request_application_clarification,
 )
 from benecomune.calls.services.review.common import (
     BULK_INLINE_LIMIT,
@@ -37,7 +37,7 @@ __all__ = [
     "decide",
     "expire_clarifications",
     "recheck",
-    "request_clarification",
+    "request_application_clarification",
     "save_checklist",
     "start_bulk_decision",
     "took_part_in_instruction",

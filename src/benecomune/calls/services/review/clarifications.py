@@ -23,17 +23,33 @@ from benecomune.calls.services.review.common import (
     label,
     lock,
     notify,
-    record_review_event,
     require_call_in_review,
     require_instructor,
     require_status,
 )
-from benecomune.core import audit
+from benecomune.core import audit, clarifications
 from benecomune.core.actors import Actor
 
 
+def _subject(application: Application, target: str | None = None, fields=()):
+    """The application a request is about, moved to `target` (if any) by the event."""
+    return clarifications.Subject(
+        application,
+        APPLICATION,
+        target,
+        extra_fields=[*fields, "updated_at"],
+        organization=application.organization,
+        person=application.applicant,
+    )
+
+
+def _expiry_note(request: ClarificationRequest) -> str:
+    due = date_format(request.due_date, "d/m/Y")
+    return _("Integrazione non pervenuta entro il %(due)s.") % {"due": due}
+
+
 @transaction.atomic
-def request_clarification(
+def request_application_clarification(
     actor: Actor, application: Application, message: str, due_date: datetime.date | None = None
 ) -> ClarificationRequest:
     """Ask the applicant to complete the application by a date (default in 10 days)."""
@@ -54,18 +70,14 @@ def request_clarification(
     due_date = due_date or today + datetime.timedelta(days=CLARIFICATION_DAYS)
     if due_date <= today:
         raise CallError(_("La scadenza per l'integrazione deve essere una data futura."))
-    request = ClarificationRequest.objects.create(
-        application=application, message=message, due_date=due_date, requested_by=actor.user
-    )
-    APPLICATION.apply(
+    request = clarifications.open_clarification(
         actor,
-        application,
-        ApplicationStatus.CLARIFICATION,
-        extra_fields=["updated_at"],
-        organization=application.organization,
-        person=application.applicant,
-        after={"request": request.pk, "due_date": due_date.isoformat()},
-        reason=message,
+        ClarificationRequest,
+        subject_fields={"application": application},
+        message=message,
+        due_date=due_date,
+        action="calls.clarification_requested",
+        subject=_subject(application, ApplicationStatus.CLARIFICATION),
     )
     due = date_format(due_date, "j F Y")
     notify(
@@ -103,39 +115,28 @@ def expire_clarifications(
     for request_id, application_id in list(overdue):
         # Application first, then its request: the order the applicant's answer locks them in.
         application = lock(application_id)
-        request = ClarificationRequest.objects.select_for_update().get(pk=request_id)
-        if request.status != ClarificationStatus.OPEN:
-            continue  # answered meanwhile
-        if call is None:
-            actor.require("applications.instruct", application.organization_id)
-        request.status = ClarificationStatus.EXPIRED
-        request.save(update_fields=["status"])
-        due = date_format(request.due_date, "d/m/Y")
-        note = _("Integrazione non pervenuta entro il %(due)s.") % {"due": due}
-        before = {"status": application.status}
-        application.review_note = "\n".join(filter(None, [application.review_note, note]))
-        if application.status == ApplicationStatus.CLARIFICATION:
-            APPLICATION.apply(
-                actor,
-                application,
-                ApplicationStatus.SUBMITTED,
-                action="calls.clarification_expired",
-                extra_fields=["review_note", "updated_at"],
-                organization=application.organization,
-                person=application.applicant,
-                after={"request": request.pk},
-                reason=note,
+
+        def subject_of(request, application=application):
+            if call is None:
+                actor.require("applications.instruct", application.organization_id)
+            application.review_note = "\n".join(
+                filter(None, [application.review_note, _expiry_note(request)])
             )
-        else:  # no move: the request alone expires, noted on the application
+            if application.status == ApplicationStatus.CLARIFICATION:
+                return _subject(application, ApplicationStatus.SUBMITTED, ["review_note"])
+            # No move: the request alone expires, noted on the application.
             application.save(update_fields=["review_note", "updated_at"])
-            record_review_event(
-                actor,
-                "calls.clarification_expired",
-                application,
-                before=before,
-                after={"status": application.status, "request": request.pk},
-                reason=note,
-            )
+            return _subject(application)
+
+        done = clarifications.expire_clarifications(
+            actor,
+            ClarificationRequest.objects.filter(pk=request_id),
+            action="calls.clarification_expired",
+            subject_of=subject_of,
+            reason_of=_expiry_note,
+        )
+        if not done:
+            continue  # answered meanwhile
         notify(
             application,
             _("Domanda %(protocol)s: integrazione non pervenuta")
@@ -144,7 +145,7 @@ def expire_clarifications(
                 "Il termine del %(due)s per integrare la domanda al bando «%(call)s» è scaduto "
                 "senza risposta. La domanda sarà valutata con i dati già presentati."
             )
-            % {"due": due, "call": application.call.title},
+            % {"due": date_format(done[0].due_date, "d/m/Y"), "call": application.call.title},
         )
         expired += 1
     if call is not None and expired:
