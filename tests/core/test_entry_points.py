@@ -2,6 +2,7 @@
 settings.MIDDLEWARE, and ASGI refuses /api/ rather than serving it through the site's chain."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 
@@ -39,6 +40,9 @@ def test_asgi_refuses_the_api():
         sent.append(message)
 
     scope = {"type": "http", "path": "/api/v1/health", "method": "GET", "headers": []}
-    asyncio.run(application(scope, receive, send))
+    # In a thread of its own: the test session may have an event loop running in this one
+    # (Playwright's sync API leaves one), where neither asyncio.run nor async_to_sync works.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, application(scope, receive, send)).result(timeout=30)
     assert sent[0]["status"] == 404
     assert b"WSGI" in sent[1]["body"]
