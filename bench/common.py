@@ -1,4 +1,5 @@
-"""What every benchmark needs: a fresh PostgreSQL database and Django set up on a URL."""
+"""What every benchmark needs: a fresh PostgreSQL database, Django set up on a URL, the bulk
+seeding of a Comune with a fund, people and voucher wallets, and pgbench for reference."""
 
 import os
 import sys
@@ -32,3 +33,129 @@ def setup_django(url: str, **env_defaults: str) -> None:
     import django
 
     django.setup()
+
+
+# --- Seeding, in bulk and kept consistent with the ledger's invariants (ledger_check) --------
+
+
+def bench_town():
+    """The network "Rete bench" and its Comune (created: the database is fresh)."""
+    from benecomune.core.models import Municipality, Network
+
+    network = Network.objects.create(name="Rete bench", slug="rete-bench")
+    town = Municipality.objects.create(
+        name="Comune bench", slug="comune-bench", istat_code="999999", network=network
+    )
+    return network, town
+
+
+def funded_fund(actor, town, amount: int):
+    """A fund of `town` with `amount` cents contributed and settled, ready to pay from."""
+    from benecomune.ledger.services import funds, transfers
+
+    fund = funds.create_fund(actor, organization=town, name="Fondo bench", origin="municipal")
+    funds.add_contribution(actor, fund, contributor="Regione", amount=amount)
+    transfers.settle(fund.account)
+    return fund
+
+
+def entries_of(moved, amount: int, now) -> None:
+    """The two entries (debit, credit) of each transfer in `moved`, each of `amount` cents."""
+    from benecomune.ledger.models import Entry
+
+    Entry.objects_unscoped.bulk_create(
+        entry
+        for t in moved
+        for entry in (
+            Entry(transfer=t, account_id=t.debit_account_id, amount=-amount, created_at=now),
+            Entry(transfer=t, account_id=t.credit_account_id, amount=amount, created_at=now),
+        )
+    )
+
+
+def people_of(town, count: int) -> list:
+    """`count` residents of `town` (fiscal codes BNCBNC80A01 and a serial)."""
+    from benecomune.core.models import Person
+
+    return Person.objects_unscoped.bulk_create(
+        Person(
+            fiscal_code=f"BNCBNC80A01{n:05d}",
+            first_name="Bench",
+            last_name=str(n),
+            birth_date="1980-01-01",
+            sex="M",
+            birthplace_code="G224",
+            residence=town,
+        )
+        for n in range(count)
+    )
+
+
+def awarded_wallets(town, fund, people, per_wallet: int, now, **wallet_fields) -> list:
+    """A wallet per person holding `per_wallet` cents, each awarded from `fund` by its own
+    transfer (the fund's balance moved down in one update). Call inside a transaction."""
+    from benecomune.ledger.models import Account, AccountKind, Transfer, Wallet
+
+    accounts = Account.objects_unscoped.bulk_create(
+        Account(
+            organization=town,
+            person=p,
+            kind=AccountKind.WALLET,
+            name="Buono bench",
+            balance=per_wallet,
+        )
+        for p in people
+    )
+    wallets = Wallet.objects_unscoped.bulk_create(
+        Wallet(
+            organization=town,
+            person=p,
+            account=a,
+            title="Buono bench",
+            source_kind="call_award",
+            fund=fund,
+            **wallet_fields,
+        )
+        for p, a in zip(people, accounts, strict=True)
+    )
+    awards = Transfer.objects_unscoped.bulk_create(
+        Transfer(
+            idempotency_key=f"seed-{a.pk}",
+            kind="award",
+            debit_account=fund.account,
+            credit_account=a,
+            amount=per_wallet,
+            created_at=now,
+        )
+        for a in accounts
+    )
+    entries_of(awards, per_wallet, now)
+    Account.objects_unscoped.filter(pk=fund.account_id).update(balance=0)
+    return wallets
+
+
+# --- pgbench, the reference ----------------------------------------------------------------
+
+
+def run_pgbench(url: str, name: str, clients: int, seconds: int) -> float:
+    """pgbench TPC-B on a fresh database `name` of `url`'s server (-i -s 16, then
+    -c clients -j 2 -T seconds): its transactions per second."""
+    import re
+    import subprocess
+
+    recreate_database(url, name)
+    parts = urlparse(url)
+    base = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    base += ["-U", parts.username or "postgres"]
+    env = {**os.environ, **({"PGPASSWORD": parts.password} if parts.password else {})}
+    subprocess.run(
+        ["pgbench", *base, "-i", "-s", "16", "-q", name], check=True, env=env, capture_output=True
+    )
+    out = subprocess.run(
+        ["pgbench", *base, "-c", str(clients), "-j", "2", "-T", str(seconds), name],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))

@@ -18,13 +18,10 @@ import itertools
 import multiprocessing
 import os
 import random
-import re
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import common  # bench/common.py, next to this script
 from common import recreate_database, with_db
@@ -44,15 +41,11 @@ def seed(wallet_count: int, merchant_count: int, per_wallet: int) -> None:
     from django.utils import timezone
 
     from benecomune.core.actors import Actor
-    from benecomune.core.models import Municipality, Network, Person, Provider
-    from benecomune.ledger.models import Account, AccountKind, Entry, Transfer, Wallet
-    from benecomune.ledger.services import funds, transfers, wallets
+    from benecomune.core.models import Provider
+    from benecomune.ledger.services import wallets
 
     actor = Actor.system_actor("bench")
-    network = Network.objects.create(name="Rete bench", slug="rete-bench")
-    town = Municipality.objects.create(
-        name="Comune bench", slug="comune-bench", istat_code="999999", network=network
-    )
+    network, town = common.bench_town()
     for n in range(merchant_count):
         provider = Provider.objects.create(
             name=f"Esercente {n}",
@@ -64,69 +57,11 @@ def seed(wallet_count: int, merchant_count: int, per_wallet: int) -> None:
             municipality=town,
         )
         wallets.merchant_account(provider)
-    fund = funds.create_fund(actor, organization=town, name="Fondo bench", origin="municipal")
-    total = wallet_count * per_wallet
-    funds.add_contribution(actor, fund, contributor="Regione", amount=total)
-    transfers.settle(fund.account)
-    people = Person.objects_unscoped.bulk_create(
-        Person(
-            fiscal_code=f"BNCBNC80A01{n:05d}",
-            first_name="Bench",
-            last_name=str(n),
-            birth_date="1980-01-01",
-            sex="M",
-            birthplace_code="G224",
-            residence=town,
-        )
-        for n in range(wallet_count)
-    )
+    fund = common.funded_fund(actor, town, wallet_count * per_wallet)
+    people = common.people_of(town, wallet_count)
     now = timezone.now()
     with transaction.atomic():
-        accounts = Account.objects_unscoped.bulk_create(
-            Account(
-                organization=town,
-                person=p,
-                kind=AccountKind.WALLET,
-                name="Buono bench",
-                balance=per_wallet,
-            )
-            for p in people
-        )
-        Wallet.objects_unscoped.bulk_create(
-            Wallet(
-                organization=town,
-                person=p,
-                account=a,
-                title="Buono bench",
-                source_kind="call_award",
-                fund=fund,
-            )
-            for p, a in zip(people, accounts, strict=True)
-        )
-        awards = Transfer.objects_unscoped.bulk_create(
-            Transfer(
-                idempotency_key=f"seed-{a.pk}",
-                kind="award",
-                debit_account=fund.account,
-                credit_account=a,
-                amount=per_wallet,
-                created_at=now,
-            )
-            for a in accounts
-        )
-        Entry.objects_unscoped.bulk_create(
-            e
-            for t in awards
-            for e in (
-                Entry(
-                    transfer=t, account_id=t.debit_account_id, amount=-per_wallet, created_at=now
-                ),
-                Entry(
-                    transfer=t, account_id=t.credit_account_id, amount=per_wallet, created_at=now
-                ),
-            )
-        )
-        Account.objects_unscoped.filter(pk=fund.account_id).update(balance=0)
+        common.awarded_wallets(town, fund, people, per_wallet, now)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
 
@@ -207,33 +142,7 @@ def run_mode(url, mode, workers, seconds) -> float:
 
 
 def run_pgbench(url, workers, seconds) -> float:
-    recreate_database(url, PGBENCH_DB)
-    parts = urlparse(url)
-    base = [
-        "-h",
-        parts.hostname or "127.0.0.1",
-        "-p",
-        str(parts.port or 5432),
-        "-U",
-        parts.username or "postgres",
-    ]
-    env = {**os.environ}
-    if parts.password:
-        env["PGPASSWORD"] = parts.password
-    subprocess.run(
-        ["pgbench", *base, "-i", "-s", "16", "-q", PGBENCH_DB],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
-    out = subprocess.run(
-        ["pgbench", *base, "-c", str(workers), "-j", "2", "-T", str(seconds), PGBENCH_DB],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    ).stdout
-    tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
+    tps = common.run_pgbench(url, PGBENCH_DB, workers, seconds)
     print(f"pgbench TPC-B: {tps:.0f} tps (-s 16 -c {workers} -j 2 -T {seconds})")
     return tps
 

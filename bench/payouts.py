@@ -46,8 +46,7 @@ def seed(size: int) -> int:
 
     from benecomune.core.actors import Actor
     from benecomune.core.models import Municipality, Network, Person
-    from benecomune.ledger.models import Account, BalanceDelta, Entry, Transfer
-    from benecomune.ledger.services import funds, transfers
+    from benecomune.ledger.models import Account, BalanceDelta, Transfer
     from benecomune.payouts.models import PayoutOrder
     from benecomune.payouts.services.accounts import payer_setup, update_settings
 
@@ -67,9 +66,7 @@ def seed(size: int) -> int:
     )
     setup = payer_setup(town)
     amount = 12_345
-    fund = funds.create_fund(actor, organization=town, name="Fondo bench", origin="municipal")
-    funds.add_contribution(actor, fund, contributor="Regione", amount=size * amount)
-    transfers.settle(fund.account)
+    fund = common.funded_fund(actor, town, size * amount)
     now = timezone.now()
     ibans = [
         str(IBAN.generate("IT", bank_code="0306909606", account_code=f"{n:012d}"))
@@ -104,18 +101,7 @@ def seed(size: int) -> int:
                 )
                 for n in numbers
             )
-            Entry.objects_unscoped.bulk_create(
-                e
-                for t in moved
-                for e in (
-                    Entry(
-                        transfer=t, account_id=t.debit_account_id, amount=-amount, created_at=now
-                    ),
-                    Entry(
-                        transfer=t, account_id=t.credit_account_id, amount=amount, created_at=now
-                    ),
-                )
-            )
+            common.entries_of(moved, amount, now)
             Account.objects_unscoped.filter(pk=fund.account_id).update(
                 balance=F("balance") - amount * len(moved)
             )

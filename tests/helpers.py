@@ -1,5 +1,8 @@
 """Helpers for tests (importable, unlike conftest)."""
 
+import datetime
+
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benecomune.core.actors import Actor
@@ -27,6 +30,23 @@ def actor_for(user, role=None, organization=None) -> Actor:
         user=user, role=role, organization=organization
     )
     return Actor.for_membership(membership)
+
+
+def submit_summer_camp_claim(actor, award, *, amount=12_000, days_ago=3, upload=None):
+    """A claim of a summer camp receipt (a small PDF, tests/payouts' `receipt()` unless
+    `upload` is given) against the reimbursement `award`, through the real service."""
+    from benecomune.payouts.services import claims
+    from tests.payouts.conftest import receipt  # on use: helpers load before any conftest
+
+    return claims.submit_claim(
+        actor,
+        award,
+        category="summer_camp",
+        amount=amount,
+        expense_date=timezone.localdate() - datetime.timedelta(days=days_ago),
+        payee="Centro estivo Il Girasole",
+        upload=upload or receipt(),
+    )
 
 
 def run_parallel(count_or_works, work=None, *, scope=None):

@@ -34,10 +34,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import common  # noqa: E402  (bench/common.py)
 from common import recreate_database, with_db  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -124,18 +124,14 @@ def seed(wallet_count: int, merchant_count: int, per_wallet: int, out: Path) -> 
     from stdnum import luhn
 
     from benecomune.core.actors import Actor
-    from benecomune.core.models import ApiToken, Municipality, Network, Person, Provider
+    from benecomune.core.models import ApiToken, Provider
     from benecomune.core.models.tokens import hash_token
-    from benecomune.ledger.models import Account, AccountKind, Entry, Transfer, Wallet
-    from benecomune.ledger.services import funds, transfers, wallets
+    from benecomune.ledger.services import wallets
     from benecomune.vouchers.models import CircuitMembership
     from benecomune.vouchers.services.circuit import circuit_for
 
     actor = Actor.system_actor("bench")
-    network = Network.objects.create(name="Rete bench", slug="rete-bench")
-    town = Municipality.objects.create(
-        name="Comune bench", slug="comune-bench", istat_code="999999", network=network
-    )
+    network, town = common.bench_town()
     circuit = circuit_for(network)
     now = timezone.now()
     clear_tokens = []
@@ -172,69 +168,18 @@ def seed(wallet_count: int, merchant_count: int, per_wallet: int, out: Path) -> 
             convention_version=1,
             convention_accepted_at=now,
         )
-    fund = funds.create_fund(actor, organization=town, name="Fondo bench", origin="municipal")
-    funds.add_contribution(actor, fund, contributor="Regione", amount=wallet_count * per_wallet)
-    transfers.settle(fund.account)
-    people = Person.objects_unscoped.bulk_create(
-        Person(
-            fiscal_code=f"BNCBNC80A01{n:05d}",
-            first_name="Bench",
-            last_name=str(n),
-            birth_date="1980-01-01",
-            sex="M",
-            birthplace_code="G224",
-            residence=town,
-        )
-        for n in range(wallet_count)
-    )
+    fund = common.funded_fund(actor, town, wallet_count * per_wallet)
+    people = common.people_of(town, wallet_count)
     with transaction.atomic():
-        accounts = Account.objects_unscoped.bulk_create(
-            Account(
-                organization=town,
-                person=p,
-                kind=AccountKind.WALLET,
-                name="Buono bench",
-                balance=per_wallet,
-            )
-            for p in people
+        wallet_rows = common.awarded_wallets(
+            town,
+            fund,
+            people,
+            per_wallet,
+            now,
+            allowed_categories=["grocery", "pharmacy"],
+            territory_network=network,
         )
-        wallet_rows = Wallet.objects_unscoped.bulk_create(
-            Wallet(
-                organization=town,
-                person=p,
-                account=a,
-                title="Buono bench",
-                source_kind="call_award",
-                fund=fund,
-                allowed_categories=["grocery", "pharmacy"],
-                territory_network=network,
-            )
-            for p, a in zip(people, accounts, strict=True)
-        )
-        awards = Transfer.objects_unscoped.bulk_create(
-            Transfer(
-                idempotency_key=f"seed-{a.pk}",
-                kind="award",
-                debit_account=fund.account,
-                credit_account=a,
-                amount=per_wallet,
-                created_at=now,
-            )
-            for a in accounts
-        )
-        Entry.objects_unscoped.bulk_create(
-            e
-            for t in awards
-            for e in (
-                Entry(
-                    transfer=t, account_id=t.debit_account_id, amount=-per_wallet, created_at=now
-                ),
-                Entry(
-                    transfer=t, account_id=t.credit_account_id, amount=per_wallet, created_at=now
-                ),
-            )
-        )
-        Account.objects_unscoped.filter(pk=fund.account_id).update(balance=0)
     with connection.cursor() as cursor:
         # Settle the fresh data (visibility and hint bits, statistics, dirty pages written),
         # so the first reads of the run do not pay for the seeding's writes.
@@ -359,28 +304,6 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def run_pgbench(url: str, seconds: int) -> float:
-    recreate_database(url, PGBENCH_DB)
-    parts = urlparse(url)
-    base = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    base += ["-U", parts.username or "postgres"]
-    env = {**os.environ, **({"PGPASSWORD": parts.password} if parts.password else {})}
-    subprocess.run(
-        ["pgbench", *base, "-i", "-s", "16", "-q", PGBENCH_DB],
-        check=True,
-        env=env,
-        capture_output=True,
-    )
-    out = subprocess.run(
-        ["pgbench", *base, "-c", "16", "-j", "2", "-T", str(seconds), PGBENCH_DB],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return float(re.search(r"tps = ([\d.]+)", out).group(1))
-
-
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -496,7 +419,7 @@ def main():
     call_command("ledger_check")
     time_notices(args.notices)
     if not args.skip_pgbench:
-        tps = run_pgbench(server, args.seconds)
+        tps = common.run_pgbench(server, PGBENCH_DB, 16, args.seconds)
         print(f"pgbench TPC-B: {tps:.0f} tps (-s 16 -c 16 -j 2 -T {args.seconds})")
         print(
             f"redeem / pgbench = {result['rps'] / tps:.2f} (the issue's 600/s is 0.25 x the"

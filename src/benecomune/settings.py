@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "benecomune.vouchers",
     "benecomune.payouts",
     "benecomune.payments",
+    "benecomune.marketplace",
 ]
 
 MIDDLEWARE = [

@@ -5,32 +5,19 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from benecomune.calls.models import IseeRecord
+from benecomune.calls.demo import food_amount, food_scoring
 from benecomune.calls.services import definition
 from benecomune.core.models import Role
 from benecomune.core.scoping import all_tenants
 from benecomune.core.services.people import add_household_member, create_household
 from benecomune.ledger.services.funds import add_contribution, create_fund
+from tests.calls.factories import isee_record
 
 FOOD_RULES = {
     "eligibility": {"isee_max": 1_200_000, "min_members": 1},
-    "amount": {
-        "kind": "per_member",
-        "base": 5_000,
-        "per_member": 5_000,
-        "extra_per_minor": 2_500,
-        "cap": 40_000,
-    },
-    "scoring": {
-        "isee_bands": [
-            {"isee_max": 300_000, "points": 30},
-            {"isee_max": 600_000, "points": 20},
-            {"isee_max": 1_200_000, "points": 10},
-        ],
-        "per_minor": 5,
-        "per_over_75": 3,
-        "per_disabled": 5,
-    },
+    # The demo's food call's amount (without the extra per disabled member) and scoring.
+    "amount": food_amount(extra_per_minor=2_500),
+    "scoring": food_scoring(),
     "tie_breaks": ["isee_asc", "minors_desc"],
     "declarations": [
         {"code": "truthful", "text": "Dichiaro che i dati sono veri (DPR 445/2000)."},
@@ -119,12 +106,5 @@ def family(make_person, municipality, admin_actor):
         household = create_household(admin_actor, head=head, address="Via Roma 1")
         add_household_member(admin_actor, household, spouse, "spouse")
         add_household_member(admin_actor, household, child, "child")
-    today = timezone.localdate()
-    isee = IseeRecord.objects.create(
-        fiscal_code=head.fiscal_code,
-        value=850_000,
-        protocol=f"INPS-ISEE-{today.year}-00000001A-00",
-        issued_on=today.replace(month=1, day=15) if today.month > 1 else today,
-        members=[head.fiscal_code, spouse.fiscal_code, child.fiscal_code],
-    )
+    isee = isee_record(head, [head, spouse, child], 850_000, "00000001")
     return {"head": head, "spouse": spouse, "child": child, "household": household, "isee": isee}

@@ -9,15 +9,14 @@ from django.utils import timezone
 from benecomune.calls.models import (
     Application,
     ApplicationDocument,
-    ApplicationMember,
     ApplicationStatus,
     Call,
-    IseeRecord,
 )
 from benecomune.calls.services import review
 from benecomune.calls.services.evaluation import evaluate_application, run_checks
 from benecomune.core.scoping import all_tenants
 from benecomune.core.services.people import add_household_member, create_household
+from tests.calls.factories import add_members, isee_record
 
 _serial = {"n": 100}
 
@@ -38,14 +37,7 @@ def make_family(make_person, municipality, admin_actor, *, last_name="Verdi", is
         )
         household = create_household(admin_actor, head=head, address="Via Dante 3")
         add_household_member(admin_actor, household, child, "child")
-    today = timezone.localdate()
-    record = IseeRecord.objects.create(
-        fiscal_code=head.fiscal_code,
-        value=isee,
-        protocol=f"INPS-ISEE-{today.year}-{_serial['n']:09d}A-00",
-        issued_on=today.replace(month=1, day=15) if today.month > 1 else today,
-        members=[head.fiscal_code, child.fiscal_code],
-    )
+    record = isee_record(head, [head, child], isee, f"{_serial['n']:09d}")
     return {"head": head, "child": child, "household": household, "isee": record}
 
 
@@ -75,17 +67,7 @@ def make_application(
             else {d["code"]: True for d in call.rules.get("declarations", [])},
             contact_email=head.email,
         )
-        for person, relationship in members:
-            ApplicationMember.objects.create(
-                application=application,
-                call=call,
-                person=person,
-                fiscal_code=person.fiscal_code,
-                full_name=person.full_name,
-                birth_date=person.birth_date,
-                relationship=relationship,
-                disability=person.disability,
-            )
+        add_members(application, members)
         if with_document:
             ApplicationDocument.objects.create(
                 application=application,

@@ -23,7 +23,6 @@ from benecomune.calls.models import (
     Award,
     Call,
     CallStatus,
-    IseeRecord,
     Ranking,
     RankingKind,
     ShareMode,
@@ -47,6 +46,7 @@ from benecomune.ledger.services.funds import add_contribution, create_fund, fund
 from benecomune.ledger.services.invariants import check_invariants
 from benecomune.payouts.exports_reports import call_report
 from tests.calls.applications_factory import citizen, pdf_text
+from tests.calls.factories import isee_record
 from tests.calls.review_factory import instruct
 from tests.calls.test_definition_pages import editor_data
 from tests.helpers import actor_for, login
@@ -163,14 +163,7 @@ def _family(make_person, make_user, system_actor, comune, isee, n):
         )
         household = create_household(system_actor, head=head, address="Via Roma 1")
         add_household_member(system_actor, household, child, "child")
-    today = timezone.localdate()
-    record = IseeRecord.objects.create(
-        fiscal_code=head.fiscal_code,
-        value=isee,
-        protocol=f"INPS-ISEE-{today.year}-{n + 500:09d}A-00",
-        issued_on=today.replace(month=1, day=15) if today.month > 1 else today,
-        members=[head.fiscal_code, child.fiscal_code],
-    )
+    record = isee_record(head, [head, child], isee, f"{n + 500:09d}")
     _user, actor = citizen(make_user, head)
     return head, actor, record
 

@@ -14,18 +14,18 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benecomune.calls import rules as engine
-from benecomune.calls.models import Application, Call, IseeRecord, RankingKind
+from benecomune.calls.models import Application, Call, RankingKind
 from benecomune.calls.services import applications as services
 from benecomune.calls.services import definition, ranking, review
 from benecomune.calls.services.ranking_check import check_ranking_consistency
 from benecomune.core.scoping import all_tenants
 from benecomune.core.services.people import add_household_member, create_household
 from tests.calls.applications_factory import citizen
+from tests.calls.factories import isee_record
 from tests.calls.review_factory import full_checklist
 
 pytestmark = pytest.mark.django_db
@@ -79,14 +79,7 @@ class World:
                     birthdate="01/01/2016",
                 )
                 add_household_member(self.admin, household, child, "child")
-        today = timezone.localdate()
-        record = IseeRecord.objects.create(
-            fiscal_code=head.fiscal_code,
-            value=isee,
-            protocol=f"INPS-ISEE-{today.year}-{self.serial:09d}A-00",
-            issued_on=today.replace(month=1, day=15) if today.month > 1 else today,
-            members=[head.fiscal_code],
-        )
+        record = isee_record(head, [head], isee, f"{self.serial:09d}")
         return citizen(self.make_user, head)[1], head, record
 
     def apply(self, call, isee: int, minors: int, *, via_clarification=False) -> Application:

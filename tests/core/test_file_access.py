@@ -21,11 +21,11 @@ from benecomune.calls.services import definition
 from benecomune.core.files import CITIZEN, STAFF, file_url, safe_filename, stored_name
 from benecomune.core.models import Job, Membership, Role
 from benecomune.core.scoping import all_tenants
-from benecomune.payouts.services import claims, debit_notes
+from benecomune.payouts.services import debit_notes
 from benecomune.payouts.services.batches import approve_batch
 from benecomune.vouchers.services import cards
 from tests.calls.applications_factory import upload
-from tests.helpers import login
+from tests.helpers import login, submit_summer_camp_claim
 from tests.payouts.bank import ready_batch
 from tests.payouts.conftest import (  # noqa: F401 (fixtures)
     REIMBURSEMENT_RULES,
@@ -105,15 +105,7 @@ def application_document(municipality, admin, fund, beneficiary):
 def claim_receipt(make_reimbursement_call, beneficiary):
     """A receipt uploaded by the citizen with an expense claim."""
     _call, (award,) = make_reimbursement_call([beneficiary.user.person])
-    claim = claims.submit_claim(
-        beneficiary,
-        award,
-        category="summer_camp",
-        amount=12_000,
-        expense_date=timezone.localdate() - datetime.timedelta(days=3),
-        payee="Centro estivo Il Girasole",
-        upload=receipt(),
-    )
+    claim = submit_summer_camp_claim(beneficiary, award)
     return claim.pk, claim.document
 
 

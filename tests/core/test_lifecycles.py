@@ -77,7 +77,7 @@ def the_event(obj, action, source, target):
 # --- the tables -------------------------------------------------------------------------------
 
 
-def test_the_seven_models_have_a_table():
+def test_the_nine_models_have_a_table():
     assert set(LIFECYCLES) == {
         "calls.Call",
         "calls.Application",
@@ -85,7 +85,9 @@ def test_the_seven_models_have_a_table():
         "payouts.DebitNote",
         "payouts.PayoutOrder",
         "payouts.PayoutBatch",
+        "payouts.BatchItem",
         "vouchers.CircuitMembership",
+        "marketplace.Accreditation",
     }
 
 

@@ -5,11 +5,9 @@ import pytest
 from django.urls import reverse
 
 from benecomune.core.models import Role
-from benecomune.vouchers.services import circuit as circuit_services
+from tests.vouchers.conftest import join_circuit
 
 pytestmark = pytest.mark.django_db
-
-IBAN = "IT60X0542811101000000123456"
 
 
 def _header_org_link(page: str) -> str:
@@ -34,28 +32,10 @@ def test_the_header_organisation_link_leads_to_a_page(
         assert link == reverse("core:organization_home", args=[municipality.slug])
 
 
-def _join(system_actor, shop, organization):
-    membership = circuit_services.request_membership(
-        system_actor,
-        shop,
-        organization,
-        category=shop.category,
-        vat_number=shop.vat_number,
-        iban=IBAN,
-        iban_holder=shop.name,
-        address="Via Roma 1",
-        municipality=shop.municipality,
-        points_of_sale=[("Negozio", "Via Roma 1")],
-        contact_email="negozio@example.org",
-    )
-    membership = circuit_services.approve(system_actor, membership)
-    return circuit_services.accept_convention(system_actor, membership)
-
-
 def test_comune_admin_counts_the_network_circuit_shops_seated_in_the_comune(
     staff_client, system_actor, shop, network, municipality, other_municipality
 ):
-    _join(system_actor, shop, network)  # the network's circuit; the shop is in Piazzola
+    join_circuit(system_actor, shop, network)  # the network's circuit; the shop is in Piazzola
     client, _user, _m = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
     page = client.get(reverse("core:home")).content.decode()
     assert "negozio attivo nel Comune" in page

@@ -9,7 +9,7 @@ from pathlib import Path
 import benecomune
 
 # After issue 14 point 3. Lower it when a view moves to a scoped manager; never raise it.
-BUDGET = 28
+BUDGET = 26
 
 SRC = Path(benecomune.__file__).parent
 PATTERNS = ("*/views*.py", "*/views/*.py", "*/api*.py")

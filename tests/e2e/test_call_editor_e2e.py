@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from benecomune.calls.models import Call
 from tests.calls.conftest import admin_actor, call_fund, make_call  # noqa: F401
-from tests.e2e.test_roles_e2e import log_in
+from tests.e2e.helpers import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -24,26 +24,14 @@ from tests.calls.conftest import (  # noqa: F401  (fixtures used by this module)
     operator_actor,
     validator_actor,
 )
-from tests.e2e.test_roles_e2e import OVERFLOWING_ELEMENTS, log_in
+from tests.e2e.helpers import PHONE, assert_fits, confirm, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 # The food call's rules (tests/calls/conftest.py FOOD_RULES) for a family of three with one
 # minor: base 50,00 + 3 x 50,00 per member + 25,00 per minor = 225,00 (under the 400,00 cap).
 EXPECTED_AMOUNT = "€ 225,00"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def assert_fits(page, width=390):
-    """Nothing wider than the phone's screen: no sideways scrolling."""
-    wide = page.evaluate(OVERFLOWING_ELEMENTS, width)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
-
-
-def sign_in(page, base, user):
-    log_in(page, base, user)
-    page.wait_for_url(f"{base}/")
 
 
 def set_outcomes(page, outcomes: dict[str, str]):
@@ -275,10 +263,7 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     admin.get_by_label("Motivo, se i ricorsi sono ancora aperti").fill(
         "Nessun ricorso possibile: unica domanda, ammessa e finanziata."
     )
-    # Bootstrap Italia draws the box on the label: the user clicks the label.
-    admin.get_by_text("Ho verificato il riepilogo").click()
-    expect(admin.get_by_label("Ho verificato il riepilogo")).to_be_checked()
-    admin.get_by_test_id("confirm-final").click()
+    confirm(admin, "confirm-final")
     expect(admin.get_by_role("heading", name="Graduatoria definitiva").last).to_be_visible()
     expect(admin.get_by_text("Pubblicata il")).to_be_visible()
     admin.get_by_test_id("award").click()
@@ -287,10 +272,7 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     )
     expect(admin.get_by_test_id("confirm-by-comune")).to_be_visible()
     snap(admin, "comune-conferma-assegnazione")
-    # Bootstrap Italia draws the box on the label: the user clicks the label.
-    admin.get_by_text("Ho verificato il riepilogo").click()
-    expect(admin.get_by_label("Ho verificato il riepilogo")).to_be_checked()
-    admin.get_by_test_id("confirm-award").click()
+    confirm(admin, "confirm-award")
     expect(admin.get_by_test_id("awarded")).to_contain_text("Assegnato a 1 beneficiario")
     snap(admin, "comune-assegnato")
 

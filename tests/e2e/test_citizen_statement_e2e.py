@@ -11,18 +11,10 @@ from django.utils import timezone
 from benecomune.vouchers.services.lookup import merchant_context
 from benecomune.vouchers.services.redeem import redeem
 from tests.calls import conftest as calls_fixtures
-from tests.e2e.test_vouchers_e2e import log_in
-from tests.vouchers import conftest as voucher_fixtures
+from tests.e2e.helpers import sign_in, use_fixtures, use_voucher_fixtures
 from tests.vouchers.conftest import qr
 
-citizen = voucher_fixtures.citizen
-fresh_caches = voucher_fixtures.fresh_caches
-join = voucher_fixtures.join
-ledger_stays_sound = voucher_fixtures.ledger_stays_sound
-make_fund = voucher_fixtures.make_fund
-make_wallet = voucher_fixtures.make_wallet
-member_shop = voucher_fixtures.member_shop
-voucher = voucher_fixtures.voucher
+use_voucher_fixtures(globals())
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +32,7 @@ def holder(make_user, citizen, voucher, member_shop, system_actor):
 @pytest.mark.parametrize("width", [320, 360])
 def test_the_statement_fits_a_phone(live_server, page_for, holder, voucher, width, screenshot_dir):
     page = page_for(width=width, height=740, is_mobile=True, has_touch=True)
-    log_in(page, live_server.url, holder)
+    sign_in(page, live_server.url, holder)
     page.goto(f"{live_server.url}/area-personale/borsellini/{voucher.pk}/")
     statement = page.get_by_test_id("statement-list")
     assert statement.is_visible()
@@ -61,7 +53,7 @@ def test_the_statement_is_a_table_on_a_desktop_and_home_has_pay(
     live_server, page_for, holder, voucher
 ):
     page = page_for()
-    log_in(page, live_server.url, holder)
+    sign_in(page, live_server.url, holder)
     pay = page.get_by_role("link", name="Paga in negozio")
     assert pay.is_visible()
     pay.click()
@@ -71,9 +63,7 @@ def test_the_statement_is_a_table_on_a_desktop_and_home_has_pay(
     assert not page.get_by_test_id("statement-list").is_visible()
 
 
-admin_actor = calls_fixtures.admin_actor
-call_fund = calls_fixtures.call_fund
-make_call = calls_fixtures.make_call
+use_fixtures(globals(), calls_fixtures, "admin_actor", "call_fund", "make_call")
 
 
 def test_the_comunes_page_and_a_call_on_a_phone(

@@ -24,11 +24,10 @@ from benecomune.calls.models import Application, ApplicationStatus
 from benecomune.core.models import Membership, Municipality, Role, User
 from benecomune.core.scoping import all_tenants
 from tests.core.onboarding_helpers import PASSWORD, invitation_link
-from tests.e2e.test_roles_e2e import OVERFLOWING_ELEMENTS, log_in
+from tests.e2e.helpers import PHONE, assert_fits, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 PAPER_APPLICANTS = 20
 FIRST_NAMES = ["Marco", "Giulia", "Luca", "Sara", "Paolo", "Elena", "Andrea", "Chiara", "Franco"]
 LAST_NAMES = [
@@ -67,12 +66,6 @@ def isee_day() -> datetime.date:
 
 def local_input(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-def assert_fits(page, width=390):
-    """Nothing wider than the phone's screen: no sideways scrolling."""
-    wide = page.evaluate(OVERFLOWING_ELEMENTS, width)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
 
 
 def accept_invitation(page, base, email):

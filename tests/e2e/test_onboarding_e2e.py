@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from benecomune.core.models import Membership, Municipality, Role, User
 from tests.core.onboarding_helpers import PASSWORD as NEW_PASSWORD
 from tests.core.onboarding_helpers import invitation_link
-from tests.e2e.test_roles_e2e import log_in
+from tests.e2e.helpers import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

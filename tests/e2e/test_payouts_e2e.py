@@ -10,23 +10,27 @@ from playwright.sync_api import expect
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Person, Role
-from tests.e2e.test_roles_e2e import OVERFLOWING_ELEMENTS, log_in
+from tests.e2e.helpers import (
+    OVERFLOWING_ELEMENTS,
+    PHONE,
+    assert_fits,
+    confirm,
+    log_in,
+    use_fixtures,
+)
 from tests.payouts import conftest as payouts_fixtures
 from tests.payouts.bank import pain002
 
-# The payouts fixtures, made visible to this module (pytest finds fixtures by module name).
-globals().update(
-    {
-        name: getattr(payouts_fixtures, name)
-        for name in (
-            "admin",
-            "beneficiary",
-            "fund",
-            "ledger_stays_sound",
-            "make_reimbursement_call",
-            "payer",
-        )
-    }
+# The payouts fixtures, made visible to this module.
+use_fixtures(
+    globals(),
+    payouts_fixtures,
+    "admin",
+    "beneficiary",
+    "fund",
+    "ledger_stays_sound",
+    "make_reimbursement_call",
+    "payer",
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -105,10 +109,7 @@ def test_claim_to_paid(scene, admin, live_server, page_for, screenshot_dir, tmp_
     expect(checker.get_by_test_id("confirm-summary")).to_contain_text("1 bonifico")
     expect(checker.get_by_test_id("no-own-household")).to_be_visible()
     snap(checker, "convalidatore-distinta-riepilogo")
-    # Bootstrap Italia draws the box on the label: the user clicks the label.
-    checker.get_by_text("Ho verificato il riepilogo").click()
-    expect(checker.get_by_label("Ho verificato il riepilogo")).to_be_checked()
-    checker.get_by_test_id("confirm-approve").click()
+    confirm(checker, "confirm-approve")
     expect(checker.locator("body")).to_contain_text("Bonifico unico dell")
     snap(checker, "convalidatore-distinta-approvata")
 
@@ -137,18 +138,16 @@ def test_claim_to_paid(scene, admin, live_server, page_for, screenshot_dir, tmp_
     assert citizen.get_by_test_id("claim-state").inner_text().strip() == "Pagato"
     assert "€ 150,00" in citizen.content()
     snap(citizen, "cittadino-pagato")
-    phone = page_for(width=390, height=844, is_mobile=True, has_touch=True)
+    phone = page_for(**PHONE)
     phone.context.add_cookies(citizen.context.cookies())
     for url in (claim_url, f"{base}/area-personale/rimborsi/"):
         phone.goto(url)
-        wide = phone.evaluate(OVERFLOWING_ELEMENTS, 390)
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, wide
+        assert_fits(phone)
     snap(phone, "cittadino-telefono")
-    maker_phone = page_for(width=390, height=844, is_mobile=True, has_touch=True)
+    maker_phone = page_for(**PHONE)
     maker_phone.context.add_cookies(maker.context.cookies())
     maker_phone.goto(batch_url)
-    wide = maker_phone.evaluate(OVERFLOWING_ELEMENTS, 390)
-    assert maker_phone.evaluate("document.documentElement.scrollWidth") <= 390, wide
+    assert_fits(maker_phone)
     snap(maker_phone, "comune-distinta-telefono")
 
 
@@ -186,7 +185,7 @@ def test_merchant_and_comune_pages_on_a_phone(
         )
     set_payee_account(system, shop, iban=new_iban(), holder="Alimentari Da Bepi")
 
-    merchant = page_for(width=390, height=844, is_mobile=True, has_touch=True)
+    merchant = page_for(**PHONE)
     log_in(merchant, base, merchant_user)
     merchant.goto(f"{base}/gestione/liquidazione/")
     assert "€ 60,30" in merchant.content()
@@ -195,12 +194,11 @@ def test_merchant_and_comune_pages_on_a_phone(
     assert "Emessa, in attesa di approvazione" in merchant.content()
     for url in (merchant.url, f"{base}/gestione/liquidazione/"):
         merchant.goto(url)
-        wide = merchant.evaluate(OVERFLOWING_ELEMENTS, 390)
-        assert merchant.evaluate("document.documentElement.scrollWidth") <= 390, wide
+        assert_fits(merchant)
     merchant.screenshot(path=screenshot_dir / "payouts-esercente-telefono.png", full_page=True)
 
     note = debit_notes.DebitNote.objects_unscoped.get()
-    comune = page_for(width=390, height=844, is_mobile=True, has_touch=True)
+    comune = page_for(**PHONE)
     log_in(comune, base, admin.user)
     comune.goto(f"{base}/gestione/pagamenti/note-di-debito/{note.pk}/")
     comune.get_by_role("button", name="Approva la nota").click()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from benecomune.core.models import Role
 from benecomune.core.services import staff
 from benecomune.payouts.services.claims import submit_claim
-from tests.e2e.test_roles_e2e import OVERFLOWING_ELEMENTS, log_in
+from tests.e2e.helpers import OVERFLOWING_ELEMENTS, log_in
 from tests.payouts import conftest as payouts_fixtures
 
 # The payouts fixtures, made visible to this module (pytest finds fixtures by module name).

@@ -1,11 +1,10 @@
 """Log in through the real pages as each role, second factor included, and see the home."""
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benecomune.core.models import Role
 from tests.conftest import PASSWORD
+from tests.e2e.helpers import OVERFLOWING_ELEMENTS, PHONE, assert_fits, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,27 +18,6 @@ ROLES = [
     (Role.COMPANY_HR, "company", "Nessun piano welfare attivo"),
     (Role.PLATFORM_ADMIN, "network", "Visione d'insieme della rete"),
 ]
-
-
-# Elements that stick out to the right of the screen, to say what to fix when the test fails.
-OVERFLOWING_ELEMENTS = """(width) => Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > width)
-  .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
-
-
-def current_code(user) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-def log_in(page, base_url, user):
-    page.goto(f"{base_url}/accedi/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").last.click()
-    if "/verifica/" in page.url:
-        page.get_by_label("Codice di verifica (6 cifre)").fill(current_code(user))
-        page.get_by_role("button", name="Verifica").click()
 
 
 @pytest.mark.parametrize(("role", "org_fixture", "expected"), ROLES, ids=[str(r[0]) for r in ROLES])
@@ -70,13 +48,11 @@ def test_each_role_logs_in_and_sees_its_home(
         assert page.get_by_test_id("active-role").is_visible()
     page.screenshot(path=screenshot_dir / f"home-{role}-desktop.png", full_page=True)
 
-    phone = page_for(width=390, height=844, is_mobile=True, has_touch=True)
+    phone = page_for(**PHONE)
     phone.context.add_cookies(page.context.cookies())
     phone.goto(f"{live_server.url}/")
     assert expected in phone.content()
-    # Nothing wider than the phone's screen: no sideways scrolling.
-    wide = phone.evaluate(OVERFLOWING_ELEMENTS, 390)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390, wide
+    assert_fits(phone)
     phone.screenshot(path=screenshot_dir / f"home-{role}-phone.png", full_page=True)
 
 

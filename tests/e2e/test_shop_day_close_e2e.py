@@ -4,22 +4,10 @@ voided receipt shows the balance after the void; the day close PDF opens."""
 
 import pytest
 
-from tests.e2e.test_vouchers_e2e import PHONE, assert_fits, log_in
-from tests.vouchers import conftest as voucher_fixtures
+from tests.e2e.helpers import PHONE, assert_fits, sign_in, use_voucher_fixtures
 from tests.vouchers.conftest import qr
 
-citizen = voucher_fixtures.citizen
-fresh_caches = voucher_fixtures.fresh_caches
-join = voucher_fixtures.join
-ledger_stays_sound = voucher_fixtures.ledger_stays_sound
-make_fund = voucher_fixtures.make_fund
-make_wallet = voucher_fixtures.make_wallet
-member_shop = voucher_fixtures.member_shop
-voucher = voucher_fixtures.voucher
-cashier = voucher_fixtures.cashier
-cashier_actor = voucher_fixtures.cashier_actor
-device_token = voucher_fixtures.device_token
-pos = voucher_fixtures.pos
+use_voucher_fixtures(globals(), "cashier", "cashier_actor", "device_token", "pos")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +21,7 @@ def test_incassi_and_day_close_on_a_phone(
     assert void.status_code == 200
 
     page = page_for(**PHONE)
-    log_in(page, live_server.url, cashier)
+    sign_in(page, live_server.url, cashier)
     page.goto(f"{live_server.url}/gestione/cassa/scontrini/")
     assert page.get_by_test_id("day-gross").inner_text() == "€ 22,40"
     assert page.get_by_test_id("day-net").inner_text() == "€ 12,50"

@@ -10,17 +10,10 @@ from playwright.sync_api import expect
 
 from benecomune.vouchers.services import codes
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, is_csp_violation
-from tests.e2e.test_vouchers_e2e import PHONE, log_in, people  # noqa: F401 (fixture)
-from tests.vouchers import conftest as voucher_fixtures
+from tests.e2e.helpers import PHONE, sign_in, use_voucher_fixtures
+from tests.e2e.test_vouchers_e2e import people  # noqa: F401 (fixture)
 
-citizen = voucher_fixtures.citizen
-fresh_caches = voucher_fixtures.fresh_caches
-join = voucher_fixtures.join
-ledger_stays_sound = voucher_fixtures.ledger_stays_sound
-make_fund = voucher_fixtures.make_fund
-make_wallet = voucher_fixtures.make_wallet
-member_shop = voucher_fixtures.member_shop
-voucher = voucher_fixtures.voucher
+use_voucher_fixtures(globals())
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +79,7 @@ def test_till_scans_the_qr_without_barcode_detector(
     page = context.new_page()
     scripts = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
-    log_in(page, live_server.url, cashier)
+    sign_in(page, live_server.url, cashier)
     page.goto(f"{live_server.url}/gestione/cassa/")
     assert page.evaluate("'BarcodeDetector' in window") is False
     assert not any("jsQR" in url for url in scripts)  # loaded only when the camera starts

@@ -6,48 +6,15 @@ five wrong PINs."""
 import re
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from benecomune.core.models import Role
-from tests.conftest import PASSWORD
-from tests.vouchers import conftest as voucher_fixtures
+from tests.e2e.helpers import PHONE, assert_fits, sign_in, use_voucher_fixtures
 
 # Fixtures of tests/vouchers (a funded voucher, a shop in the circuit, the ledger's checks).
-citizen = voucher_fixtures.citizen
-fresh_caches = voucher_fixtures.fresh_caches
-join = voucher_fixtures.join
-ledger_stays_sound = voucher_fixtures.ledger_stays_sound
-make_fund = voucher_fixtures.make_fund
-make_wallet = voucher_fixtures.make_wallet
-member_shop = voucher_fixtures.member_shop
-voucher = voucher_fixtures.voucher
+use_voucher_fixtures(globals())
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
-OVERFLOWING = """(width) => Array.from(document.querySelectorAll('body *'))
-  .filter(e => e.getBoundingClientRect().right > width + 1)
-  .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
-
-
-def log_in(page, base_url, user):
-    page.goto(f"{base_url}/accedi/")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Accedi").last.click()
-    if "/verifica/" in page.url:
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-        page.get_by_label("Codice di verifica (6 cifre)").fill(f"{code:06d}")
-        page.get_by_role("button", name="Verifica").click()
-    page.wait_for_url(f"{base_url}/")
-
-
-def assert_fits(page, width=390):
-    wide = page.evaluate(OVERFLOWING, width)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
 
 
 @pytest.fixture
@@ -60,7 +27,7 @@ def people(make_user, citizen, member_shop):
 def test_qr_code_at_the_till_and_receipt(live_server, page_for, people, voucher, screenshot_dir):
     holder, cashier = people
     citizen = page_for(**PHONE)
-    log_in(citizen, live_server.url, holder)
+    sign_in(citizen, live_server.url, holder)
     citizen.goto(f"{live_server.url}/area-personale/buoni/")
     citizen.get_by_role("link", name="Paga in negozio").click()
     assert citizen.get_by_test_id("voucher-balance").inner_text() == "€ 100,00"
@@ -71,7 +38,7 @@ def test_qr_code_at_the_till_and_receipt(live_server, page_for, people, voucher,
     citizen.screenshot(path=screenshot_dir / "vouchers-citizen-qr-phone.png", full_page=True)
 
     till = page_for(**PHONE)
-    log_in(till, live_server.url, cashier)
+    sign_in(till, live_server.url, cashier)
     till.goto(f"{live_server.url}/gestione/cassa/")
     assert_fits(till)
     till.screenshot(path=screenshot_dir / "vouchers-till-phone.png", full_page=True)
@@ -117,7 +84,7 @@ def test_qr_code_at_the_till_and_receipt(live_server, page_for, people, voucher,
 def test_printed_card_pin_and_lockout(live_server, page_for, people, voucher, screenshot_dir):
     holder, cashier = people
     citizen = page_for()
-    log_in(citizen, live_server.url, holder)
+    sign_in(citizen, live_server.url, holder)
     citizen.goto(f"{live_server.url}/area-personale/buoni/{voucher.pk}/tessera/")
     citizen.get_by_label("PIN scelto (facoltativo)").fill("2468")
     citizen.get_by_label("Ripeta il PIN").fill("2468")
@@ -130,7 +97,7 @@ def test_printed_card_pin_and_lockout(live_server, page_for, people, voucher, sc
     citizen.screenshot(path=screenshot_dir / "vouchers-card-desktop.png", full_page=True)
 
     till = page_for(**PHONE)
-    log_in(till, live_server.url, cashier)
+    sign_in(till, live_server.url, cashier)
     till.goto(f"{live_server.url}/gestione/cassa/")
     till.get_by_label("Codice del buono").fill(number)
     till.get_by_label("PIN della tessera").fill("2468")

@@ -1,5 +1,5 @@
 """One way to pay: outside the ledger and payments, no module calls the ledger's payment
-primitives (`wallets.pay_from_wallet`, `linked`, `holds`); they go through
+primitives (`wallets.pay_from_wallet`, `linked`, `holds`, `refunds`); they go through
 `payments.services.checkout` (intents) or `payments.services.immediate` (one step). The one
 exception is the till's fenced performance island, `vouchers/services/one_statement.py`
 (equivalence: tests/vouchers/test_vouchers_linked.py, tests/ledger/test_spending_policy_sql.py)."""
@@ -11,6 +11,8 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "benecomune"
 PRIMITIVES = {
     "benecomune.ledger.services.linked",
     "benecomune.ledger.services.holds",
+    # A purchase is refunded through payments.services.refunds, which keeps the intent's books.
+    "benecomune.ledger.services.refunds",
 }
 PRIMITIVE_NAMES = {("benecomune.ledger.services.wallets", "pay_from_wallet")}
 OWNERS = {"ledger", "payments"}

@@ -1,6 +1,8 @@
 """Property: payment intents with 1-3 legs (wallets and own money) through random sequences of
 authorise, capture (full or partial), void and refund (full or partial) keep the ledger's
 invariants after every step, conserve money, and keep every total equal to its legs' sum.
+A refund moves exactly what it gives back: one REFUND per piece it touches (two for own money:
+the payment's and the top-up's), and no reversal.
 An independent model says what each step must do; runs on SQLite and on PostgreSQL."""
 
 import uuid
@@ -12,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benecomune.ledger.exceptions import InsufficientFunds
-from benecomune.ledger.models import Account, AccountKind
+from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKind
 from benecomune.ledger.services import statements
 from benecomune.ledger.services.invariants import check_invariants
 from benecomune.ledger.services.wallets import merchant_account
@@ -22,6 +24,7 @@ from benecomune.payments.gateways import FakeGateway
 from benecomune.payments.models import IntentStatus, LegCapture
 from benecomune.payments.services import checkout, refunds
 from benecomune.payments.services.common import legs_of
+from benecomune.payments.services.movements import piece_left
 from benecomune.payments.services.planning import gateway_leg, wallet_leg
 from tests.payments.conftest import BALANCES
 
@@ -173,11 +176,38 @@ def _step(op, intent, model, specs, gateway, actor):
         refundable = model.status in (S.CAPTURED, S.PARTIALLY_CAPTURED, S.PARTIALLY_REFUNDED)
         key = f"refund-{uuid.uuid4().hex}"
         if refundable and (amount is None or amount <= left):
-            refunds.refund(actor, intent, amount, idempotency_key=key)
+            _refund_moves_each_piece_once(actor, intent, amount, key)
             model.refund(left if amount is None else amount)
         else:
             with pytest.raises(IntentStateError):
                 refunds.refund(actor, intent, amount, idempotency_key=key)
+
+
+def _refund_moves_each_piece_once(actor, intent, amount, key):
+    """Refund, then check the new transfers: for every piece whose rest went down, exactly one
+    REFUND of its PAYMENT for that difference (and one of its TOP_UP for own money); nothing
+    else, and no reversal."""
+    pieces = list(LegCapture.objects_unscoped.filter(leg__intent_id=intent.pk))
+    before = {piece.pk: piece_left(piece) for piece in pieces}
+    last = Transfer.objects_unscoped.order_by("-pk").values_list("pk", flat=True).first() or 0
+    refunds.refund(actor, intent, amount, idempotency_key=key)
+    new = Transfer.objects_unscoped.filter(pk__gt=last)
+    assert not new.filter(kind=TransferKind.REVERSAL).exists()
+    assert not new.exclude(kind=TransferKind.REFUND).exists()
+    made = sorted((int(t.object_id), t.amount) for t in new)
+    expected = []
+    for piece in pieces:
+        piece.refresh_from_db()
+        back = before[piece.pk] - piece_left(piece)
+        assert piece.refunded == (piece_left(piece) == 0)
+        if back:
+            expected.append((piece.payment_id, back))
+            if piece.top_up_id is not None:
+                expected.append((piece.top_up_id, back))
+    assert made == sorted(expected)
+    assert sum(back for pk, back in expected if pk in {p.payment_id for p in pieces}) == (
+        amount if amount is not None else sum(before.values())
+    )
 
 
 def _check(intent, model, specs, wallets, gateway, receivable, merchant_before):
@@ -189,8 +219,9 @@ def _check(intent, model, specs, wallets, gateway, receivable, merchant_before):
     assert intent.captured == sum(leg.captured for leg in legs)
     assert intent.refunded == sum(leg.refunded for leg in legs)
     for n, leg in enumerate(legs):
+        # What the leg's pieces still hold (a piece partly refunded holds its rest).
         live = LegCapture.objects_unscoped.filter(leg=leg, refunded=False)
-        assert sum(piece.amount for piece in live) == model.net(n)
+        assert sum(piece_left(piece) for piece in live) == model.net(n)
     # Money conserved: what left the wallets and the provider is what the shop holds.
     held = model.status == IntentStatus.AUTHORISED
     by_wallet = {spec.wallet.pk: n for n, spec in enumerate(specs) if spec.wallet is not None}

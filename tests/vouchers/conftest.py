@@ -4,6 +4,7 @@ The ledger's fixtures (and its invariants check after every test) come from test
 
 import itertools
 import json
+import re
 
 import pytest
 
@@ -49,29 +50,35 @@ def queued_notices(monkeypatch, settings):
     return queued
 
 
+def join_circuit(actor, shop: Provider, organization, *, accept=True, approve=True):
+    """The shop's request to join `organization`'s circuit, approved and the convention
+    accepted (unless told otherwise), through the real services."""
+    membership = circuit_services.request_membership(
+        actor,
+        shop,
+        organization,
+        category=shop.category,
+        vat_number=shop.vat_number,
+        iban=IBAN,
+        iban_holder=shop.name,
+        address="Via Roma 1",
+        municipality=shop.municipality,
+        points_of_sale=[("Negozio", "Via Roma 1")],
+        contact_email="negozio@example.org",
+    )
+    if approve:
+        membership = circuit_services.approve(actor, membership)
+    if accept:
+        membership = circuit_services.accept_convention(actor, membership)
+    return membership
+
+
 @pytest.fixture
 def join(system_actor):
     """join(shop, organisation): the shop in that circuit, approved, convention accepted."""
 
     def make(shop: Provider, organization, *, accept=True, approve=True):
-        membership = circuit_services.request_membership(
-            system_actor,
-            shop,
-            organization,
-            category=shop.category,
-            vat_number=shop.vat_number,
-            iban=IBAN,
-            iban_holder=shop.name,
-            address="Via Roma 1",
-            municipality=shop.municipality,
-            points_of_sale=[("Negozio", "Via Roma 1")],
-            contact_email="negozio@example.org",
-        )
-        if approve:
-            membership = circuit_services.approve(system_actor, membership)
-        if accept:
-            membership = circuit_services.accept_convention(system_actor, membership)
-        return membership
+        return join_circuit(system_actor, shop, organization, accept=accept, approve=approve)
 
     return make
 
@@ -127,6 +134,24 @@ def valid_vat() -> str:
 
     base = f"{next(_vats):07d}028"
     return base + luhn.calc_check_digit(base)
+
+
+def new_shop(name: str, network, municipality, *, category="grocery", **fields) -> Provider:
+    """A shop seated in `municipality` with a valid partita IVA, its slug made from its name;
+    `fields` for the rest (or to set slug and VAT number)."""
+    values = {
+        "slug": re.sub(r"[^a-z0-9]+", "-", name.lower()),
+        "vat_number": valid_vat(),
+        **fields,
+    }
+    return Provider.objects.create(
+        name=name,
+        provider_kind="shop",
+        category=category,
+        network=network,
+        municipality=municipality,
+        **values,
+    )
 
 
 def qr(wallet) -> str:

@@ -24,7 +24,7 @@ from benecomune.vouchers.services.redeem import redeem
 from tests.calls import conftest as calls_fixtures
 from tests.calls.factories import admitted_application
 from tests.helpers import login
-from tests.vouchers.conftest import qr, valid_vat
+from tests.vouchers.conftest import new_shop, qr
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +37,7 @@ RULES = {"amount": {"kind": "fixed", "base": 10_000}, "tie_breaks": []}
 
 
 def _shop(name, category, town, network) -> Provider:
-    return Provider.objects.create(
-        name=name,
-        slug=re.sub(r"[^a-z0-9]+", "-", name.lower()),
-        provider_kind="shop",
-        category=category,
-        vat_number=valid_vat(),
-        network=network,
-        municipality=town,
-        address="Via Roma 1",
-    )
+    return new_shop(name, network, town, category=category, address="Via Roma 1")
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ import pytest
 
 from benecomune.api.main import api
 from benecomune.core import actors
-from benecomune.core.models import AuditEvent, OrganizationKind, Provider, Role
+from benecomune.core.models import AuditEvent, OrganizationKind, Role
 from benecomune.core.services.tokens import create_api_token, revoke_api_token
 from benecomune.ledger.models import Reservation, Transfer
 from benecomune.vouchers.models import Authorisation, Redemption
 from tests.helpers import actor_for
-from tests.vouchers.conftest import new_key, qr, valid_vat
+from tests.vouchers.conftest import new_key, new_shop, qr
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,7 @@ def route_id(route) -> str:
 def world(voucher, member_shop, device_token, join, municipality, network, make_user, api_client):
     """Shop A (member_shop, `device_token`) and shop B in the same circuit, B with its own
     till's authorisation and receipt (made through the API), and a token of the Comune."""
-    shop_b = Provider.objects.create(
-        name="Panificio Due",
-        slug="panificio-due",
-        provider_kind="shop",
-        category="grocery",
-        vat_number=valid_vat(),
-        network=network,
-        municipality=municipality,
-    )
+    shop_b = new_shop("Panificio Due", network, municipality)
     join(shop_b, municipality)
     staff_b = make_user("cassa.b@example.org", role=Role.MERCHANT_STAFF, organization=shop_b)
     _token, token_b = create_api_token(

@@ -15,12 +15,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from benecomune.core.models import Membership, Provider, Role
+from benecomune.core.models import Membership, Role
 from benecomune.payouts.services import debit_notes
 from benecomune.vouchers.models import Redemption
 from benecomune.vouchers.services import takings
 from tests.helpers import login
-from tests.vouchers.conftest import qr, valid_vat
+from tests.vouchers.conftest import new_shop, qr
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +39,7 @@ def till(make_user, member_shop):
 
 @pytest.fixture
 def other_shop(network, municipality, join):
-    shop = Provider.objects.create(
-        name="Panificio Rossi",
-        slug="panificio-rossi",
-        provider_kind="shop",
-        category="grocery",
-        vat_number=valid_vat(),
-        network=network,
-        municipality=municipality,
-    )
+    shop = new_shop("Panificio Rossi", network, municipality)
     join(shop, municipality)
     return shop
 

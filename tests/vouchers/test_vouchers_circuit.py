@@ -12,7 +12,7 @@ from benecomune.vouchers.services.errors import VoucherError
 from benecomune.vouchers.services.lookup import merchant_context
 from benecomune.vouchers.services.redeem import identify, redeem
 from tests.helpers import actor_for
-from tests.vouchers.conftest import IBAN, qr, valid_vat
+from tests.vouchers.conftest import IBAN, new_shop, qr, valid_vat
 
 pytestmark = pytest.mark.django_db
 
@@ -122,15 +122,7 @@ def test_bad_request_data_changes_nothing(shop_actor, shop, municipality, field,
 
 
 def test_vat_of_another_shop_is_refused(shop_actor, shop, municipality, make_provider):
-    other = Provider.objects.create(
-        name="Altro",
-        slug="altro",
-        provider_kind="shop",
-        category="grocery",
-        vat_number=valid_vat(),
-        network=shop.network,
-        municipality=municipality,
-    )
+    other = new_shop("Altro", shop.network, municipality)
     with pytest.raises(ValidationError) as caught:
         request(shop_actor, shop, municipality, vat_number=other.vat_number)
     assert "già registrata" in caught.value.message_dict["vat_number"][0]

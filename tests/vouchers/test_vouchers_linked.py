@@ -5,14 +5,13 @@ audit events and redemption rows, and raise the same errors."""
 
 import pytest
 
-from benecomune.core.models import Provider
 from benecomune.ledger.services import wallets
 from benecomune.vouchers.models import Redemption
 from benecomune.vouchers.services.errors import VoucherError
 from benecomune.vouchers.services.lookup import merchant_context
 from benecomune.vouchers.services.redeem import redeem
 from tests.ledger.test_ledger_fast_path import _run
-from tests.vouchers.conftest import qr, valid_vat
+from tests.vouchers.conftest import new_shop, qr
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -21,15 +20,7 @@ REDEMPTION_FIELDS = ["merchant_id", "issuer_id", "wallet_id", "amount", "balance
 
 @pytest.fixture
 def clothes(network, municipality, join):
-    shop = Provider.objects.create(
-        name="Abiti",
-        slug="abiti",
-        provider_kind="shop",
-        category="clothing",
-        vat_number=valid_vat(),
-        network=network,
-        municipality=municipality,
-    )
+    shop = new_shop("Abiti", network, municipality, category="clothing")
     join(shop, municipality)
     wallets.merchant_account(shop)
     return shop

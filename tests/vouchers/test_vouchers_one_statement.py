@@ -1,4 +1,4 @@
-"""The one-statement QR redemption on PostgreSQL (services/one_statement.py, migration 0003).
+"""The one-statement QR redemption on PostgreSQL (services/one_statement.py and its SQL file).
 
 Its SQL gate must never pass what the usual path's rules refuse (circuit, dates, category,
 territory, shop active, a key already used for an authorisation); in these cases it should

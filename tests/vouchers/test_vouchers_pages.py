@@ -14,7 +14,7 @@ from benecomune.ledger.services import statements
 from benecomune.vouchers.models import CardStatus, CircuitMembership, Redemption, VoucherCard
 from benecomune.vouchers.services import cards, codes
 from tests.helpers import login
-from tests.vouchers.conftest import IBAN, qr, valid_vat
+from tests.vouchers.conftest import IBAN, new_shop, qr, valid_vat
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +49,7 @@ def test_citizen_pays_with_qr_and_typed_code(holder_client, voucher):
 def test_citizen_sees_the_shops_where_the_voucher_works(
     holder_client, voucher, member_shop, make_provider, join
 ):
-    clothes = Provider.objects.create(
-        name="Abiti",
-        slug="abiti",
-        provider_kind="shop",
-        category="clothing",
-        vat_number=valid_vat(),
-        network=member_shop.network,
-        municipality=member_shop.municipality,
-    )
+    clothes = new_shop("Abiti", member_shop.network, member_shop.municipality, category="clothing")
     join(clothes, member_shop.municipality)
     html = holder_client.get(f"/area-personale/buoni/{voucher.pk}/negozi/").content.decode()
     assert member_shop.name in html
@@ -174,15 +166,7 @@ def test_till_void_window_and_other_shops_receipts(
     assert "Annulla l&#x27;incasso" not in page
     late = till_client.post(f"/gestione/cassa/scontrini/{redemption.pk}/annulla/", follow=True)
     assert "più di 15 minuti" in late.content.decode()
-    other = Provider.objects.create(
-        name="Altro",
-        slug="altro",
-        provider_kind="shop",
-        category="grocery",
-        vat_number=valid_vat(),
-        network=network,
-        municipality=municipality,
-    )
+    other = new_shop("Altro", network, municipality)
     join(other, municipality)
     other_client, _u, _m = staff_client(Role.MERCHANT_STAFF, other, email="altro@example.org")
     assert other_client.get(f"/gestione/cassa/scontrini/{redemption.pk}/").status_code == 404

@@ -13,7 +13,7 @@ from benecomune.ledger.services import statements
 from benecomune.vouchers.models import Authorisation, Redemption
 from benecomune.vouchers.services import cards, codes
 from tests.helpers import actor_for
-from tests.vouchers.conftest import qr, valid_vat
+from tests.vouchers.conftest import new_shop, qr, valid_vat
 
 pytestmark = pytest.mark.django_db
 
@@ -162,18 +162,8 @@ def test_wallet_expired_or_not_yet_valid(pos, voucher):
 def test_not_valid_here_category_territory_circuit(
     pos, voucher, join, make_user, municipality, other_municipality, network, client
 ):
-    from benecomune.core.models import Provider
-
     def shop(name, vat, category, town, joined=True):
-        provider = Provider.objects.create(
-            name=name,
-            slug=name.lower().replace(" ", "-"),
-            provider_kind="shop",
-            category=category,
-            vat_number=vat,
-            network=network,
-            municipality=town,
-        )
+        provider = new_shop(name, network, town, category=category, vat_number=vat)
         if joined:
             join(provider, municipality)
         user = make_user(
@@ -357,19 +347,9 @@ def test_keys_are_not_shared_between_operations(pos, voucher):
 def test_void_within_15_minutes_by_the_same_shop(
     pos, voucher, make_user, network, municipality, join
 ):
-    from benecomune.core.models import Provider
-
     sale = pos("redeem", {"code": qr(voucher), "amount": 2_500})
     rid = sale.body["id"]
-    neighbour = Provider.objects.create(
-        name="Vicino",
-        slug="vicino",
-        provider_kind="shop",
-        category="grocery",
-        vat_number=valid_vat(),
-        network=network,
-        municipality=municipality,
-    )
+    neighbour = new_shop("Vicino", network, municipality)
     join(neighbour, municipality)
     user = make_user("vicino@example.org", role=Role.MERCHANT_STAFF, organization=neighbour)
     other_token = create_api_token(actor_for(user, Role.MERCHANT_STAFF, neighbour), neighbour, "c")[

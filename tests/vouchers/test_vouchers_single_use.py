@@ -110,22 +110,28 @@ def test_the_till_page_charges_a_typed_code_once(till_client, voucher):
     assert Redemption.objects_unscoped.count() == 1
 
 
+def _twenty_tills_at_once(path: str, code: str, device_token: str, key_prefix: str):
+    """20 tills POST the same typed code (1 euro) to /api/v1/pos/<path> at once, each with its
+    own idempotency key: ([(status, body)], errors) as run_parallel gives them."""
+
+    def work(i):
+        response = Client().post(
+            f"/api/v1/pos/{path}",
+            data={"code": code, "amount": 100},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {device_token}",
+            HTTP_IDEMPOTENCY_KEY=f"{key_prefix}-{i}",
+        )
+        return response.status_code, response.json()
+
+    return run_parallel(20, work)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_20_tills_typing_one_code_at_once_make_one_payment(voucher, device_token):
     code = codes.current_typed_code(voucher).code
-
-    def work(i):
-        response = Client().post(
-            "/api/v1/pos/redeem",
-            data={"code": code, "amount": 100},
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {device_token}",
-            HTTP_IDEMPOTENCY_KEY=f"typed-{i}",
-        )
-        return response.status_code, response.json()
-
-    results, errors = run_parallel(20, work)
+    results, errors = _twenty_tills_at_once("redeem", code, device_token, "typed")
     assert errors == []
     assert sorted(status for status, _body in results) == [201] + [409] * 19
     assert {body["code"] for status, body in results if status == 409} == {"code_used"}
@@ -137,18 +143,7 @@ def test_20_tills_typing_one_code_at_once_make_one_payment(voucher, device_token
 @pytest.mark.django_db(transaction=True)
 def test_20_parallel_authorisations_with_one_code_hold_once(voucher, device_token):
     code = codes.current_typed_code(voucher).code
-
-    def work(i):
-        response = Client().post(
-            "/api/v1/pos/authorisations",
-            data={"code": code, "amount": 100},
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {device_token}",
-            HTTP_IDEMPOTENCY_KEY=f"hold-{i}",
-        )
-        return response.status_code, response.json()
-
-    results, errors = run_parallel(20, work)
+    results, errors = _twenty_tills_at_once("authorisations", code, device_token, "hold")
     assert errors == []
     assert sorted(status for status, _body in results) == [201] + [409] * 19
     voucher.account.refresh_from_db()

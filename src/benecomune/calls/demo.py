@@ -35,17 +35,17 @@ FOOD_CODE = "buoni-spesa-2026-bis"
 JOINT_CODE = "buoni-spesa-rete-2026"
 RENT_CODE = "contributo-affitto-2026"
 
-FOOD_RULES = {
-    "eligibility": {"isee_max": 1_200_000},
-    "amount": {
-        "kind": "per_member",
-        "base": 5_000,
-        "per_member": 5_000,
-        "extra_per_minor": 2_500,
-        "extra_per_disabled": 2_500,
-        "cap": 40_000,
-    },
-    "scoring": {
+
+def food_amount(**extras: int) -> dict:
+    """A food call's amount: 50 euro plus 50 per member and `extras` (extra_per_minor,
+    extra_per_disabled: cents), at most 400 euro. A new dict each time: callers change theirs."""
+    return {"kind": "per_member", "base": 5_000, "per_member": 5_000, **extras, "cap": 40_000}
+
+
+def food_scoring() -> dict:
+    """A food call's scoring: points by ISEE band, plus per minor, over-75 and disabled member.
+    A new dict each time: callers change theirs."""
+    return {
         "isee_bands": [
             {"isee_max": 300_000, "points": 30},
             {"isee_max": 600_000, "points": 20},
@@ -54,7 +54,13 @@ FOOD_RULES = {
         "per_minor": 5,
         "per_over_75": 3,
         "per_disabled": 5,
-    },
+    }
+
+
+FOOD_RULES = {
+    "eligibility": {"isee_max": 1_200_000},
+    "amount": food_amount(extra_per_minor=2_500, extra_per_disabled=2_500),
+    "scoring": food_scoring(),
     "tie_breaks": ["isee_asc", "minors_desc", "members_desc"],
     "declarations": [
         {

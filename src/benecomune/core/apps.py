@@ -15,6 +15,9 @@ class CoreConfig(AppConfig):
         autodiscover_modules("files")
         from benecomune.core import checks  # noqa: F401 (registers the system checks)
         from benecomune.core.audit import register_actions
+        from benecomune.core.registry import load_modules
+
+        load_modules(self)  # core/nav.py: the outbox page's navigation entry and home card
 
         register_actions(
             {
@@ -43,5 +46,7 @@ class CoreConfig(AppConfig):
                 "company.created": _("Azienda aggiunta"),
                 "provider.created": _("Fornitore aggiunto"),
                 "employee.hired": _("Dipendente registrato"),
+                "outbox.resent": _("E-mail rimessa in invio"),
+                "outbox.cancelled": _("Invio di un'e-mail annullato"),
             }
         )

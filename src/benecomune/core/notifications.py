@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 SUBJECT_PREFIX = "[Bene Comune] "
 MAX_ATTEMPTS = 5
 EMAIL, INAPP = "email", "inapp"
+# A pending message younger than this is still with its own task (queued on commit, or
+# waiting to retry); an older one is taken up by `resend_messages` and shown to staff.
+STALE_AFTER = datetime.timedelta(minutes=10)
 
 
 def send_email(
@@ -56,7 +59,7 @@ def send_email(
         subject=(_prefixed(subject) if prefix else subject)[:300],
         body=body,
     )
-    transaction.on_commit(lambda: deliver(message.pk) if deliver_now else _enqueue(message.pk))
+    transaction.on_commit(lambda: deliver(message.pk) if deliver_now else enqueue(message.pk))
     return message
 
 
@@ -107,7 +110,8 @@ def notify(
     return note or mail
 
 
-def _enqueue(message_id: int) -> None:
+def enqueue(message_id: int) -> None:
+    """Hand one message to the `core.deliver_message` task (call it on commit)."""
     from benecomune.core.tasks import deliver_message
 
     try:
@@ -152,8 +156,7 @@ def deliver(message_id: int) -> OutboxMessage | None:
 def pending_ids(limit: int = 500) -> list[int]:
     """Messages still to send (queued while the broker was down, or whose retries ran out of
     the task's countdown), oldest first."""
-    # Younger ones are still with their own task (queued on commit, or waiting to retry).
-    since = timezone.now() - datetime.timedelta(minutes=10)
+    since = timezone.now() - STALE_AFTER
     return list(
         OutboxMessage.objects_unscoped.filter(status=OutboxStatus.PENDING, created_at__lt=since)
         .order_by("created_at")

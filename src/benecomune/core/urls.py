@@ -11,6 +11,7 @@ from benecomune.core.views import (
     jobs,
     logos,
     onboarding,
+    outbox,
     people,
     public,
     staff,
@@ -77,6 +78,14 @@ urlpatterns = [
     path("gestione/token/", tokens.token_list, name="tokens"),
     path("gestione/token/<int:pk>/revoca/", tokens.token_revoke, name="token_revoke"),
     path("gestione/lavori/<int:pk>/", jobs.job_detail, name="job"),
+    # The outbox of e-mails: what did not leave, sent again or stopped by staff.
+    path("gestione/e-mail/", outbox.outbox_list, name="outbox"),
+    path(
+        "gestione/e-mail/invia-di-nuovo/", outbox.outbox_resend_failed, name="outbox_resend_failed"
+    ),
+    path("gestione/e-mail/<int:pk>/", outbox.outbox_detail, name="outbox_detail"),
+    path("gestione/e-mail/<int:pk>/invia-di-nuovo/", outbox.outbox_resend, name="outbox_resend"),
+    path("gestione/e-mail/<int:pk>/annulla/", outbox.outbox_cancel, name="outbox_cancel"),
     # Every private file, by kind and id (never by its storage name): see core/files.py.
     path("gestione/file/<slug:kind>/<int:pk>/", files.staff_file, name="file"),
     path("area-personale/file/<slug:kind>/<int:pk>/", files.citizen_file, name="my_file"),

@@ -29,3 +29,7 @@ class AlreadyReversed(LedgerError):
 
 class ReservationExceeded(LedgerError):
     pass
+
+
+class RefundExceeded(LedgerError):
+    """More than is left of the payment (or top-up) being refunded."""

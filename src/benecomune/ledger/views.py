@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +12,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from benecomune.core.forms_helpers import add_errors, pairs_querystring
+from benecomune.core.lists import paged
 from benecomune.core.models import Organization
 from benecomune.core.scoping import tenant_scope
 from benecomune.core.views.decorators import citizen_required, staff_permission
 from benecomune.ledger.forms import ContributionForm, FundForm
 from benecomune.ledger.models import Account, Fund, Wallet
+from benecomune.ledger.own_wallets import own_issuers, own_wallet
 from benecomune.ledger.services import funds as fund_services
 from benecomune.ledger.services.rules import rules_text
 from benecomune.ledger.services.statements import (
@@ -40,17 +41,15 @@ def _date_param(request, name):
 def _movements(request, account):
     start, end = _date_param(request, "dal"), _date_param(request, "al")
     opening, entries = statement(account, start=start, end=end)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(entry, *describe(entry)) for entry in page]
-    querystring = pairs_querystring(("dal", start), ("al", end))
-    return {
-        "page": page,
-        "rows": rows,
-        "opening": opening,
-        "start": start,
-        "end": end,
-        "querystring": querystring,
-    }
+    # The dates as read (a malformed one left out), for the page and CSV links.
+    listing = paged(
+        request,
+        entries,
+        per_page=PAGE_SIZE,
+        querystring=pairs_querystring(("dal", start), ("al", end)),
+    )
+    rows = [(entry, *describe(entry)) for entry in listing.page]
+    return {**listing.context(), "rows": rows, "opening": opening, "start": start, "end": end}
 
 
 def _csv_response(request, account, filename):
@@ -67,19 +66,9 @@ def _csv_response(request, account, filename):
 # --- Citizen ---------------------------------------------------------------------------------
 
 
-def _own_wallets(request):
-    """The citizen's wallets, within a scope over the organisations that issued them (a
-    company's plan is not in the Comune's network)."""
-    person_id = request.user.person_id
-    issuers = Wallet.objects_unscoped.filter(person_id=person_id).values_list(
-        "organization_id", flat=True
-    )
-    return person_id, sorted(set(issuers))
-
-
 @citizen_required
 def wallet_list(request):
-    person_id, issuers = _own_wallets(request)
+    person_id, issuers = own_issuers(request)
     with tenant_scope(issuers):
         wallets = list(
             Wallet.objects.filter(person_id=person_id)
@@ -98,22 +87,10 @@ def wallet_list(request):
     return render(request, "ledger/wallet_list.html", {"items": items})
 
 
-def _wallet_for(request, pk):
-    person_id, issuers = _own_wallets(request)
-    with tenant_scope(issuers):
-        return get_object_or_404(
-            Wallet.objects.select_related(
-                "account", "organization", "territory_network"
-            ).prefetch_related("territory_municipalities"),
-            pk=pk,
-            person_id=person_id,
-        ), issuers
-
-
 @citizen_required
 def wallet_detail(request, pk):
-    wallet, issuers = _wallet_for(request, pk)
-    with tenant_scope(issuers):
+    wallet = own_wallet(request, pk)
+    with tenant_scope(own_issuers(request)[1]):
         context = _movements(request, wallet.account)
         balance = (
             with_balances(Account.objects.filter(pk=wallet.account_id))
@@ -126,8 +103,8 @@ def wallet_detail(request, pk):
 
 @citizen_required
 def wallet_csv(request, pk):
-    wallet, issuers = _wallet_for(request, pk)
-    with tenant_scope(issuers):
+    wallet = own_wallet(request, pk)
+    with tenant_scope(own_issuers(request)[1]):
         return _csv_response(request, wallet.account, f"buono-{wallet.pk}")
 
 

@@ -155,8 +155,10 @@ class PaymentLeg(models.Model):
 
 class LegCapture(models.Model):
     """Money of a leg now with the payee: one PAYMENT transfer (and, for own money, the TOP_UP
-    that brought it in). A refund reverses whole pieces; a partial one pays the kept part
-    again as a new piece (see services/refunds.py)."""
+    that brought it in). Refunds give back parts of it with REFUND transfers naming the
+    PAYMENT (and the TOP_UP); `refunded` once nothing of it is left (services/refunds.py).
+    Pieces refunded before REFUND existed were reversed whole (and the kept part paid again
+    as a new piece)."""
 
     organization = models.ForeignKey(
         "core.Organization", on_delete=models.PROTECT, related_name="+", editable=False

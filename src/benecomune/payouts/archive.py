@@ -150,12 +150,16 @@ def write_call_archive(job) -> None:
         claim_rows = []
         orders = {o.claim_id: o for o in PayoutOrder.objects_unscoped.filter(call_id=call.pk)}
         for claim in (
-            ExpenseClaim.objects_unscoped.filter(call=call).select_related("person").order_by("pk")
+            ExpenseClaim.objects_unscoped.filter(call=call)
+            .select_related("person")
+            .prefetch_related("receipts")
+            .order_by("pk")
         ):
             arcname = ""
-            if claim.document:
-                arcname = f"rimborsi/{claim.pk}-{_safe(claim.document_name)}"
-                with claim.document.open("rb") as source:
+            receipt = claim.receipt  # the current one, the receipt the decision was taken on
+            if receipt is not None:
+                arcname = f"rimborsi/{claim.pk}-{_safe(receipt.original_name)}"
+                with receipt.file.open("rb") as source:
                     archive.add_stream(arcname, source)
             order = orders.get(claim.pk)
             claim_rows.append(

@@ -8,6 +8,7 @@ from benecomune.core import audit
 from benecomune.core.files import ServedFile, register_file_kind
 from benecomune.payouts.models import (
     BatchStatus,
+    ClaimReceipt,
     DebitNote,
     DebitNoteStatus,
     ExpenseClaim,
@@ -21,12 +22,17 @@ BANK_FILE_STATUSES = (BatchStatus.APPROVED, BatchStatus.CLOSED)
 
 
 def claim_receipt(claim: ExpenseClaim | None) -> ServedFile | None:
-    if claim is None or not claim.document:
+    """The claim's current receipt (its newest ClaimReceipt); none for a self-declaration."""
+    return served_receipt(claim.receipt if claim is not None else None)
+
+
+def served_receipt(receipt: ClaimReceipt | None) -> ServedFile | None:
+    if receipt is None or not receipt.file:
         return None
     return ServedFile(
-        filename=claim.document_name or "ricevuta",
-        content_type=claim.document_type or "application/octet-stream",
-        field=claim.document,
+        filename=receipt.original_name or "ricevuta",
+        content_type=receipt.content_type or "application/octet-stream",
+        field=receipt.file,
     )
 
 
@@ -39,6 +45,20 @@ def staff_claim_receipt(actor, pk: int) -> ServedFile | None:
 def citizen_claim_receipt(actor, pk: int) -> ServedFile | None:
     claim = ExpenseClaim.objects_unscoped.filter(pk=pk, person_id=actor.user.person_id).first()
     return claim_receipt(claim)
+
+
+def staff_receipt_version(actor, pk: int) -> ServedFile | None:
+    """Any receipt of a claim, earlier ones included (replaced when answering a
+    clarification), by its own id: the claim is looked up in the role's scope."""
+    if not actor.has_perm("applications.view"):
+        return None
+    claims = ExpenseClaim.objects.all()
+    return served_receipt(ClaimReceipt.objects.filter(pk=pk, claim__in=claims).first())
+
+
+def citizen_receipt_version(actor, pk: int) -> ServedFile | None:
+    receipt = ClaimReceipt.objects.filter(pk=pk, claim__person_id=actor.user.person_id).first()
+    return served_receipt(receipt)
 
 
 # --- Bank files of a payout batch ------------------------------------------------------------
@@ -103,6 +123,9 @@ def staff_debit_note(actor, pk: int) -> ServedFile | None:
 
 
 register_file_kind("claim-receipt", staff=staff_claim_receipt, citizen=citizen_claim_receipt)
+register_file_kind(
+    "claim-receipt-version", staff=staff_receipt_version, citizen=citizen_receipt_version
+)
 register_file_kind("payout-file", staff=bank_file_lookup(legacy=False))
 register_file_kind("payout-file-legacy", staff=bank_file_lookup(legacy=True))
 register_file_kind("debit-note", staff=staff_debit_note)

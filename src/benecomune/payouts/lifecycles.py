@@ -1,5 +1,5 @@
-"""The lifecycles of claims, debit notes, payout orders and batches (see core.lifecycle and
-docs/lifecycles.md)."""
+"""The lifecycles of claims, debit notes, payout orders, batches and their credit transfers
+(see core.lifecycle and docs/lifecycles.md)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,11 +7,13 @@ from benecomune.core.audit import register_actions
 from benecomune.core.lifecycle import OWNER, Lifecycle
 from benecomune.core.lifecycle import Transition as T
 from benecomune.payouts.models import (
+    BatchItem,
     BatchStatus,
     ClaimStatus,
     DebitNote,
     DebitNoteStatus,
     ExpenseClaim,
+    ItemStatus,
     PayoutBatch,
     PayoutOrder,
     PayoutStatus,
@@ -96,11 +98,26 @@ PAYOUT_BATCH = Lifecycle(
     ],
 )
 
+IT = ItemStatus
+BATCH_ITEM = Lifecycle(
+    BatchItem,
+    initial=IT.QUEUED,  # written queued by the batch's generation
+    terminal=(IT.PAID, IT.REJECTED, IT.WITHDRAWN),
+    transitions=[
+        # The bank's outcome, recorded by the batch's maker (services.results).
+        T(IT.QUEUED, IT.PAID, MANAGE, "payouts.item_paid"),
+        T(IT.QUEUED, IT.REJECTED, MANAGE, "payouts.item_rejected"),
+        # With its batch, not yet approved (services.batches.withdraw_batch).
+        T(IT.QUEUED, IT.WITHDRAWN, MAKER_OR_CHECKER, "payouts.item_withdrawn"),
+    ],
+)
+
 LIFECYCLES = {
     "payouts.ExpenseClaim": CLAIM,
     "payouts.DebitNote": DEBIT_NOTE,
     "payouts.PayoutOrder": PAYOUT_ORDER,
     "payouts.PayoutBatch": PAYOUT_BATCH,
+    "payouts.BatchItem": BATCH_ITEM,
 }
 
 # Actions only the tables write (the others are registered in apps.py).
@@ -116,5 +133,8 @@ register_actions(
         "payouts.order_ready_again": _("Pagamento di nuovo da pagare"),
         "payouts.order_paid": _("Pagamento eseguito"),
         "payouts.order_rejected": _("Pagamento respinto dalla banca"),
+        "payouts.item_paid": _("Bonifico della distinta eseguito"),
+        "payouts.item_rejected": _("Bonifico della distinta respinto dalla banca"),
+        "payouts.item_withdrawn": _("Bonifico ritirato con la distinta"),
     }
 )

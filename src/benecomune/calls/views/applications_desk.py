@@ -7,7 +7,6 @@ The staff scope is the operator's Comune: a person or an application of another 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,8 @@ from benecomune.calls.services import applications as services
 from benecomune.calls.services.facts import household_people
 from benecomune.calls.views import applications as pages
 from benecomune.calls.views.applications_citizen import open_calls_for
+from benecomune.core.forms_helpers import pairs_querystring
+from benecomune.core.lists import paged
 from benecomune.core.models import Person
 from benecomune.core.views.decorators import staff_permission
 
@@ -43,7 +44,7 @@ def assisted(statuses, limit=20):
 @staff_permission("desk.assist")
 def desk_home(request):
     query = request.GET.get("q", "").strip()
-    page = None
+    page, querystring = None, ""
     if query:
         people = Person.objects.select_related("residence").order_by("last_name", "first_name")
         words = query.split()
@@ -53,8 +54,15 @@ def desk_home(request):
             condition |= Q(last_name__icontains=words[0], first_name__icontains=words[-1])
             condition |= Q(first_name__icontains=words[0], last_name__icontains=words[-1])
         condition |= Q(last_name__icontains=query) | Q(first_name__icontains=query)
-        page = Paginator(people.filter(condition), 20).get_page(request.GET.get("page"))
-    context = {"query": query, "page": page}
+        # Page links load the whole page: without the search box's `partial=1`.
+        listing = paged(
+            request,
+            people.filter(condition),
+            per_page=20,
+            querystring=pairs_querystring(("q", query)),
+        )
+        page, querystring = listing.page, listing.querystring
+    context = {"query": query, "page": page, "querystring": querystring}
     if request.htmx and request.GET.get("partial"):
         return render(request, "calls/applications/desk/_people.html", context)
     context["in_progress"] = assisted([ApplicationStatus.DRAFT, ApplicationStatus.CLARIFICATION])

@@ -3,7 +3,6 @@ Views are thin: every change goes through calls.services.definition."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +14,8 @@ from benecomune.calls.forms.definition import CallEditor, ReasonForm, lineage_id
 from benecomune.calls.models import Application, ApplicationStatus, Call, CallStatus
 from benecomune.calls.services import definition as services
 from benecomune.calls.views.definition_editor import draft_summary, editor_sections
+from benecomune.core.forms_helpers import pairs_querystring
+from benecomune.core.lists import choice, paged
 from benecomune.core.models import AuditEvent, OrganizationKind
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.services.funds import fund_summary
@@ -44,7 +45,7 @@ def _error_text(exc: ValidationError) -> str:
 
 @staff_permission("calls.manage")
 def call_list(request):
-    status = request.GET.get("stato", "")
+    status = choice(request, "stato", CallStatus)
     calls = (
         Call.visible_to(request.actor)
         .select_related("organization")
@@ -53,22 +54,15 @@ def call_list(request):
         )
         .order_by("-created_at")
     )
-    if status in CallStatus.values:
-        calls = calls.filter(status=status)
-    else:
-        status = ""
-        # Old versions stay reachable from their successor and through the filter.
-        calls = calls.exclude(status=CallStatus.SUPERSEDED)
-    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Old versions stay reachable from their successor and through the filter.
+    calls = calls.filter(status=status) if status else calls.exclude(status=CallStatus.SUPERSEDED)
+    listing = paged(
+        request, calls, per_page=PAGE_SIZE, querystring=pairs_querystring(("stato", status))
+    )
     return render(
         request,
         "calls/definition/list.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": CallStatus.choices,
-            "querystring": f"stato={status}" if status else "",
-        },
+        {**listing.context(), "status": status, "statuses": CallStatus.choices},
     )
 
 

@@ -7,7 +7,6 @@ pages therefore read calls through `objects_unscoped` with an explicit filter on
 organisation, its shares and the public statuses. Drafts and superseded versions never show.
 """
 
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -21,8 +20,9 @@ from benecomune.calls.describe import describe_call
 from benecomune.calls.forms.precheck import PrecheckForm
 from benecomune.calls.models import Call, CallStatus, Ranking
 from benecomune.calls.services.facts import call_municipality_ids
+from benecomune.core.lists import paged
 from benecomune.core.models import MerchantCategory, Organization, OrganizationKind
-from benecomune.core.models.organizations import RESERVED_SLUGS
+from benecomune.core.views.public import public_organization
 
 PUBLIC_STATUSES = [
     CallStatus.PUBLISHED,
@@ -31,19 +31,6 @@ PUBLIC_STATUSES = [
     CallStatus.AWARDED,
     CallStatus.CLOSED_OUT,
 ]
-
-
-def _organization(slug) -> Organization:
-    if slug in RESERVED_SLUGS:
-        raise Http404
-    org = Organization.objects.filter(
-        slug=slug,
-        is_active=True,
-        kind__in=[OrganizationKind.NETWORK, OrganizationKind.MUNICIPALITY],
-    ).first()
-    if org is None:
-        raise Http404
-    return org
 
 
 def public_calls(org: Organization, statuses=PUBLIC_STATUSES):
@@ -132,19 +119,19 @@ def public_section(request, org):
 
 
 def call_list(request, slug):
-    org = _organization(slug)
+    org = public_organization(slug)
     now = timezone.now()
     open_calls, upcoming = _open_and_upcoming(org, now)
-    page = Paginator(_closed(org, now), CLOSED_PER_PAGE).get_page(request.GET.get("page"))
+    listing = paged(request, _closed(org, now), per_page=CLOSED_PER_PAGE)
     return render(
         request,
         "calls/public/list.html",
         {
+            **listing.context(),
             "organization": org.specific,
             "open_calls": open_calls,
             "upcoming": upcoming,
-            "closed": _with_rankings(page),
-            "page": page,
+            "closed": _with_rankings(listing.page),
             "now": now,
         },
     )
@@ -210,7 +197,7 @@ def _shops(call) -> list[dict] | None:
 
 
 def call_detail(request, slug, code):
-    org = _organization(slug)
+    org = public_organization(slug)
     call = _call_for(org, code)
     return render(request, "calls/public/detail.html", _context(org, call))
 
@@ -225,7 +212,7 @@ def _excluded_choices(parsed) -> list[tuple[int, str]]:
 
 def precheck(request, slug, code):
     """Indicative answer from the call's own rules; no login, nothing stored."""
-    org = _organization(slug)
+    org = public_organization(slug)
     call = _call_for(org, code)
     context = _context(org, call)
     if call.status != CallStatus.PUBLISHED:

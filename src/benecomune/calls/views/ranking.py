@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from benecomune.calls.services.shares import (
     totals_rows,
 )
 from benecomune.calls.views.ranking_blockers import ranking_blockers
+from benecomune.core.lists import paged
 from benecomune.core.models import Job, Organization
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -49,6 +49,12 @@ def _visible_call(request, pk) -> Call:
     return get_object_or_404(Call.visible_to(request.actor), pk=pk)
 
 
+def _with_score_text(entries):
+    for entry in entries:  # scores are kept in hundredths: show 12,50, not a rounded 13
+        entry.score_text = format_decimal(entry.score)
+        yield entry
+
+
 @staff_permission("applications.view")
 def ranking_page(request, pk):
     call = _visible_call(request, pk)
@@ -57,9 +63,7 @@ def ranking_page(request, pk):
     page = None
     if shown is not None and shown.complete:
         entries = shown.entries.select_related("application").order_by("position")
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
-        for entry in page:  # scores are kept in hundredths: show 12,50, not a rounded 13
-            entry.score_text = format_decimal(entry.score)
+        page = paged(request, entries, per_page=50, prepare=_with_score_text).page
     actor = request.actor
     can_manage = actor.has_perm("calls.manage", call.organization_id)
     last_failed = (

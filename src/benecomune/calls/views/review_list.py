@@ -3,7 +3,6 @@ Queries go through the scoped managers: only the active role's Comuni are ever s
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +25,7 @@ from benecomune.calls.models import (
 from benecomune.calls.services.review import start_bulk_decision
 from benecomune.core import audit
 from benecomune.core.exports import csv_lines, streaming_csv_response
+from benecomune.core.lists import filter_form, paged
 from benecomune.core.models import Job, Role
 from benecomune.core.scoping import tenant_scope
 from benecomune.core.views.decorators import staff_permission
@@ -44,19 +44,20 @@ def _base():
     return Application.objects.exclude(status=ApplicationStatus.DRAFT)
 
 
-def _filter_form(request, data):
+def _calls():
     call_ids = _base().values("call_id")
     # A network's joint call belongs to the network: list it by id, not by the scope.
-    calls = Call.objects_unscoped.filter(pk__in=call_ids).order_by("-opens_at")
-    return ReviewFilterForm(data, calls=calls)
+    return Call.objects_unscoped.filter(pk__in=call_ids).order_by("-opens_at")
 
 
-def _list_data(request):
-    data = request.GET.copy()
-    data.pop("page", None)
-    if not data:
-        data["status"] = DEFAULT_STATUS.get(request.actor.role, "")
-    return data
+def _list_form(request):
+    """The list's filters from the query string; with none given, the role's usual status."""
+    return filter_form(
+        request,
+        ReviewFilterForm,
+        initial={"status": DEFAULT_STATUS.get(request.actor.role, "")},
+        calls=_calls(),
+    )
 
 
 def filtered_applications(form):
@@ -91,7 +92,7 @@ def filtered_applications(form):
 
 @staff_permission("applications.view")
 def review_list(request):
-    form = _filter_form(request, _list_data(request))
+    form = _list_form(request)
     applications = (
         filtered_applications(form)
         .select_related("call", "applicant", "instructed_by")
@@ -103,12 +104,11 @@ def review_list(request):
             )
         )
     )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = form.data.urlencode() if form.is_bound else ""
+    # Invalid filters show nothing (filtered_applications): the export and "all matching"
+    # bulk decisions act on the same rows.
+    listing = paged(request, applications, per_page=PAGE_SIZE, form=form)
     context = {
-        "form": form,
-        "page": page,
-        "querystring": querystring,
+        **listing.context(),
         "can_decide": request.actor.has_perm("applications.decide"),
         "bulk_form": BulkDecisionForm(),
         "instructed": ApplicationStatus.INSTRUCTED,
@@ -169,7 +169,7 @@ def review_export(request):
     """Streamed CSV of the applications matching the list's filters (no job: rows flow out as
     they are read, so memory stays flat). The export itself is audited: it carries personal
     data."""
-    form = _filter_form(request, _list_data(request))
+    form = _list_form(request)
     applications = filtered_applications(form).select_related(
         "call", "applicant", "organization", "instructed_by", "decided_by"
     )
@@ -202,7 +202,7 @@ def review_bulk(request):
         return _back(request)
     if form.cleaned_data["all_matching"]:
         # Every instructed application matching the list's filters, not only this page.
-        filters = _filter_form(request, request.POST)
+        filters = ReviewFilterForm(request.POST, calls=_calls())
         ids = list(
             filtered_applications(filters)
             .filter(status=ApplicationStatus.INSTRUCTED)

@@ -28,6 +28,8 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Da inviare")
     SENT = "sent", _("Inviato")
     FAILED = "failed", _("Non inviato")
+    # Stopped by staff from the outbox page (a message that must not go): never sent again.
+    CANCELLED = "cancelled", _("Annullato")
 
 
 class OutboxMessage(models.Model):

@@ -15,7 +15,7 @@ from benecomune.core.actors import Actor
 from benecomune.core.identifiers import normalize_iban, normalize_vat_number, validate_iban
 from benecomune.core.logos import check_logo, store_logo
 from benecomune.core.models import Company, Municipality, Network, Organization, Provider
-from benecomune.core.services.organizations import ORG_FIELDS
+from benecomune.core.services.organizations import record_created
 
 MUNICIPALITY_CONTACT_FIELDS = ["email", "phone", "address", "pec", "treasury_iban", "logo"]
 
@@ -41,8 +41,15 @@ def _contacts(email: str, phone: str, address: str) -> dict:
     }
 
 
-def _slug(slug: str, name: str) -> str:
-    return (slug or "").strip().lower() or suggest_slug(name)
+def _identity(name: str, slug: str, email: str, phone: str, address: str) -> dict:
+    """The fields every new organisation's form has: its name, its address on the web (from
+    the name when not given) and its contacts, cleaned."""
+    name = _clean_text(name, 200)
+    return {
+        "name": name,
+        "slug": (slug or "").strip().lower() or suggest_slug(name),
+        **_contacts(email, phone, address),
+    }
 
 
 def _checked_logo(logo, errors: dict):
@@ -84,14 +91,17 @@ def _validate(org: Organization, errors: dict, exclude=()) -> None:
         raise ValidationError(errors)
 
 
-def _created(actor: Actor, org: Organization, extra: dict) -> None:
-    audit.record(
-        actor,
-        f"{org.kind}.created",
-        org,
-        organization=org,
-        after={**audit.snapshot(org, ORG_FIELDS), **extra},
-    )
+def _save_new(
+    actor: Actor, org, errors: dict, *, exclude=(), logo=None, checked_logo=None, audited=()
+):
+    """Every problem at once, else the new organisation (with its logo, when checked) and its
+    audit event, which keeps the `audited` fields too."""
+    _validate(org, errors, exclude=exclude)
+    if checked_logo:
+        store_logo(org, logo, checked_logo)
+    org.save()
+    record_created(actor, org, audit.snapshot(org, audited))
+    return org
 
 
 def suggest_slug(name: str) -> str:
@@ -117,22 +127,22 @@ def add_municipality(
     Comune of that name; province and cadastral code are taken from the list."""
     actor.require("organizations.manage", network)
     errors: dict = {}
-    name = _clean_text(name, 200)
     entry = None
     try:
-        entry = istat.check_comune(istat_code, name)
+        entry = istat.check_comune(istat_code, _clean_text(name, 200))
     except ValidationError as exc:
         _merge(errors, exc)
     iban = _check_iban(treasury_iban, errors)
     checked_logo = _checked_logo(logo, errors)
+    identity = _identity(name, slug, email, phone, address)
+    if entry and not identity["name"]:
+        identity["name"] = entry.name
     municipality = Municipality(
         network=network,
-        name=entry.name if entry and not name else name,
-        slug=_slug(slug, name),
+        **identity,
         istat_code=istat.normalize_istat_code(istat_code),
         province=entry.province if entry else "",
         cadastral_code=entry.cadastral_code if entry else "",
-        **_contacts(email, phone, address),
         pec=(pec or "").strip().lower(),
         treasury_iban=iban,
     )
@@ -141,19 +151,15 @@ def add_municipality(
             _("Il Comune con codice ISTAT %(code)s è già sulla piattaforma.")
             % {"code": municipality.istat_code}
         )
-    _validate(municipality, errors, exclude=["logo"])
-    if checked_logo:
-        store_logo(municipality, logo, checked_logo)
-    municipality.save()
-    _created(
+    return _save_new(
         actor,
         municipality,
-        {
-            "istat_code": municipality.istat_code,
-            **audit.snapshot(municipality, MUNICIPALITY_CONTACT_FIELDS),
-        },
+        errors,
+        exclude=["logo"],  # checked above, stored once all the rest is valid
+        logo=logo,
+        checked_logo=checked_logo,
+        audited=MUNICIPALITY_CONTACT_FIELDS,
     )
-    return municipality
 
 
 @transaction.atomic
@@ -213,18 +219,12 @@ def add_company(
     address: str = "",
 ) -> Company:
     actor.require("organizations.manage", network)
-    name = _clean_text(name, 200)
     company = Company(
         network=network,
-        name=name,
-        slug=_slug(slug, name),
+        **_identity(name, slug, email, phone, address),
         vat_number=normalize_vat_number(vat_number),
-        **_contacts(email, phone, address),
     )
-    _validate(company, {})
-    company.save()
-    _created(actor, company, {"vat_number": company.vat_number})
-    return company
+    return _save_new(actor, company, {})
 
 
 @transaction.atomic
@@ -246,22 +246,12 @@ def add_provider(
     errors: dict = {}
     if municipality is not None and municipality.network_id != network.pk:
         errors["municipality"] = [_("Il Comune della sede deve far parte della rete.")]
-    name = _clean_text(name, 200)
     provider = Provider(
         network=network,
-        name=name,
-        slug=_slug(slug, name),
+        **_identity(name, slug, email, phone, address),
         vat_number=normalize_vat_number(vat_number),
         provider_kind=provider_kind,
         category=category or "other",
         municipality=municipality,
-        **_contacts(email, phone, address),
     )
-    _validate(provider, errors)
-    provider.save()
-    _created(
-        actor,
-        provider,
-        {"vat_number": provider.vat_number, "provider_kind": provider.provider_kind},
-    )
-    return provider
+    return _save_new(actor, provider, errors)

@@ -7,55 +7,51 @@ from benecomune.core.actors import Actor
 from benecomune.core.models import Company, Municipality, Network, Provider
 
 ORG_FIELDS = ["name", "slug", "kind", "network"]
+# What the audit keeps of a new organisation besides ORG_FIELDS: what identifies it, by kind.
+CREATED_FIELDS = {
+    "municipality": ["istat_code"],
+    "company": ["vat_number"],
+    "provider": ["vat_number", "provider_kind"],
+}
 
 
-def _created(actor: Actor, org, extra: dict) -> None:
+def record_created(actor: Actor, org, extra: dict | None = None) -> None:
+    """The `<kind>.created` event of a new organisation, whichever form or service made it
+    (here, the platform admin's pages in onboarding.py, a shop's sign-up)."""
+    fields = ORG_FIELDS + CREATED_FIELDS.get(org.kind, [])
     audit.record(
         actor,
         f"{org.kind}.created",
         org,
         organization=org,
-        after={**audit.snapshot(org, ORG_FIELDS), **extra},
+        after={**audit.snapshot(org, fields), **(extra or {})},
     )
+
+
+def _create(actor: Actor, org):
+    org.full_clean()
+    org.save()
+    record_created(actor, org)
+    return org
 
 
 @transaction.atomic
 def create_network(actor: Actor, *, name: str, slug: str, description: str = "") -> Network:
     actor.require("members.manage")
-    network = Network(name=name, slug=slug, description=description)
-    network.full_clean()
-    network.save()
-    _created(actor, network, {})
-    return network
+    return _create(actor, Network(name=name, slug=slug, description=description))
 
 
 @transaction.atomic
 def create_municipality(actor: Actor, network: Network, **fields) -> Municipality:
     actor.require("members.manage", network)
-    municipality = Municipality(network=network, **fields)
-    municipality.full_clean()
-    municipality.save()
-    _created(actor, municipality, {"istat_code": municipality.istat_code})
-    return municipality
+    return _create(actor, Municipality(network=network, **fields))
 
 
 @transaction.atomic
 def create_company(actor: Actor, network: Network | None, **fields) -> Company:
-    company = Company(network=network, **fields)
-    company.full_clean()
-    company.save()
-    _created(actor, company, {"vat_number": company.vat_number})
-    return company
+    return _create(actor, Company(network=network, **fields))
 
 
 @transaction.atomic
 def create_provider(actor: Actor, network: Network | None, **fields) -> Provider:
-    provider = Provider(network=network, **fields)
-    provider.full_clean()
-    provider.save()
-    _created(
-        actor,
-        provider,
-        {"vat_number": provider.vat_number, "provider_kind": provider.provider_kind},
-    )
-    return provider
+    return _create(actor, Provider(network=network, **fields))

@@ -1,11 +1,10 @@
 """The audit trail page: search and export (a background job)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from benecomune.core.filters import filter_audit_events
 from benecomune.core.forms import AuditFilterForm
-from benecomune.core.forms_helpers import querystring
+from benecomune.core.lists import filter_form, filtered, paged
 from benecomune.core.models import AuditEvent
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -13,16 +12,12 @@ from benecomune.core.views.decorators import staff_permission
 
 @staff_permission("audit.view")
 def audit_list(request):
-    form = AuditFilterForm(request.GET or None)
+    form = filter_form(request, AuditFilterForm)
     events = AuditEvent.objects.select_related("actor", "person", "organization")
-    if form.is_valid():
-        events = filter_audit_events(events, request.GET)
-    page = Paginator(events, 30).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "core/audit/list.html",
-        {"form": form, "page": page, "querystring": querystring(request)},
-    )
+    # The same function filters the export job, which has the submitted text, not dates.
+    events = filtered(form, events, lambda rows, _data: filter_audit_events(rows, form.data))
+    listing = paged(request, events, per_page=30, form=form)
+    return render(request, "core/audit/list.html", listing.context())
 
 
 @staff_permission("audit.view")

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from benecomune.core.forms import PaymentAccountForm, PersonForm
 from benecomune.core.forms_helpers import add_errors
+from benecomune.core.lists import paged
 from benecomune.core.models import AuditEvent, Municipality, Person
 from benecomune.core.services import people as people_services
 from benecomune.core.views.decorators import staff_permission
@@ -28,12 +28,16 @@ def people_list(request):
             | Q(last_name__icontains=query)
             | Q(first_name__icontains=query)
         )
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    listing = paged(request, people, per_page=25)
     template = "core/people/_results.html" if request.htmx else "core/people/list.html"
     return render(
         request,
         template,
-        {"page": page, "query": query, "can_edit": request.actor.has_perm("people.edit")},
+        {
+            **listing.context(),
+            "query": query,
+            "can_edit": request.actor.has_perm("people.edit"),
+        },
     )
 
 

@@ -4,13 +4,18 @@ from django.http import Http404
 from django.shortcuts import render
 
 from benecomune.core.models import Organization, OrganizationKind
+from benecomune.core.models.organizations import RESERVED_SLUGS
 
 # Apps add sections to a Comune's public page: callables (request, organization) -> dict
 # with "title", "template" and context, rendered in order.
 PUBLIC_SECTIONS: list = []
 
 
-def organization_home(request, slug):
+def public_organization(slug: str) -> Organization:
+    """The active Comune or network whose public pages live under `slug`, or a 404 (any other
+    kind of organisation, an inactive one, a path of the platform's own)."""
+    if slug in RESERVED_SLUGS:
+        raise Http404
     org = Organization.objects.filter(
         slug=slug,
         is_active=True,
@@ -18,6 +23,11 @@ def organization_home(request, slug):
     ).first()
     if org is None:
         raise Http404
+    return org
+
+
+def organization_home(request, slug):
+    org = public_organization(slug)
     specific = org.specific
     municipalities = []
     if org.kind == OrganizationKind.NETWORK:

@@ -4,7 +4,9 @@ A transfer debits one account and credits another by the same positive amount; i
 entries (-amount on the debit account, +amount on the credit account), so the entries of the
 whole ledger always sum to zero. Neither is ever changed or deleted: a correction is a new
 reversing transfer (`reversal_of`, at most one per transfer). Database triggers refuse UPDATE
-(and DELETE on PostgreSQL) as well.
+(and DELETE on PostgreSQL) as well. A REFUND gives back part or all of a payment (or of the
+top-up that brought own money in) the way it came; it names the transfer it gives back as its
+object (`object_type = "ledger.transfer"`), see services/refunds.py.
 """
 
 from django.conf import settings
@@ -29,6 +31,12 @@ class TransferKind(models.TextChoices):
     REIMBURSEMENT = "reimbursement", _("Rimborso")
     SHARED_VALUE = "shared_value", _("Quota di valore condiviso")
     REVERSAL = "reversal", _("Storno")
+    # "Rimborso" alone is REIMBURSEMENT (an expense claim paid from a fund).
+    REFUND = "refund", _("Rimborso di un pagamento")
+
+
+# A REFUND names the transfer it gives back as its object: this type, and the original's id.
+REFUND_OBJECT = "ledger.transfer"
 
 
 class _Immutable(models.Model):

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -246,8 +246,8 @@ def fund_summary(fund: Fund) -> dict:
         )
     ) - _sum(
         Transfer.objects_unscoped.filter(
-            kind=TransferKind.REVERSAL,
-            reversal_of__kind=TransferKind.PAYMENT,
+            Q(kind=TransferKind.REVERSAL, reversal_of__kind=TransferKind.PAYMENT)
+            | Q(kind=TransferKind.REFUND),  # merchant -> wallet: a purchase given back
             credit_account_id__in=wallet_accounts,
         )
     )

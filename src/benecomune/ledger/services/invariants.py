@@ -5,7 +5,9 @@
 3. every account's stored balance plus its pending deltas equals the sum of its entries;
 4. no account but external ones is below zero, and none holds more than it has;
 5. an account's `held` equals the open amount of its reservations; no reservation is over-used;
-6. a reversal mirrors its original.
+6. a reversal mirrors its original;
+7. a refund mirrors the payment or top-up it names, and the refunds of one transfer (plus its
+   reversal, if any) never give back more than it moved.
 """
 
 from django.db import connection
@@ -57,6 +59,25 @@ _CHECKS = {
         SELECT r.id, o.id FROM ledger_transfer r JOIN ledger_transfer o ON o.id = r.reversal_of_id
         WHERE r.amount <> o.amount OR r.debit_account_id <> o.credit_account_id
            OR r.credit_account_id <> o.debit_account_id OR o.kind = 'reversal'
+    """,
+    # The original is joined on its id as text (object_id is text): one pass over transfers.
+    "refunds": """
+        SELECT r.id, o.id FROM ledger_transfer r
+        LEFT JOIN ledger_transfer o
+          ON r.object_type = 'ledger.transfer' AND r.object_id = CAST(o.id AS VARCHAR(64))
+        WHERE r.kind = 'refund'
+          AND (o.id IS NULL OR o.kind NOT IN ('payment', 'top_up')
+               OR r.debit_account_id <> o.credit_account_id
+               OR r.credit_account_id <> o.debit_account_id)
+    """,
+    "refund_totals": """
+        SELECT o.id, o.amount, CAST(SUM(r.amount) AS BIGINT), COALESCE(MAX(v.amount), 0)
+        FROM ledger_transfer r
+        JOIN ledger_transfer o ON r.object_id = CAST(o.id AS VARCHAR(64))
+        LEFT JOIN ledger_transfer v ON v.reversal_of_id = o.id
+        WHERE r.kind = 'refund' AND r.object_type = 'ledger.transfer'
+        GROUP BY o.id, o.amount
+        HAVING SUM(r.amount) + COALESCE(MAX(v.amount), 0) > o.amount
     """,
 }
 
@@ -162,5 +183,24 @@ def check_invariants() -> list[str]:
         problems.append(
             _("Lo storno %(r)s non rispecchia il movimento %(o)s.")
             % {"r": reversal_id, "o": original_id}
+        )
+    for refund_id, original_id in _rows("refunds"):
+        problems.append(
+            _("Il rimborso %(r)s non rispecchia un pagamento o una ricarica (%(o)s).")
+            % {"r": refund_id, "o": original_id or "-"}
+        )
+    for original_id, amount, refunded, reversed_ in _rows("refund_totals"):
+        problems.append(
+            _(
+                "Il movimento %(o)s di %(amount)s è stato restituito per %(back)s "
+                "(rimborsi %(refunded)s, storno %(reversed)s)."
+            )
+            % {
+                "o": original_id,
+                "amount": format_euro(amount),
+                "back": format_euro(refunded + reversed_),
+                "refunded": format_euro(refunded),
+                "reversed": format_euro(reversed_),
+            }
         )
     return problems

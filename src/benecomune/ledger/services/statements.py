@@ -98,7 +98,13 @@ def describe(entry: Entry) -> tuple[str, str]:
     """(description, counterparty name) of an entry, for statements."""
     transfer = entry.transfer
     other = transfer.credit_account if entry.amount < 0 else transfer.debit_account
-    label = str(TransferKind(transfer.kind).label)
+    if transfer.kind == TransferKind.REFUND:
+        # Said from the account's side: the citizen reads "Rimborso da <shop>", the own-money
+        # wallet's way out "Rimborso a <provider>"; the memo is the reason, if one was given.
+        text = _("Rimborso a %(name)s") if entry.amount < 0 else _("Rimborso da %(name)s")
+        label = text % {"name": other.name}
+    else:
+        label = str(TransferKind(transfer.kind).label)
     description = f"{label}: {transfer.memo}" if transfer.memo else label
     return description, other.name
 

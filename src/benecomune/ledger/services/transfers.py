@@ -88,6 +88,7 @@ def transfer(
     wallet=None,
     merchant=None,
     _reversal_of: Transfer | None = None,
+    _refund_of: Transfer | None = None,
 ) -> Transfer:
     """Move `amount` cents from `debit` to `credit`. Callers have authorised `actor`.
 
@@ -101,6 +102,9 @@ def transfer(
         raise TransferNotAllowed(_("Il conto di addebito e quello di accredito coincidono."))
     if (kind == TransferKind.REVERSAL) != (_reversal_of is not None):
         raise TransferNotAllowed(_("Gli storni si registrano solo con la funzione di storno."))
+    # A refund must name what it gives back and stay within it: only refunds.refund() does.
+    if (kind == TransferKind.REFUND) != (_refund_of is not None):
+        raise TransferNotAllowed(_("I rimborsi si registrano solo con la funzione di rimborso."))
     if kind != TransferKind.REVERSAL and not policy.is_allowed(kind, debit.kind, credit.kind):
         raise TransferNotAllowed(
             _("Movimento non consentito: %(kind)s da %(debit)s a %(credit)s.")
@@ -226,7 +230,12 @@ def transfer_result(pk, args: TransferArgs, alias) -> Transfer:
 def check_rules(kind, debit, credit, amount, now, wallet, merchant) -> None:
     if kind == TransferKind.PAYMENT:
         rules.require_spendable(debit, credit, amount, now, wallet=wallet, merchant=merchant)
-    elif credit.kind == AccountKind.WALLET and kind != TransferKind.REVERSAL:
+    elif credit.kind == AccountKind.WALLET and kind not in (
+        TransferKind.REVERSAL,
+        TransferKind.REFUND,
+    ):
+        # Money given back (a reversal, a refund) returns even to an expired wallet: the
+        # expiry sweep then sends it to the fund (a wallet past its date with money is swept).
         rules.require_creditable(credit, now, wallet=wallet)
 
 
@@ -261,6 +270,8 @@ def reverse(
     credit = Account.objects_unscoped.get(pk=original.debit_account_id)
     try:
         with transaction.atomic():
+            if original.kind in policy.REFUNDABLE:
+                refuse_if_refunded(original, debit)
             return transfer(
                 actor,
                 debit=debit,
@@ -276,6 +287,19 @@ def reverse(
     except IntegrityError as exc:
         # Two reversals raced with different keys: the unique reversal_of decided.
         raise AlreadyReversed(_("Il movimento è già stornato.")) from exc
+
+
+def refuse_if_refunded(original: Transfer, debit: Account) -> None:
+    """A transfer with refunds is not reversed too (it would give back more than it moved):
+    its rest is refunded instead. Under the row lock every refund of it takes first."""
+    from benecomune.ledger.services.refunds import refunds_of  # refunds builds on this module
+
+    with connection.cursor() as cursor:
+        lock_row(cursor, debit.pk)
+    if refunds_of(original).exists():
+        raise AlreadyReversed(
+            _("Il movimento è già stato rimborsato in tutto o in parte: non si può stornare.")
+        )
 
 
 # The names these helpers had before ledger/services/internal.py named them (still imported by

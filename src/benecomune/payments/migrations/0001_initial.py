@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0006_invitations'),
-        ('ledger', '0005_functions_use_indexes'),
+        ('ledger', '0001_squashed_0006_sql_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

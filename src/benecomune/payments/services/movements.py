@@ -1,10 +1,10 @@
-"""The ledger side of a leg: capturing it, paying a kept part again, reversing a piece.
+"""The ledger side of a leg: capturing it, refunding part of a piece.
 Callers hold the intent's lock inside their transaction and have checked the actor."""
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Provider
 from benecomune.ledger.models import Account, Reservation, Transfer, TransferKind, Wallet
-from benecomune.ledger.services import holds, transfers
+from benecomune.ledger.services import holds, refunds, transfers
 from benecomune.payments.models import LegCapture, LegSource, PaymentIntent, PaymentLeg
 from benecomune.payments.services.common import transfer_key
 from benecomune.payments.services.own_money import gateway_account, own_money_wallet
@@ -45,7 +45,7 @@ def capture_wallet_leg(
     _piece(leg, amount, payment, None)
 
 
-def pay_again(
+def pay_piece(
     actor: Actor,
     intent: PaymentIntent,
     leg: PaymentLeg,
@@ -54,8 +54,8 @@ def pay_again(
     payee: Provider,
     credit: Account,
 ) -> LegCapture:
-    """The payee keeps `amount` of a piece that was reversed: a new PAYMENT from the leg's
-    wallet (own money: brought in again by a TOP_UP first)."""
+    """A new piece of `amount`: a PAYMENT from the leg's wallet (own money: brought in by a
+    TOP_UP first)."""
     top_up = None
     if leg.source == LegSource.GATEWAY:
         wallet = own_money_wallet(intent.buyer)
@@ -90,21 +90,34 @@ def capture_gateway_leg(
     actor: Actor, intent: PaymentIntent, leg: PaymentLeg, amount: int, payee: Provider, credit
 ) -> None:
     """Own money captured: TOP_UP of the own-money wallet, then PAYMENT to the payee."""
-    pay_again(actor, intent, leg, amount, "capture", payee, credit)
+    pay_piece(actor, intent, leg, amount, "capture", payee, credit)
 
 
-def reverse_piece(actor: Actor, intent: PaymentIntent, piece: LegCapture) -> None:
-    """Give a whole piece back: reverse its PAYMENT and, for own money, its TOP_UP (the money
-    leaves the platform; the provider refunds it)."""
-    transfers.reverse(
-        actor, piece.payment, idempotency_key=transfer_key(intent, "reverse", piece.payment_id)
+def piece_left(piece: LegCapture) -> int:
+    """Cents of the piece still with the payee (what its PAYMENT may still refund)."""
+    return 0 if piece.refunded else refunds.refundable(piece.payment)
+
+
+def refund_piece(
+    actor: Actor, intent: PaymentIntent, piece: LegCapture, amount: int, tag: str, *, whole: bool
+) -> None:
+    """Give `amount` of a piece back the way it came: one REFUND of its PAYMENT (merchant →
+    wallet) and, for own money, one REFUND of its TOP_UP (own-money wallet → the provider's
+    external account; the provider then refunds the buyer). The ledger refuses more than is
+    left of the piece (ledger/services/refunds.py). `whole`: nothing of it is left after."""
+    refunds.refund(
+        actor, piece.payment, amount, idempotency_key=transfer_key(intent, "refund", tag, piece.pk)
     )
     if piece.top_up_id is not None:
-        transfers.reverse(
-            actor, piece.top_up, idempotency_key=transfer_key(intent, "reverse", piece.top_up_id)
+        refunds.refund(
+            actor,
+            piece.top_up,
+            amount,
+            idempotency_key=transfer_key(intent, "refund", tag, piece.pk, "out"),
         )
-    LegCapture.objects_unscoped.filter(pk=piece.pk).update(refunded=True)
-    piece.refunded = True
+    if whole:
+        LegCapture.objects_unscoped.filter(pk=piece.pk).update(refunded=True)
+        piece.refunded = True
 
 
 def captured_payments(intent: PaymentIntent) -> list[Transfer]:

@@ -1,11 +1,10 @@
 """Refunds: captured money goes back to the legs it came from.
 
 The last leg is refunded first (own money, drawn last, comes back first), and within a leg
-the newest piece first. With the movements the ledger allows today a piece is given back
-whole: its PAYMENT (and, for own money, its TOP_UP) is reversed; when only part of it is
-refunded, the part the payee keeps is then paid again as a new piece. A direct REFUND
-movement (merchant → wallet, wallet → external) would need a new TransferKind in the ledger's
-policy: see docs/payments.md.
+the newest piece first. Each piece touched gives back exactly its part with one REFUND of its
+PAYMENT (merchant → wallet) and, for own money, one REFUND of its TOP_UP (own-money wallet →
+the provider's account, then the provider refunds the buyer): no reversal, no payment again.
+The ledger refuses to refund more than is left of a piece (ledger/services/refunds.py).
 """
 
 from django.db import transaction
@@ -13,10 +12,8 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
-from benecomune.core.models import Provider
 from benecomune.ledger.money import format_euro
-from benecomune.ledger.services.transfers import _check_amount
-from benecomune.ledger.services.wallets import merchant_account
+from benecomune.ledger.services.transfers import check_amount
 from benecomune.payments.exceptions import IntentStateError, PaymentError
 from benecomune.payments.gateways import get_gateway
 from benecomune.payments.models import (
@@ -33,7 +30,7 @@ from benecomune.payments.services.common import (
     open_pieces,
     require_payee,
 )
-from benecomune.payments.services.movements import pay_again, reverse_piece
+from benecomune.payments.services.movements import piece_left, refund_piece
 
 REFUNDABLE = (
     IntentStatus.CAPTURED,
@@ -55,7 +52,7 @@ def refund(
     allowed, each under its own key; replaying a key returns the intent and moves nothing."""
     require_payee(actor, intent)
     if amount is not None:
-        _check_amount(amount)
+        check_amount(amount)
     if not idempotency_key or len(idempotency_key) > 100:
         raise PaymentError(_("Chiave di idempotenza mancante o troppo lunga."))
     intent = lock_intent(intent)
@@ -80,8 +77,6 @@ def refund(
         reason=reason[:200],
         created_by=actor.user,
     )
-    payee = Provider.objects.select_related("municipality").get(pk=intent.payee_id)
-    credit = merchant_account(payee)
     rest = amount
     provider_refunds = []
     for leg in legs_of(intent).order_by("-position"):
@@ -90,14 +85,20 @@ def refund(
             continue
         rest -= part
         left = part
-        for piece in open_pieces(leg).order_by("-pk"):
+        for piece in open_pieces(leg).select_related("payment").order_by("-pk"):
             if left == 0:
                 break
-            reverse_piece(actor, intent, piece)
-            back = min(left, piece.amount)
-            left -= back
-            if back < piece.amount:
-                pay_again(actor, intent, leg, piece.amount - back, f"r{record.pk}", payee, credit)
+            still_there = piece_left(piece)
+            back = min(left, still_there)
+            if back:
+                refund_piece(actor, intent, piece, back, f"r{record.pk}", whole=back == still_there)
+                left -= back
+        if left:
+            # The leg's pieces hold less than its books say: part of it went back another way
+            # (a reversal); refunding it again would give the money back twice.
+            raise IntentStateError(
+                _("Una parte del pagamento è già stata stornata: il rimborso non è possibile.")
+            )
         leg.refunded += part
         if leg.refunded == leg.captured:
             leg.status = LegStatus.REFUNDED
@@ -106,7 +107,7 @@ def refund(
             provider_refunds.append((leg, part))
         if rest == 0:
             break
-    # The provider last: if it refuses, the ledger's reversals roll back with the transaction.
+    # The provider last: if it refuses, the ledger's refunds roll back with the transaction.
     for leg, part in provider_refunds:
         get_gateway(leg.gateway).refund(leg.reference, part)
     intent.refunded += amount

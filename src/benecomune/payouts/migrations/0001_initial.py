@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('calls', '0001_initial'),
         ('core', '0003_person_disability'),
-        ('ledger', '0003_ledger_transfer_function'),
+        ('ledger', '0001_squashed_0006_sql_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

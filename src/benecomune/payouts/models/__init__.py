@@ -5,6 +5,7 @@ from .claims import (
     ClaimCategory,
     ClaimClarification,
     ClaimPolicy,
+    ClaimReceipt,
     ClaimStatus,
     ExpenseClaim,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "ClaimCategory",
     "ClaimClarification",
     "ClaimPolicy",
+    "ClaimReceipt",
     "ClaimStatus",
     "DebitNote",
     "DebitNoteCounter",

@@ -19,6 +19,7 @@ from django_scopes import ScopedManager
 
 from benecomune.core.models.clarifications import Clarification
 from benecomune.core.scoping import visible_to
+from benecomune.core.uploads import StoredDocument
 
 
 class ClaimCategory(models.TextChoices):
@@ -96,11 +97,8 @@ class ExpenseClaim(models.Model):
     # Normalised payee for duplicate detection (lower case, single spaces).
     payee_key = models.CharField(max_length=200, db_index=True)
     description = models.CharField(_("descrizione"), max_length=300, blank=True)
-    document = models.FileField(_("ricevuta"), upload_to="payouts/claims/%Y/%m/", blank=True)
-    document_name = models.CharField(max_length=200, blank=True)
-    document_type = models.CharField(max_length=40, blank=True)
-    document_size = models.PositiveIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    # The receipt is a `ClaimReceipt` row (the newest one counts); without any, a
+    # self-declaration: "one or the other" spans two tables, so services.claims enforces it.
     self_declared = models.BooleanField(_("autocertificazione"), default=False)
     status = models.CharField(
         _("stato"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
@@ -142,10 +140,6 @@ class ExpenseClaim(models.Model):
                 condition=Q(accepted_amount__gte=0, accepted_amount__lte=F("amount")),
                 name="payouts_claim_accepted_within_amount",
             ),
-            models.CheckConstraint(
-                condition=Q(self_declared=True) | ~Q(sha256=""),
-                name="payouts_claim_receipt_or_declaration",
-            ),
         ]
         indexes = [
             models.Index(fields=["organization", "status"], name="payouts_claim_queue"),
@@ -158,6 +152,27 @@ class ExpenseClaim(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CLAIM_STATUSES
+
+    # -- the receipt: the newest ClaimReceipt (earlier ones, replaced when answering a
+    # clarification, stay as history). Read-only names the claim had when it kept the file.
+    @property
+    def receipt(self):
+        """The current receipt (None for a self-declaration); uses prefetched `receipts`."""
+        return max(self.receipts.all(), key=lambda receipt: receipt.pk, default=None)
+
+    @property
+    def earlier_receipts(self) -> list:
+        """The receipts replaced by a newer one, oldest first (the reviewer's history)."""
+        return sorted(self.receipts.all(), key=lambda receipt: receipt.pk)[:-1]
+
+    def _from_receipt(self, attribute: str, empty=""):
+        receipt = self.receipt
+        return getattr(receipt, attribute) if receipt else empty
+
+    document = property(lambda self: self._from_receipt("file", None))
+    document_name = property(lambda self: self._from_receipt("original_name"))
+    document_type = property(lambda self: self._from_receipt("content_type"))
+    sha256 = property(lambda self: self._from_receipt("sha256"))
 
     @property
     def latest_clarification(self):
@@ -187,3 +202,20 @@ class ClaimClarification(Clarification):
     class Meta(Clarification.Meta):
         verbose_name = _("integrazione su un rimborso")
         verbose_name_plural = _("integrazioni sui rimborsi")
+
+
+class ClaimReceipt(StoredDocument):
+    """The receipt of an expense claim, checked by core.uploads. A claim gets a new one when
+    the beneficiary answers a clarification with another document: the newest is current,
+    the earlier ones stay for the reviewer's history. Reached only through its claim (the
+    claim's scoped manager and `visible_to`), like the documents of an application."""
+
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="receipts")
+    file = models.FileField(_("ricevuta"), upload_to="payouts/claims/%Y/%m/")
+    # Duplicate detection looks receipts up by their digest.
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta(StoredDocument.Meta):
+        verbose_name = _("ricevuta di un rimborso")
+        verbose_name_plural = _("ricevute dei rimborsi")
+        ordering = ["uploaded_at", "pk"]

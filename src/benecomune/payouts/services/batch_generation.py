@@ -48,6 +48,16 @@ _INCLUDE_SQL = (
 )
 
 
+def payable_orders(batch: PayoutBatch):
+    """The orders the batch gathers: its payer's, payable, created before its cutoff (the
+    same rule as _INCLUDE_SQL's WHERE)."""
+    return PayoutOrder.objects_unscoped.filter(
+        organization_id=batch.organization_id,
+        status=PayoutStatus.READY,
+        created_at__lte=batch.cutoff,
+    )
+
+
 def _take_chunk(actor: Actor, batch: PayoutBatch, after_id: int) -> tuple[int, int]:
     """Include the next chunk of payable orders, in one transaction. Returns (orders included,
     last order id looked at); (0, after_id) when nothing is left or the batch was withdrawn."""
@@ -59,29 +69,10 @@ def _take_chunk(actor: Actor, batch: PayoutBatch, after_id: int) -> tuple[int, i
         )
         if status != BatchStatus.PREPARING:
             return 0, after_id
-        last_id = (
-            PayoutOrder.objects_unscoped.filter(
-                organization_id=batch.organization_id,
-                status=PayoutStatus.READY,
-                created_at__lte=batch.cutoff,
-                pk__gt=after_id,
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[CHUNK - 1 : CHUNK]
-            .first()
-        )
+        left = payable_orders(batch).filter(pk__gt=after_id).values_list("pk", flat=True)
+        last_id = left.order_by("pk")[CHUNK - 1 : CHUNK].first()
         if last_id is None:  # fewer than a chunk left: take them all
-            last_id = (
-                PayoutOrder.objects_unscoped.filter(
-                    organization_id=batch.organization_id,
-                    status=PayoutStatus.READY,
-                    created_at__lte=batch.cutoff,
-                    pk__gt=after_id,
-                )
-                .order_by("-pk")
-                .values_list("pk", flat=True)
-                .first()
-            )
+            last_id = left.order_by("-pk").first()
             if last_id is None:
                 return 0, after_id
         with connection.cursor() as cursor:
@@ -139,11 +130,7 @@ def generate_batch(batch_id: int, *, progress=None, actor: Actor | None = None) 
     batch = PayoutBatch.objects_unscoped.get(pk=batch_id)
     if batch.status != BatchStatus.PREPARING:
         return batch
-    remaining = PayoutOrder.objects_unscoped.filter(
-        organization_id=batch.organization_id,
-        status=PayoutStatus.READY,
-        created_at__lte=batch.cutoff,
-    ).count()
+    remaining = payable_orders(batch).count()
     already = queued_items(batch).count()
     expected = already + remaining
     done, last_id = already, 0

@@ -24,7 +24,7 @@ from benecomune.ledger.models import TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
 from benecomune.payouts.exceptions import PayoutError
-from benecomune.payouts.lifecycles import DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
+from benecomune.payouts.lifecycles import BATCH_ITEM, DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
 from benecomune.payouts.models import (
     BatchItem,
     BatchStatus,
@@ -272,7 +272,7 @@ def withdraw_batch(actor: Actor, batch: PayoutBatch, *, reason: str) -> PayoutBa
     if batch.status not in (BatchStatus.PREPARING, BatchStatus.READY):
         raise PayoutError(_("Una distinta approvata non si ritira: si registrano gli esiti."))
     order_ids = list(queued_items(batch).values_list("order_id", flat=True))
-    queued_items(batch).update(status=ItemStatus.WITHDRAWN)
+    BATCH_ITEM.apply_bulk(actor, queued_items(batch), ItemStatus.WITHDRAWN, reason=reason)
     orders = PayoutOrder.objects_unscoped.filter(pk__in=order_ids)
     PAYOUT_ORDER.apply_bulk(actor, orders, PayoutStatus.READY, reason=reason)
     notes = DebitNote.objects_unscoped.filter(

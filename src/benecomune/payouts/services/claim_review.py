@@ -2,7 +2,6 @@
 (applications.decide): accept in full or in part with a reason (the money moves and a payout
 order is created), reject, or ask for clarification; and the beneficiary's answer."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from benecomune.calls.models import Award, Call, CallReservation
 from benecomune.core import clarifications
 from benecomune.core.actors import Actor
-from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
 from benecomune.core.notifications import notify_person
 from benecomune.ledger.models import Reservation, TransferKind
@@ -31,6 +29,7 @@ from benecomune.payouts.models import (
 from benecomune.payouts.services.accounts import payer_setup
 from benecomune.payouts.services.claims import _check_duplicates, policy_for
 from benecomune.payouts.services.orders import create_order
+from benecomune.payouts.services.receipts import check_receipt, store_receipt
 
 REVIEW_PERMISSIONS = ("applications.instruct", "applications.decide")
 
@@ -231,18 +230,13 @@ def answer_clarification(
         raise PayoutError({"answer": _("Scriva la risposta o alleghi il documento richiesto.")})
     before = {"sha256": claim.sha256}
     if upload is not None:
-        from benecomune.calls.uploads import check_upload
-
-        try:
-            checked = check_upload(upload)
-        except ValidationError as exc:
-            raise PayoutError({"document": exc.messages}) from exc
+        checked = check_receipt(upload)
         _check_duplicates(
-            claim.award, checked.sha256, claim.payee_key, claim.expense_date, claim.amount, claim.pk
+            claim.award, checked, claim.payee_key, claim.expense_date, claim.amount, claim.pk
         )
-        claim.document.save(stored_name(f"r.{checked.extension}"), upload, save=False)
-        claim.document_name, claim.document_type = checked.original_name, checked.content_type
-        claim.document_size, claim.sha256 = checked.size, checked.sha256
+        # A new receipt row: the earlier one stays as history. With a receipt, no longer a
+        # self-declaration (receipt or self-declaration, never neither).
+        store_receipt(actor, claim, upload, checked)
         claim.self_declared = False
     clarification = ClaimClarification.objects.select_for_update().filter(claim=claim)
     clarification = clarification.order_by("-requested_at", "-pk").first()
@@ -253,7 +247,7 @@ def answer_clarification(
         clarification,
         answer[:2000],
         action="payouts.claim_clarification_answered",
-        # Every field of the claim: the new document, if any.
+        # Every field of the claim: the self-declaration flag, if a receipt came.
         subject=_subject(claim, ClaimStatus.SUBMITTED, extra_fields=None),
         before=before,
         after={"sha256": claim.sha256, "answer": bool(answer)},

@@ -3,13 +3,13 @@
 Caps: per claim (the call's claim rules), per beneficiary (the award: accepted plus claims
 still open never exceed it) and per call (accepted in all never exceeds the rules' maximum,
 and the call's reservation refuses anything beyond it anyway). Duplicates: the same file
-(SHA-256) is refused wherever it was used; the same payee, date and amount is refused within
-one award and flagged for the reviewer across awards.
+(SHA-256) is refused while it is the receipt of another live claim (services.receipts); the
+same payee, date and amount is refused within one award and flagged for the reviewer across
+awards.
 """
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from benecomune.calls.models import Award, AwardStatus, Call, CallStatus
 from benecomune.core import audit
 from benecomune.core.actors import Actor
-from benecomune.core.files import stored_name
 from benecomune.core.models import Organization
 from benecomune.core.notifications import notify_person
 from benecomune.core.on_behalf import on_behalf_reason, require_consent
@@ -34,6 +33,7 @@ from benecomune.payouts.models import (
     ClaimStatus,
     ExpenseClaim,
 )
+from benecomune.payouts.services.receipts import check_receipt, reject_used_receipt, store_receipt
 
 
 def policy_for(call: Call) -> ClaimPolicy:
@@ -113,24 +113,14 @@ def _payee_key(payee: str) -> str:
     return " ".join(payee.split()).casefold()[:200]
 
 
-def _check_duplicates(
-    award: Award, sha256: str, payee_key: str, expense_date, amount, exclude=None
-):
+def _check_duplicates(award: Award, checked, payee_key: str, expense_date, amount, exclude=None):
+    """Refuse a receipt already used (`checked`: the new receipt, if any) or an expense the
+    beneficiary already claimed; return another beneficiary's claim of the same expense."""
+    if checked is not None:
+        reject_used_receipt(checked, claim_id=exclude)
     live = ExpenseClaim.objects_unscoped.exclude(status=ClaimStatus.REJECTED)
     if exclude is not None:
         live = live.exclude(pk=exclude)
-    if sha256:
-        same_file = live.filter(sha256=sha256).first()
-        if same_file is not None:
-            raise PayoutError(
-                {
-                    "document": _(
-                        "Questa ricevuta è già stata presentata (richiesta n. %(n)s): non si "
-                        "può usare due volte."
-                    )
-                    % {"n": same_file.pk}
-                }
-            )
     same_expense = live.filter(payee_key=payee_key, expense_date=expense_date, amount=amount)
     mine = same_expense.filter(award=award).first()
     if mine is not None:
@@ -147,13 +137,8 @@ def _check_duplicates(
 def _check_receipt(
     upload, policy: ClaimPolicy, category: str, self_declared: bool, confirmed: bool
 ):
-    from benecomune.calls.uploads import check_upload
-
     if upload is not None:
-        try:
-            return check_upload(upload)
-        except ValidationError as exc:
-            raise PayoutError({"document": exc.messages}) from exc
+        return check_receipt(upload)
     if not self_declared:
         raise PayoutError({"document": _("Alleghi la ricevuta o la fattura della spesa.")})
     if not policy.allows_self_declaration(category):
@@ -254,9 +239,7 @@ def submit_claim(
                 % {"left": format_euro(usage["remaining"])}
             }
         )
-    duplicate = _check_duplicates(
-        award, checked.sha256 if checked else "", _payee_key(payee), expense_date, amount
-    )
+    duplicate = _check_duplicates(award, checked, _payee_key(payee), expense_date, amount)
     claim = ExpenseClaim(
         organization_id=award.organization_id,
         award=award,
@@ -268,15 +251,14 @@ def submit_claim(
         payee=payee[:200],
         payee_key=_payee_key(payee),
         description=" ".join((description or "").split())[:300],
+        # Receipt or self-declaration, never neither: the receipt row follows below.
         self_declared=checked is None,
         possible_duplicate=duplicate,
         submitted_by=actor.user,
     )
-    if checked is not None:
-        claim.document_name, claim.document_type = checked.original_name, checked.content_type
-        claim.document_size, claim.sha256 = checked.size, checked.sha256
-        claim.document.save(stored_name(f"r.{checked.extension}"), upload, save=False)
     claim.save()
+    if checked is not None:
+        store_receipt(actor, claim, upload, checked)
     audit.record(
         actor,
         "payouts.claim_submitted",
@@ -289,7 +271,7 @@ def submit_claim(
             "amount": amount,
             "expense_date": str(expense_date),
             "self_declared": claim.self_declared,
-            "sha256": claim.sha256,
+            "sha256": checked.sha256 if checked else "",
             "possible_duplicate": duplicate.pk if duplicate else None,
             "on_behalf_of": claim.person.fiscal_code if not is_owner else None,
         },

@@ -54,8 +54,9 @@ def receivable_id(merchant: Provider | int) -> int | None:
 
 
 def redemptions(merchant: Provider | int):
-    """Voucher payments to the merchant and their reversals, annotated with the payer (issuer
-    of the wallet), the wallet's account, the signed amount and whether a live note has it."""
+    """Voucher payments to the merchant, their reversals and refunds, annotated with the payer
+    (issuer of the wallet), the wallet's account, the signed amount and whether a live note has
+    it."""
     account_id = receivable_id(merchant)
     is_payment = Q(kind=TransferKind.PAYMENT)
     qs = Transfer.objects_unscoped.filter(
@@ -65,6 +66,8 @@ def redemptions(merchant: Provider | int):
             kind=TransferKind.REVERSAL,
             reversal_of__kind=TransferKind.PAYMENT,
         )
+        # A refund gives part of a payment back to its wallet: it lowers what is owed.
+        | Q(debit_account_id=account_id, kind=TransferKind.REFUND)
     ).annotate(
         payer_id=Case(
             When(is_payment, then=F("debit_account__organization_id")),

@@ -42,13 +42,18 @@ def _reservation(call: Call) -> Reservation | None:
 def _wallet_money(wallet_accounts) -> dict:
     """Spent, paid to merchants, returned and still in the wallets, for a set of wallets."""
     transfers = Transfer.objects_unscoped
-    spent = _sum(
-        transfers.filter(kind=TransferKind.PAYMENT, debit_account_id__in=wallet_accounts)
-    ) - _sum(
-        transfers.filter(
-            kind=TransferKind.REVERSAL,
-            reversal_of__kind=TransferKind.PAYMENT,
-            credit_account_id__in=wallet_accounts,
+    spent = (
+        _sum(transfers.filter(kind=TransferKind.PAYMENT, debit_account_id__in=wallet_accounts))
+        - _sum(
+            transfers.filter(
+                kind=TransferKind.REVERSAL,
+                reversal_of__kind=TransferKind.PAYMENT,
+                credit_account_id__in=wallet_accounts,
+            )
+        )
+        - _sum(
+            # Money a merchant gave back to the wallet is no longer spent.
+            transfers.filter(kind=TransferKind.REFUND, credit_account_id__in=wallet_accounts)
         )
     )
     returned = _sum(

@@ -56,6 +56,22 @@ def create_order(
     )
 
 
+def _payable_again(actor: Actor, order: PayoutOrder, person, action: str, **audit) -> None:
+    """The order takes the person's current account and is payable again (`action`: why,
+    one of the lifecycle's moves to READY; `audit`: what the event adds)."""
+    order.iban, order.holder = person.iban, person.iban_holder[:70]
+    order.rejection_reason = ""
+    PAYOUT_ORDER.apply(
+        actor,
+        order,
+        PayoutStatus.READY,
+        action=action,
+        extra_fields=["iban", "holder", "rejection_reason"],
+        person=person,
+        **audit,
+    )
+
+
 @transaction.atomic
 def correct_order(
     actor: Actor, order: PayoutOrder, *, iban: str, holder: str, reason: str = ""
@@ -78,18 +94,14 @@ def correct_order(
     person = Person.objects_unscoped.get(pk=order.person_id)
     before = {"iban": order.iban, "holder": order.holder, "status": order.status}
     person = set_payment_account(actor, person, iban=iban, holder=holder, reason=reason)
-    order.iban, order.holder = person.iban, person.iban_holder[:70]
-    order.rejection_reason = ""
-    PAYOUT_ORDER.apply(
+    _payable_again(
         actor,
         order,
-        PayoutStatus.READY,
-        action="payouts.order_corrected",
-        extra_fields=["iban", "holder", "rejection_reason"],
+        person,
+        "payouts.order_corrected",
         organization=Organization(pk=order.organization_id),
-        person=person,
         before=before,
-        after={"iban": order.iban, "holder": order.holder},
+        after={"iban": person.iban, "holder": person.iban_holder[:70]},
         reason=reason,
     )
     notify_person(
@@ -118,15 +130,6 @@ def refresh_person_orders(organization_id: int, actor: Actor | None = None) -> i
     for order in waiting:
         person = order.person
         if person.iban and person.iban != order.iban:
-            order.iban, order.holder = person.iban, person.iban_holder[:70]
-            order.rejection_reason = ""
-            PAYOUT_ORDER.apply(
-                actor,
-                order,
-                PayoutStatus.READY,
-                action="payouts.order_account_refreshed",
-                extra_fields=["iban", "holder", "rejection_reason"],
-                person=person,
-            )
+            _payable_again(actor, order, person, "payouts.order_account_refreshed")
             changed += 1
     return changed

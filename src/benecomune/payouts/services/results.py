@@ -29,7 +29,7 @@ from benecomune.core.services.jobs import start_job
 from benecomune.ledger.models import TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
-from benecomune.payouts.lifecycles import DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
+from benecomune.payouts.lifecycles import BATCH_ITEM, DEBIT_NOTE, PAYOUT_BATCH, PAYOUT_ORDER
 from benecomune.payouts.models import (
     BankReport,
     BatchItem,
@@ -276,6 +276,7 @@ def _apply_chunk(actor, batch, setup, changes) -> None:
         .order_by("pk")
     )
     now = timezone.now()
+    organization = Organization(pk=batch.organization_id)
     paid_orders, rejected_orders = [], []
     for item in items:
         status, code, reason = wanted[item.pk]
@@ -291,15 +292,22 @@ def _apply_chunk(actor, batch, setup, changes) -> None:
                 obj=item,
                 memo=item.remittance,
             )
-            item.status = ItemStatus.PAID
             order.paid_at = now
             paid_orders.append(order)
         else:
-            item.status, item.reason_code, item.reason = ItemStatus.REJECTED, code, reason
+            item.reason_code, item.reason = code, reason
             order.rejection_reason = reason
             rejected_orders.append(order)
         item.result_at = now
-        item.save(update_fields=["status", "reason", "reason_code", "result_at", "payout_transfer"])
+        BATCH_ITEM.apply(
+            actor,
+            item,
+            ItemStatus.PAID if status == PAID else ItemStatus.REJECTED,
+            extra_fields=["reason", "reason_code", "result_at", "payout_transfer"],
+            organization=organization,
+            after={"order": order.pk, "reason_code": item.reason_code},
+            reason=reason if status != PAID else "",
+        )
         PAYOUT_ORDER.apply(
             actor,
             order,

@@ -3,12 +3,12 @@ person), download the bank files and the treasurer's list, upload the bank's out
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from benecomune.core.files import STAFF, serve
+from benecomune.core.lists import choice, paged
 from benecomune.core.models import Job
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -18,7 +18,7 @@ from benecomune.payouts.services import batches as services
 from benecomune.payouts.services.actors import job_params
 from benecomune.payouts.services.batch_confirm import summarise_batch
 from benecomune.payouts.services.results import import_results
-from benecomune.payouts.views.common import add_errors, querystring
+from benecomune.payouts.views.common import add_errors
 
 
 def _may_see(actor) -> bool:
@@ -42,13 +42,11 @@ def batch_view(view):
 
 @batch_view
 def batch_list(request):
-    page = Paginator(PayoutBatch.objects.order_by("-prepared_at", "-pk"), 25).get_page(
-        request.GET.get("page")
-    )
+    listing = paged(request, PayoutBatch.objects.order_by("-prepared_at", "-pk"), per_page=25)
     return render(
         request,
         "payouts/batches/list.html",
-        {"page": page, "can_prepare": request.actor.has_perm("payouts.manage")},
+        {**listing.context(), "can_prepare": request.actor.has_perm("payouts.manage")},
     )
 
 
@@ -75,8 +73,8 @@ def batch_detail(request, pk):
         PayoutBatch.objects.select_related("prepared_by", "approved_by"), pk=pk
     )
     items = BatchItem.objects.filter(batch=batch).select_related("order").order_by("pk")
-    status = request.GET.get("stato", "")
-    if status in ItemStatus.values:
+    status = choice(request, "stato", ItemStatus)
+    if status:
         items = items.filter(status=status)
     actor = request.actor
     # Payments to the viewer's own household: shown as a warning; they cannot approve.
@@ -85,10 +83,9 @@ def batch_detail(request, pk):
         "batch": batch,
         "own_items": own_items,
         "summary": services.batch_summary(batch),
-        "page": Paginator(items, 50).get_page(request.GET.get("page")),
+        **paged(request, items, per_page=50).context(),
         "status": status,
         "statuses": list(ItemStatus),
-        "querystring": querystring(request),
         "job": batch.job,
         "reports": BankReport.objects.filter(batch=batch).order_by("-uploaded_at"),
         "can_manage": actor.has_perm("payouts.manage", batch.organization_id),

@@ -3,37 +3,32 @@ reimbursement call (calls.manage)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from benecomune.calls.models import Call
 from benecomune.core.files import STAFF, serve
+from benecomune.core.lists import choice, paged
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.money import format_euro
 from benecomune.payouts.forms import ClaimPolicyForm, ReviewForm
 from benecomune.payouts.models import ClaimStatus, ExpenseClaim, PayoutOrder
 from benecomune.payouts.services import claim_review as review
 from benecomune.payouts.services import claims as services
-from benecomune.payouts.views.common import add_errors, querystring
+from benecomune.payouts.views.common import add_errors
 
 
 @staff_permission("applications.view")
 def claim_queue(request):
     rows = ExpenseClaim.objects.select_related("person", "call")
-    status = request.GET.get("stato", ClaimStatus.SUBMITTED)
-    if status in ClaimStatus.values:
+    status = choice(request, "stato", ClaimStatus, default=ClaimStatus.SUBMITTED)
+    if status:
         rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("submitted_at", "pk"), 25).get_page(request.GET.get("page"))
+    listing = paged(request, rows.order_by("submitted_at", "pk"), per_page=25)
     return render(
         request,
         "payouts/review/queue.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": list(ClaimStatus),
-            "querystring": querystring(request),
-        },
+        {**listing.context(), "status": status, "statuses": list(ClaimStatus)},
     )
 
 

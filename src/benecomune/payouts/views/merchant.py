@@ -5,13 +5,13 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benecomune.core.files import STAFF, serve
+from benecomune.core.lists import paged
 from benecomune.core.models import Provider
 from benecomune.core.views.decorators import staff_permission
 from benecomune.payouts.forms import PayeeAccountForm
@@ -40,9 +40,11 @@ def merchant_notes(request):
         .order_by("-created_at", "-pk")
     )
     unsettled = redemptions.filter(in_note=False)
-    page = Paginator(redemptions, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = with_receipts(
-        merchant.pk, page.object_list, transfer_id=lambda transfer: transfer.pk
+    listing = paged(
+        request,
+        redemptions,
+        per_page=PAGE_SIZE,
+        prepare=partial(with_receipts, merchant.pk, transfer_id=lambda transfer: transfer.pk),
     )
     notes = DebitNote.for_merchant.select_related("payer").order_by("-created_at")[:50]
     orders = {
@@ -50,8 +52,8 @@ def merchant_notes(request):
         for o in PayoutOrder.for_provider.filter(debit_note__in=[n.pk for n in notes])
     }
     context = {
+        **listing.context(),
         "merchant": merchant,
-        "page": page,
         "unsettled_count": unsettled.count(),
         "unsettled_total": unsettled.aggregate(total=Sum("signed_amount"))["total"] or 0,
         "notes": [(note, orders.get(note.pk)) for note in notes],
@@ -81,15 +83,14 @@ def merchant_build_note(request):
 def merchant_note(request, pk):
     note = get_object_or_404(DebitNote.for_merchant.select_related("payer", "merchant"), pk=pk)
     lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
-    page = Paginator(lines, 50).get_page(request.GET.get("page"))
-    page.object_list = with_receipts(note.merchant_id, page.object_list)
+    listing = paged(request, lines, per_page=50, prepare=partial(with_receipts, note.merchant_id))
     order = PayoutOrder.for_provider.filter(debit_note=note).first()
     return render(
         request,
         "payouts/merchant/note_detail.html",
         {
+            **listing.context(),
             "note": note,
-            "page": page,
             "order": order,
             "can_manage": request.actor.has_perm("merchant.manage", note.merchant_id),
         },

@@ -4,13 +4,13 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benecomune.core.files import STAFF, serve
+from benecomune.core.lists import choice, paged
 from benecomune.core.views.decorators import staff_permission
 from benecomune.payouts.forms import CorrectOrderForm, ReasonForm, SettingsForm
 from benecomune.payouts.models import (
@@ -27,7 +27,7 @@ from benecomune.payouts.services import debit_notes as note_services
 from benecomune.payouts.services.accounts import payer_setup, update_settings
 from benecomune.payouts.services.note_lines import with_receipts
 from benecomune.payouts.services.orders import correct_order
-from benecomune.payouts.views.common import querystring, save_form
+from benecomune.payouts.views.common import save_form
 
 PAGE_SIZE = 25
 
@@ -53,29 +53,24 @@ def payouts_home(request):
 
 def _by_status(request, rows, statuses):
     """`rows` of the status chosen in ?stato= (ignored unless one of `statuses`)."""
-    status = request.GET.get("stato", "")
-    if status in statuses.values:
+    status = choice(request, "stato", statuses)
+    if status:
         rows = rows.filter(status=status)
     return rows, status
-
-
-def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @staff_permission("payouts.manage")
 def payer_notes(request):
     notes = DebitNote.objects.exclude(status=DebitNoteStatus.DRAFT).select_related("merchant")
     notes, status = _by_status(request, notes, DebitNoteStatus)
-    page = _page(request, notes.order_by("-issued_at", "-pk"))
+    listing = paged(request, notes.order_by("-issued_at", "-pk"), per_page=PAGE_SIZE)
     return render(
         request,
         "payouts/payer/notes.html",
         {
-            "page": page,
+            **listing.context(),
             "status": status,
             "statuses": [s for s in DebitNoteStatus if s != DebitNoteStatus.DRAFT],
-            "querystring": querystring(request),
         },
     )
 
@@ -86,14 +81,13 @@ def payer_note(request, pk):
         DebitNote.objects.exclude(status=DebitNoteStatus.DRAFT).select_related("merchant"), pk=pk
     )
     lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
-    page = Paginator(lines, 50).get_page(request.GET.get("page"))
-    page.object_list = with_receipts(note.merchant_id, page.object_list)
+    listing = paged(request, lines, per_page=50, prepare=partial(with_receipts, note.merchant_id))
     return render(
         request,
         "payouts/payer/note_detail.html",
         {
+            **listing.context(),
             "note": note,
-            "page": page,
             "order": PayoutOrder.objects.filter(debit_note=note).first(),
             "reject_form": ReasonForm(),
         },
@@ -131,16 +125,15 @@ def orders(request):
     query = request.GET.get("q", "").strip()
     if query:
         rows = rows.filter(beneficiary_name__icontains=query)
-    page = _page(request, rows.order_by("-created_at", "-pk"))
+    listing = paged(request, rows.order_by("-created_at", "-pk"), per_page=PAGE_SIZE)
     return render(
         request,
         "payouts/payer/orders.html",
         {
-            "page": page,
+            **listing.context(),
             "status": status,
             "query": query,
             "statuses": list(PayoutStatus),
-            "querystring": querystring(request),
         },
     )
 

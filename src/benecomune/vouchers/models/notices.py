@@ -1,6 +1,6 @@
 """The till notices' outbox: payments waiting for their notice to the citizen.
 
-`vouchers_redeem_at_till()` (the POS API's one-statement payment, migration 0006) writes a row
+`vouchers_redeem_at_till()` (the POS API's one-statement payment, vouchers/sql/) writes a row
 here in the same statement as the payment, so the hot path publishes nothing; Celery beat's
 `vouchers.send_till_notices` sends the notices and deletes the rows (services/notices.py).
 """

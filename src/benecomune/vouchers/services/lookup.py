@@ -129,8 +129,9 @@ _TERRITORY = {
 _SQL = {vendor: _WALLET_SQL.format(territory=sql) for vendor, sql in _TERRITORY.items()}
 
 
-# On PostgreSQL the same SELECT runs inside `vouchers_till_wallet()` (migration 0002), whose
-# plan PL/pgSQL prepares once per connection; the call itself is trivial to plan.
+# On PostgreSQL the same SELECT runs inside `vouchers_till_wallet()`
+# (vouchers/sql/vouchers_till_wallet.sql), whose plan PL/pgSQL prepares once per connection;
+# the call itself is trivial to plan.
 _PG_CALL = "SELECT * FROM vouchers_till_wallet(%s, %s, %s)"
 
 

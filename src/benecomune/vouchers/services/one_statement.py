@@ -1,13 +1,14 @@
 """A device's QR redemption in one statement, on PostgreSQL: the POS API's common case.
 
-`vouchers_redeem_at_till()` (migrations 0003, 0006) reads the wallet, the shop and its circuit
-and, when every rule is plainly met, pays, writes the redemption row and the citizen's notice
-(the outbox `vouchers_tillnotice`), all in one round trip and one commit. When it answers
-'check' (something to refuse or to look at closer) or 'replay' (the key was used before), it
-has written nothing and the caller takes the usual path (`redeem.redeem`), which decides and
-explains exactly as it always does. Given the id of a device token the caller took from its
-cache without reading the revocation version (the API's fast path), it first checks that the
-token is still valid, and answers 'token' (nothing written) when it is not: `TOKEN_CHANGED`.
+`vouchers_redeem_at_till()` (vouchers/sql/vouchers_redeem_at_till.sql) reads the wallet, the
+shop and its circuit and, when every rule is plainly met, pays, writes the redemption row and
+the citizen's notice (the outbox `vouchers_tillnotice`), all in one round trip and one commit.
+When it answers 'check' (something to refuse or to look at closer) or 'replay' (the key was
+used before), it has written nothing and the caller takes the usual path (`redeem.redeem`),
+which decides and explains exactly as it always does. Given the id of a device token the caller
+took from its cache without reading the revocation version (the API's fast path), it first
+checks that the token is still valid, and answers 'token' (nothing written) when it is not:
+`TOKEN_CHANGED`.
 
 Only devices use it (`applies`: a device actor holding merchant.redeem); the till page, typed
 codes (single-use: consumed with the payment) and printed cards go the usual way. A payment

@@ -290,7 +290,7 @@ _RECORD_SQL = (
 )
 
 
-# PostgreSQL: the same INSERT inside `vouchers_record_redemption()` (migration 0002).
+# PostgreSQL: the same INSERT inside `vouchers_record_redemption()` (vouchers/sql/).
 _PG_RECORD_CALL = (
     "SELECT * FROM vouchers_record_redemption(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )

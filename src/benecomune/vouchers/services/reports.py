@@ -1,16 +1,23 @@
 """What the Comune sees of its vouchers, read from the ledger (the truth, whatever the till):
 spending by shop and by category, the share spent in the Comune's own shops, unspent balances
-and what expiry returned to the funds. Payments are counted net of their reversals."""
+and what expiry returned to the funds. Payments are counted net of their reversals and refunds."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Q, Sum
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from benecomune.core.models import MerchantCategory, Provider
-from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKind, Wallet
+from benecomune.ledger.models import (
+    REFUND_OBJECT,
+    Account,
+    AccountKind,
+    Transfer,
+    TransferKind,
+    Wallet,
+)
 from benecomune.ledger.services.statements import with_balances
 
 
@@ -52,10 +59,12 @@ def _payments(issuer_ids, period: Period):
 
 
 def _reversals(issuer_ids, period: Period):
-    # A reversal counts in the period of the payment it undoes.
+    # A reversal, or a refund, counts in the period of the payment it gives back.
+    payments = _payments(issuer_ids, period)
+    payment_ids = payments.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
     return Transfer.objects_unscoped.filter(
-        kind=TransferKind.REVERSAL,
-        reversal_of__in=_payments(issuer_ids, period).values("pk"),
+        Q(kind=TransferKind.REVERSAL, reversal_of__in=payments.values("pk"))
+        | Q(kind=TransferKind.REFUND, object_type=REFUND_OBJECT, object_id__in=payment_ids)
     )
 
 

@@ -4,7 +4,6 @@ network, whose shops take its vouchers too; the network's administrator decides 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from benecomune.core.exports import csv_response
 from benecomune.core.forms_helpers import pairs_querystring
+from benecomune.core.lists import choice, export, paged
 from benecomune.core.models import Municipality, Organization, OrganizationKind
 from benecomune.core.services.jobs import start_job
 from benecomune.core.views.decorators import staff_permission
@@ -49,7 +49,7 @@ def _members(request):
 @staff_permission("circuit.manage")
 def circuit_list(request):
     query = request.GET.get("q", "").strip()[:100]
-    status = request.GET.get("stato", "")
+    status = choice(request, "stato", MembershipStatus)
     members = _members(request)
     if query:
         members = members.filter(
@@ -59,31 +59,36 @@ def circuit_list(request):
             | Q(municipality__name__icontains=query)
             | Q(merchant__points_of_sale__address__icontains=query)
         ).distinct()
-    if status in MembershipStatus.values:
+    if status:
         members = members.filter(status=status)
     members = members.order_by("status", "merchant__name")
-    if request.GET.get("formato") == "csv":
-        return _csv(members)
-    page = Paginator(members, 30).get_page(request.GET.get("page"))
+    response = export(request, csv=lambda: _csv(members))
+    if response is not None:
+        return response
+    # The search as read (trimmed, cut to 100 characters), for the page and export links.
+    listing = paged(
+        request,
+        members,
+        per_page=30,
+        querystring=pairs_querystring(("q", query), ("stato", status)),
+    )
     points: dict[int, list] = {}
     for point in PointOfSale.objects_unscoped.filter(
-        merchant_id__in=[m.merchant_id for m in page], is_active=True
+        merchant_id__in=[m.merchant_id for m in listing.page], is_active=True
     ):
         points.setdefault(point.merchant_id, []).append(point)
-    rows = [{"member": m, "points": points.get(m.merchant_id, [])} for m in page]
+    rows = [{"member": m, "points": points.get(m.merchant_id, [])} for m in listing.page]
     pending = _members(request).filter(status=MembershipStatus.PENDING).count()
-    querystring = pairs_querystring(("q", query), ("stato", status))
     return render(
         request,
         "vouchers/circuit/list.html",
         {
-            "page": page,
+            **listing.context(),
             "rows": rows,
             "query": query,
             "status": status,
             "statuses": MembershipStatus.choices,
             "pending": pending,
-            "querystring": querystring,
         },
     )
 
@@ -165,8 +170,9 @@ def spending(request):
         "unspent": reports.unspent(issuers),
         "organization": request.actor.organization,
     }
-    if request.GET.get("formato") == "csv":
-        return _spending_csv(rows)
+    response = export(request, csv=lambda: _spending_csv(rows))
+    if response is not None:
+        return response
     return render(request, "vouchers/circuit/spending.html", context)
 
 

@@ -6,13 +6,13 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core.files import file_response
 from benecomune.core.forms_helpers import pairs_querystring
+from benecomune.core.lists import export, filter_form, paged
 from benecomune.core.models import Provider
 from benecomune.core.views.decorators import staff_permission
 from benecomune.vouchers import takings_files
@@ -33,33 +33,40 @@ def _merchant(request) -> Provider:
 def takings_list(request):
     merchant = _merchant(request)
     today = timezone.localdate()
-    data = request.GET.copy()
-    if "dal" not in data and "al" not in data:  # the fields show the period shown
-        data["dal"] = data["al"] = today.isoformat()
-    form = TakingsPeriodForm(data)
+    # The fields show the period shown: today's, when the page opens.
+    form = filter_form(
+        request, TakingsPeriodForm, initial={"dal": today.isoformat(), "al": today.isoformat()}
+    )
     start = end = today
     if form.is_valid():
         start, end = form.cleaned_data["dal"], form.cleaned_data["al"]
-        export = request.GET.get("formato")
-        if export == "csv":
-            return file_response(takings_files.takings_csv(merchant.pk, start, end))
-        if export == "xlsx":
-            return file_response(takings_files.takings_xlsx(merchant.pk, start, end))
+        response = export(
+            request,
+            csv=lambda: takings_files.takings_csv(merchant.pk, start, end),
+            xlsx=lambda: takings_files.takings_xlsx(merchant.pk, start, end),
+        )
+        if response is not None:
+            return response
     rows = takings.sales(merchant.pk, start, end).order_by("-created_at", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = takings.numbered(page.object_list)
+    listing = paged(
+        request,
+        rows,
+        per_page=PAGE_SIZE,
+        form=form,
+        # The period as read (a missing day filled in), for the page and export links.
+        querystring=pairs_querystring(("dal", start), ("al", end)),
+        prepare=takings.numbered,
+    )
     days = takings.day_totals(merchant.pk, start, end)
     return render(
         request,
         "vouchers/takings/list.html",
         {
-            "form": form,
+            **listing.context(),
             "start": start,
             "end": end,
-            "page": page,
             "days": days,
             "total": takings.overall(days) if len(days) > 1 else None,
-            "querystring": pairs_querystring(("dal", start), ("al", end)),
             "today": today,
         },
     )

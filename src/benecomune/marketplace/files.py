@@ -1,0 +1,63 @@
+"""Who may see the marketplace's files (served by core/files.py): the documents of an
+accreditation and the provider's images. The provider's staff see their own (scoped by the
+provider), the accrediting network's administrators those of its requests (scoped by the
+network); anyone else, and another provider, gets a 404."""
+
+from benecomune.core.files import ServedFile, register_file_kind
+from benecomune.marketplace.models import AccreditationEvidence, ProviderImage
+from benecomune.marketplace.services.common import NETWORK_PERMISSION, PROVIDER_PERMISSIONS
+
+
+def _provider_staff(actor) -> bool:
+    return any(actor.has_perm(p) for p in PROVIDER_PERMISSIONS) and (
+        actor.organization is not None and actor.organization.kind == "provider"
+    )
+
+
+def _network_admin(actor) -> bool:
+    return actor.has_perm(NETWORK_PERMISSION) and (
+        actor.organization is not None and actor.organization.kind == "network"
+    )
+
+
+def staff_evidence(actor, pk: int) -> ServedFile | None:
+    evidence = None
+    if _provider_staff(actor):
+        evidence = AccreditationEvidence.objects.filter(
+            pk=pk, accreditation__provider_id=actor.organization.pk
+        ).first()
+    elif _network_admin(actor):
+        evidence = AccreditationEvidence.for_network.filter(
+            pk=pk, accreditation__network_id=actor.organization.pk
+        ).first()
+    if evidence is None or not evidence.file:
+        return None
+    return ServedFile(
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+        field=evidence.file,
+        # An uploaded document is never shown inline (only PDFs the platform generates are).
+        inline=False,
+    )
+
+
+def staff_image(actor, pk: int) -> ServedFile | None:
+    image = None
+    if _provider_staff(actor):
+        image = ProviderImage.objects.filter(pk=pk, provider_id=actor.organization.pk).first()
+    elif _network_admin(actor):
+        image = ProviderImage.objects.filter(
+            pk=pk, provider__network_id=actor.organization.pk
+        ).first()
+    if image is None or not image.file:
+        return None
+    return ServedFile(
+        filename=image.original_name,
+        content_type=image.content_type,
+        field=image.file,
+        inline=True,
+    )
+
+
+register_file_kind("marketplace-evidence", staff=staff_evidence)
+register_file_kind("marketplace-image", staff=staff_image)

@@ -1,0 +1,145 @@
+"""The marketplace's forms: they only collect input; the services check it (and say what is
+wrong in Italian), so a form never holds a rule of its own beyond field types."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.models import Municipality
+from benecomune.marketplace.models import (
+    ImageKind,
+    PublicationStatus,
+    RequirementGroup,
+    ServiceArea,
+    StaffRole,
+)
+from benecomune.marketplace.services.signup import SIGNUP_KINDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProfileForm(forms.Form):
+    fiscal_code = forms.CharField(
+        label=_("Codice fiscale dell'ente"), max_length=20, required=False
+    )
+    register_number = forms.CharField(
+        label=_("Numero di iscrizione al RUNTS o all'Albo delle cooperative"),
+        max_length=40,
+        required=False,
+        help_text=_("Obbligatorio per cooperative sociali e associazioni."),
+    )
+    iban = forms.CharField(label=_("IBAN"), max_length=40, required=False)
+    iban_holder = forms.CharField(label=_("Intestatario del conto"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Descrizione"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Testo semplice: i servizi offerti, a chi, dove. Al massimo 4000 caratteri."),
+    )
+    website = forms.CharField(label=_("Sito web"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("Referente"), max_length=200, required=False)
+    contact_email = forms.CharField(label=_("E-mail del referente"), max_length=254, required=False)
+    contact_phone = forms.CharField(
+        label=_("Telefono del referente"), max_length=30, required=False
+    )
+    service_points = forms.CharField(
+        label=_("Punti di servizio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Uno per riga: nome e indirizzo."),
+    )
+    municipalities_served = forms.ModelMultipleChoiceField(
+        label=_("Comuni serviti"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sells_services = forms.BooleanField(
+        label=_("Offre servizi sul mercato della rete"), required=False
+    )
+    publication = forms.ChoiceField(label=_("Pubblicazione"), choices=PublicationStatus.choices)
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is not None:
+            self.fields["municipalities_served"].queryset = municipalities
+
+
+class ImageForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Tipo"), choices=ImageKind.choices)
+    image = forms.FileField(label=_("Immagine (PNG o JPEG, al massimo 5 MB)"))
+    alt_text = forms.CharField(
+        label=_("Descrizione dell'immagine"),
+        max_length=200,
+        required=False,
+        help_text=_("Per chi non vede l'immagine; obbligatoria per le foto."),
+    )
+
+
+class StaffRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Ruolo"), choices=StaffRole.choices)
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(label=_("Denominazione"), max_length=200)
+    provider_kind = forms.ChoiceField(
+        label=_("Tipo di fornitore"),
+        choices=[(k.value, k.label) for k in SIGNUP_KINDS],
+    )
+    vat_number = forms.CharField(label=_("Partita IVA"), max_length=20)
+    fiscal_code = forms.CharField(label=_("Codice fiscale dell'ente"), max_length=20)
+    register_number = forms.CharField(
+        label=_("Numero di iscrizione al RUNTS o all'Albo delle cooperative"),
+        max_length=40,
+        required=False,
+        help_text=_("Obbligatorio per cooperative sociali e associazioni."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Comune della sede"), queryset=Municipality.objects.none()
+    )
+    address = forms.CharField(label=_("Indirizzo della sede"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Descrizione dei servizi"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    contact_name = forms.CharField(label=_("Nome e cognome di chi fa la richiesta"), max_length=200)
+    email = forms.CharField(label=_("E-mail"), max_length=254)
+    phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is not None:
+            self.fields["municipality"].queryset = municipalities
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivazione"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DraftForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area di servizio"), choices=ServiceArea.choices)
+
+
+class EvidenceForm(forms.Form):
+    requirement = forms.IntegerField(widget=forms.HiddenInput)
+    file = forms.FileField(label=_("Documento (PDF, JPEG o PNG, al massimo 10 MB)"))
+    issued_on = forms.DateField(label=_("Rilasciato il"), required=False, widget=DATE)
+    expires_on = forms.DateField(label=_("Scade il"), required=False, widget=DATE)
+
+
+class RequirementForm(forms.Form):
+    group = forms.ChoiceField(label=_("Gruppo di requisiti"), choices=RequirementGroup.choices)
+    title = forms.CharField(label=_("Documento"), max_length=200)
+    description = forms.CharField(
+        label=_("Spiegazione"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    areas = forms.MultipleChoiceField(
+        label=_("Aree di servizio (nessuna: tutte)"),
+        choices=ServiceArea.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    required = forms.BooleanField(label=_("Obbligatorio"), required=False, initial=True)
+    needs_expiry = forms.BooleanField(label=_("Ha una scadenza"), required=False)

@@ -1,0 +1,53 @@
+"""The accreditation's lifecycle (see core.lifecycle and docs/marketplace.md).
+
+The provider's staff submit; the network's administrators (organizations.manage on the
+network) take in review, decide, suspend, renew and revoke. The maker-checker rule (who took
+the request in review or verified one of its documents does not decide it) is the service's.
+The periodic task suspends and expires as the system actor.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.audit import register_actions
+from benecomune.core.lifecycle import Lifecycle
+from benecomune.core.lifecycle import Transition as T
+from benecomune.marketplace.models import Accreditation, AccreditationStatus
+
+S = AccreditationStatus
+# A voucher shop's staff hold merchant.manage, a cooperative's provider.manage.
+PROVIDER = ("provider.manage", "merchant.manage")
+NETWORK = "organizations.manage"
+
+ACCREDITATION = Lifecycle(
+    Accreditation,
+    tenant="network_id",
+    initial=S.DRAFT,
+    terminal=(S.REJECTED, S.EXPIRED, S.REVOKED),
+    transitions=[
+        T(S.DRAFT, S.SUBMITTED, PROVIDER, "marketplace.accreditation_submitted", "provider_id"),
+        T(S.SUBMITTED, S.IN_REVIEW, NETWORK, "marketplace.accreditation_review_started"),
+        T(S.IN_REVIEW, S.ACCREDITED, NETWORK, "marketplace.accreditation_granted"),
+        T(S.IN_REVIEW, S.REJECTED, NETWORK, "marketplace.accreditation_rejected"),
+        T(S.ACCREDITED, S.SUSPENDED, NETWORK, "marketplace.accreditation_suspended"),
+        T(S.SUSPENDED, S.ACCREDITED, NETWORK, "marketplace.accreditation_renewed"),
+        T(S.ACCREDITED, S.EXPIRED, NETWORK, "marketplace.accreditation_expired"),
+        T(S.SUSPENDED, S.EXPIRED, NETWORK, "marketplace.accreditation_expired"),
+        T(S.ACCREDITED, S.REVOKED, NETWORK, "marketplace.accreditation_revoked"),
+        T(S.SUSPENDED, S.REVOKED, NETWORK, "marketplace.accreditation_revoked"),
+    ],
+)
+
+LIFECYCLES = {"marketplace.Accreditation": ACCREDITATION}
+
+register_actions(
+    {
+        "marketplace.accreditation_submitted": _("Domanda di accreditamento presentata"),
+        "marketplace.accreditation_review_started": _("Domanda di accreditamento presa in esame"),
+        "marketplace.accreditation_granted": _("Fornitore accreditato"),
+        "marketplace.accreditation_rejected": _("Domanda di accreditamento respinta"),
+        "marketplace.accreditation_suspended": _("Accreditamento sospeso"),
+        "marketplace.accreditation_renewed": _("Accreditamento rinnovato"),
+        "marketplace.accreditation_expired": _("Accreditamento scaduto"),
+        "marketplace.accreditation_revoked": _("Accreditamento revocato"),
+    }
+)

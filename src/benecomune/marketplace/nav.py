@@ -1,0 +1,32 @@
+"""The marketplace's navigation entries and audit labels (loaded by MarketplaceConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.audit import register_actions
+from benecomune.core.context_processors import register_nav
+from benecomune.core.models import Role
+
+register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
+register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
+register_nav(Role.MERCHANT_STAFF, _("Profilo"), "marketplace:profile")
+register_nav(Role.MERCHANT_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
+register_nav(Role.PLATFORM_ADMIN, _("Fornitori e accreditamenti"), "marketplace:network_home")
+
+register_actions(
+    {
+        "marketplace.profile_created": _("Profilo del fornitore creato"),
+        "marketplace.profile_updated": _("Profilo del fornitore modificato"),
+        "marketplace.image_added": _("Immagine del fornitore caricata"),
+        "marketplace.image_removed": _("Immagine del fornitore tolta"),
+        "marketplace.staff_role_set": _("Ruolo nel fornitore cambiato"),
+        "marketplace.signup_received": _("Iscrizione di un fornitore ricevuta"),
+        "marketplace.signup_approved": _("Iscrizione di un fornitore approvata"),
+        "marketplace.signup_refused": _("Iscrizione di un fornitore respinta"),
+        "marketplace.checklist_seeded": _("Requisiti di accreditamento predefiniti aggiunti"),
+        "marketplace.requirement_saved": _("Requisito di accreditamento salvato"),
+        "marketplace.accreditation_created": _("Domanda di accreditamento iniziata"),
+        "marketplace.evidence_uploaded": _("Documento per l'accreditamento caricato"),
+        "marketplace.evidence_verified": _("Documento per l'accreditamento verificato"),
+        "marketplace.evidence_reminder": _("Promemoria di scadenza di un documento inviato"),
+    }
+)
