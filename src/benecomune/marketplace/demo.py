@@ -1,7 +1,8 @@
 """Demo marketplace: the network's default checklist, the profile of Cooperativa Sociale
 Jonathan, and its accreditation request for the home area submitted and waiting for the
-network's review (the platform admin's queue). Idempotent: if the cooperative has a request,
-nothing is done. Everything goes through the services."""
+network's review (the platform admin's queue); the commerce districts: opening hours of the
+shops of the five Comuni and a few promotions. Idempotent: if the cooperative has a request,
+or a shop has hours, that part is skipped. Everything goes through the services."""
 
 import datetime
 import io
@@ -10,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from benecomune.core.models import Provider
-from benecomune.marketplace.models import Accreditation
-from benecomune.marketplace.services import accreditation, profiles
+from benecomune.core.models import Provider, ProviderKind
+from benecomune.marketplace.models import Accreditation, OpeningSlot, Promotion
+from benecomune.marketplace.services import accreditation, districts, profiles, promotions
 from benecomune.marketplace.services.checklist import ensure_default_checklist
 
 DEMO_PROVIDER = "coop-jonathan"
@@ -36,6 +37,7 @@ def seed(actor, network, rng):
 
 
 def _seed(actor, network):
+    _seed_district(actor, network)
     ensure_default_checklist(actor, network)
     provider = Provider.objects.filter(slug=DEMO_PROVIDER, network=network).first()
     if provider is None or Accreditation.objects_unscoped.filter(provider=provider).exists():
@@ -73,3 +75,66 @@ def _seed(actor, network):
                 today=today,
             )
     accreditation.submit(actor, request, today=today)
+
+
+T = datetime.time
+# Shop hours: morning and afternoon, Monday to Saturday, Monday afternoon closed (the
+# Veneto custom); a pharmacy opens on Saturday morning only; a bakery from early morning.
+SPLIT = [(T(8, 30), T(12, 30)), (T(15, 30), T(19, 30))]
+HOURS = {
+    "grocery": {0: SPLIT[:1], 1: SPLIT, 2: SPLIT, 3: SPLIT, 4: SPLIT, 5: SPLIT},
+    "pharmacy": {d: [(T(8, 30), T(12, 30)), (T(15, 0), T(19, 30))] for d in range(5)}
+    | {5: [(T(8, 30), T(12, 30))]},
+    "bakery": {d: [(T(6, 30), T(13, 0)), (T(16, 0), T(19, 0))] for d in range(6)}
+    | {6: [(T(7, 0), T(12, 0))]},
+}
+DEFAULT_HOURS = dict.fromkeys(range(6), SPLIT)
+PROMOTIONS = {
+    "alimentari-da-bepi": (
+        "Frutta e verdura di stagione -10%",
+        "Tutti i giorni sconto del 10% su frutta e verdura del territorio.\n"
+        "Si paga anche con i buoni spesa del Comune.",
+    ),
+    "forno-del-borgo": (
+        "Pane del giorno prima a metà prezzo",
+        "Dalle 17 il pane rimasto è a metà prezzo: meno spreco, più risparmio.",
+    ),
+    "cartoleria-la-matita": (
+        "Kit scuola per la primaria",
+        "Quaderni, astuccio e diario a prezzo fisso per chi inizia la scuola.",
+    ),
+}
+
+
+def _seed_district(actor, network):
+    today = timezone.localdate()
+    shops = Provider.objects.filter(
+        network=network, provider_kind=ProviderKind.SHOP, is_active=True
+    ).order_by("slug")
+    for shop in shops:
+        if OpeningSlot.objects_unscoped.filter(provider=shop).exists():
+            continue
+        week = HOURS.get(shop.category, DEFAULT_HOURS)
+        districts.set_week(
+            actor, shop, [(day, o, c) for day, slots in week.items() for o, c in slots]
+        )
+        if shop.slug == "farmacia-san-marco":
+            districts.add_closure(
+                actor,
+                shop,
+                start_date=today + datetime.timedelta(days=20),
+                end_date=today + datetime.timedelta(days=22),
+                note="Inventario",
+            )
+        offer = PROMOTIONS.get(shop.slug)
+        if offer and not Promotion.objects_unscoped.filter(provider=shop).exists():
+            title, text = offer
+            promotion = promotions.create_promotion(
+                actor,
+                shop,
+                title=title,
+                text=text,
+                valid_from=today - datetime.timedelta(days=3),
+                valid_until=today + datetime.timedelta(days=30),
+            )
+            promotions.publish_promotion(actor, promotion)

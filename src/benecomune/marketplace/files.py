@@ -4,7 +4,7 @@ provider), the accrediting network's administrators those of its requests (scope
 network); anyone else, and another provider, gets a 404."""
 
 from benecomune.core.files import ServedFile, register_file_kind
-from benecomune.marketplace.models import AccreditationEvidence, ProviderImage
+from benecomune.marketplace.models import AccreditationEvidence, Promotion, ProviderImage
 from benecomune.marketplace.services.common import NETWORK_PERMISSION, PROVIDER_PERMISSIONS
 
 
@@ -61,3 +61,21 @@ def staff_image(actor, pk: int) -> ServedFile | None:
 
 register_file_kind("marketplace-evidence", staff=staff_evidence)
 register_file_kind("marketplace-image", staff=staff_image)
+
+
+def staff_promotion_image(actor, pk: int) -> ServedFile | None:
+    """The image of one of the shop's own promotions, whatever its status."""
+    promotion = None
+    if _provider_staff(actor):
+        promotion = Promotion.objects.filter(pk=pk, provider_id=actor.organization.pk).first()
+    if promotion is None or not promotion.image:
+        return None
+    return ServedFile(
+        filename=f"offerta-{promotion.pk}.{promotion.image.name.rsplit('.', 1)[-1]}",
+        content_type=promotion.image_type,
+        field=promotion.image,
+        inline=True,
+    )
+
+
+register_file_kind("marketplace-promotion", staff=staff_promotion_image)

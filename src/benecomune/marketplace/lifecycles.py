@@ -1,4 +1,5 @@
-"""The accreditation's lifecycle (see core.lifecycle and docs/marketplace.md).
+"""The accreditation's and the promotion's lifecycles (see core.lifecycle and
+docs/marketplace.md).
 
 The provider's staff submit; the network's administrators (organizations.manage on the
 network) take in review, decide, suspend, renew and revoke. The maker-checker rule (who took
@@ -11,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from benecomune.core.audit import register_actions
 from benecomune.core.lifecycle import Lifecycle
 from benecomune.core.lifecycle import Transition as T
-from benecomune.marketplace.models import Accreditation, AccreditationStatus
+from benecomune.marketplace.models import (
+    Accreditation,
+    AccreditationStatus,
+    Promotion,
+    PromotionStatus,
+)
 
 S = AccreditationStatus
 # A voucher shop's staff hold merchant.manage, a cooperative's provider.manage.
@@ -37,7 +43,22 @@ ACCREDITATION = Lifecycle(
     ],
 )
 
-LIFECYCLES = {"marketplace.Accreditation": ACCREDITATION}
+# A shop's offer: its staff (owner or operator) publish it and withdraw it; a draft never
+# published is withdrawn too (nothing is deleted). Withdrawn is final: a new offer is a new row.
+P = PromotionStatus
+PROMOTION = Lifecycle(
+    Promotion,
+    tenant="provider_id",
+    initial=P.DRAFT,
+    terminal=(P.WITHDRAWN,),
+    transitions=[
+        T(P.DRAFT, P.PUBLISHED, PROVIDER, "marketplace.promotion_published"),
+        T(P.PUBLISHED, P.WITHDRAWN, PROVIDER, "marketplace.promotion_withdrawn"),
+        T(P.DRAFT, P.WITHDRAWN, PROVIDER, "marketplace.promotion_withdrawn"),
+    ],
+)
+
+LIFECYCLES = {"marketplace.Accreditation": ACCREDITATION, "marketplace.Promotion": PROMOTION}
 
 register_actions(
     {
@@ -49,5 +70,7 @@ register_actions(
         "marketplace.accreditation_renewed": _("Accreditamento rinnovato"),
         "marketplace.accreditation_expired": _("Accreditamento scaduto"),
         "marketplace.accreditation_revoked": _("Accreditamento revocato"),
+        "marketplace.promotion_published": _("Offerta del negozio pubblicata"),
+        "marketplace.promotion_withdrawn": _("Offerta del negozio ritirata"),
     }
 )

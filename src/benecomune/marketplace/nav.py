@@ -1,16 +1,25 @@
-"""The marketplace's navigation entries and audit labels (loaded by MarketplaceConfig.ready())."""
+"""The marketplace's navigation entries, audit labels and public page section (loaded by
+MarketplaceConfig.ready())."""
 
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.audit import register_actions
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
+from benecomune.core.views.public import PUBLIC_SECTIONS
+from benecomune.marketplace.public_sections import district_section
 
 register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
 register_nav(Role.MERCHANT_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.MERCHANT_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
+register_nav(Role.MERCHANT_STAFF, _("Orari e offerte"), "marketplace:shop_hours")
 register_nav(Role.PLATFORM_ADMIN, _("Fornitori e accreditamenti"), "marketplace:network_home")
+for role in (Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
+    register_nav(role, _("Distretto del commercio"), "marketplace:district")
+
+if district_section not in PUBLIC_SECTIONS:
+    PUBLIC_SECTIONS.append(district_section)
 
 register_actions(
     {
@@ -28,5 +37,10 @@ register_actions(
         "marketplace.evidence_uploaded": _("Documento per l'accreditamento caricato"),
         "marketplace.evidence_verified": _("Documento per l'accreditamento verificato"),
         "marketplace.evidence_reminder": _("Promemoria di scadenza di un documento inviato"),
+        "marketplace.hours_updated": _("Orari di apertura del negozio modificati"),
+        "marketplace.closure_added": _("Chiusura straordinaria del negozio aggiunta"),
+        "marketplace.closure_removed": _("Chiusura straordinaria del negozio tolta"),
+        "marketplace.promotion_created": _("Offerta del negozio creata"),
+        "marketplace.promotion_updated": _("Offerta del negozio modificata"),
     }
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.marketplace.views import network, provider, public
+from benecomune.marketplace.views import district, district_staff, network, provider, public, shop
 
 app_name = "marketplace"
 
@@ -31,6 +31,28 @@ urlpatterns = [
         provider.my_accreditation_submit,
         name="my_accreditation_submit",
     ),
+    # A shop's district pages: opening hours, closures, promotions
+    path("gestione/negozio/orari/", shop.hours, name="shop_hours"),
+    path("gestione/negozio/orari/chiusure/", shop.closure_add, name="closure_add"),
+    path(
+        "gestione/negozio/orari/chiusure/<int:pk>/togli/",
+        shop.closure_remove,
+        name="closure_remove",
+    ),
+    path("gestione/negozio/offerte/", shop.promotion_list, name="promotions"),
+    path("gestione/negozio/offerte/<int:pk>/", shop.promotion_detail, name="promotion"),
+    path(
+        "gestione/negozio/offerte/<int:pk>/pubblica/",
+        shop.promotion_publish,
+        name="promotion_publish",
+    ),
+    path(
+        "gestione/negozio/offerte/<int:pk>/ritira/",
+        shop.promotion_withdraw,
+        name="promotion_withdraw",
+    ),
+    # The Comune's (or network's) district: directory figures and local spending
+    path("gestione/distretto/", district_staff.district, name="district"),
     # The network's administrators
     path("gestione/rete/fornitori/", network.network_home, name="network_home"),
     path(
@@ -46,4 +68,13 @@ urlpatterns = [
     # Public: a provider asks to join
     path("fornitore/iscriviti/", public.signup, name="signup"),
     path("fornitore/iscriviti/inviata/", public.signup_done, name="signup_done"),
+    # Public: a Comune's (or network's) commerce district, under its slug. Kept before core's
+    # catch-all "<slug>/" (the project's urls include core last).
+    path("<slug:slug>/negozi/", district.directory_page, name="district_directory"),
+    path("<slug:slug>/negozi/<slug:shop_slug>/", district.shop_page, name="district_shop"),
+    path(
+        "<slug:slug>/negozi/<slug:shop_slug>/offerte/<int:pk>/immagine/",
+        district.promotion_image,
+        name="promotion_image",
+    ),
 ]

@@ -1,5 +1,6 @@
 """The marketplace's models: the provider's public profile, its staff roles and images
-(profiles.py), and the accreditation by the network with its checklist (accreditation.py)."""
+(profiles.py), the accreditation by the network with its checklist (accreditation.py), and
+the commerce district: opening hours and promotions of the shops (districts.py)."""
 
 from .accreditation import (
     Accreditation,
@@ -8,6 +9,13 @@ from .accreditation import (
     AccreditationStatus,
     RequirementGroup,
     ServiceArea,
+)
+from .districts import (
+    OpeningException,
+    OpeningSlot,
+    Promotion,
+    PromotionStatus,
+    Weekday,
 )
 from .profiles import (
     ImageKind,
@@ -25,6 +33,10 @@ __all__ = [
     "AccreditationRequirement",
     "AccreditationStatus",
     "ImageKind",
+    "OpeningException",
+    "OpeningSlot",
+    "Promotion",
+    "PromotionStatus",
     "ProviderImage",
     "ProviderProfile",
     "ProviderStaffRole",
@@ -33,4 +45,5 @@ __all__ = [
     "RequirementGroup",
     "ServiceArea",
     "StaffRole",
+    "Weekday",
 ]
