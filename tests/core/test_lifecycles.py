@@ -77,7 +77,7 @@ def the_event(obj, action, source, target):
 # --- the tables -------------------------------------------------------------------------------
 
 
-def test_the_nine_models_have_a_table():
+def test_the_ten_models_have_a_table():
     assert set(LIFECYCLES) == {
         "calls.Call",
         "calls.Application",
@@ -88,6 +88,7 @@ def test_the_nine_models_have_a_table():
         "payouts.BatchItem",
         "vouchers.CircuitMembership",
         "marketplace.Accreditation",
+        "marketplace.Service",
     }
 
 

@@ -1,7 +1,8 @@
 """Demo marketplace: the network's default checklist, the profile of Cooperativa Sociale
 Jonathan, and its accreditation request for the home area submitted and waiting for the
-network's review (the platform admin's queue). Idempotent: if the cooperative has a request,
-nothing is done. Everything goes through the services."""
+network's review (the platform admin's queue); the catalogue of the seed providers
+(demo_catalogue.py). Idempotent: if the cooperative has a request, it is not made again; a
+provider with services gets no more. Everything goes through the services."""
 
 import datetime
 import io
@@ -11,6 +12,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from benecomune.core.models import Provider
+from benecomune.marketplace import demo_catalogue
 from benecomune.marketplace.models import Accreditation
 from benecomune.marketplace.services import accreditation, profiles
 from benecomune.marketplace.services.checklist import ensure_default_checklist
@@ -33,6 +35,7 @@ def seed(actor, network, rng):
     # The demo's provider would get an e-mail per step: the demo sends none.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _seed(actor, network)
+        demo_catalogue.seed(actor, network)
 
 
 def _seed(actor, network):

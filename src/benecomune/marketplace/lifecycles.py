@@ -1,9 +1,13 @@
-"""The accreditation's lifecycle (see core.lifecycle and docs/marketplace.md).
+"""The accreditation's and the catalogue's lifecycles (see core.lifecycle and
+docs/marketplace.md).
 
 The provider's staff submit; the network's administrators (organizations.manage on the
 network) take in review, decide, suspend, renew and revoke. The maker-checker rule (who took
 the request in review or verified one of its documents does not decide it) is the service's.
 The periodic task suspends and expires as the system actor.
+
+A service of the catalogue is published, taken back to draft, archived and restored by the
+provider's staff (owner or operator).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from benecomune.core.audit import register_actions
 from benecomune.core.lifecycle import Lifecycle
 from benecomune.core.lifecycle import Transition as T
-from benecomune.marketplace.models import Accreditation, AccreditationStatus
+from benecomune.marketplace.models import (
+    Accreditation,
+    AccreditationStatus,
+    Service,
+    ServiceStatus,
+)
 
 S = AccreditationStatus
 # A voucher shop's staff hold merchant.manage, a cooperative's provider.manage.
@@ -37,7 +46,22 @@ ACCREDITATION = Lifecycle(
     ],
 )
 
-LIFECYCLES = {"marketplace.Accreditation": ACCREDITATION}
+V = ServiceStatus
+SERVICE = Lifecycle(
+    Service,
+    tenant="provider_id",
+    initial=V.DRAFT,
+    transitions=[
+        T(V.DRAFT, V.PUBLISHED, PROVIDER, "marketplace.service_published"),
+        T(V.PUBLISHED, V.DRAFT, PROVIDER, "marketplace.service_unpublished"),
+        T(V.DRAFT, V.ARCHIVED, PROVIDER, "marketplace.service_archived"),
+        T(V.PUBLISHED, V.ARCHIVED, PROVIDER, "marketplace.service_archived"),
+        # Restored as a draft: it is checked again before it is published.
+        T(V.ARCHIVED, V.DRAFT, PROVIDER, "marketplace.service_restored"),
+    ],
+)
+
+LIFECYCLES = {"marketplace.Accreditation": ACCREDITATION, "marketplace.Service": SERVICE}
 
 register_actions(
     {
@@ -49,5 +73,9 @@ register_actions(
         "marketplace.accreditation_renewed": _("Accreditamento rinnovato"),
         "marketplace.accreditation_expired": _("Accreditamento scaduto"),
         "marketplace.accreditation_revoked": _("Accreditamento revocato"),
+        "marketplace.service_published": _("Servizio pubblicato"),
+        "marketplace.service_unpublished": _("Servizio riportato in bozza"),
+        "marketplace.service_archived": _("Servizio archiviato"),
+        "marketplace.service_restored": _("Servizio ripristinato in bozza"),
     }
 )

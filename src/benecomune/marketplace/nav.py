@@ -8,8 +8,10 @@ from benecomune.core.models import Role
 
 register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
+register_nav(Role.PROVIDER_STAFF, _("Servizi offerti"), "marketplace:services")
 register_nav(Role.MERCHANT_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.MERCHANT_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
+register_nav(Role.MERCHANT_STAFF, _("Servizi offerti"), "marketplace:services")
 register_nav(Role.PLATFORM_ADMIN, _("Fornitori e accreditamenti"), "marketplace:network_home")
 
 register_actions(
@@ -28,5 +30,12 @@ register_actions(
         "marketplace.evidence_uploaded": _("Documento per l'accreditamento caricato"),
         "marketplace.evidence_verified": _("Documento per l'accreditamento verificato"),
         "marketplace.evidence_reminder": _("Promemoria di scadenza di un documento inviato"),
+        "marketplace.service_created": _("Servizio creato"),
+        "marketplace.service_updated": _("Servizio modificato"),
+        "marketplace.service_variant_added": _("Variante di un servizio aggiunta"),
+        "marketplace.service_variant_removed": _("Variante di un servizio tolta"),
+        "marketplace.service_photo_added": _("Foto di un servizio caricata"),
+        "marketplace.service_photo_removed": _("Foto di un servizio tolta"),
+        "marketplace.services_imported": _("Servizi importati da un file"),
     }
 )
