@@ -83,9 +83,13 @@ def test_publish_and_archive_are_confirmed_then_posted(client, make_provider):
     assert page.post(url).status_code == 302
     service.refresh_from_db()
     assert service.status == ServiceStatus.PUBLISHED
+    detail = page.get(reverse("marketplace:service", args=[service.pk])).content.decode()
+    assert "Riporta in bozza" in detail and "Ripristina in bozza" not in detail
     page.post(reverse("marketplace:service_action", args=[service.pk, "archivia"]))
     service.refresh_from_db()
     assert service.status == ServiceStatus.ARCHIVED
+    detail = page.get(reverse("marketplace:service", args=[service.pk])).content.decode()
+    assert "Ripristina in bozza" in detail and "Riporta in bozza" not in detail
     assert (
         page.get(reverse("marketplace:service_action", args=[service.pk, "vola"])).status_code
         == 404

@@ -35,29 +35,33 @@ from benecomune.marketplace.services.profiles import municipalities_of
 from benecomune.marketplace.views.common import provider_page
 
 PAGE_SIZE = 25
-# action in the URL -> (service, target status, the confirmation's title, its explanation)
+# action in the URL -> (service, target status, button, the confirmation's title, its text)
 ACTIONS = {
     "pubblica": (
         services.publish,
         ServiceStatus.PUBLISHED,
+        gettext_lazy("Pubblica"),
         gettext_lazy("Pubblicare il servizio?"),
         gettext_lazy("Il servizio comparirà nel catalogo della rete."),
     ),
     "bozza": (
         services.unpublish,
         ServiceStatus.DRAFT,
+        gettext_lazy("Riporta in bozza"),
         gettext_lazy("Riportare il servizio in bozza?"),
         gettext_lazy("Il servizio non comparirà più nel catalogo finché non lo pubblica di nuovo."),
     ),
     "archivia": (
         services.archive,
         ServiceStatus.ARCHIVED,
+        gettext_lazy("Archivia"),
         gettext_lazy("Archiviare il servizio?"),
         gettext_lazy("Il servizio non sarà più offerto; resta nell'elenco per memoria."),
     ),
     "ripristina": (
         services.restore,
         ServiceStatus.DRAFT,
+        gettext_lazy("Ripristina in bozza"),
         gettext_lazy("Ripristinare il servizio in bozza?"),
         gettext_lazy("Potrà modificarlo e pubblicarlo di nuovo."),
     ),
@@ -153,8 +157,8 @@ def _detail(service, form, *, variant_form=None, photo_form=None) -> dict:
         "photos": [(p, file_url("marketplace-service-photo", p.pk)) for p in photos],
         "photo_form": photo_form or PhotoForm(),
         "actions": [
-            (slug, str(title))
-            for slug, (_fn, target, title, _text) in ACTIONS.items()
+            (slug, str(button))
+            for slug, (_fn, target, button, _title, _text) in ACTIONS.items()
             if _allowed(service, slug, target)
         ],
     }
@@ -163,11 +167,14 @@ def _detail(service, form, *, variant_form=None, photo_form=None) -> dict:
 def _allowed(service, slug, target) -> bool:
     from benecomune.marketplace.lifecycles import SERVICE
 
-    transition = SERVICE.find(service.status, target)
+    if SERVICE.find(service.status, target) is None:
+        return False
     # "bozza" and "ripristina" both go to draft: each from its own status.
-    return transition is not None and (
-        slug != "ripristina" or service.status == ServiceStatus.ARCHIVED
-    )
+    if slug == "bozza":
+        return service.status == ServiceStatus.PUBLISHED
+    if slug == "ripristina":
+        return service.status == ServiceStatus.ARCHIVED
+    return True
 
 
 @provider_page
@@ -175,7 +182,7 @@ def service_action(request, provider, pk, action):
     service = _own(provider, pk)
     if action not in ACTIONS:
         raise Http404
-    function, _target, title, text = ACTIONS[action]
+    function, _target, _button, title, text = ACTIONS[action]
     if request.method == "POST":
         try:
             function(request.actor, service)
