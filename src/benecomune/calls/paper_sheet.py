@@ -7,30 +7,26 @@ Reading checks the file by its content (an XLSX is a zip; a CSV must be UTF-8 te
 its name, and reports problems in Italian.
 """
 
-import csv
 import dataclasses
 import datetime
 import io
-import zipfile
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from benecomune.calls import rules as engine
 from benecomune.calls.models import BenefitType, Call
 from benecomune.calls.services.submission import needs_isee
+from benecomune.core import sheets
 from benecomune.core.exports import XLSX_TYPE, csv_bytes  # noqa: F401 (XLSX_TYPE: old name)
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1000
 DECLARATION_PREFIX = "dich_"
 DOCUMENT_PREFIX = "doc_"
-
-
-class SheetError(Exception):
-    """The file as a whole cannot be read (Italian message)."""
+SheetError = sheets.SheetError  # read by paper_import (core.sheets reads any spreadsheet)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,67 +153,15 @@ def template_xlsx(call: Call) -> bytes:
 
 
 def sniff_kind(data: bytes) -> str:
-    """ "xlsx" or "csv" by content; SheetError for anything else."""
-    if not data:
-        raise SheetError(_("Il file è vuoto."))
-    if len(data) > max_bytes():
-        raise SheetError(
-            _("Il file è troppo grande: il limite è %(kb)s kB. Lo divida in più file.")
-            % {"kb": max_bytes() // 1024}
-        )
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise SheetError(
-            _(
-                "Il file non è un CSV in UTF-8 né un foglio XLSX. Dal foglio di calcolo lo "
-                "salvi come «CSV UTF-8 (delimitato da virgole)» oppure come «Cartella di "
-                "lavoro Excel (.xlsx)»."
-            )
-        )
-    return "csv"
-
-
-def _csv_rows(data: bytes) -> list[list]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SheetError(
-            _(
-                "Il file CSV non è in codifica UTF-8 (le lettere accentate non si leggerebbero "
-                "bene). Dal foglio di calcolo lo salvi come «CSV UTF-8»."
-            )
-        ) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count)
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        raise SheetError(_("Il file CSV non è leggibile: controlli che sia un CSV.")) from None
+    return sheets.sniff_kind(data, max_bytes=max_bytes())
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise SheetError(
-            _("Il file non è un foglio XLSX leggibile: lo salvi di nuovo dal foglio di calcolo.")
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        limit = max_rows() + 2
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > limit:
-                break
-        return rows
-    finally:
-        workbook.close()
+    return sheets.xlsx_rows(data, max_rows=max_rows())
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+_csv_rows = sheets.csv_rows
+_blank = sheets.blank
 
 
 def read_sheet(call: Call, data: bytes) -> Sheet:

@@ -11,6 +11,14 @@ The app owning a wallet source registers its policy (`register_policy`): calls t
 (here). `refusal` is the one evaluation (`services.rules.check_spendable` calls it);
 `payment_order` is the rule for which of a person's wallets pays first.
 
+Purchase rules (`register_purchase_rule`, `purchase_refusal`) are the other half: what a wallet
+may pay for depending on *what is bought*, not on the wallet. An app selling something through
+payment intents registers a rule for its intents' `object_type` prefix (the marketplace for
+`marketplace.service`: public and company wallets pay only accredited providers); payments
+evaluates it for every wallet leg when legs are planned, at an intent's creation and at its
+authorisation (a hold authorised while allowed is captured: the purchase was agreed then).
+The till sells shop goods without such an object type: these rules never reach it, nor its SQL.
+
 The SQL gate checks every wallet column whatever the source, so a policy that ignores a column
 (a top-up pays anywhere) only makes the gate send more cases to the Python path, never pass one
 that `refusal` refuses. A field that the gate could not express would break that: add it to the
@@ -220,6 +228,37 @@ def payment_order(wallets: Iterable[Wallet]) -> list[Wallet]:
         return value if value is not None else available.get(wallet.account_id, 0)
 
     return sorted(wallets, key=lambda w: (_expiry_key(w), money(w), w.pk or 0))
+
+
+# A purchase rule: (wallet, payee, object_type, object_id, day) -> the refusal, or None.
+PurchaseRule = Callable[[Wallet, Provider, str, str, datetime.date], str | None]
+_PURCHASE_RULES: dict[str, PurchaseRule] = {}
+
+
+def register_purchase_rule(object_type_prefix: str, rule: PurchaseRule) -> None:
+    """Register the rule for intents whose object_type starts with `object_type_prefix` (from
+    the owning app's ready()). The same rule again is harmless; another one is a mistake."""
+    if not object_type_prefix:
+        raise ValueError("a purchase rule needs an object type prefix")
+    current = _PURCHASE_RULES.get(object_type_prefix)
+    if current is not None and current != rule:
+        raise ValueError(f"purchase rule for {object_type_prefix!r} already registered")
+    _PURCHASE_RULES[object_type_prefix] = rule
+
+
+def purchase_refusal(
+    wallet: Wallet, payee: Provider, object_type: str, object_id: str = "", at=None
+) -> str | None:
+    """None when `wallet` may pay `payee` for the object bought (every rule whose prefix
+    `object_type` starts with agrees); otherwise why not, in Italian."""
+    if not object_type:
+        return None
+    for prefix, rule in _PURCHASE_RULES.items():
+        if object_type.startswith(prefix):
+            reason = rule(wallet, payee, object_type, str(object_id), day_of(at))
+            if reason:
+                return reason
+    return None
 
 
 register_policy(WalletSource.TOP_UP, TOP_UP)

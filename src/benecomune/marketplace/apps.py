@@ -9,6 +9,10 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from benecomune.core.registry import load_modules
+        from benecomune.ledger.spending import register_purchase_rule
+        from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE, purchase_rule
 
-        # nav: navigation and audit labels; lifecycles: the accreditation table's labels.
+        # nav: navigation and audit labels; lifecycles: the transition tables' labels.
         load_modules(self, ("nav", "lifecycles"))
+        # Public and company wallets pay a service only of an accredited provider.
+        register_purchase_rule(SERVICE_OBJECT_TYPE, purchase_rule)

@@ -1,8 +1,9 @@
 """Demo marketplace: the network's default checklist, the profile of Cooperativa Sociale
 Jonathan, and its accreditation request for the home area submitted and waiting for the
 network's review (the platform admin's queue); the commerce districts: opening hours of the
-shops of the five Comuni and a few promotions. Idempotent: if the cooperative has a request,
-or a shop has hours, that part is skipped. Everything goes through the services."""
+shops of the five Comuni and a few promotions; the catalogue of the seed providers
+(demo_catalogue.py). Idempotent: if the cooperative has a request, it is not made again; a shop
+with hours, or a provider with services, gets no more. Everything goes through the services."""
 
 import datetime
 import io
@@ -12,6 +13,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from benecomune.core.models import Provider, ProviderKind
+from benecomune.marketplace import demo_catalogue
 from benecomune.marketplace.models import Accreditation, OpeningSlot, Promotion
 from benecomune.marketplace.services import accreditation, districts, profiles, promotions
 from benecomune.marketplace.services.checklist import ensure_default_checklist
@@ -34,6 +36,7 @@ def seed(actor, network, rng):
     # The demo's provider would get an e-mail per step: the demo sends none.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _seed(actor, network)
+        demo_catalogue.seed(actor, network)
 
 
 def _seed(actor, network):

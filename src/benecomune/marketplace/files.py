@@ -1,10 +1,15 @@
 """Who may see the marketplace's files (served by core/files.py): the documents of an
-accreditation and the provider's images. The provider's staff see their own (scoped by the
-provider), the accrediting network's administrators those of its requests (scoped by the
-network); anyone else, and another provider, gets a 404."""
+accreditation, the provider's images and its services' photos. The provider's staff see their
+own (scoped by the provider), the accrediting network's administrators those of its requests
+(scoped by the network); anyone else, and another provider, gets a 404."""
 
 from benecomune.core.files import ServedFile, register_file_kind
-from benecomune.marketplace.models import AccreditationEvidence, Promotion, ProviderImage
+from benecomune.marketplace.models import (
+    AccreditationEvidence,
+    Promotion,
+    ProviderImage,
+    ServicePhoto,
+)
 from benecomune.marketplace.services.common import NETWORK_PERMISSION, PROVIDER_PERMISSIONS
 
 
@@ -59,6 +64,24 @@ def staff_image(actor, pk: int) -> ServedFile | None:
     )
 
 
+def staff_service_photo(actor, pk: int) -> ServedFile | None:
+    photo = None
+    if _provider_staff(actor):
+        photo = ServicePhoto.objects.filter(pk=pk, provider_id=actor.organization.pk).first()
+    elif _network_admin(actor):
+        photo = ServicePhoto.objects.filter(
+            pk=pk, provider__network_id=actor.organization.pk
+        ).first()
+    if photo is None or not photo.file:
+        return None
+    return ServedFile(
+        filename=photo.original_name,
+        content_type=photo.content_type,
+        field=photo.file,
+        inline=True,
+    )
+
+
 register_file_kind("marketplace-evidence", staff=staff_evidence)
 register_file_kind("marketplace-image", staff=staff_image)
 
@@ -79,3 +102,4 @@ def staff_promotion_image(actor, pk: int) -> ServedFile | None:
 
 
 register_file_kind("marketplace-promotion", staff=staff_promotion_image)
+register_file_kind("marketplace-service-photo", staff=staff_service_photo)

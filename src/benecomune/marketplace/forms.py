@@ -6,12 +6,20 @@ from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.models import Municipality
 from benecomune.marketplace.models import (
+    Delivery,
     ImageKind,
+    PayerKind,
+    PriceKind,
+    PriceUnit,
     PublicationStatus,
     RequirementGroup,
     ServiceArea,
+    ServiceType,
     StaffRole,
+    TargetGroup,
+    UserArea,
 )
+from benecomune.marketplace.models.catalogue import ART51_CHOICES
 from benecomune.marketplace.services.signup import SIGNUP_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -143,3 +151,115 @@ class RequirementForm(forms.Form):
     )
     required = forms.BooleanField(label=_("Obbligatorio"), required=False, initial=True)
     needs_expiry = forms.BooleanField(label=_("Ha una scadenza"), required=False)
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+BLANK = [("", "—")]
+
+
+class ServiceForm(forms.Form):
+    """A service of the catalogue: the price is typed as people write it ("12,50")."""
+
+    title = forms.CharField(label=_("Titolo"), max_length=200)
+    description = forms.CharField(
+        label=_("Descrizione"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Testo semplice: cosa comprende, per chi, come si prenota."),
+    )
+    user_area = forms.ChoiceField(label=_("Area di utenza"), choices=BLANK + UserArea.choices)
+    service_type = forms.ChoiceField(
+        label=_("Tipo di servizio"), choices=BLANK + ServiceType.choices
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Destinatari"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    price_kind = forms.ChoiceField(
+        label=_("Prezzo"), choices=PriceKind.choices, widget=forms.RadioSelect
+    )
+    price = forms.CharField(
+        label=_("Importo in euro"),
+        max_length=20,
+        required=False,
+        help_text=_("Ad esempio 12,50. Solo per i servizi a pagamento."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    price_unit = forms.ChoiceField(
+        label=_("Il prezzo è"), choices=BLANK + PriceUnit.choices, required=False
+    )
+    vat_note = forms.CharField(
+        label=_("Nota IVA"),
+        max_length=200,
+        required=False,
+        help_text=_("Ad esempio: esente IVA art. 10 DPR 633/72."),
+    )
+    duration_minutes = forms.CharField(
+        label=_("Durata in minuti"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    delivery = forms.ChoiceField(
+        label=_("Modalità"), choices=Delivery.choices, widget=forms.RadioSelect
+    )
+    municipalities_served = forms.ModelMultipleChoiceField(
+        label=_("Comuni serviti"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Per i servizi a domicilio: i Comuni in cui si svolgono."),
+    )
+    payable_by = forms.MultipleChoiceField(
+        label=_("Si può pagare con"),
+        choices=PayerKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    art51_category = forms.ChoiceField(
+        label=_("Categoria dell'art. 51 TUIR (welfare aziendale)"),
+        choices=BLANK + ART51_CHOICES,
+        required=False,
+    )
+    accreditation_area = forms.ChoiceField(
+        label=_("Area di accreditamento (UNI/PdR 58)"),
+        choices=BLANK + ServiceArea.choices,
+        required=False,
+        help_text=_("Necessaria per i contributi dei Comuni e il welfare aziendale."),
+    )
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is not None:
+            self.fields["municipalities_served"].queryset = municipalities
+
+
+class VariantForm(forms.Form):
+    label = forms.CharField(label=_("Nome della variante"), max_length=120)
+    price = forms.CharField(
+        label=_("Prezzo in euro"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    sessions = forms.CharField(
+        label=_("Numero di incontri"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=_("Foto (PNG o JPEG, al massimo 5 MB)"))
+    alt_text = forms.CharField(
+        label=_("Descrizione della foto"),
+        max_length=200,
+        help_text=_("Per chi non vede l'immagine."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File CSV o XLSX"))

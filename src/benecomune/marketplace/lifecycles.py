@@ -1,10 +1,13 @@
-"""The accreditation's and the promotion's lifecycles (see core.lifecycle and
+"""The accreditation's, the promotion's and the catalogue's lifecycles (see core.lifecycle and
 docs/marketplace.md).
 
 The provider's staff submit; the network's administrators (organizations.manage on the
 network) take in review, decide, suspend, renew and revoke. The maker-checker rule (who took
 the request in review or verified one of its documents does not decide it) is the service's.
 The periodic task suspends and expires as the system actor.
+
+A service of the catalogue is published, taken back to draft, archived and restored by the
+provider's staff (owner or operator).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,8 @@ from benecomune.marketplace.models import (
     AccreditationStatus,
     Promotion,
     PromotionStatus,
+    Service,
+    ServiceStatus,
 )
 
 S = AccreditationStatus
@@ -58,7 +63,26 @@ PROMOTION = Lifecycle(
     ],
 )
 
-LIFECYCLES = {"marketplace.Accreditation": ACCREDITATION, "marketplace.Promotion": PROMOTION}
+V = ServiceStatus
+SERVICE = Lifecycle(
+    Service,
+    tenant="provider_id",
+    initial=V.DRAFT,
+    transitions=[
+        T(V.DRAFT, V.PUBLISHED, PROVIDER, "marketplace.service_published"),
+        T(V.PUBLISHED, V.DRAFT, PROVIDER, "marketplace.service_unpublished"),
+        T(V.DRAFT, V.ARCHIVED, PROVIDER, "marketplace.service_archived"),
+        T(V.PUBLISHED, V.ARCHIVED, PROVIDER, "marketplace.service_archived"),
+        # Restored as a draft: it is checked again before it is published.
+        T(V.ARCHIVED, V.DRAFT, PROVIDER, "marketplace.service_restored"),
+    ],
+)
+
+LIFECYCLES = {
+    "marketplace.Accreditation": ACCREDITATION,
+    "marketplace.Promotion": PROMOTION,
+    "marketplace.Service": SERVICE,
+}
 
 register_actions(
     {
@@ -72,5 +96,9 @@ register_actions(
         "marketplace.accreditation_revoked": _("Accreditamento revocato"),
         "marketplace.promotion_published": _("Offerta del negozio pubblicata"),
         "marketplace.promotion_withdrawn": _("Offerta del negozio ritirata"),
+        "marketplace.service_published": _("Servizio pubblicato"),
+        "marketplace.service_unpublished": _("Servizio riportato in bozza"),
+        "marketplace.service_archived": _("Servizio archiviato"),
+        "marketplace.service_restored": _("Servizio ripristinato in bozza"),
     }
 )

@@ -11,9 +11,11 @@ from benecomune.marketplace.public_sections import district_section
 
 register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
+register_nav(Role.PROVIDER_STAFF, _("Servizi offerti"), "marketplace:services")
 register_nav(Role.MERCHANT_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.MERCHANT_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
 register_nav(Role.MERCHANT_STAFF, _("Orari e offerte"), "marketplace:shop_hours")
+register_nav(Role.MERCHANT_STAFF, _("Servizi offerti"), "marketplace:services")
 register_nav(Role.PLATFORM_ADMIN, _("Fornitori e accreditamenti"), "marketplace:network_home")
 for role in (Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
     register_nav(role, _("Distretto del commercio"), "marketplace:district")
@@ -42,5 +44,12 @@ register_actions(
         "marketplace.closure_removed": _("Chiusura straordinaria del negozio tolta"),
         "marketplace.promotion_created": _("Offerta del negozio creata"),
         "marketplace.promotion_updated": _("Offerta del negozio modificata"),
+        "marketplace.service_created": _("Servizio creato"),
+        "marketplace.service_updated": _("Servizio modificato"),
+        "marketplace.service_variant_added": _("Variante di un servizio aggiunta"),
+        "marketplace.service_variant_removed": _("Variante di un servizio tolta"),
+        "marketplace.service_photo_added": _("Foto di un servizio caricata"),
+        "marketplace.service_photo_removed": _("Foto di un servizio tolta"),
+        "marketplace.services_imported": _("Servizi importati da un file"),
     }
 )

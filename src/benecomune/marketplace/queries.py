@@ -1,6 +1,7 @@
 """Reading accreditations: `is_accredited`, the one answer other apps ask (catalogue, search,
-payments), and `payment_refusal`, the rule for marketplace purchases paid from public or
-company wallets (see docs/marketplace.md for the hook in payments)."""
+payments), `payment_refusal`, the rule for marketplace purchases paid from public or company
+wallets, and `service_payment_refusal`, the same for one service of the catalogue (registered
+as the purchase rule of intents for `marketplace.service`, see docs/marketplace.md)."""
 
 import datetime
 
@@ -8,7 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core.models import OrganizationKind
-from benecomune.marketplace.models import Accreditation, AccreditationStatus, ProviderProfile
+from benecomune.marketplace.models import (
+    Accreditation,
+    AccreditationStatus,
+    PayerKind,
+    ProviderProfile,
+    Service,
+    ServiceStatus,
+)
 
 
 def network_id_of(organization) -> int | None:
@@ -63,3 +71,60 @@ def payment_refusal(wallet, provider, *, area: str | None = None, on=None) -> st
         "%(provider)s non è accreditato nella rete del Comune o dell'azienda che ha emesso il "
         "buono: lo può pagare solo con denaro proprio."
     ) % {"provider": provider.name}
+
+
+# The payer kind of each wallet source; a source not listed pays nothing here (fail closed).
+PAYER_OF_SOURCE = {
+    "call_award": PayerKind.PUBLIC,
+    "company_plan": PayerKind.COMPANY,
+    "top_up": PayerKind.OWN,
+}
+SERVICE_OBJECT_TYPE = "marketplace.service"
+
+
+def service_payment_refusal(wallet, service: Service, *, on=None) -> str | None:
+    """None when `wallet` may pay `service`; otherwise why not, in Italian. The service must be
+    published and accept the wallet's kind; a public or company wallet pays only a provider
+    accredited in the service's area in the issuer's network; a company wallet only a service
+    of one of its art. 51 categories."""
+    payer = PAYER_OF_SOURCE.get(wallet.source_kind)
+    if service.status != ServiceStatus.PUBLISHED:
+        return _("«%(title)s» non è più offerto.") % {"title": service.title}
+    if payer is None or payer not in service.payable_by:
+        return _("«%(title)s» non si può pagare con %(kind)s.") % {
+            "title": service.title,
+            "kind": str(PayerKind(payer).label).lower() if payer else _("questo buono"),
+        }
+    if payer == PayerKind.OWN:
+        return None
+    if not service.accreditation_area:
+        return _(
+            "«%(title)s» non ha un'area di accreditamento: si può pagare solo con denaro proprio."
+        ) % {"title": service.title}
+    refusal = payment_refusal(wallet, service.provider, area=service.accreditation_area, on=on)
+    if refusal:
+        return refusal
+    if payer == PayerKind.COMPANY and (
+        not service.art51_category
+        or (wallet.allowed_categories and service.art51_category not in wallet.allowed_categories)
+    ):
+        return _(
+            "Il piano di welfare aziendale non copre «%(title)s» (categorie dell'art. 51 TUIR)."
+        ) % {"title": service.title}
+    return None
+
+
+def service_of_object(object_id: str) -> Service | None:
+    """The service an intent pays: `object_id` is its id, optionally `<id>:<variant id>`."""
+    head = str(object_id).split(":", 1)[0]
+    if not head.isdigit():
+        return None
+    return Service.objects_unscoped.select_related("provider").filter(pk=int(head)).first()
+
+
+def purchase_rule(wallet, payee, object_type: str, object_id: str, day) -> str | None:
+    """The rule payments evaluate for a wallet leg of an intent paying a service."""
+    service = service_of_object(object_id)
+    if service is None or service.provider_id != payee.pk:
+        return _("Il servizio da pagare non esiste o non è di questo fornitore.")
+    return service_payment_refusal(wallet, service, on=day)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from benecomune.marketplace.views import district, district_staff, network, provider, public, shop
+from benecomune.marketplace.views import (
+    catalogue,
+    district,
+    district_staff,
+    network,
+    provider,
+    public,
+    shop,
+)
 
 app_name = "marketplace"
 
@@ -53,6 +61,40 @@ urlpatterns = [
     ),
     # The Comune's (or network's) district: directory figures and local spending
     path("gestione/distretto/", district_staff.district, name="district"),
+    # The provider's catalogue
+    path("gestione/fornitore/servizi/", catalogue.service_list, name="services"),
+    path("gestione/fornitore/servizi/nuovo/", catalogue.service_new, name="service_new"),
+    path("gestione/fornitore/servizi/importa/", catalogue.service_import, name="service_import"),
+    path(
+        "gestione/fornitore/servizi/importa/modello.csv",
+        catalogue.service_import_template,
+        name="service_import_template",
+    ),
+    path("gestione/fornitore/servizi/<int:pk>/", catalogue.service_detail, name="service"),
+    path(
+        "gestione/fornitore/servizi/<int:pk>/varianti/",
+        catalogue.variant_add,
+        name="service_variant_add",
+    ),
+    path(
+        "gestione/fornitore/servizi/<int:pk>/varianti/<int:variant_pk>/togli/",
+        catalogue.variant_remove,
+        name="service_variant_remove",
+    ),
+    path(
+        "gestione/fornitore/servizi/<int:pk>/foto/", catalogue.photo_add, name="service_photo_add"
+    ),
+    path(
+        "gestione/fornitore/servizi/<int:pk>/foto/<int:photo_pk>/togli/",
+        catalogue.photo_remove,
+        name="service_photo_remove",
+    ),
+    # Last: the other paths under a service are not actions.
+    path(
+        "gestione/fornitore/servizi/<int:pk>/<slug:action>/",
+        catalogue.service_action,
+        name="service_action",
+    ),
     # The network's administrators
     path("gestione/rete/fornitori/", network.network_home, name="network_home"),
     path(

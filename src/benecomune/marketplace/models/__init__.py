@@ -1,6 +1,7 @@
 """The marketplace's models: the provider's public profile, its staff roles and images
-(profiles.py), the accreditation by the network with its checklist (accreditation.py), and
-the commerce district: opening hours and promotions of the shops (districts.py)."""
+(profiles.py), the accreditation by the network with its checklist (accreditation.py), the
+commerce district: opening hours and promotions of the shops (districts.py), and the catalogue
+of services (catalogue.py)."""
 
 from .accreditation import (
     Accreditation,
@@ -9,6 +10,20 @@ from .accreditation import (
     AccreditationStatus,
     RequirementGroup,
     ServiceArea,
+)
+from .catalogue import (
+    LOCAL_DELIVERIES,
+    Delivery,
+    PayerKind,
+    PriceKind,
+    PriceUnit,
+    Service,
+    ServicePhoto,
+    ServiceStatus,
+    ServiceType,
+    ServiceVariant,
+    TargetGroup,
+    UserArea,
 )
 from .districts import (
     OpeningException,
@@ -28,13 +43,18 @@ from .profiles import (
 )
 
 __all__ = [
+    "LOCAL_DELIVERIES",
     "Accreditation",
     "AccreditationEvidence",
     "AccreditationRequirement",
     "AccreditationStatus",
+    "Delivery",
     "ImageKind",
     "OpeningException",
     "OpeningSlot",
+    "PayerKind",
+    "PriceKind",
+    "PriceUnit",
     "Promotion",
     "PromotionStatus",
     "ProviderImage",
@@ -43,7 +63,14 @@ __all__ = [
     "PublicationStatus",
     "RegistrationStatus",
     "RequirementGroup",
+    "Service",
     "ServiceArea",
+    "ServicePhoto",
+    "ServiceStatus",
+    "ServiceType",
+    "ServiceVariant",
     "StaffRole",
+    "TargetGroup",
+    "UserArea",
     "Weekday",
 ]

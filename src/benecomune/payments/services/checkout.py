@@ -35,7 +35,7 @@ from benecomune.payments.services.common import (
     require_payee,
     transfer_key,
 )
-from benecomune.payments.services.intents import create_intent
+from benecomune.payments.services.intents import create_intent, require_purchase_allowed
 from benecomune.payments.services.movements import capture_gateway_leg, capture_wallet_leg
 
 __all__ = ["authorise", "capture", "create_intent", "void"]
@@ -74,6 +74,8 @@ def _authorise(actor: Actor, intent: PaymentIntent) -> PaymentIntent:
     with compensating() as undo:
         for leg in legs:
             if leg.source == LegSource.WALLET:
+                # Checked again now: an accreditation may have been suspended since creation.
+                require_purchase_allowed(leg.wallet, payee, intent.object_type, intent.object_id)
                 leg.hold = holds.authorise(
                     actor,
                     wallet=leg.wallet,

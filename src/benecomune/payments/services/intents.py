@@ -5,8 +5,10 @@ from django.utils.translation import gettext as _
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Person, Provider
+from benecomune.ledger.exceptions import NotSpendable
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import _check_amount
+from benecomune.ledger.spending import purchase_refusal
 from benecomune.payments.exceptions import PaymentError
 from benecomune.payments.gateways import get_gateway
 from benecomune.payments.models import PaymentIntent, PaymentLeg
@@ -14,7 +16,23 @@ from benecomune.payments.services.common import audit_intent, conflict, legs_of
 from benecomune.payments.services.planning import LegSpec, plan_legs
 
 
-def _check_legs(buyer: Person, amount: int, legs: list[LegSpec]) -> None:
+def require_purchase_allowed(wallet, payee: Provider, object_type: str, object_id: str) -> None:
+    """The purchase rule of the object bought (ledger.spending.purchase_refusal) for one wallet
+    leg: NotSpendable, as the wallet's own spending rules, when it may not pay."""
+    reason = purchase_refusal(wallet, payee, object_type, object_id)
+    if reason:
+        raise NotSpendable(reason)
+
+
+def _check_legs(
+    buyer: Person,
+    amount: int,
+    legs: list[LegSpec],
+    *,
+    payee: Provider,
+    object_type: str = "",
+    object_id: str = "",
+) -> None:
     if not legs:
         raise PaymentError(_("Indichi almeno una fonte di pagamento."))
     for leg in legs:
@@ -23,6 +41,9 @@ def _check_legs(buyer: Person, amount: int, legs: list[LegSpec]) -> None:
             raise PaymentError(_("Si possono usare solo i buoni di chi acquista."))
         if leg.wallet is None:
             get_gateway(leg.gateway)  # an unknown provider is refused now, not at authorisation
+    for leg in legs:
+        if leg.wallet is not None:
+            require_purchase_allowed(leg.wallet, payee, object_type, object_id)
     wallet_ids = [leg.wallet.pk for leg in legs if leg.wallet is not None]
     if len(wallet_ids) != len(set(wallet_ids)):
         raise PaymentError(_("Lo stesso buono compare due volte nel pagamento."))
@@ -73,8 +94,15 @@ def create_intent(
             raise conflict()
         return existing
     if legs is None:
-        legs = plan_legs(buyer, payee, amount, gateway=gateway)
-    _check_legs(buyer, amount, legs)
+        legs = plan_legs(
+            buyer,
+            payee,
+            amount,
+            gateway=gateway,
+            object_type=object_type,
+            object_id=str(object_id),
+        )
+    _check_legs(buyer, amount, legs, payee=payee, object_type=object_type, object_id=str(object_id))
     try:
         with transaction.atomic():
             intent = PaymentIntent.objects_unscoped.create(

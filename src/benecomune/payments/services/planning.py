@@ -1,6 +1,7 @@
 """Which of the buyer's sources pay a purchase, and in which order (the wallet-order rule).
 
-The rule: only wallets whose spending rules allow this payee today, with money available;
+The rule: only wallets whose spending rules allow this payee today (and, for an intent paying
+an object with a purchase rule, e.g. a marketplace service, that rule too), with money available;
 the one that expires first goes first (money that would otherwise go back to its fund),
 then the smallest available balance (fewer wallets left with crumbs), then the oldest.
 Wallets without an expiry (own top-ups) therefore come last, and own money through the
@@ -17,7 +18,7 @@ from benecomune.ledger.models import Account, Wallet
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.rules import check_spendable
 from benecomune.ledger.services.statements import with_balances
-from benecomune.ledger.spending import payment_order
+from benecomune.ledger.spending import payment_order, purchase_refusal
 from benecomune.payments.models import LegSource
 
 OWN_MONEY_SOURCE_TYPE = "payments.own_money"
@@ -45,9 +46,11 @@ def gateway_leg(gateway: str, amount: int) -> LegSpec:
     return LegSpec(amount=amount, gateway=gateway)
 
 
-def spendable_wallets(buyer: Person, payee: Provider, at=None) -> list[tuple[Wallet, int]]:
-    """The buyer's wallets that may pay `payee`, with what is available on each, in the
-    wallet-order rule's order."""
+def spendable_wallets(
+    buyer: Person, payee: Provider, at=None, *, object_type: str = "", object_id: str = ""
+) -> list[tuple[Wallet, int]]:
+    """The buyer's wallets that may pay `payee` (for the object `object_type`/`object_id`
+    when given), with what is available on each, in the wallet-order rule's order."""
     wallets = (
         Wallet.objects_unscoped.filter(person=buyer, expired_at__isnull=True)
         .exclude(source_type=OWN_MONEY_SOURCE_TYPE)
@@ -63,16 +66,29 @@ def spendable_wallets(buyer: Person, payee: Provider, at=None) -> list[tuple[Wal
     usable = []
     for wallet in wallets:
         wallet.available = accounts.get(wallet.account_id, 0)
-        if wallet.available > 0 and check_spendable(wallet, payee, None, at) is None:
+        if (
+            wallet.available > 0
+            and check_spendable(wallet, payee, None, at) is None
+            and purchase_refusal(wallet, payee, object_type, object_id, at) is None
+        ):
             usable.append(wallet)
     return [(wallet, wallet.available) for wallet in payment_order(usable)]
 
 
-def plan_legs(buyer: Person, payee: Provider, amount: int, *, gateway: str = "") -> list[LegSpec]:
+def plan_legs(
+    buyer: Person,
+    payee: Provider,
+    amount: int,
+    *,
+    gateway: str = "",
+    object_type: str = "",
+    object_id: str = "",
+) -> list[LegSpec]:
     """The legs that pay `amount`: wallets by the wallet-order rule, the rest from own money
     through `gateway` (when given). InsufficientFunds when they cannot cover it."""
     legs, rest = [], amount
-    for wallet, available in spendable_wallets(buyer, payee):
+    wallets = spendable_wallets(buyer, payee, object_type=object_type, object_id=object_id)
+    for wallet, available in wallets:
         if rest == 0:
             break
         part = min(available, rest)
