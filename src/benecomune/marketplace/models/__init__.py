@@ -1,5 +1,6 @@
 """The marketplace's models: the provider's public profile, its staff roles and images
-(profiles.py), and the accreditation by the network with its checklist (accreditation.py)."""
+(profiles.py), the accreditation by the network with its checklist (accreditation.py), and
+the threads between citizens and providers (threads.py)."""
 
 from .accreditation import (
     Accreditation,
@@ -18,13 +19,26 @@ from .profiles import (
     RegistrationStatus,
     StaffRole,
 )
+from .threads import (
+    AbuseReport,
+    AbuseStatus,
+    Message,
+    MessageAttachment,
+    Side,
+    Thread,
+    ThreadStatus,
+)
 
 __all__ = [
+    "AbuseReport",
+    "AbuseStatus",
     "Accreditation",
     "AccreditationEvidence",
     "AccreditationRequirement",
     "AccreditationStatus",
     "ImageKind",
+    "Message",
+    "MessageAttachment",
     "ProviderImage",
     "ProviderProfile",
     "ProviderStaffRole",
@@ -32,5 +46,8 @@ __all__ = [
     "RegistrationStatus",
     "RequirementGroup",
     "ServiceArea",
+    "Side",
     "StaffRole",
+    "Thread",
+    "ThreadStatus",
 ]
