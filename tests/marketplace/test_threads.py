@@ -45,8 +45,9 @@ def test_full_exchange_through_the_pages(client, citizen, provider):
     assert thread.provider_id == coop.pk and thread.status == ThreadStatus.OPEN
     # The provider is told by e-mail, with the link to the thread in its inbox.
     mail = OutboxMessage.objects_unscoped.get(template_key="marketplace_thread_to_provider")
-    assert mail.to == coop.email
+    assert mail.to == services.provider_address(coop) != ""
     assert f"http://testserver/gestione/fornitore/messaggi/{thread.pk}/" in mail.body
+    assert "Assistenza" not in mail.subject + mail.body  # nothing of the thread itself
     # The provider's inbox: one thread to read, with the badge in the navigation.
     staff = login(client, owner.user, owner.membership)
     inbox = staff.get(reverse("marketplace:inbox"))

@@ -139,6 +139,9 @@ def test_abuse_report_handled_by_the_network(client, citizen, provider, admins, 
     page = login(client, user)
     html = page.get(reverse("marketplace:my_thread", args=[thread.pk])).content.decode()
     assert "Messaggio offensivo" not in html and "nascosto" in html
+    # Its report page is gone too: the words are hidden from both parties.
+    report_page = reverse("marketplace:my_thread_report", args=[thread.pk, answer.pk])
+    assert page.get(report_page).status_code == 404
     with pytest.raises(ValidationError, match="già stata esaminata"):
         services.handle_report(admins[0], report, decision="dismissed")
 

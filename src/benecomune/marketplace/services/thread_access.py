@@ -1,5 +1,5 @@
 """Who acts in a thread, and how often: the side an actor writes on (the citizen, the desk for
-the citizen, the provider's staff), the threads an actor may read, and the rate limit.
+the citizen, the provider's staff), and the rate limit.
 
 The limit counts in core's shared counters (`core.shared_counters`: the database, or Redis
 with `SHARED_COUNTERS_STORE=cache`), so every gunicorn worker sees one count per user: a
@@ -62,28 +62,6 @@ def acting_side(actor: Actor, thread: Thread) -> tuple[str, bool]:
     if is_desk_for(actor, thread.person):
         return Side.CITIZEN, True
     raise PermissionDenied(_("Non ha i permessi per questa operazione."))
-
-
-def reader_side(actor: Actor, thread: Thread) -> str:
-    return acting_side(actor, thread)[0]
-
-
-def visible_threads(actor: Actor):
-    """The threads the actor may read: the citizen's own, the provider's for its staff, the
-    residents' for a Comune's desk; nothing for anyone else (the network included)."""
-    if actor.system:
-        return Thread.objects_unscoped.all()
-    if actor.membership is None:
-        person_id = getattr(actor.user, "person_id", None)
-        if person_id is None:
-            return Thread.objects_unscoped.none()
-        return Thread.objects_unscoped.filter(person_id=person_id)
-    organization = actor.organization
-    if is_provider_staff_of(actor, organization.pk):
-        return Thread.objects_unscoped.filter(provider_id=organization.pk)
-    if organization.kind == OrganizationKind.MUNICIPALITY and actor.has_perm(DESK_PERMISSION):
-        return Thread.objects_unscoped.filter(person__residence_id=organization.pk)
-    return Thread.objects_unscoped.none()
 
 
 # --- Rate limit ---------------------------------------------------------------------------

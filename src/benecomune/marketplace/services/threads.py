@@ -29,6 +29,7 @@ from benecomune.marketplace.models import (
     AbuseStatus,
     Message,
     MessageAttachment,
+    ProviderProfile,
     Side,
     Thread,
     ThreadStatus,
@@ -153,11 +154,13 @@ def _absolute(base_url: str, path: str) -> str:
 def _notify_other_side(thread: Thread, side: str, base_url: str) -> None:
     """A message from one side tells the other: the provider by e-mail (its address), the
     citizen in the inbox and by e-mail; each with the link to the thread."""
-    context = {"provider": thread.provider.name, "subject": thread.subject}
+    # The provider's name and the link only: e-mails are listed on the outbox page of staff who
+    # are not the thread's parties.
+    context = {"provider": thread.provider.name}
     if side == Side.CITIZEN:
         link = _absolute(base_url, reverse("marketplace:inbox_thread", args=[thread.pk]))
         notify(
-            thread.provider.email,
+            provider_address(thread.provider),
             "marketplace_thread_to_provider",
             {**context, "link": link},
             organization=thread.provider,
@@ -184,6 +187,13 @@ def _notify_other_side(thread: Thread, side: str, base_url: str) -> None:
             organization=thread.provider,
             channels=(EMAIL,),
         )
+
+
+def provider_address(provider: Provider) -> str:
+    """Where a provider is told of a message: its profile's contact person, else the
+    organisation's own address."""
+    profile = ProviderProfile.objects_unscoped.filter(provider_id=provider.pk).first()
+    return (profile.contact_email if profile else "") or provider.email
 
 
 def _person_user_email(person: Person) -> str:

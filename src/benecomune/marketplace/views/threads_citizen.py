@@ -91,7 +91,7 @@ def my_thread_status(request, pk):
 def my_thread_report(request, pk, message_pk):
     thread = _thread(request, pk)
     message = get_object_or_404(
-        Message.objects.filter(thread=thread), pk=message_pk, side=Side.PROVIDER
+        Message.objects.filter(thread=thread, hidden_at=None), pk=message_pk, side=Side.PROVIDER
     )
     form = ReportForm(request.POST or None)
     if request.method == "POST":

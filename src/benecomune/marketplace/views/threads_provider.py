@@ -100,7 +100,7 @@ def inbox_thread_status(request, provider, pk):
 def inbox_thread_report(request, provider, pk, message_pk):
     thread = _thread(provider, pk)
     message = get_object_or_404(
-        Message.objects.filter(thread=thread), pk=message_pk, side=Side.CITIZEN
+        Message.objects.filter(thread=thread, hidden_at=None), pk=message_pk, side=Side.CITIZEN
     )
     form = ReportForm(request.POST or None)
     if request.method == "POST":
