@@ -161,6 +161,9 @@ LOGIN_THROTTLE_LOCK_SECONDS = env.int("LOGIN_THROTTLE_LOCK_SECONDS", default=900
 # Failed logins from one IP address (any accounts) before that address is refused for
 # LOGIN_THROTTLE_LOCK_SECONDS: password spraying.
 LOGIN_THROTTLE_IP_MAX_FAILURES = env.int("LOGIN_THROTTLE_IP_MAX_FAILURES", default=20)
+# Direct contact with providers (marketplace threads), per user, in the shared counters.
+MARKETPLACE_THREADS_PER_HOUR = env.int("MARKETPLACE_THREADS_PER_HOUR", default=5)
+MARKETPLACE_MESSAGES_PER_MINUTE = env.int("MARKETPLACE_MESSAGES_PER_MINUTE", default=10)
 # Reverse proxies in front of gunicorn that append the client to X-Forwarded-For (0: none,
 # REMOTE_ADDR is the client). Behind one proxy set 1, or every login shares the proxy's IP.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)

@@ -49,12 +49,14 @@ NAV_BY_ROLE = {
     ],
 }
 
-# Extra entries apps add to the navigation, per role: (label, url name).
+# Extra entries apps add to the navigation, per role: (label, url name[, badge]).
 EXTRA_NAV: dict[str, list[tuple]] = {}
 
 
-def register_nav(role: str, label, url_name: str) -> None:
-    EXTRA_NAV.setdefault(role, []).append((label, url_name))
+def register_nav(role: str, label, url_name: str, badge=None) -> None:
+    """`badge`, optional: a function of the request giving a count shown beside the entry
+    (unread messages); 0 shows nothing. It runs on every page of that role: keep it one query."""
+    EXTRA_NAV.setdefault(role, []).append((label, url_name, badge) if badge else (label, url_name))
 
 
 def _default_network():
@@ -85,9 +87,10 @@ def shell(request):
         brand = network
     nav = []
     if role:
-        for label, name in [*NAV_BY_ROLE.get(role, []), *EXTRA_NAV.get(role, [])]:
+        for label, name, *badge in [*NAV_BY_ROLE.get(role, []), *EXTRA_NAV.get(role, [])]:
             url = reverse(name)
-            nav.append({"label": label, "url": url, "active": request.path == url})
+            count = badge[0](request) if badge else 0
+            nav.append({"label": label, "url": url, "active": request.path == url, "badge": count})
     return {
         "brand": brand,
         "brand_url": brand_url(brand),

@@ -1,11 +1,13 @@
 """Who may see the marketplace's files (served by core/files.py): the documents of an
-accreditation, the provider's images and its services' photos. The provider's staff see their
-own (scoped by the provider), the accrediting network's administrators those of its requests
+accreditation, the provider's images, its services' photos, its promotions' images and the
+attachments of messages (the thread's two parties only). The provider's staff see their own
+(scoped by the provider), the accrediting network's administrators those of its requests
 (scoped by the network); anyone else, and another provider, gets a 404."""
 
 from benecomune.core.files import ServedFile, register_file_kind
 from benecomune.marketplace.models import (
     AccreditationEvidence,
+    MessageAttachment,
     Promotion,
     ProviderImage,
     ServicePhoto,
@@ -82,7 +84,38 @@ def staff_service_photo(actor, pk: int) -> ServedFile | None:
     )
 
 
+def _attachment(attachments, pk: int) -> ServedFile | None:
+    attachment = attachments.filter(pk=pk, message__hidden_at=None).first()
+    if attachment is None or not attachment.file:
+        return None
+    return ServedFile(
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+        field=attachment.file,
+        inline=False,
+    )
+
+
+def staff_attachment(actor, pk: int) -> ServedFile | None:
+    """A message's attachment: the thread's provider's staff only (not the network)."""
+    if not _provider_staff(actor):
+        return None
+    return _attachment(
+        MessageAttachment.objects.filter(message__thread__provider_id=actor.organization.pk), pk
+    )
+
+
+def citizen_attachment(actor, pk: int) -> ServedFile | None:
+    """A message's attachment: the thread's citizen only. Their own threads whatever the
+    network (a citizen who moved keeps them): the person filter is the scope."""
+    return _attachment(
+        MessageAttachment.objects_unscoped.filter(message__thread__person_id=actor.user.person_id),
+        pk,
+    )
+
+
 register_file_kind("marketplace-evidence", staff=staff_evidence)
+register_file_kind("marketplace-message", staff=staff_attachment, citizen=citizen_attachment)
 register_file_kind("marketplace-image", staff=staff_image)
 
 

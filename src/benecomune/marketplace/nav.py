@@ -9,16 +9,44 @@ from benecomune.core.models import Role
 from benecomune.core.views.public import PUBLIC_SECTIONS
 from benecomune.marketplace.public_sections import district_section
 
+
+def _provider_unread(request) -> int:
+    """Threads of the active role's provider with a citizen's message not yet read."""
+    from benecomune.marketplace.models import Side, Thread
+    from benecomune.marketplace.thread_queries import unread_threads_count
+
+    organization = request.actor.organization
+    return unread_threads_count(
+        Thread.objects_unscoped.filter(provider_id=organization.pk), Side.PROVIDER
+    )
+
+
+def _citizen_unread(request) -> int:
+    from benecomune.marketplace.models import Side, Thread
+    from benecomune.marketplace.thread_queries import unread_threads_count
+
+    person_id = request.user.person_id
+    if person_id is None:
+        return 0
+    return unread_threads_count(Thread.objects_unscoped.filter(person_id=person_id), Side.CITIZEN)
+
+
 register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
 register_nav(Role.PROVIDER_STAFF, _("Servizi offerti"), "marketplace:services")
+register_nav(Role.PROVIDER_STAFF, _("Messaggi"), "marketplace:inbox", badge=_provider_unread)
 register_nav(Role.MERCHANT_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.MERCHANT_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
 register_nav(Role.MERCHANT_STAFF, _("Orari e offerte"), "marketplace:shop_hours")
 register_nav(Role.MERCHANT_STAFF, _("Servizi offerti"), "marketplace:services")
+register_nav(Role.MERCHANT_STAFF, _("Messaggi"), "marketplace:inbox", badge=_provider_unread)
 register_nav(Role.PLATFORM_ADMIN, _("Fornitori e accreditamenti"), "marketplace:network_home")
+register_nav(Role.PLATFORM_ADMIN, _("Segnalazioni sui messaggi"), "marketplace:abuse_reports")
 for role in (Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
     register_nav(role, _("Distretto del commercio"), "marketplace:district")
+register_nav(
+    "citizen", _("Fornitori: conversazioni"), "marketplace:my_threads", badge=_citizen_unread
+)
 
 if district_section not in PUBLIC_SECTIONS:
     PUBLIC_SECTIONS.append(district_section)
@@ -51,5 +79,11 @@ register_actions(
         "marketplace.service_photo_added": _("Foto di un servizio caricata"),
         "marketplace.service_photo_removed": _("Foto di un servizio tolta"),
         "marketplace.services_imported": _("Servizi importati da un file"),
+        "marketplace.thread_started": _("Conversazione con un fornitore iniziata"),
+        "marketplace.message_posted": _("Messaggio in una conversazione con un fornitore"),
+        "marketplace.thread_closed": _("Conversazione con un fornitore chiusa"),
+        "marketplace.thread_reopened": _("Conversazione con un fornitore riaperta"),
+        "marketplace.abuse_reported": _("Messaggio segnalato alla rete"),
+        "marketplace.abuse_handled": _("Segnalazione su un messaggio esaminata"),
     }
 )

@@ -1,7 +1,7 @@
 """The marketplace's models: the provider's public profile, its staff roles and images
 (profiles.py), the accreditation by the network with its checklist (accreditation.py), the
-commerce district: opening hours and promotions of the shops (districts.py), and the catalogue
-of services (catalogue.py)."""
+commerce district: opening hours and promotions of the shops (districts.py), the catalogue of
+services (catalogue.py) and the threads between citizens and providers (threads.py)."""
 
 from .accreditation import (
     Accreditation,
@@ -41,15 +41,28 @@ from .profiles import (
     RegistrationStatus,
     StaffRole,
 )
+from .threads import (
+    AbuseReport,
+    AbuseStatus,
+    Message,
+    MessageAttachment,
+    Side,
+    Thread,
+    ThreadStatus,
+)
 
 __all__ = [
     "LOCAL_DELIVERIES",
+    "AbuseReport",
+    "AbuseStatus",
     "Accreditation",
     "AccreditationEvidence",
     "AccreditationRequirement",
     "AccreditationStatus",
     "Delivery",
     "ImageKind",
+    "Message",
+    "MessageAttachment",
     "OpeningException",
     "OpeningSlot",
     "PayerKind",
@@ -69,8 +82,11 @@ __all__ = [
     "ServiceStatus",
     "ServiceType",
     "ServiceVariant",
+    "Side",
     "StaffRole",
     "TargetGroup",
+    "Thread",
+    "ThreadStatus",
     "UserArea",
     "Weekday",
 ]

@@ -8,4 +8,7 @@ side effects on commit):
 - accreditation: create_draft, submit, take_in_review, verify_evidence, accredit, reject,
   suspend, revoke, renew (and re-exports evidence's names)
 - expiry: expire_evidence (the periodic task)
+- threads: start_thread, post_message, mark_read, close_thread, reopen_thread, report_abuse,
+  handle_report (messages between citizens and providers; who acts and the rate limit in
+  thread_access)
 """
