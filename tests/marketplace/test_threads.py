@@ -68,7 +68,7 @@ def test_full_exchange_through_the_pages(client, citizen, provider):
     assert note.link == reverse("marketplace:my_thread", args=[thread.pk])
     mail = OutboxMessage.objects_unscoped.get(template_key="marketplace_thread_to_citizen")
     assert mail.to == "anna@example.org"
-    assert f"http://testserver/area-personale/messaggi/{thread.pk}/" in mail.body
+    assert f"http://testserver/area-personale/conversazioni/{thread.pk}/" in mail.body
     # The citizen's list shows one unread; the thread page reads it.
     page = login(client, user)
     listing = page.get(reverse("marketplace:my_threads")).content.decode()

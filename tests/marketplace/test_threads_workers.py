@@ -39,7 +39,7 @@ def test_a_burst_over_three_workers_lets_exactly_the_limit_through(citizen, prov
     thread = start(actor, coop, person)
     with workers.gunicorn(3, MARKETPLACE_MESSAGES_PER_MINUTE=str(LIMIT)) as base:
         opener = logged_in_opener(base, "anna@example.org")
-        url = f"{base}/area-personale/messaggi/{thread.pk}/"
+        url = f"{base}/area-personale/conversazioni/{thread.pk}/"
         _status, page, _pid = workers.request(url, opener=opener)
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         # The window is the clock's minute: keep the burst away from its end.

@@ -112,20 +112,20 @@ urlpatterns = [
         name="verify",
     ),
     # Messages between citizens and providers: the citizen, the provider, the desk, the network
-    path("area-personale/messaggi/", citizen_threads.my_threads, name="my_threads"),
+    path("area-personale/conversazioni/", citizen_threads.my_threads, name="my_threads"),
     path(
-        "area-personale/messaggi/nuovo/<int:provider_id>/",
+        "area-personale/conversazioni/nuovo/<int:provider_id>/",
         citizen_threads.my_thread_new,
         name="my_thread_new",
     ),
-    path("area-personale/messaggi/<int:pk>/", citizen_threads.my_thread, name="my_thread"),
+    path("area-personale/conversazioni/<int:pk>/", citizen_threads.my_thread, name="my_thread"),
     path(
-        "area-personale/messaggi/<int:pk>/stato/",
+        "area-personale/conversazioni/<int:pk>/stato/",
         citizen_threads.my_thread_status,
         name="my_thread_status",
     ),
     path(
-        "area-personale/messaggi/<int:pk>/segnala/<int:message_pk>/",
+        "area-personale/conversazioni/<int:pk>/segnala/<int:message_pk>/",
         citizen_threads.my_thread_report,
         name="my_thread_report",
     ),

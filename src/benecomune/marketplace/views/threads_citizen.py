@@ -1,4 +1,4 @@
-"""The citizen's conversations with providers (/area-personale/messaggi/): the list with
+"""The citizen's conversations with providers (/area-personale/conversazioni/): the list with
 unread counts, a thread (reply, attachments, close, report), and writing to a provider.
 
 The citizen area's scope is the network of the citizen's Comune: `Thread.objects` finds the
