@@ -105,7 +105,7 @@ def test_refusal_needs_a_reason_and_is_told(client, municipality, admins):
         ({"fiscal_code": "RSSMRA80A01G224X"}, "fiscal_code", "non è valido"),
         ({"register_number": ""}, "register_number", "RUNTS"),
         ({"register_number": "<b>1</b>"}, "register_number", "caratteri non ammessi"),
-        ({"email": "non-una-mail"}, "email", "e-mail non valido"),
+        ({"email": "non-una-mail"}, "email", "e-mail non è valido"),
     ],
 )
 def test_bad_input_is_told_and_changes_nothing(client, municipality, changes, field, message):
@@ -114,6 +114,36 @@ def test_bad_input_is_told_and_changes_nothing(client, municipality, changes, fi
     assert message in response.content.decode()
     assert not Provider.objects.filter(name="Cooperativa Sociale Girasole").exists()
     assert not AuditEvent.objects_unscoped.filter(action__startswith="marketplace.").exists()
+
+
+def test_every_mistake_is_told_at_once_next_to_its_field(client, municipality):
+    """A missing Comune (the form's own check) does not hide a wrong partita IVA, codice
+    fiscale or e-mail (the service's): all are said in one round, each under its field."""
+    data = form(municipality, vat_number="12345678901", fiscal_code="ABC", email="non-una-mail")
+    data.update(municipality="", contact_name="")
+    response = client.post(reverse("marketplace:signup"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for field, message in [
+        ("municipality", "Scelga il Comune della sede."),
+        ("vat_number", "partita IVA 12345678901 non è valida"),
+        ("fiscal_code", "ne sono stati inseriti 3"),
+        ("email", "e-mail non è valido"),
+        ("contact_name", "Indichi nome e cognome"),
+    ]:
+        error = page.split(f'id="id_{field}-error"', 1)
+        assert len(error) == 2, f"no error under {field}"
+        assert message in error[1].split("</div>", 1)[0], field
+        assert f'aria-describedby="id_{field}-error"' in page
+    assert "Questo campo è obbligatorio" not in page
+    assert not Provider.objects.exists()
+    assert not AuditEvent.objects_unscoped.filter(action__startswith="marketplace.").exists()
+
+
+def test_signup_page_asks_for_the_comune_in_words(client, municipality):
+    page = client.get(reverse("marketplace:signup")).content.decode()
+    assert "Scelga il Comune" in page and "---------" not in page
+    assert 'autocomplete="email"' in page
 
 
 def test_professional_needs_no_register_number_and_may_use_a_personal_code(client, municipality):

@@ -88,13 +88,28 @@ class StaffRoleForm(forms.Form):
 
 
 class SignupForm(forms.Form):
-    name = forms.CharField(label=_("Denominazione"), max_length=200)
+    name = forms.CharField(
+        label=_("Denominazione"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     provider_kind = forms.ChoiceField(
         label=_("Tipo di fornitore"),
         choices=[(k.value, k.label) for k in SIGNUP_KINDS],
     )
-    vat_number = forms.CharField(label=_("Partita IVA"), max_length=20)
-    fiscal_code = forms.CharField(label=_("Codice fiscale dell'ente"), max_length=20)
+    vat_number = forms.CharField(
+        label=_("Partita IVA"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("11 cifre."),
+    )
+    fiscal_code = forms.CharField(
+        label=_("Codice fiscale dell'ente"),
+        max_length=20,
+        help_text=_(
+            "11 cifre (spesso uguale alla partita IVA) o 16 caratteri per un professionista."
+        ),
+    )
     register_number = forms.CharField(
         label=_("Numero di iscrizione al RUNTS o all'Albo delle cooperative"),
         max_length=40,
@@ -102,15 +117,36 @@ class SignupForm(forms.Form):
         help_text=_("Obbligatorio per cooperative sociali e associazioni."),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Comune della sede"), queryset=Municipality.objects.none()
+        label=_("Comune della sede"),
+        queryset=Municipality.objects.none(),
+        empty_label=_("Scelga il Comune"),
     )
-    address = forms.CharField(label=_("Indirizzo della sede"), max_length=200, required=False)
+    address = forms.CharField(
+        label=_("Indirizzo della sede"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     description = forms.CharField(
         label=_("Descrizione dei servizi"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    contact_name = forms.CharField(label=_("Nome e cognome di chi fa la richiesta"), max_length=200)
-    email = forms.CharField(label=_("E-mail"), max_length=254)
-    phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
+    contact_name = forms.CharField(
+        label=_("Nome e cognome di chi fa la richiesta"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Qui arriverà l'esito della richiesta."),
+    )
+    phone = forms.CharField(
+        label=_("Telefono"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     # A field people never see: bots fill it in.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -121,8 +157,28 @@ class SignupForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """A sign-up's decision: the reason only for a refusal."""
+
     reason = forms.CharField(
-        label=_("Motivazione"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Motivazione"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Serve solo per respingere: sarà inviata per e-mail a chi ha fatto la richiesta."
+        ),
+    )
+
+
+class ReviewDecisionForm(forms.Form):
+    """An accreditation's decision: the reason for rejecting, suspending or revoking."""
+
+    reason = forms.CharField(
+        label=_("Motivazione"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Serve per respingere, sospendere o revocare: sarà inviata per e-mail al fornitore."
+        ),
     )
 
 

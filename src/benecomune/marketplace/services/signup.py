@@ -80,6 +80,103 @@ def _link(user: User, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
+# The fields of a sign-up, as the page collects them.
+SIGNUP_FIELDS = (
+    "name",
+    "provider_kind",
+    "vat_number",
+    "fiscal_code",
+    "register_number",
+    "municipality",
+    "address",
+    "description",
+    "contact_name",
+    "email",
+    "phone",
+)
+
+
+def check_signup(
+    *,
+    name: str,
+    provider_kind: str,
+    vat_number: str,
+    fiscal_code: str,
+    register_number: str,
+    municipality: Municipality | None,
+    description: str,
+    contact_name: str,
+    email: str,
+    **_others,
+) -> tuple[dict, dict]:
+    """Every rule of a sign-up at once: (errors by field, the cleaned values)."""
+    errors: dict = {}
+    name = clean_line(name or "", 200)
+    if len(name) < 3:
+        errors["name"] = [_("Indichi la denominazione del fornitore.")]
+    if provider_kind not in SIGNUP_KINDS:
+        errors["provider_kind"] = [
+            _(
+                "Scelga cooperativa sociale, associazione o professionista. "
+                "I negozi aderiscono dal circuito dei buoni."
+            )
+        ]
+    if municipality is None or municipality.network_id is None:
+        errors["municipality"] = [_("Scelga il Comune della sede.")]
+    vat = normalize_vat_number(vat_number or "")
+    if not vat:
+        errors["vat_number"] = [_("Indichi la partita IVA.")]
+    else:
+        collect(errors, "vat_number", validate_vat_number, vat)
+    if "vat_number" not in errors and Provider.objects.filter(vat_number=vat).exists():
+        errors["vat_number"] = [
+            _("La partita IVA %(vat)s è già registrata: chieda al titolare di invitarla.")
+            % {"vat": vat}
+        ]
+    code = collect(errors, "fiscal_code", check_entity_fiscal_code, fiscal_code or "")
+    if not code and "fiscal_code" not in errors:
+        errors["fiscal_code"] = [_("Indichi il codice fiscale dell'ente.")]
+    register = collect(
+        errors, "register_number", check_register_number, register_number or "", provider_kind
+    )
+    description = clean_text(description or "")
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = [
+            _("La descrizione supera %(max)s caratteri.") % {"max": DESCRIPTION_MAX}
+        ]
+    contact_name = clean_line(contact_name or "", 200)
+    if not contact_name:
+        errors["contact_name"] = [_("Indichi nome e cognome di chi fa la richiesta.")]
+    email = (email or "").strip().lower()
+    if not email:
+        errors["email"] = [_("Indichi l'indirizzo e-mail.")]
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [
+                _("L'indirizzo e-mail non è valido: lo scriva come nome@esempio.it.")
+            ]
+    cleaned = {
+        "name": name,
+        "vat": vat,
+        "code": code,
+        "register": register,
+        "description": description,
+        "contact_name": contact_name,
+        "email": email,
+    }
+    return errors, cleaned
+
+
+def signup_errors(data: dict) -> dict:
+    """The errors of a sign-up whose form is incomplete (missing fields empty): the page
+    shows them all at once, not one round at a time."""
+    values = {field: data.get(field) or "" for field in SIGNUP_FIELDS}
+    values["municipality"] = data.get("municipality") or None
+    return check_signup(**values)[0]
+
+
 @transaction.atomic
 def sign_up(
     *,
@@ -98,47 +195,22 @@ def sign_up(
 ) -> Provider:
     """Record a provider's request to join the network of `municipality` (its seat)."""
     actor = Actor.for_signup("iscrizione fornitore", ip_address)
-    errors: dict = {}
-    name = clean_line(name, 200)
-    if len(name) < 3:
-        errors["name"] = [_("Indichi la denominazione del fornitore.")]
-    if provider_kind not in SIGNUP_KINDS:
-        errors["provider_kind"] = [
-            _(
-                "Scelga cooperativa sociale, associazione o professionista. "
-                "I negozi aderiscono dal circuito dei buoni."
-            )
-        ]
-    if municipality is None or municipality.network_id is None:
-        errors["municipality"] = [_("Scelga il Comune della sede.")]
-    vat = normalize_vat_number(vat_number)
-    collect(errors, "vat_number", validate_vat_number, vat)
-    if "vat_number" not in errors and Provider.objects.filter(vat_number=vat).exists():
-        errors["vat_number"] = [
-            _("La partita IVA %(vat)s è già registrata: chieda al titolare di invitarla.")
-            % {"vat": vat}
-        ]
-    code = collect(errors, "fiscal_code", check_entity_fiscal_code, fiscal_code)
-    if not code and "fiscal_code" not in errors:
-        errors["fiscal_code"] = [_("Indichi il codice fiscale dell'ente.")]
-    register = collect(
-        errors, "register_number", check_register_number, register_number, provider_kind
+    errors, cleaned = check_signup(
+        name=name,
+        provider_kind=provider_kind,
+        vat_number=vat_number,
+        fiscal_code=fiscal_code,
+        register_number=register_number,
+        municipality=municipality,
+        description=description,
+        contact_name=contact_name,
+        email=email,
     )
-    description = clean_text(description)
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = [
-            _("La descrizione supera %(max)s caratteri.") % {"max": DESCRIPTION_MAX}
-        ]
-    contact_name = clean_line(contact_name, 200)
-    if not contact_name:
-        errors["contact_name"] = [_("Indichi nome e cognome di chi fa la richiesta.")]
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = [_("Indirizzo e-mail non valido.")]
     if errors:
         raise ValidationError(errors)
+    name, vat, code = cleaned["name"], cleaned["vat"], cleaned["code"]
+    register, description = cleaned["register"], cleaned["description"]
+    contact_name, email = cleaned["contact_name"], cleaned["email"]
     provider = create_provider(
         actor,
         municipality.network,

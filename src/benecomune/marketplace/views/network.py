@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.models import Provider
-from benecomune.marketplace.forms import DecisionForm, RequirementForm
+from benecomune.marketplace.forms import DecisionForm, RequirementForm, ReviewDecisionForm
 from benecomune.marketplace.models import (
     Accreditation,
     AccreditationEvidence,
@@ -110,14 +111,24 @@ ACTIONS = {
     "renew": lambda actor, a, reason: services.renew(actor, a),
     "revoke": lambda actor, a, reason: services.revoke(actor, a, reason=reason),
 }
+# What each decision did, said after it (not a bare "Fatto.").
+DONE = {
+    "review": _lazy("Domanda presa in esame: verifichi i documenti."),
+    "accredit": _lazy("Fornitore accreditato: gli è stato comunicato."),
+    "reject": _lazy("Domanda respinta: la motivazione è stata comunicata al fornitore."),
+    "suspend": _lazy("Accreditamento sospeso: la motivazione è stata comunicata al fornitore."),
+    "renew": _lazy("Accreditamento rinnovato: gli è stato comunicato."),
+    "revoke": _lazy("Accreditamento revocato: la motivazione è stata comunicata al fornitore."),
+}
 
 
 @network_page
 def review(request, network, pk):
     accreditation = _network_accreditation(network, pk)
-    form = DecisionForm(request.POST or None)
+    form = ReviewDecisionForm(request.POST or None)
     if request.method == "POST":
-        action = ACTIONS.get(request.POST.get("action", ""))
+        name = request.POST.get("action", "")
+        action = ACTIONS.get(name)
         try:
             if action is None:
                 raise ValidationError(_("Scelta non valida."))
@@ -125,10 +136,16 @@ def review(request, network, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Fatto."))
+            messages.success(request, str(DONE[name]))
             return redirect("marketplace:review", pk=accreditation.pk)
     context = _detail_context(accreditation, None, decision_form=form, network=network)
-    context["can_decide"] = not services.took_part(request.actor.user, accreditation)
+    context["can_decide"] = can_decide = not services.took_part(request.actor.user, accreditation)
+    # The decision's form: where there is one to take (and by whom the four-eyes rule allows),
+    # or to show why the one just asked for was refused.
+    context["show_decision"] = bool(form.errors) or (
+        accreditation.status in (S.SUBMITTED, S.ACCREDITED, S.SUSPENDED)
+        or (accreditation.status == S.IN_REVIEW and can_decide)
+    )
     return render(request, "marketplace/network/review.html", context)
 
 

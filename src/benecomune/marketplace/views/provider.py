@@ -34,12 +34,7 @@ def profile(request, provider):
     actor = request.actor
     profile = profiles.profile_of(provider)
     owner = is_owner(actor, provider)
-    municipalities = profiles.municipalities_of(provider)
-    initial = {}
-    if profile is not None:
-        initial = {name: getattr(profile, name) for name in profiles.PROFILE_FIELDS}
-        initial["municipalities_served"] = list(profile.municipalities_served.all())
-    form = ProfileForm(request.POST or None, initial=initial, municipalities=municipalities)
+    form = _profile_form(provider, profile, request.POST or None)
     if request.method == "POST":
         if not owner:
             raise PermissionDenied
@@ -51,6 +46,20 @@ def profile(request, provider):
             else:
                 messages.success(request, _("Profilo salvato."))
                 return redirect("marketplace:profile")
+    return _profile_page(request, provider, profile, form, ImageForm())
+
+
+def _profile_form(provider, profile, data=None) -> ProfileForm:
+    initial = {}
+    if profile is not None:
+        initial = {name: getattr(profile, name) for name in profiles.PROFILE_FIELDS}
+        initial["municipalities_served"] = list(profile.municipalities_served.all())
+    return ProfileForm(data, initial=initial, municipalities=profiles.municipalities_of(provider))
+
+
+def _profile_page(request, provider, profile, form, image_form):
+    """The page "Profilo": the profile's form, the images with the upload form (either bound,
+    its errors next to its fields), the staff."""
     images = ProviderImage.objects.filter(provider=provider).order_by("kind", "uploaded_at")
     staff = Membership.objects.filter(
         organization=provider, role__in=PROVIDER_ROLES, is_active=True
@@ -62,9 +71,9 @@ def profile(request, provider):
             "provider": provider,
             "profile": profile,
             "form": form,
-            "owner": owner,
+            "owner": is_owner(request.actor, provider),
             "images": [(image, file_url("marketplace-image", image.pk)) for image in images],
-            "image_form": ImageForm(),
+            "image_form": image_form,
             "staff": [(m, StaffRole(staff_role(m)).label) for m in staff],
             "role_form": StaffRoleForm(),
         },
@@ -85,15 +94,13 @@ def image_add(request, provider):
                 alt_text=form.cleaned_data["alt_text"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Immagine caricata."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("marketplace:profile")
+            return redirect("marketplace:profile")
+    # The page again: the upload's errors next to its fields, the description kept.
+    profile = profiles.profile_of(provider)
+    return _profile_page(request, provider, profile, _profile_form(provider, profile), form)
 
 
 @require_POST

@@ -9,7 +9,7 @@ from benecomune.core.forms_helpers import add_errors
 from benecomune.core.middleware import client_ip
 from benecomune.core.models import Municipality
 from benecomune.marketplace.forms import SignupForm
-from benecomune.marketplace.services.signup import sign_up
+from benecomune.marketplace.services.signup import sign_up, signup_errors
 
 SIGNUPS_PER_HOUR = 5
 
@@ -19,7 +19,9 @@ def signup(request):
         "name"
     )
     form = SignupForm(request.POST or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _add_service_errors(form)
+    elif request.method == "POST":
         data = dict(form.cleaned_data)
         if data.pop("website"):
             return redirect("marketplace:signup_done")  # a bot: say nothing
@@ -39,6 +41,17 @@ def signup(request):
                     cache.set(key, 1, 3600)
                 return redirect("marketplace:signup_done")
     return render(request, "marketplace/public/signup.html", {"form": form})
+
+
+def _add_service_errors(form) -> None:
+    """An incomplete form: the service's messages on the other fields too (a wrong partita
+    IVA is said now, not after the missing Comune is chosen), and instead of the generic
+    "required" where it has a clearer one."""
+    for field, field_messages in signup_errors(form.cleaned_data).items():
+        if field not in form.errors:
+            form.add_error(field, field_messages)
+        elif form.has_error(field, "required"):
+            form.errors[field] = form.error_class(field_messages)
 
 
 def signup_done(request):

@@ -24,7 +24,6 @@ def _flash(request, exc: ValidationError) -> None:
 
 @provider_page
 def hours(request, provider):
-    today = timezone.localdate()
     week = districts.week_of([provider])[provider.pk]
     form = WeekForm(request.POST or None, week=week)
     if request.method == "POST" and form.is_valid():
@@ -35,14 +34,24 @@ def hours(request, provider):
         else:
             messages.success(request, _("Orari salvati."))
             return redirect("marketplace:shop_hours")
+    return _hours_page(request, provider, form, ClosureForm())
+
+
+def _hours_page(request, provider, form, closure_form):
+    """The page "Orari": the week's form and the closures' (either bound, with its errors
+    next to its fields)."""
+    if form is None:
+        form = WeekForm(week=districts.week_of([provider])[provider.pk])
     return render(
         request,
         "marketplace/shop/hours.html",
         {
             "provider": provider,
             "form": form,
-            "closure_form": ClosureForm(),
-            "closures": OpeningException.objects.filter(provider=provider, end_date__gte=today),
+            "closure_form": closure_form,
+            "closures": OpeningException.objects.filter(
+                provider=provider, end_date__gte=timezone.localdate()
+            ),
             "open_now": districts.open_now(provider),
         },
     )
@@ -56,14 +65,12 @@ def closure_add(request, provider):
         try:
             districts.add_closure(request.actor, provider, **form.cleaned_data)
         except ValidationError as exc:
-            _flash(request, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Chiusura aggiunta."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("marketplace:shop_hours")
+            return redirect("marketplace:shop_hours")
+    # The page again, the closure's errors next to its fields and what was typed kept.
+    return _hours_page(request, provider, None, form)
 
 
 @require_POST
