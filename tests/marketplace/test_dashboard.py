@@ -264,7 +264,11 @@ def test_home_card_lists_the_most_urgent_first(client, scene):
     page = login(client, owner.user, owner.membership)
     html = page.get("/").content.decode()
     assert "Cruscotto del fornitore" in html
-    assert "1 conversazione con messaggi da leggere" in html
+    expired_on = (TODAY - datetime.timedelta(days=5)).strftime("%d/%m/%Y")
+    assert (
+        f"Da vedere: DURC (documento unico di regolarità contributiva) scaduto il {expired_on}; "
+        "1 conversazione con messaggi da leggere; DURC" in html
+    )
     assert reverse("marketplace:dashboard") in html
 
 

@@ -45,12 +45,11 @@ def provider_dashboard(request):
         return None
     items = urgent_items(actor, organization)
     if items:
-        text = "; ".join(_item_text(item) for item in items) + "."
+        text = _("Da vedere: %(items)s.") % {"items": "; ".join(_item_text(i) for i in items)}
     else:
         text = _("Nessun documento in scadenza e nessun messaggio da leggere.")
     return {
         "title": _("Cruscotto del fornitore"),
-        "value": str(len(items)) if items else "",
         "text": text,
         "url": reverse("marketplace:dashboard"),
         "link_label": _("Apri il cruscotto"),
