@@ -1,12 +1,14 @@
-"""The marketplace's navigation entries, audit labels and public page section (loaded by
-MarketplaceConfig.ready())."""
+"""The marketplace's navigation entries, home cards, audit labels and public page section
+(loaded by MarketplaceConfig.ready())."""
 
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.audit import register_actions
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
+from benecomune.core.views.home import register_home_card
 from benecomune.core.views.public import PUBLIC_SECTIONS
+from benecomune.marketplace import home_cards
 from benecomune.marketplace.public_sections import district_section
 
 
@@ -31,10 +33,12 @@ def _citizen_unread(request) -> int:
     return unread_threads_count(Thread.objects_unscoped.filter(person_id=person_id), Side.CITIZEN)
 
 
+register_nav(Role.PROVIDER_STAFF, _("Cruscotto"), "marketplace:dashboard")
 register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
 register_nav(Role.PROVIDER_STAFF, _("Servizi offerti"), "marketplace:services")
 register_nav(Role.PROVIDER_STAFF, _("Messaggi"), "marketplace:inbox", badge=_provider_unread)
+register_nav(Role.MERCHANT_STAFF, _("Cruscotto"), "marketplace:dashboard")
 register_nav(Role.MERCHANT_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.MERCHANT_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
 register_nav(Role.MERCHANT_STAFF, _("Orari e offerte"), "marketplace:shop_hours")
@@ -47,6 +51,10 @@ for role in (Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
 register_nav(
     "citizen", _("Fornitori: conversazioni"), "marketplace:my_threads", badge=_citizen_unread
 )
+
+# First on their home: the urgent things before the till's and settlements' figures.
+register_home_card(Role.PROVIDER_STAFF, home_cards.provider_dashboard, first=True)
+register_home_card(Role.MERCHANT_STAFF, home_cards.provider_dashboard, first=True)
 
 if district_section not in PUBLIC_SECTIONS:
     PUBLIC_SECTIONS.append(district_section)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from benecomune.marketplace.views import (
     catalogue,
+    dashboard,
     district,
     district_staff,
     network,
@@ -18,6 +19,7 @@ app_name = "marketplace"
 
 urlpatterns = [
     # The provider's staff
+    path("gestione/fornitore/", dashboard.dashboard, name="dashboard"),
     path("gestione/fornitore/profilo/", provider.profile, name="profile"),
     path("gestione/fornitore/profilo/immagini/", provider.image_add, name="image_add"),
     path(
