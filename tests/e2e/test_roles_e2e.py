@@ -14,7 +14,7 @@ ROLES = [
     (Role.VALIDATOR, "municipality", "Nessuna domanda in attesa di decisione"),
     (Role.MUNICIPALITY_ADMIN, "municipality", "Personale del Comune"),
     (Role.MERCHANT_STAFF, "shop", "La cassa non è ancora attiva"),
-    (Role.PROVIDER_STAFF, "shop", "Nessun servizio pubblicato"),
+    (Role.PROVIDER_STAFF, "shop", "Cruscotto del fornitore"),
     (Role.COMPANY_HR, "company", "Nessun piano welfare attivo"),
     (Role.PLATFORM_ADMIN, "network", "Visione d'insieme della rete"),
 ]
