@@ -7,7 +7,7 @@ from benecomune.core.audit import register_actions
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
 from benecomune.core.views.public import PUBLIC_SECTIONS
-from benecomune.marketplace.public_sections import district_section
+from benecomune.marketplace.public_sections import catalogue_section, district_section
 
 register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
@@ -20,8 +20,11 @@ register_nav(Role.PLATFORM_ADMIN, _("Fornitori e accreditamenti"), "marketplace:
 for role in (Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
     register_nav(role, _("Distretto del commercio"), "marketplace:district")
 
-if district_section not in PUBLIC_SECTIONS:
-    PUBLIC_SECTIONS.append(district_section)
+register_nav("citizen", _("Servizi del territorio"), "marketplace:my_catalogue")
+
+for section in (catalogue_section, district_section):
+    if section not in PUBLIC_SECTIONS:
+        PUBLIC_SECTIONS.append(section)
 
 register_actions(
     {
