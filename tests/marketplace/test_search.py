@@ -3,7 +3,10 @@ over a catalogue made through the real services (sign-up, accreditation, catalog
 drafts, archived services, unpublished profiles and other networks never show; "payable with
 my wallets" follows service_payment_refusal. PostgreSQL-only: Italian stemming and ranking."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from benecomune.core.models import Municipality, Network
@@ -296,3 +299,12 @@ def test_vector_follows_edits_and_the_providers_new_name(shelf, network, accredi
         catalogue.update_service(owner, service, **data)
     assert titles(network, text="matematica") == {"Ripetizioni online"}
     assert titles(network, text="videochiamata") == set()
+
+
+def test_the_demo_catalogue_is_public(db):
+    """The demo publishes its providers' profiles: the public pages show their services."""
+    call_command("seed_demo", stdout=io.StringIO())
+    network = Network.objects.order_by("pk").first()
+    found = titles(network)
+    assert {"Assistenza domiciliare", "Pomeriggi di socializzazione"} <= found
+    assert "Sostegno psicologico per anziani" in titles(network, text="psicologico")

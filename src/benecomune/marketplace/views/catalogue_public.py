@@ -4,25 +4,16 @@ and their public images. Only what `services.search.public_services` shows is re
 anything else (a draft, an archived service, a provider whose profile is not published, another
 network's) answers 404, images included. Nothing private shows (no IBAN, no staff)."""
 
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from benecomune.core.lists import filter_form, paged
-from benecomune.core.models import Municipality, Person, Provider, ProviderKind
+from benecomune.core.models import Municipality, ProviderKind
 from benecomune.core.views.decorators import citizen_required
 from benecomune.core.views.public import public_organization
-from benecomune.marketplace.models import (
-    ImageKind,
-    ProviderImage,
-    ServicePhoto,
-    ServiceType,
-    ServiceVariant,
-    UserArea,
-)
+from benecomune.marketplace.models import ImageKind, ServiceType, UserArea
 from benecomune.marketplace.queries import (
     accredited,
     is_accredited,
@@ -30,6 +21,7 @@ from benecomune.marketplace.queries import (
     service_payment_refusal,
 )
 from benecomune.marketplace.search_forms import SearchForm
+from benecomune.marketplace.services import public_catalogue as reads
 from benecomune.marketplace.services.offer import offer_refusal
 from benecomune.marketplace.services.search import public_services, search, spendable_wallets
 from benecomune.marketplace.structured import provider_data, service_data
@@ -39,26 +31,10 @@ PER_PAGE = 20
 FEATURED = 6
 
 
-def _person(request) -> Person | None:
-    user = request.user
-    if not user.is_authenticated or user.person_id is None:
-        return None
-    return Person.objects_unscoped.select_related("residence").filter(pk=user.person_id).first()
-
-
 def _municipalities(org):
     return Municipality.objects.filter(network_id=network_id_of(org), is_active=True).order_by(
         "name"
     )
-
-
-def _counts(rows, field, enum) -> list[dict]:
-    counts = dict(rows.order_by().values_list(field).annotate(n=Count("pk")))
-    return [
-        {"value": value, "label": label, "count": counts[value]}
-        for value, label in enum.choices
-        if counts.get(value)
-    ]
 
 
 @require_GET
@@ -76,8 +52,8 @@ def catalogue_home(request, slug):
         {
             "organization": org.specific,
             "total": rows.count(),
-            "areas": _counts(rows, "user_area", UserArea),
-            "types": _counts(rows, "service_type", ServiceType),
+            "areas": reads.category_counts(rows, "user_area", UserArea),
+            "types": reads.category_counts(rows, "service_type", ServiceType),
             "featured": featured,
         },
     )
@@ -86,7 +62,7 @@ def catalogue_home(request, slug):
 @require_GET
 def catalogue_search(request, slug):
     org = public_organization(slug)
-    person = _person(request)
+    person = reads.person_of(request.user)
     form = filter_form(request, SearchForm, municipalities=_municipalities(org), person=person)
     form.is_valid()  # a wrong field shows its error; the others still filter
     rows = search(org, form.filters()).select_related("provider")
@@ -98,59 +74,26 @@ def catalogue_search(request, slug):
     )
 
 
-def _public_service(org, pk):
-    service = (
-        public_services(org)
-        .select_related("provider", "provider__municipality", "provider__marketplace_profile")
-        .prefetch_related("municipalities_served")
-        .filter(pk=pk)
-        .first()
-    )
+def _service(org, pk):
+    service = reads.public_service(org, pk)
     if service is None:
         raise Http404
     return service
 
 
-def payment_lines(service, org, on) -> list[dict]:
-    """Who pays the service, in plain Italian, with whether it holds today."""
-    lines = []
-    area_ok = bool(service.accreditation_area) and is_accredited(
-        service.provider, org, area=service.accreditation_area, on=on
-    )
-    if service.accepts_public:
-        lines.append(
-            {
-                "ok": area_ok,
-                "text": _("i contributi e i buoni dei Comuni della rete")
-                if area_ok
-                else _(
-                    "i contributi e i buoni dei Comuni: non ora, perché il fornitore non è "
-                    "accreditato in quest'area"
-                ),
-            }
-        )
-    if service.accepts_company:
-        ok = area_ok and bool(service.art51_category)
-        lines.append(
-            {
-                "ok": ok,
-                "text": _("il welfare aziendale (%(category)s, art. 51 TUIR)")
-                % {"category": service.get_art51_category_display()}
-                if ok
-                else _("il welfare aziendale: non ora, perché il fornitore non è accreditato"),
-            }
-        )
-    if service.accepts_own:
-        lines.append({"ok": True, "text": _("denaro proprio (ricarica o carta di pagamento)")})
-    return lines
+def _provider(org, provider_slug):
+    provider = reads.public_provider(org, provider_slug)
+    if provider is None:
+        raise Http404
+    return provider
 
 
 @require_GET
 def service_page(request, slug, pk):
     org = public_organization(slug)
-    service = _public_service(org, pk)
+    service = _service(org, pk)
     on = timezone.localdate()
-    person = _person(request)
+    person = reads.person_of(request.user)
     wallets = []
     if person is not None:
         wallets = [
@@ -168,10 +111,10 @@ def service_page(request, slug, pk):
             "service": service,
             "provider": service.provider,
             "profile": service.provider.marketplace_profile,
-            "photos": ServicePhoto.objects_unscoped.filter(service=service).order_by("pk"),
-            "variants": ServiceVariant.objects_unscoped.filter(service=service),
+            "photos": reads.photos_of(service),
+            "variants": reads.variants_of(service),
             "accredited": area_accredited,
-            "payments": payment_lines(service, org, on),
+            "payments": reads.payment_lines(service, org, on),
             "person": person,
             "offer_refusal": offer_refusal(service, person) if person else None,
             "wallets": wallets,
@@ -180,29 +123,12 @@ def service_page(request, slug, pk):
     )
 
 
-def _public_provider(org, provider_slug) -> Provider:
-    provider = (
-        Provider.objects.filter(
-            slug=provider_slug,
-            is_active=True,
-            network_id=network_id_of(org),
-            marketplace_profile__publication="published",
-        )
-        .select_related("municipality", "marketplace_profile")
-        .first()
-    )
-    if provider is None:
-        raise Http404
-    return provider
-
-
 @require_GET
 def provider_page(request, slug, provider_slug):
     org = public_organization(slug)
-    provider = _public_provider(org, provider_slug)
-    images = list(ProviderImage.objects_unscoped.filter(provider=provider).order_by("pk"))
+    provider = _provider(org, provider_slug)
+    images = list(reads.images_of(provider))
     services = list(public_services(org).filter(provider=provider).order_by("title", "pk"))
-    accreditations = list(accredited(provider, org).order_by("area"))
     return render(
         request,
         "marketplace/catalogue/provider.html",
@@ -213,7 +139,7 @@ def provider_page(request, slug, provider_slug):
             "logo": next((i for i in images if i.kind == ImageKind.LOGO), None),
             "photos": [i for i in images if i.kind == ImageKind.PHOTO],
             "services": services,
-            "accreditations": accreditations,
+            "accreditations": list(accredited(provider, org).order_by("area")),
             "structured_data": provider_data(request, org, provider, services),
         },
     )
@@ -222,8 +148,8 @@ def provider_page(request, slug, provider_slug):
 @require_GET
 def service_photo(request, slug, pk, photo_pk):
     """A photo of a service the public sees; a draft's, an archived one's: 404."""
-    service = _public_service(public_organization(slug), pk)
-    photo = ServicePhoto.objects_unscoped.filter(service=service, pk=photo_pk).first()
+    service = _service(public_organization(slug), pk)
+    photo = reads.photos_of(service).filter(pk=photo_pk).first()
     if photo is None:
         raise Http404
     return public_image(photo.file, photo.content_type)
@@ -232,8 +158,8 @@ def service_photo(request, slug, pk, photo_pk):
 @require_GET
 def provider_image(request, slug, provider_slug, pk):
     """A logo or photo of a published profile (never a document of its accreditation)."""
-    provider = _public_provider(public_organization(slug), provider_slug)
-    image = ProviderImage.objects_unscoped.filter(provider=provider, pk=pk).first()
+    provider = _provider(public_organization(slug), provider_slug)
+    image = reads.images_of(provider).filter(pk=pk).first()
     if image is None:
         raise Http404
     return public_image(image.file, image.content_type)
@@ -242,12 +168,12 @@ def provider_image(request, slug, provider_slug, pk):
 @citizen_required
 def my_catalogue(request):
     """The citizen's entry: the catalogue of the Comune where they live (else the first
-    network's)."""
-    person = _person(request)
+    Comune of a network)."""
+    person = reads.person_of(request.user)
     residence = getattr(person, "residence", None)
     if residence is not None and residence.network_id:
         return redirect("marketplace:catalogue_home", residence.slug)
-    network = Municipality.objects.filter(is_active=True, network__isnull=False).first()
-    if network is None:
+    town = Municipality.objects.filter(is_active=True, network__isnull=False).first()
+    if town is None:
         raise Http404
-    return redirect("marketplace:catalogue_home", network.slug)
+    return redirect("marketplace:catalogue_home", town.slug)
