@@ -83,6 +83,9 @@ def test_search_page_filters_counts_and_pages(client, coop, municipality):
     assert "Doposcuola 20" in second.content.decode()
     at_home = client.get(url, {"modalita": "at_home"}).content.decode()
     assert "1 servizio trovato" in at_home and "Educativa domiciliare" in at_home
+    cheap = client.get(url, {"prezzo_min": "0", "prezzo_max": "12,50"}).content.decode()
+    assert "21 servizi trovati" in cheap and "Educativa domiciliare" not in cheap
+    assert 'value="12,50"' in cheap
     # A wrong price is reported on its field; the search still runs without it.
     wrong = client.get(url, {"prezzo_max": "tanti"}).content.decode()
     assert "Scriva un importo in euro" in wrong and "22 servizi trovati" in wrong
