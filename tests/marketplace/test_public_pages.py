@@ -69,7 +69,7 @@ def test_home_shows_categories_and_featured_cooperatives(client, coop, municipal
     assert EVIL not in html
 
 
-def test_search_page_filters_counts_and_pages(client, coop, municipality):
+def test_search_page_filters_counts_and_pages(client, coop, municipality, network):
     provider, owner, _service = coop
     for n in range(21):
         make_service(owner, provider, title=f"Doposcuola {n:02d}", delivery="online")
@@ -90,6 +90,13 @@ def test_search_page_filters_counts_and_pages(client, coop, municipality):
     wrong = client.get(url, {"prezzo_max": "tanti"}).content.decode()
     assert "Scriva un importo in euro" in wrong and "22 servizi trovati" in wrong
     assert "<fieldset" in html and "<details" in html and "<legend" in html
+    assert '<label for="id_modalita"' in html and 'id="id_modalita"' in html
+    assert '<option value="online" selected>' in html
+    # Under the network's slug: the same catalogue.
+    network_page = client.get(
+        reverse("marketplace:catalogue_search", args=[network.slug]), {"q": "doposcuola"}
+    ).content.decode()
+    assert "21 servizi trovati" in network_page
     assert EVIL not in html
 
 
