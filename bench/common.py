@@ -137,9 +137,12 @@ def awarded_wallets(town, fund, people, per_wallet: int, now, **wallet_fields) -
 # --- pgbench, the reference ----------------------------------------------------------------
 
 
-def run_pgbench(url: str, name: str, clients: int, seconds: int) -> float:
-    """pgbench TPC-B on a fresh database `name` of `url`'s server (-i -s 16, then
-    -c clients -j 2 -T seconds): its transactions per second."""
+def run_pgbench(
+    url: str, name: str, clients: int, seconds: int, *, select_only: bool = False
+) -> float:
+    """pgbench TPC-B (or, `select_only`, its select-only script -S) on a fresh database
+    `name` of `url`'s server (-i -s 16, then -c clients -j 2 -T seconds): its transactions
+    per second."""
     import re
     import subprocess
 
@@ -151,8 +154,9 @@ def run_pgbench(url: str, name: str, clients: int, seconds: int) -> float:
     subprocess.run(
         ["pgbench", *base, "-i", "-s", "16", "-q", name], check=True, env=env, capture_output=True
     )
+    script = ["-S"] if select_only else []
     out = subprocess.run(
-        ["pgbench", *base, "-c", str(clients), "-j", "2", "-T", str(seconds), name],
+        ["pgbench", *base, *script, "-c", str(clients), "-j", "2", "-T", str(seconds), name],
         check=True,
         env=env,
         capture_output=True,

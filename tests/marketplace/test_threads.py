@@ -151,9 +151,9 @@ def test_subjects_registry(client, citizen, provider, monkeypatch):
     coop, _owner = provider
     # No resolver for the type: refused in Italian, on the page and in the service.
     with pytest.raises(ValidationError, match="argomento"):
-        start(actor, coop, person, about_type="marketplace.service", about_id=3)
+        start(actor, coop, person, about_type="bookings.booking", about_id=3)
     page = login(client, user)
-    url = reverse("marketplace:my_thread_new", args=[coop.pk]) + "?about=marketplace.service:3"
+    url = reverse("marketplace:my_thread_new", args=[coop.pk]) + "?about=bookings.booking:3"
     response = page.get(url)
     assert response.status_code == 400 and "Non è possibile scrivere" in response.content.decode()
     # A resolver: the subject's title; another provider's subject, or one hidden, refused.

@@ -11,8 +11,12 @@ class MarketplaceConfig(AppConfig):
         from benecomune.core.registry import load_modules
         from benecomune.ledger.spending import register_purchase_rule
         from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE, purchase_rule
+        from benecomune.marketplace.service_subject import SERVICE_SUBJECT, resolve_service
+        from benecomune.marketplace.subjects import register_thread_subject
 
         # nav: navigation and audit labels; lifecycles: the transition tables' labels.
         load_modules(self, ("nav", "lifecycles"))
         # Public and company wallets pay a service only of an accredited provider.
         register_purchase_rule(SERVICE_OBJECT_TYPE, purchase_rule)
+        # A citizen may write to a provider about one of its public services.
+        register_thread_subject(SERVICE_SUBJECT, resolve_service)

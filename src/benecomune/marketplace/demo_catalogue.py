@@ -1,11 +1,17 @@
 """The demo catalogue: the services of the seed cooperatives and of the elderly's association,
-created and published through the catalogue's services. A provider that already has services
-is left as it is (running the demo again changes nothing)."""
+created and published through the catalogue's services, and their profiles published through
+the profile's service (the public pages show only published profiles' services). A provider
+that already has services is left as it is (running the demo again changes nothing)."""
 
 from benecomune.core.models import Provider
-from benecomune.marketplace.models import Service
+from benecomune.marketplace.models import PublicationStatus, Service
 from benecomune.marketplace.services import catalogue
-from benecomune.marketplace.services.profiles import municipalities_of
+from benecomune.marketplace.services.profiles import (
+    PROFILE_FIELDS,
+    municipalities_of,
+    profile_of,
+    update_profile,
+)
 
 VAT_NOTE = "Esente IVA art. 10 DPR 633/72"
 ALL_PAYERS = ["public", "company", "own"]
@@ -192,10 +198,58 @@ SERVICES = {
 }
 
 
+# slug -> (description, register number) of the profiles the demo publishes.
+PROFILES = {
+    "coop-jonathan": (
+        "Cooperativa sociale di tipo A: assistenza domiciliare ad anziani e persone con "
+        "disabilità, infermieri a domicilio, sostegno psicologico.",
+        "A123456",
+    ),
+    "progetto-now": (
+        "Cooperativa sociale: doposcuola, sostegno agli alunni con bisogni educativi speciali, "
+        "laboratori di lettura e italiano per ragazzi di origine straniera.",
+        "A234567",
+    ),
+    "coop-graticolato": (
+        "Cooperativa sociale: servizi educativi per la prima infanzia, consulenza pedagogica, "
+        "centri estivi.",
+        "A345678",
+    ),
+    "anziani-attivi": (
+        "Associazione di volontariato: pomeriggi di socializzazione e attività per le persone "
+        "anziane.",
+        "RUNTS-45678",
+    ),
+}
+
+
+def publish_profile(actor, provider) -> None:
+    """Publish the provider's profile, keeping what it already says."""
+    profile = profile_of(provider)
+    if profile is not None and profile.publication == PublicationStatus.PUBLISHED:
+        return
+    description, register_number = PROFILES[provider.slug]
+    data = {f: getattr(profile, f) for f in PROFILE_FIELDS} if profile else {}
+    data.update(
+        description=data.get("description") or description,
+        register_number=data.get("register_number") or register_number,
+        fiscal_code=data.get("fiscal_code") or provider.vat_number,
+        contact_email=data.get("contact_email") or provider.email,
+        publication=PublicationStatus.PUBLISHED,
+    )
+    served = list(profile.municipalities_served.all()) if profile else []
+    update_profile(
+        actor, provider, **data, municipalities_served=served or list(municipalities_of(provider))
+    )
+
+
 def seed(actor, network) -> None:
     for slug, rows in SERVICES.items():
         provider = Provider.objects.filter(slug=slug, network=network).first()
-        if provider is None or Service.objects_unscoped.filter(provider=provider).exists():
+        if provider is None:
+            continue
+        publish_profile(actor, provider)
+        if Service.objects_unscoped.filter(provider=provider).exists():
             continue
         served = list(municipalities_of(provider))
         for row in rows:

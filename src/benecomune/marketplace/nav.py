@@ -9,7 +9,7 @@ from benecomune.core.models import Role
 from benecomune.core.views.home import register_home_card
 from benecomune.core.views.public import PUBLIC_SECTIONS
 from benecomune.marketplace import home_cards
-from benecomune.marketplace.public_sections import district_section
+from benecomune.marketplace.public_sections import catalogue_section, district_section
 
 
 def _provider_unread(request) -> int:
@@ -56,8 +56,11 @@ register_nav(
 register_home_card(Role.PROVIDER_STAFF, home_cards.provider_dashboard, first=True)
 register_home_card(Role.MERCHANT_STAFF, home_cards.provider_dashboard, first=True)
 
-if district_section not in PUBLIC_SECTIONS:
-    PUBLIC_SECTIONS.append(district_section)
+register_nav("citizen", _("Servizi del territorio"), "marketplace:my_catalogue")
+
+for section in (catalogue_section, district_section):
+    if section not in PUBLIC_SECTIONS:
+        PUBLIC_SECTIONS.append(section)
 
 register_actions(
     {

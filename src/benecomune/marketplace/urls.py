@@ -2,6 +2,7 @@ from django.urls import path
 
 from benecomune.marketplace.views import (
     catalogue,
+    catalogue_public,
     dashboard,
     district,
     district_staff,
@@ -166,6 +167,29 @@ urlpatterns = [
     # Public: a provider asks to join
     path("fornitore/iscriviti/", public.signup, name="signup"),
     path("fornitore/iscriviti/inviata/", public.signup_done, name="signup_done"),
+    # The citizen's entry to the catalogue of their Comune (before the slug patterns below).
+    path("area-personale/servizi/", catalogue_public.my_catalogue, name="my_catalogue"),
+    # Public: the catalogue of a Comune's (or network's) network, under its slug; before core's
+    # catch-all "<slug>/" (no other app has a "<x>/servizi/" or "<x>/fornitori/" path, and
+    # the platform's own prefixes are reserved slugs: public_organization answers 404).
+    path("<slug:slug>/servizi/", catalogue_public.catalogue_home, name="catalogue_home"),
+    path("<slug:slug>/servizi/cerca/", catalogue_public.catalogue_search, name="catalogue_search"),
+    path("<slug:slug>/servizi/<int:pk>/", catalogue_public.service_page, name="catalogue_service"),
+    path(
+        "<slug:slug>/servizi/<int:pk>/foto/<int:photo_pk>/",
+        catalogue_public.service_photo,
+        name="catalogue_service_photo",
+    ),
+    path(
+        "<slug:slug>/fornitori/<slug:provider_slug>/",
+        catalogue_public.provider_page,
+        name="catalogue_provider",
+    ),
+    path(
+        "<slug:slug>/fornitori/<slug:provider_slug>/immagini/<int:pk>/",
+        catalogue_public.provider_image,
+        name="catalogue_provider_image",
+    ),
     # Public: a Comune's (or network's) commerce district, under its slug. Kept before core's
     # catch-all "<slug>/" (the project's urls include core last).
     path("<slug:slug>/negozi/", district.directory_page, name="district_directory"),

@@ -12,6 +12,7 @@ area it is accredited under decide who pays (marketplace.queries.service_payment
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -161,6 +162,9 @@ class Service(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Full-text search on PostgreSQL: kept by a database trigger (migration 0004_search), never
+    # written by the application; always empty on SQLite (see services/search.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ScopedManager(tenant="provider_id")
     objects_unscoped = models.Manager()

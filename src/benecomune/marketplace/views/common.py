@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 
 from benecomune.core.models import Network, OrganizationKind, Provider
 from benecomune.marketplace.services.common import NETWORK_PERMISSION, PROVIDER_PERMISSIONS
@@ -49,3 +50,17 @@ def network_page(view):
         return view(request, network, *args, **kwargs)
 
     return wrapper
+
+
+def public_image(field, content_type: str) -> FileResponse:
+    """An image the public may see (the caller decided it), cached briefly, never sniffed."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -3,18 +3,15 @@ the directory of shops by category and a shop's page with address, opening hours
 promotions and whether it takes the Comune's vouchers. Nothing private shows (no staff, no
 IBAN): rows are read unscoped with explicit filters, as the calls' public pages do."""
 
-import json
-
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from benecomune.core.lists import choice, paged
 from benecomune.core.models import MerchantCategory, Municipality, OrganizationKind
 from benecomune.core.views.public import public_organization
 from benecomune.marketplace.district_forms import CategoryFilterForm
+from benecomune.marketplace.jsonld import json_ld
 from benecomune.marketplace.services import directory
 from benecomune.marketplace.services.districts import (
     closures_of,
@@ -24,10 +21,9 @@ from benecomune.marketplace.services.districts import (
     week_of,
 )
 from benecomune.marketplace.services.promotions import current
+from benecomune.marketplace.views.common import public_image
 
 PER_PAGE = 20
-# As django.utils.html.json_script: no "</script>" or markup can leave the JSON.
-JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -123,10 +119,7 @@ def structured_data(request, card) -> str:
     }
     if shop.phone:
         data["telephone"] = shop.phone
-    payload = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
-    # Safe: every "<", ">" and "&" is escaped above, so the text cannot close the script.
-    safe = mark_safe(payload)  # noqa: S308
-    return format_html('<script type="application/ld+json">{}</script>', safe)
+    return json_ld(data)
 
 
 def shop_page(request, slug, shop_slug):
@@ -150,13 +143,6 @@ def promotion_image(request, slug, shop_slug, pk):
     org = public_organization(slug)
     shop = _shop(org, shop_slug)
     promotion = current([shop]).filter(pk=pk).first()
-    if promotion is None or not promotion.image:
+    if promotion is None:
         raise Http404
-    try:
-        handle = promotion.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=promotion.image_type)
-    response["Cache-Control"] = "public, max-age=600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return public_image(promotion.image, promotion.image_type)
