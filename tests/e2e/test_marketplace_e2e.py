@@ -94,9 +94,11 @@ def apply_for_accreditation(page, base_url, tmp_path):
     assert_fits(page)
 
 
-def test_a_cooperative_signs_up_applies_and_is_accredited_by_two_admins(
+def sign_up_and_get_accredited(
     live_server, page_for, make_user, network, municipality, tmp_path, screenshot_dir
 ):
+    """The whole path from the public sign-up to the second administrator's accreditation, in
+    the real pages; returns the owner's phone, logged in, on the accreditations page."""
     cache.clear()  # the sign-up's limit per address
     maker = make_user("rete1@example.org", role=Role.PLATFORM_ADMIN, organization=network)
     checker = make_user("rete2@example.org", role=Role.PLATFORM_ADMIN, organization=network)
@@ -153,3 +155,12 @@ def test_a_cooperative_signs_up_applies_and_is_accredited_by_two_admins(
     phone.goto(f"{live_server.url}/gestione/fornitore/accreditamenti/")
     expect(phone.get_by_text("Accreditato").first).to_be_visible()
     assert_fits(phone)
+    return phone
+
+
+def test_a_cooperative_signs_up_applies_and_is_accredited_by_two_admins(
+    live_server, page_for, make_user, network, municipality, tmp_path, screenshot_dir
+):
+    sign_up_and_get_accredited(
+        live_server, page_for, make_user, network, municipality, tmp_path, screenshot_dir
+    )

@@ -12,6 +12,7 @@ from benecomune.marketplace.services import catalogue
 from tests.helpers import login
 from tests.marketplace.conftest import png
 from tests.marketplace.test_catalogue import make_service
+from tests.marketplace.test_search import publish_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +166,20 @@ def test_anonymous_and_citizens_are_kept_out(client, make_provider, make_user):
     page = login(client, citizen)
     assert page.get(url).status_code == 403
     assert page.get(reverse("marketplace:services")).status_code == 403
+
+
+def test_an_unpublished_profile_is_named_where_a_service_is_published(client, make_provider):
+    """The public pages hide the services of a provider whose profile is not published: the
+    publication's confirmation and the service's page say so and link the profile."""
+    provider, owner = make_provider()
+    service = make_service(owner, provider, publish=False)
+    page = login(client, owner.user, owner.membership)
+    confirm_url = reverse("marketplace:service_action", args=[service.pk, "pubblica"])
+    profile_link = f'href="{reverse("marketplace:profile")}">Pubblichi il profilo'
+    assert profile_link in page.get(confirm_url).content.decode()
+    page.post(confirm_url)
+    detail_url = reverse("marketplace:service", args=[service.pk])
+    assert profile_link in page.get(detail_url).content.decode()
+    publish_profile(owner, provider)
+    assert 'data-testid="profile-unpublished"' not in page.get(detail_url).content.decode()
+    assert 'data-testid="profile-unpublished"' not in page.get(confirm_url).content.decode()

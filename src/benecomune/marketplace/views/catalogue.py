@@ -18,6 +18,8 @@ from benecomune.core.lists import choice, paged
 from benecomune.ledger.money import format_euro
 from benecomune.marketplace.forms import ImportForm, PhotoForm, ServiceForm, VariantForm
 from benecomune.marketplace.models import (
+    ProviderProfile,
+    PublicationStatus,
     Service,
     ServicePhoto,
     ServiceStatus,
@@ -146,10 +148,19 @@ def service_detail(request, provider, pk):
     return render(request, "marketplace/provider/service.html", _detail(service, form))
 
 
+def _profile_hides(provider_id) -> bool:
+    """The public pages show a provider's services only once its profile is published."""
+    return not ProviderProfile.objects.filter(
+        provider_id=provider_id, publication=PublicationStatus.PUBLISHED
+    ).exists()
+
+
 def _detail(service, form, *, variant_form=None, photo_form=None) -> dict:
     photos = ServicePhoto.objects.filter(service=service)
     return {
         "service": service,
+        "hidden_by_profile": service.status != ServiceStatus.ARCHIVED
+        and _profile_hides(service.provider_id),
         "form": form,
         "editable": service.status != ServiceStatus.ARCHIVED,
         "variants": ServiceVariant.objects.filter(service=service),
@@ -195,7 +206,13 @@ def service_action(request, provider, pk, action):
     return render(
         request,
         "marketplace/provider/service_confirm.html",
-        {"service": service, "action": action, "title": title, "text": text},
+        {
+            "service": service,
+            "action": action,
+            "title": title,
+            "text": text,
+            "hidden_by_profile": action == "pubblica" and _profile_hides(provider.pk),
+        },
     )
 
 
