@@ -27,6 +27,18 @@ def _network_admin(actor) -> bool:
     )
 
 
+def _served(document, *, inline: bool) -> ServedFile | None:
+    """A stored document as core/files.py serves it (None: not found, or no file)."""
+    if document is None or not document.file:
+        return None
+    return ServedFile(
+        filename=document.original_name,
+        content_type=document.content_type,
+        field=document.file,
+        inline=inline,
+    )
+
+
 def staff_evidence(actor, pk: int) -> ServedFile | None:
     evidence = None
     if _provider_staff(actor):
@@ -37,63 +49,33 @@ def staff_evidence(actor, pk: int) -> ServedFile | None:
         evidence = AccreditationEvidence.for_network.filter(
             pk=pk, accreditation__network_id=actor.organization.pk
         ).first()
-    if evidence is None or not evidence.file:
-        return None
-    return ServedFile(
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-        field=evidence.file,
-        # An uploaded document is never shown inline (only PDFs the platform generates are).
-        inline=False,
-    )
+    # An uploaded document is never shown inline (only PDFs the platform generates are).
+    return _served(evidence, inline=False)
 
 
-def staff_image(actor, pk: int) -> ServedFile | None:
-    image = None
-    if _provider_staff(actor):
-        image = ProviderImage.objects.filter(pk=pk, provider_id=actor.organization.pk).first()
-    elif _network_admin(actor):
-        image = ProviderImage.objects.filter(
-            pk=pk, provider__network_id=actor.organization.pk
-        ).first()
-    if image is None or not image.file:
-        return None
-    return ServedFile(
-        filename=image.original_name,
-        content_type=image.content_type,
-        field=image.file,
-        inline=True,
-    )
+def _provider_picture(model):
+    """The staff lookup of a provider's picture (`model` has `provider`): its own staff, or
+    the administrators of its network. Re-encoded images, so shown inline."""
+
+    def lookup(actor, pk: int) -> ServedFile | None:
+        picture = None
+        if _provider_staff(actor):
+            picture = model.objects.filter(pk=pk, provider_id=actor.organization.pk).first()
+        elif _network_admin(actor):
+            picture = model.objects.filter(
+                pk=pk, provider__network_id=actor.organization.pk
+            ).first()
+        return _served(picture, inline=True)
+
+    return lookup
 
 
-def staff_service_photo(actor, pk: int) -> ServedFile | None:
-    photo = None
-    if _provider_staff(actor):
-        photo = ServicePhoto.objects.filter(pk=pk, provider_id=actor.organization.pk).first()
-    elif _network_admin(actor):
-        photo = ServicePhoto.objects.filter(
-            pk=pk, provider__network_id=actor.organization.pk
-        ).first()
-    if photo is None or not photo.file:
-        return None
-    return ServedFile(
-        filename=photo.original_name,
-        content_type=photo.content_type,
-        field=photo.file,
-        inline=True,
-    )
+staff_image = _provider_picture(ProviderImage)
+staff_service_photo = _provider_picture(ServicePhoto)
 
 
 def _attachment(attachments, pk: int) -> ServedFile | None:
-    attachment = attachments.filter(pk=pk, message__hidden_at=None).first()
-    if attachment is None or not attachment.file:
-        return None
-    return ServedFile(
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-        field=attachment.file,
-        inline=False,
-    )
+    return _served(attachments.filter(pk=pk, message__hidden_at=None).first(), inline=False)
 
 
 def staff_attachment(actor, pk: int) -> ServedFile | None:
