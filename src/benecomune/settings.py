@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "benecomune.payouts",
     "benecomune.payments",
     "benecomune.marketplace",
+    "benecomune.bookings",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("benecomune.vouchers.urls")),
     path("", include("benecomune.payouts.urls")),
     path("", include("benecomune.marketplace.urls")),
+    path("", include("benecomune.bookings.urls")),
     # The core app holds the catch-all public pages under a Comune's slug: keep it last.
     path("", include("benecomune.core.urls")),
 ]

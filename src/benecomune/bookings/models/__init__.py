@@ -1,0 +1,1 @@
+"""Agenda, slots, bookings, waiting lists, and orders paid by payment intents."""
