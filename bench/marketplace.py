@@ -1,7 +1,9 @@
 """HTTP load on the catalogue's public search, next to pgbench select-only on the same server.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/marketplace.py
-    # --reuse: keep the seeded database; --seconds, --connections, --workers
+    # --reuse: keep the seeded database; --seconds, --connections, --workers;
+    # --cache on|off (the page cache in a throwaway Redis, primed with every search first);
+    # --miss-share 0.1 (that share of requests are searches the cache has never seen)
 
 Needs wrk (apt-get install -y wrk) and pgbench. Creates (dropping it first) the database
 `bc_bench_marketplace`: a network of 5 Comuni, 500 providers with published profiles, 10,000
@@ -204,7 +206,7 @@ def search_urls(slugs: list[str], count: int) -> list[str]:
     return urls
 
 
-def run_wrk(out: Path, connections: int, seconds: int) -> str:
+def run_wrk(out: Path, connections: int, seconds: int, miss_share: float = 0.0) -> str:
     return subprocess.run(
         [
             *("wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"),
@@ -213,8 +215,24 @@ def run_wrk(out: Path, connections: int, seconds: int) -> str:
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "BENCH_DIR": str(out)},
+        env={**os.environ, "BENCH_DIR": str(out), "MISS_SHARE": str(miss_share)},
     ).stdout
+
+
+def prime(urls: list[str]) -> float:
+    """Ask every search once (two at a time, as the two workers answer), so the page cache
+    holds them all; returns the seconds it took."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30) as answer:
+            answer.read()
+
+    t0 = time.time()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(get, urls))
+    return time.time() - t0
 
 
 def server_pids(gunicorn, url: str) -> tuple[list, list]:
@@ -245,6 +263,18 @@ def main():
     parser.add_argument("--citizens", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
     parser.add_argument("--skip-pgbench", action="store_true")
+    parser.add_argument(
+        "--cache",
+        choices=["on", "off"],
+        default="on",
+        help="on: the page cache in a throwaway Redis, primed with every search first",
+    )
+    parser.add_argument(
+        "--miss-share",
+        type=float,
+        default=0.0,
+        help="share of requests that are searches the cache has never seen (full render)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: install it with `apt-get install -y wrk` (Debian/Ubuntu).")
@@ -260,6 +290,13 @@ def main():
 
         secret.write_text(secrets.token_urlsafe(50))
     env = redeem.bench_env(url, secret.read_text())
+    redis = None
+    if args.cache == "on":
+        redis, cache_url = redeem.start_redis(out)
+        env["CACHE_URL"] = cache_url
+        env["PUBLIC_PAGE_CACHE_SECONDS"] = "3600"
+    else:
+        env["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
     redeem.setup_django(env)
     from django.core.management import call_command
     from django.db import connection
@@ -276,33 +313,39 @@ def main():
             f"{args.citizens} citizens in {time.time() - t0:.0f}s"
         )
     slugs = slugs_file.read_text().split()
-    (out / "urls.txt").write_text("\n".join(search_urls(slugs, 2000)) + "\n")
+    urls = search_urls(slugs, 2000)
+    (out / "urls.txt").write_text("\n".join(urls) + "\n")
     connection.close()
 
     print(f"machine: {os.cpu_count()} CPUs, load average before: {os.getloadavg()}")
     redeem.PORT = PORT  # its start_gunicorn binds and polls this port
     proc = redeem.start_gunicorn(env, args.workers, 1)
     try:
-        run_wrk(out, args.connections, args.warmup)
+        if args.cache == "on":
+            print(f"primed the page cache with {len(urls)} searches in {prime(urls):.0f}s")
+        run_wrk(out, args.connections, args.warmup, args.miss_share)
         workers, backends = server_pids(proc, server)
         hz = os.sysconf("SC_CLK_TCK")
         app0, db0 = redeem._ticks(workers), redeem._ticks(backends)
         wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu0 = redeem._cpu_ticks()
-        result = redeem.parse_wrk(run_wrk(out, args.connections, args.seconds))
+        result = redeem.parse_wrk(run_wrk(out, args.connections, args.seconds, args.miss_share))
         cpu1 = redeem._cpu_ticks()
         wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         app1, db1 = redeem._ticks(workers), redeem._ticks(backends)
         load = os.getloadavg()
     finally:
         redeem.stop(proc)
+        if redis is not None:
+            redis.kill()
     n = max(result["requests"], 1)
     app_ms, db_ms = 1000 * (app1 - app0) / hz / n, 1000 * (db1 - db0) / hz / n
     wrk_ms = 1000 * (wrk1.ru_utime + wrk1.ru_stime - wrk0.ru_utime - wrk0.ru_stime) / n
     print(
         f"search: {result['rps']:.0f}/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms,"
         f" {result['requests']} requests, {result['non_2xx']} non-2xx"
-        f" (gunicorn {args.workers} sync workers, wrk -c{args.connections} -d{args.seconds}s);"
+        f" (gunicorn {args.workers} sync workers, wrk -c{args.connections} -d{args.seconds}s,"
+        f" page cache {args.cache}, never-seen share {args.miss_share:.0%});"
         f" load average after: {load}"
     )
     print(

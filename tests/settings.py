@@ -22,4 +22,12 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("BENECOMUNE_TEST_REDIS_PREFIX"):  # gunicorn workers of a test sharing Redis
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENECOMUNE_TEST_REDIS_URL"],
+            "KEY_PREFIX": os.environ["BENECOMUNE_TEST_REDIS_PREFIX"],
+        }
+    }
 SHARED_COUNTERS_STORE = "database"  # the shared default, whatever CACHE_URL says

@@ -133,13 +133,16 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://benecomun
 # Login throttling and the API token revocation version must be one count for all workers:
 # in the database, or in the cache when it is shared (Redis, memcached). `check --deploy`
 # fails on a per-process store (core/checks.py).
+_SHARED_CACHE = CACHES["default"]["BACKEND"].startswith(
+    ("django.core.cache.backends.redis", "django.core.cache.backends.memcached")
+)
 SHARED_COUNTERS_STORE = env(
-    "SHARED_COUNTERS_STORE",
-    default="cache"
-    if CACHES["default"]["BACKEND"].startswith(
-        ("django.core.cache.backends.redis", "django.core.cache.backends.memcached")
-    )
-    else "database",
+    "SHARED_COUNTERS_STORE", default="cache" if _SHARED_CACHE else "database"
+)
+# Anonymous public pages (the catalogue's search) kept this long in the cache (core/page_cache.py);
+# only with a cache every worker shares, since a change must reach them all.
+PUBLIC_PAGE_CACHE_SECONDS = env.int(
+    "PUBLIC_PAGE_CACHE_SECONDS", default=600 if _SHARED_CACHE else 0
 )
 
 # --- Auth ----------------------------------------------------------------------------------

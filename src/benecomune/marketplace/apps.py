@@ -10,6 +10,7 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from benecomune.core.registry import load_modules
         from benecomune.ledger.spending import register_purchase_rule
+        from benecomune.marketplace.page_cache_signals import connect as watch_catalogue_pages
         from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE, purchase_rule
         from benecomune.marketplace.service_subject import SERVICE_SUBJECT, resolve_service
         from benecomune.marketplace.subjects import register_thread_subject
@@ -20,3 +21,5 @@ class MarketplaceConfig(AppConfig):
         register_purchase_rule(SERVICE_OBJECT_TYPE, purchase_rule)
         # A citizen may write to a provider about one of its public services.
         register_thread_subject(SERVICE_SUBJECT, resolve_service)
+        # The catalogue's cached public pages are dropped on commit of what they show.
+        watch_catalogue_pages()

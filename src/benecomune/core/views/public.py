@@ -11,11 +11,21 @@ from benecomune.core.models.organizations import RESERVED_SLUGS
 PUBLIC_SECTIONS: list = []
 
 
-def public_organization(slug: str) -> Organization:
+def public_organization(slug: str, request=None) -> Organization:
     """The active Comune or network whose public pages live under `slug`, or a 404 (any other
-    kind of organisation, an inactive one, a path of the platform's own)."""
+    kind of organisation, an inactive one, a path of the platform's own). With the `request`,
+    the row the tenant middleware already read for that slug is used again (one query less,
+    and the page's header reads the same instance)."""
     if slug in RESERVED_SLUGS:
         raise Http404
+    tenant = getattr(request, "tenant", None)
+    if (
+        tenant is not None
+        and tenant.slug == slug
+        and tenant.is_active
+        and tenant.kind in (OrganizationKind.NETWORK, OrganizationKind.MUNICIPALITY)
+    ):
+        return tenant
     org = Organization.objects.filter(
         slug=slug,
         is_active=True,

@@ -174,7 +174,21 @@ class Service(models.Model):
         verbose_name_plural = _("servizi")
         base_manager_name = "objects_unscoped"
         ordering = ["title", "pk"]
-        indexes = [models.Index(fields=["provider", "status"])]
+        indexes = [
+            models.Index(fields=["provider", "status"]),
+            # The public search by category alone (no text): published rows of an area (and
+            # type), or of a type, instead of reading all of them (docs/benchmarks.md).
+            models.Index(
+                fields=["user_area", "service_type"],
+                condition=models.Q(status="published"),
+                name="mkt_service_public_area_type",
+            ),
+            models.Index(
+                fields=["service_type"],
+                condition=models.Q(status="published"),
+                name="mkt_service_public_type",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(price__isnull=True) | models.Q(price__gt=0),

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET
 
 from benecomune.core.lists import filter_form, paged
 from benecomune.core.models import Municipality, ProviderKind
+from benecomune.core.page_cache import cache_public_page
 from benecomune.core.views.decorators import citizen_required
 from benecomune.core.views.public import public_organization
 from benecomune.marketplace.models import ImageKind, ServiceType, UserArea
+from benecomune.marketplace.page_cache_signals import CATALOGUE_PAGES
 from benecomune.marketplace.queries import (
     accredited,
     is_accredited,
@@ -38,8 +40,9 @@ def _municipalities(org):
 
 
 @require_GET
+@cache_public_page(CATALOGUE_PAGES)
 def catalogue_home(request, slug):
-    org = public_organization(slug)
+    org = public_organization(slug, request)
     rows = public_services(org)
     featured = list(
         rows.filter(provider__provider_kind=ProviderKind.SOCIAL_COOPERATIVE)
@@ -60,8 +63,9 @@ def catalogue_home(request, slug):
 
 
 @require_GET
+@cache_public_page(CATALOGUE_PAGES)
 def catalogue_search(request, slug):
-    org = public_organization(slug)
+    org = public_organization(slug, request)
     person = reads.person_of(request.user)
     form = filter_form(request, SearchForm, municipalities=_municipalities(org), person=person)
     form.is_valid()  # a wrong field shows its error; the others still filter
@@ -90,7 +94,7 @@ def _provider(org, provider_slug):
 
 @require_GET
 def service_page(request, slug, pk):
-    org = public_organization(slug)
+    org = public_organization(slug, request)
     service = _service(org, pk)
     on = timezone.localdate()
     person = reads.person_of(request.user)
@@ -125,7 +129,7 @@ def service_page(request, slug, pk):
 
 @require_GET
 def provider_page(request, slug, provider_slug):
-    org = public_organization(slug)
+    org = public_organization(slug, request)
     provider = _provider(org, provider_slug)
     images = list(reads.images_of(provider))
     services = list(public_services(org).filter(provider=provider).order_by("title", "pk"))
@@ -148,7 +152,7 @@ def provider_page(request, slug, provider_slug):
 @require_GET
 def service_photo(request, slug, pk, photo_pk):
     """A photo of a service the public sees; a draft's, an archived one's: 404."""
-    service = _service(public_organization(slug), pk)
+    service = _service(public_organization(slug, request), pk)
     photo = reads.photos_of(service).filter(pk=photo_pk).first()
     if photo is None:
         raise Http404
@@ -158,7 +162,7 @@ def service_photo(request, slug, pk, photo_pk):
 @require_GET
 def provider_image(request, slug, provider_slug, pk):
     """A logo or photo of a published profile (never a document of its accreditation)."""
-    provider = _provider(public_organization(slug), provider_slug)
+    provider = _provider(public_organization(slug, request), provider_slug)
     image = reads.images_of(provider).filter(pk=pk).first()
     if image is None:
         raise Http404
