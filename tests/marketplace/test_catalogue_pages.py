@@ -183,3 +183,8 @@ def test_an_unpublished_profile_is_named_where_a_service_is_published(client, ma
     publish_profile(owner, provider)
     assert 'data-testid="profile-unpublished"' not in page.get(detail_url).content.decode()
     assert 'data-testid="profile-unpublished"' not in page.get(confirm_url).content.decode()
+    # Published with a published profile: the staff page links the public one, which works.
+    detail = page.get(detail_url).content.decode()
+    public_url = reverse("marketplace:catalogue_service", args=[provider.network.slug, service.pk])
+    assert f'href="{public_url}" data-testid="public-page"' in detail
+    assert client.get(public_url).status_code == 200

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -157,10 +158,13 @@ def _profile_hides(provider_id) -> bool:
 
 def _detail(service, form, *, variant_form=None, photo_form=None) -> dict:
     photos = ServicePhoto.objects.filter(service=service)
+    hidden_by_profile = service.status != ServiceStatus.ARCHIVED and _profile_hides(
+        service.provider_id
+    )
     return {
         "service": service,
-        "hidden_by_profile": service.status != ServiceStatus.ARCHIVED
-        and _profile_hides(service.provider_id),
+        "hidden_by_profile": hidden_by_profile,
+        "public_url": _public_url(service) if not hidden_by_profile else "",
         "form": form,
         "editable": service.status != ServiceStatus.ARCHIVED,
         "variants": ServiceVariant.objects.filter(service=service),
@@ -173,6 +177,14 @@ def _detail(service, form, *, variant_form=None, photo_form=None) -> dict:
             if _allowed(service, slug, target)
         ],
     }
+
+
+def _public_url(service) -> str:
+    """Where citizens see the published service: the page under the provider's network."""
+    network = service.provider.network
+    if service.status != ServiceStatus.PUBLISHED or network is None:
+        return ""
+    return reverse("marketplace:catalogue_service", args=[network.slug, service.pk])
 
 
 def _allowed(service, slug, target) -> bool:
