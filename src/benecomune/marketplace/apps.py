@@ -10,6 +10,12 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from benecomune.core.registry import load_modules
         from benecomune.ledger.spending import register_purchase_rule
+        from benecomune.marketplace.purchase_sources import (
+            INTENT_SOURCE,
+            intents_of_person,
+            resolve_intent,
+        )
+        from benecomune.marketplace.purchases import register_purchase_source
         from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE, purchase_rule
         from benecomune.marketplace.service_subject import SERVICE_SUBJECT, resolve_service
         from benecomune.marketplace.subjects import register_thread_subject
@@ -20,3 +26,5 @@ class MarketplaceConfig(AppConfig):
         register_purchase_rule(SERVICE_OBJECT_TYPE, purchase_rule)
         # A citizen may write to a provider about one of its public services.
         register_thread_subject(SERVICE_SUBJECT, resolve_service)
+        # A captured payment of a service is a purchase the citizen may review.
+        register_purchase_source(INTENT_SOURCE, resolve_intent, intents_of_person)
