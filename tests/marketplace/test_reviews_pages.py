@@ -71,15 +71,15 @@ def test_the_citizen_lists_purchases_and_writes_a_review(client, citizen, coop):
 
 def test_another_citizens_purchase_is_a_404(client, citizen, other_citizen, coop):
     person, _user, _actor = citizen
-    _other, other_user, _other_actor = other_citizen
+    other, other_user, _other_actor = other_citizen
     intent = buy(person, coop[2])
-    voided_free = buy(_other, coop[2], capture=False)
+    uncaptured = buy(other, coop[2], capture=False)
     page = login(client, other_user)
     url = reverse("marketplace:my_review_new", args=["payments.intent", intent.pk])
     assert page.get(url).status_code == 404
     assert page.post(url, {"rating": "5"}).status_code == 404
     # Their own purchase, not captured: 404 too; an unknown source: 404.
-    own = reverse("marketplace:my_review_new", args=["payments.intent", voided_free.pk])
+    own = reverse("marketplace:my_review_new", args=["payments.intent", uncaptured.pk])
     assert page.get(own).status_code == 404
     assert page.get(reverse("marketplace:my_review_new", args=["x.y", "1"])).status_code == 404
     assert not Review.objects_unscoped.exists()
