@@ -55,7 +55,7 @@ def test_a_purchase_reviewed_answered_and_shown(
     citizen.get_by_label("Commento").fill(COMMENT)
     assert_fits(citizen)
     citizen.get_by_role("button", name="Pubblica la recensione").click()
-    expect(citizen.get_by_text("la sua recensione è pubblicata")).to_be_visible()
+    expect(citizen.get_by_text("Recensione pubblicata: grazie.")).to_be_visible()
     expect(citizen.get_by_test_id("my-review")).to_contain_text(COMMENT)
     assert_fits(citizen)
     review = Review.objects_unscoped.get(person=person)

@@ -13,14 +13,14 @@ from django.urls import reverse
 from benecomune.core.models import Membership, Role
 from benecomune.marketplace.models import Review, ReviewStatus
 from benecomune.marketplace.services import reviews as services
-from tests.helpers import login
+from tests.helpers import actor_for, login
 from tests.marketplace.reviews_helpers import (  # noqa: F401 (fixtures)
     buy,
     coop,
     other_network_admin,
     review,
 )
-from tests.marketplace.threads_helpers import citizen, other_citizen  # noqa: F401
+from tests.marketplace.threads_helpers import citizen, desk, other_citizen  # noqa: F401
 from tests.payments.conftest import fake_gateway  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_gateway")]
@@ -207,3 +207,37 @@ def test_the_nav_entries(client, citizen, coop, admins):
     page = login(client, admin.user, membership)
     html = page.get(reverse("marketplace:network_home")).content.decode()
     assert reverse("marketplace:network_reviews") in html
+
+
+def test_the_desk_writes_a_review_for_a_resident(
+    client, citizen, coop, desk, make_user, other_municipality
+):
+    person, _user, _actor = citizen
+    intent = buy(person, coop[2])
+    page = login(client, desk.user, desk.membership)
+    threads = page.get(reverse("marketplace:desk_threads", args=[person.pk])).content.decode()
+    listing_url = reverse("marketplace:desk_reviews", args=[person.pk])
+    assert listing_url in threads
+    form_url = reverse(
+        "marketplace:desk_review_new", args=[person.pk, "payments.intent", intent.pk]
+    )
+    assert form_url in page.get(listing_url).content.decode()
+    assert "Per conto di Anna Bianchi" in page.get(form_url).content.decode()
+    # Without the consent: told, nothing written.
+    response = page.post(form_url, {"rating": "5", "comment": "Bene"})
+    assert response.status_code == 400 and "consenso" in response.content.decode()
+    assert not Review.objects_unscoped.exists()
+    response = page.post(
+        form_url, {"rating": "5", "comment": "Bene", "consent_note": "Di persona, con documento"}
+    )
+    assert response.status_code == 302 and response["Location"] == listing_url
+    written = Review.objects_unscoped.get()
+    assert written.on_behalf and written.created_by == desk.user and written.person == person
+    # Another Comune's desk: 404 on the resident's pages.
+    user = make_user(
+        "altro.sportello@example.org", role=Role.DESK_OPERATOR, organization=other_municipality
+    )
+    other_desk = actor_for(user, Role.DESK_OPERATOR, other_municipality)
+    page = login(client, user, other_desk.membership)
+    assert page.get(listing_url).status_code == 404
+    assert page.get(form_url).status_code == 404

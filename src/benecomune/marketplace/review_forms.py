@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from benecomune.marketplace.models import RATING_MAX, RATING_MIN, ReviewStatus
 from benecomune.marketplace.services.reviews import ANSWER_MAX, COMMENT_MAX, REASON_MAX
+from benecomune.marketplace.thread_forms import CONSENT_HELP, CONSENT_LABEL
 
 
 def rating_choices() -> list[tuple[str, str]]:
@@ -58,3 +59,9 @@ class ReviewFilterForm(forms.Form):
         choices=[("", _("Tutte")), *ReviewStatus.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class DeskReviewForm(ReviewForm):
+    """The desk writes for the citizen: how they consented (core.on_behalf)."""
+
+    consent_note = forms.CharField(label=CONSENT_LABEL, max_length=200, help_text=CONSENT_HELP)

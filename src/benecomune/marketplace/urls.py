@@ -10,6 +10,7 @@ from benecomune.marketplace.views import (
     provider,
     public,
     reviews_citizen,
+    reviews_desk,
     reviews_network,
     reviews_provider,
     shop,
@@ -183,6 +184,16 @@ urlpatterns = [
         "gestione/fornitore/recensioni/<int:pk>/rispondi/",
         reviews_provider.provider_review_answer,
         name="provider_review_answer",
+    ),
+    path(
+        "gestione/sportello/recensioni/persona/<int:person_pk>/",
+        reviews_desk.desk_reviews,
+        name="desk_reviews",
+    ),
+    path(
+        "gestione/sportello/recensioni/persona/<int:person_pk>/scrivi/<str:kind>/<str:source_id>/",
+        reviews_desk.desk_review_new,
+        name="desk_review_new",
     ),
     path("gestione/rete/recensioni/", reviews_network.network_reviews, name="network_reviews"),
     path(

@@ -1,11 +1,13 @@
 """The citizen's reviews (/area-personale/recensioni/): their completed purchases of services,
 each with "Scrivi una recensione" or their review (and the provider's answer), and the form
-to write one. Only the citizen's own purchases: another's answers 404."""
+to write one. Only the citizen's own purchases: another's answers 404. `review_form_page` is
+shared with the desk's pages (views/reviews_desk.py)."""
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from benecomune.core.forms_helpers import add_errors
@@ -20,36 +22,42 @@ from benecomune.marketplace.views.threads_citizen import citizen_actor
 PER_PAGE = 20
 
 
-@citizen_required
-def my_reviews(request):
-    person_id = request.user.person_id
-    listing = paged(
+def purchases_listing(request, person_id: int):
+    """One page of the person's completed purchases, each with their review."""
+    return paged(
         request,
         completed_purchases(person_id),
         per_page=PER_PAGE,
         prepare=lambda rows: with_reviews(person_id, list(rows)),
     )
-    return render(request, "marketplace/reviews/citizen_list.html", listing.context())
 
 
 @citizen_required
-def my_review_new(request, kind, source_id):
+def my_reviews(request):
+    listing = purchases_listing(request, request.user.person_id)
+    return render(request, "marketplace/reviews/citizen_list.html", listing.context())
+
+
+def review_form_page(request, actor, person, kind, source_id, *, form_class, back_url, **extra):
+    """The form of a review of `person`'s completed purchase (anything else: 404)."""
     try:
         purchase = resolve_purchase(kind, source_id)
     except ValidationError as exc:
         raise Http404 from exc
-    if purchase.buyer_id != request.user.person_id or not purchase.completed:
+    if purchase.buyer_id != person.pk or not purchase.completed:
         raise Http404
     existing = review_of_purchase(kind, source_id)
-    form = ReviewForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
+        data = form.cleaned_data
         try:
             services.write_review(
-                citizen_actor(request),
+                actor,
                 kind,
                 source_id,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
+                rating=data["rating"],
+                comment=data["comment"],
+                consent_note=data.get("consent_note", ""),
                 base_url=request.build_absolute_uri("/"),
             )
         except PermissionDenied as exc:
@@ -57,11 +65,24 @@ def my_review_new(request, kind, source_id):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            flash.success(request, _("Grazie: la sua recensione è pubblicata."))
-            return redirect("marketplace:my_reviews")
+            flash.success(request, _("Recensione pubblicata: grazie."))
+            return redirect(back_url)
     return render(
         request,
         "marketplace/reviews/citizen_form.html",
-        {"purchase": purchase, "form": form, "existing": existing},
+        {"purchase": purchase, "form": form, "existing": existing, "back_url": back_url, **extra},
         status=400 if form.errors else 200,
+    )
+
+
+@citizen_required
+def my_review_new(request, kind, source_id):
+    return review_form_page(
+        request,
+        citizen_actor(request),
+        request.user.person,
+        kind,
+        source_id,
+        form_class=ReviewForm,
+        back_url=reverse("marketplace:my_reviews"),
     )
