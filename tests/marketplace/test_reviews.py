@@ -72,6 +72,9 @@ def test_the_buyer_reviews_a_captured_purchase_once(citizen, coop):
     # A second review of the same purchase: refused in Italian, nothing changed.
     with pytest.raises(ValidationError, match="una sola recensione"):
         review(actor, intent, rating=1, comment="Cambio idea")
+    # Nor with the id spelt otherwise: the source's own spelling is stored and checked.
+    with pytest.raises(ValidationError, match="una sola recensione"):
+        services.write_review(actor, "payments.intent", f"00{intent.pk}", rating=1)
     assert Review.objects_unscoped.count() == 1
     written.refresh_from_db()
     assert written.rating == 4

@@ -91,6 +91,8 @@ def write_review(
 ) -> Review:
     """The buyer rates one completed purchase (a desk may do it for them, with consent)."""
     purchase = resolve_purchase(kind, source_id)
+    # The source's own spelling of the id ("7", not "007"): one review per purchase holds.
+    kind, source_id = purchase.key
     person = Person.objects_unscoped.select_related("residence").get(pk=purchase.buyer_id)
     if is_citizen(actor, person.pk):
         on_behalf = False
@@ -112,7 +114,7 @@ def write_review(
     if errors:
         raise ValidationError(errors)
     already = _("Ha già recensito questo acquisto: si può scrivere una sola recensione.")
-    if Review.objects_unscoped.filter(source_kind=kind, source_id=str(source_id)).exists():
+    if Review.objects_unscoped.filter(source_kind=kind, source_id=source_id).exists():
         raise ValidationError(already)
     service = purchase.service
     try:
@@ -122,7 +124,7 @@ def write_review(
                 service=service,
                 person=person,
                 source_kind=kind,
-                source_id=str(source_id),
+                source_id=source_id,
                 rating=rating,
                 comment=comment,
                 created_by=actor.user,

@@ -46,7 +46,7 @@ def review_form_page(request, actor, person, kind, source_id, *, form_class, bac
         raise Http404 from exc
     if purchase.buyer_id != person.pk or not purchase.completed:
         raise Http404
-    existing = review_of_purchase(kind, source_id)
+    existing = review_of_purchase(*purchase.key)
     form = form_class(request.POST or None)
     if request.method == "POST" and existing is None and form.is_valid():
         data = form.cleaned_data
