@@ -155,7 +155,8 @@ def scene(
 
 def test_figures_of_the_provider(scene, django_assert_max_num_queries):
     provider, owner = scene["provider"], scene["owner"]
-    with django_assert_max_num_queries(7):
+    # 8: one each part, the reviews' rating included.
+    with django_assert_max_num_queries(8):
         board = dashboard(owner, provider, "mese", today=TODAY)
     assert {row["status"]: row["count"] for row in board.services} == {
         "draft": 1,
@@ -298,7 +299,7 @@ def test_shop_till_takings_come_from_the_takings_service(
         cashier, ctx, code=qr(voucher), amount=800, idempotency_key=key()
     )
     authorisations.capture(cashier, ctx, held.pk, idempotency_key=key())
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # the rating of the reviews: one more
         board = dashboard(cashier, shop, "mese")
     money = board.revenue
     assert (money.public, money.company, money.own, money.total) == (0, 0, 0, 0)

@@ -38,6 +38,7 @@ register_nav(Role.PROVIDER_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.PROVIDER_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
 register_nav(Role.PROVIDER_STAFF, _("Servizi offerti"), "marketplace:services")
 register_nav(Role.PROVIDER_STAFF, _("Messaggi"), "marketplace:inbox", badge=_provider_unread)
+register_nav(Role.PROVIDER_STAFF, _("Recensioni"), "marketplace:provider_reviews")
 register_nav(Role.MERCHANT_STAFF, _("Cruscotto"), "marketplace:dashboard")
 register_nav(Role.MERCHANT_STAFF, _("Profilo"), "marketplace:profile")
 register_nav(Role.MERCHANT_STAFF, _("Accreditamenti"), "marketplace:my_accreditations")
@@ -45,7 +46,9 @@ register_nav(Role.MERCHANT_STAFF, _("Orari e offerte"), "marketplace:shop_hours"
 register_nav(Role.MERCHANT_STAFF, _("Servizi offerti"), "marketplace:services")
 register_nav(Role.MERCHANT_STAFF, _("Messaggi"), "marketplace:inbox", badge=_provider_unread)
 register_nav(Role.PLATFORM_ADMIN, _("Fornitori e accreditamenti"), "marketplace:network_home")
+register_nav(Role.MERCHANT_STAFF, _("Recensioni"), "marketplace:provider_reviews")
 register_nav(Role.PLATFORM_ADMIN, _("Segnalazioni sui messaggi"), "marketplace:abuse_reports")
+register_nav(Role.PLATFORM_ADMIN, _("Recensioni dei servizi"), "marketplace:network_reviews")
 for role in (Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
     register_nav(role, _("Distretto del commercio"), "marketplace:district")
 register_nav(
@@ -57,6 +60,7 @@ register_home_card(Role.PROVIDER_STAFF, home_cards.provider_dashboard, first=Tru
 register_home_card(Role.MERCHANT_STAFF, home_cards.provider_dashboard, first=True)
 
 register_nav("citizen", _("Servizi del territorio"), "marketplace:my_catalogue")
+register_nav("citizen", _("Le mie recensioni"), "marketplace:my_reviews")
 
 for section in (catalogue_section, district_section):
     if section not in PUBLIC_SECTIONS:
@@ -96,5 +100,9 @@ register_actions(
         "marketplace.thread_reopened": _("Conversazione con un fornitore riaperta"),
         "marketplace.abuse_reported": _("Messaggio segnalato alla rete"),
         "marketplace.abuse_handled": _("Segnalazione su un messaggio esaminata"),
+        "marketplace.review_written": _("Recensione di un acquisto scritta"),
+        "marketplace.review_answered": _("Risposta del fornitore a una recensione"),
+        "marketplace.review_hidden": _("Recensione nascosta dalla rete"),
+        "marketplace.review_restored": _("Recensione ripubblicata dalla rete"),
     }
 )

@@ -1,7 +1,7 @@
 """schema.org data of the catalogue's public pages: a `Service` (a shop's goods: a `Product`)
 with its provider, offer (price in EUR; none when the price is on request) and the Comuni it
-serves; a provider as an `Organization` (a shop: `LocalBusiness`). Rendered by
-`jsonld.json_ld`, escaped."""
+serves; a provider as an `Organization` (a shop: `LocalBusiness`); with published reviews,
+their `AggregateRating` and `Review`s. Rendered by `jsonld.json_ld`, escaped."""
 
 from decimal import Decimal
 
@@ -83,11 +83,45 @@ def service_dict(request, org, service) -> dict:
     return data
 
 
-def service_data(request, org, service):
-    return json_ld(service_dict(request, org, service))
+def rating_dict(rating, reviews) -> dict:
+    """`aggregateRating` and `review` of the published reviews; nothing without reviews.
+    The author as the page shows them: first name and initial."""
+    if not rating.count:
+        return {}
+    return {
+        "aggregateRating": {
+            "@type": "AggregateRating",
+            "ratingValue": str(rating.average),
+            "reviewCount": rating.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        },
+        "review": [
+            {
+                "@type": "Review",
+                "author": {"@type": "Person", "name": review.reviewer_name},
+                "datePublished": review.created_at.date().isoformat(),
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": review.rating,
+                    "bestRating": 5,
+                    "worstRating": 1,
+                },
+                **({"reviewBody": review.comment} if review.comment else {}),
+            }
+            for review in reviews
+        ],
+    }
 
 
-def provider_data(request, org, provider, services):
+def service_data(request, org, service, rating=None, reviews=()):
+    data = service_dict(request, org, service)
+    if rating is not None:
+        data.update(rating_dict(rating, reviews))
+    return json_ld(data)
+
+
+def provider_data(request, org, provider, services, rating=None, reviews=()):
     profile = provider.marketplace_profile
     data = {"@context": "https://schema.org", **_provider_ref(request, org, provider)}
     if profile.description:
@@ -110,4 +144,6 @@ def provider_data(request, org, provider, services):
             }
             for s in services
         ]
+    if rating is not None:
+        data.update(rating_dict(rating, reviews))
     return json_ld(data)

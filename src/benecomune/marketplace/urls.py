@@ -9,6 +9,10 @@ from benecomune.marketplace.views import (
     network,
     provider,
     public,
+    reviews_citizen,
+    reviews_desk,
+    reviews_network,
+    reviews_provider,
     shop,
 )
 from benecomune.marketplace.views import threads_citizen as citizen_threads
@@ -164,6 +168,39 @@ urlpatterns = [
     ),
     path("gestione/rete/segnalazioni/", network_threads.abuse_reports, name="abuse_reports"),
     path("gestione/rete/segnalazioni/<int:pk>/", network_threads.abuse_report, name="abuse_report"),
+    # Reviews of purchases: the citizen, the provider, the network
+    path("area-personale/recensioni/", reviews_citizen.my_reviews, name="my_reviews"),
+    path(
+        "area-personale/recensioni/scrivi/<str:kind>/<str:source_id>/",
+        reviews_citizen.my_review_new,
+        name="my_review_new",
+    ),
+    path(
+        "gestione/fornitore/recensioni/",
+        reviews_provider.provider_reviews,
+        name="provider_reviews",
+    ),
+    path(
+        "gestione/fornitore/recensioni/<int:pk>/rispondi/",
+        reviews_provider.provider_review_answer,
+        name="provider_review_answer",
+    ),
+    path(
+        "gestione/sportello/recensioni/persona/<int:person_pk>/",
+        reviews_desk.desk_reviews,
+        name="desk_reviews",
+    ),
+    path(
+        "gestione/sportello/recensioni/persona/<int:person_pk>/scrivi/<str:kind>/<str:source_id>/",
+        reviews_desk.desk_review_new,
+        name="desk_review_new",
+    ),
+    path("gestione/rete/recensioni/", reviews_network.network_reviews, name="network_reviews"),
+    path(
+        "gestione/rete/recensioni/<int:pk>/modera/",
+        reviews_network.network_review_moderate,
+        name="network_review_moderate",
+    ),
     # Public: a provider asks to join
     path("fornitore/iscriviti/", public.signup, name="signup"),
     path("fornitore/iscriviti/inviata/", public.signup_done, name="signup_done"),

@@ -1,7 +1,8 @@
 """The marketplace's models: the provider's public profile, its staff roles and images
 (profiles.py), the accreditation by the network with its checklist (accreditation.py), the
 commerce district: opening hours and promotions of the shops (districts.py), the catalogue of
-services (catalogue.py) and the threads between citizens and providers (threads.py)."""
+services (catalogue.py), the threads between citizens and providers (threads.py) and the
+citizens' reviews of their purchases (reviews.py)."""
 
 from .accreditation import (
     Accreditation,
@@ -41,6 +42,7 @@ from .profiles import (
     RegistrationStatus,
     StaffRole,
 )
+from .reviews import RATING_MAX, RATING_MIN, Review, ReviewStatus
 from .threads import (
     AbuseReport,
     AbuseStatus,
@@ -53,6 +55,8 @@ from .threads import (
 
 __all__ = [
     "LOCAL_DELIVERIES",
+    "RATING_MAX",
+    "RATING_MIN",
     "AbuseReport",
     "AbuseStatus",
     "Accreditation",
@@ -76,6 +80,8 @@ __all__ = [
     "PublicationStatus",
     "RegistrationStatus",
     "RequirementGroup",
+    "Review",
+    "ReviewStatus",
     "Service",
     "ServiceArea",
     "ServicePhoto",

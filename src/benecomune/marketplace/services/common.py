@@ -37,6 +37,16 @@ def clean_text(value: str) -> str:
     return "\n".join(lines).strip()
 
 
+def collect_errors(errors: dict, check, value):
+    """`check(value)`, its field errors added to `errors` (every field told at once)."""
+    try:
+        return check(value)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        return None
+
+
 def normalize_entity_code(value: str) -> str:
     return normalize_fiscal_code(value)
 

@@ -33,6 +33,7 @@ from benecomune.marketplace.models import (
     ThreadStatus,
 )
 from benecomune.marketplace.models.accreditation import CLOSED_STATUSES
+from benecomune.marketplace.review_queries import Rating, provider_rating
 from benecomune.marketplace.services.common import require_provider_staff
 from benecomune.marketplace.thread_queries import (
     response_time_text,
@@ -255,6 +256,7 @@ class Dashboard:
     documents: list
     messages: MessageFigures
     revenue: Revenue
+    rating: Rating
 
     @property
     def is_shop(self) -> bool:
@@ -274,6 +276,7 @@ def dashboard(
         documents=expiring_documents(provider, today),
         messages=message_figures(provider),
         revenue=revenue(provider, period_of(period_key, today)),
+        rating=provider_rating(provider),
     )
 
 

@@ -34,7 +34,7 @@ from benecomune.marketplace.models import (
     Thread,
     ThreadStatus,
 )
-from benecomune.marketplace.services.common import clean_line, clean_text
+from benecomune.marketplace.services.common import clean_line, clean_text, collect_errors
 from benecomune.marketplace.services.thread_access import (
     acting_side,
     hit_rate_limit,
@@ -77,16 +77,6 @@ def _check_files(files) -> list:
         except ValidationError as exc:
             raise ValidationError({"files": exc.messages}) from exc
     return checked
-
-
-def _collect(errors: dict, check, value):
-    """`check(value)`, its field errors added to `errors` (every field told at once)."""
-    try:
-        return check(value)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-        return None
 
 
 def _consent(actor: Actor, assisting: bool, consent_note: str) -> str:
@@ -178,7 +168,7 @@ def _notify_other_side(thread: Thread, side: str, base_url: str) -> None:
         channels=(INAPP,),
         link=path,
     )
-    address = person.email or _person_user_email(person)
+    address = person_address(person)
     if address:
         notify(
             address,
@@ -194,6 +184,11 @@ def provider_address(provider: Provider) -> str:
     organisation's own address."""
     profile = ProviderProfile.objects_unscoped.filter(provider_id=provider.pk).first()
     return (profile.contact_email if profile else "") or provider.email
+
+
+def person_address(person: Person) -> str:
+    """Where a citizen is told by e-mail: their own address, else their login's."""
+    return person.email or _person_user_email(person)
 
 
 def _person_user_email(person: Person) -> str:
@@ -241,8 +236,8 @@ def start_thread(
         subject_line = clean_line(title, SUBJECT_MAX)
     if not subject_line:
         errors["subject"] = [_("Indichi l'oggetto del messaggio.")]
-    text = _collect(errors, _text, text)
-    checked = _collect(errors, _check_files, files)
+    text = collect_errors(errors, _text, text)
+    checked = collect_errors(errors, _check_files, files)
     if errors:
         raise ValidationError(errors)
     hit_rate_limit("thread", actor, person.pk)

@@ -22,6 +22,7 @@ from benecomune.marketplace.queries import (
     network_id_of,
     service_payment_refusal,
 )
+from benecomune.marketplace.review_queries import provider_reviews, service_reviews
 from benecomune.marketplace.search_forms import SearchForm
 from benecomune.marketplace.services import public_catalogue as reads
 from benecomune.marketplace.services.offer import offer_refusal
@@ -107,6 +108,7 @@ def service_page(request, slug, pk):
     area_accredited = bool(service.accreditation_area) and is_accredited(
         service.provider, org, area=service.accreditation_area, on=on
     )
+    rating, shown = service_reviews(service)
     return render(
         request,
         "marketplace/catalogue/service.html",
@@ -122,7 +124,9 @@ def service_page(request, slug, pk):
             "person": person,
             "offer_refusal": offer_refusal(service, person) if person else None,
             "wallets": wallets,
-            "structured_data": service_data(request, org, service),
+            "rating": rating,
+            "reviews": shown,
+            "structured_data": service_data(request, org, service, rating, shown),
         },
     )
 
@@ -133,6 +137,7 @@ def provider_page(request, slug, provider_slug):
     provider = _provider(org, provider_slug)
     images = list(reads.images_of(provider))
     services = list(public_services(org).filter(provider=provider).order_by("title", "pk"))
+    rating, shown = provider_reviews(provider)
     return render(
         request,
         "marketplace/catalogue/provider.html",
@@ -144,7 +149,9 @@ def provider_page(request, slug, provider_slug):
             "photos": [i for i in images if i.kind == ImageKind.PHOTO],
             "services": services,
             "accreditations": list(accredited(provider, org).order_by("area")),
-            "structured_data": provider_data(request, org, provider, services),
+            "rating": rating,
+            "reviews": shown,
+            "structured_data": provider_data(request, org, provider, services, rating, shown),
         },
     )
 
