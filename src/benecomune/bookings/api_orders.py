@@ -1,0 +1,139 @@
+"""Orders API, /api/v1/orders/...: a provider's device or integration token lists its orders,
+reads one, marks it delivered (capture), cancels it with a reason (release) and refunds part of
+it. Calls that move money need an `Idempotency-Key` header (1-64 characters). Errors are JSON
+`{"code": "...", "message": "..."}` with an Italian message. Another provider's order is 404.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Router, Schema
+
+from benecomune.api.auth import DeviceTokenAuth
+from benecomune.api.main import add_app_router
+from benecomune.bookings.models import Order, OrderStatus
+from benecomune.bookings.services import order_delivery
+from benecomune.core.actors import Actor
+from benecomune.core.middleware import client_ip
+
+router = Router(tags=["ordini"], auth=DeviceTokenAuth())
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class OrderOut(Schema):
+    id: int
+    status: str
+    title: str
+    quantity: int
+    amount: int = Field(..., description="Totale in centesimi")
+    due_at_provider: int = Field(..., description="Da incassare presso il fornitore, centesimi")
+    captured: int
+    refunded: int
+    created_at: datetime.datetime
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+class RefundIn(Schema):
+    amount: int = Field(..., gt=0)
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+def _out(order: Order) -> dict:
+    intent = order.intent
+    return {
+        "id": order.pk,
+        "status": order.status,
+        "title": order.title,
+        "quantity": order.quantity,
+        "amount": order.amount,
+        "due_at_provider": order.due_at_provider,
+        "captured": intent.captured if intent else 0,
+        "refunded": intent.refunded if intent else 0,
+        "created_at": order.created_at,
+    }
+
+
+def _actor(request) -> Actor:
+    return Actor.for_device(request.auth, client_ip(request))
+
+
+def _own(request, pk: int) -> Order | None:
+    return (
+        Order.objects.select_related("intent")
+        .filter(pk=pk, provider_id=request.auth.organization_id)
+        .first()
+    )
+
+
+def _error(status: int, code: str, message: str):
+    return status, {"code": code, "message": message}
+
+
+def _act(request, pk: int, key: str, step):
+    if not key or len(key) > 64:
+        return _error(400, "idempotency_key_missing", _("Manca l'intestazione Idempotency-Key."))
+    order = _own(request, pk)
+    if order is None:
+        return _error(404, "not_found", _("Ordine inesistente."))
+    try:
+        order = step(_actor(request), order)
+    except PermissionDenied:
+        return _error(403, "forbidden", _("Il token non permette questa operazione."))
+    except ValidationError as exc:
+        return _error(400, "refused", " ".join(exc.messages))
+    return 200, _out(Order.objects.select_related("intent").get(pk=order.pk))
+
+
+@router.get("/", response=list[OrderOut])
+def list_orders(request, status: str = ""):
+    rows = Order.objects.select_related("intent").filter(provider_id=request.auth.organization_id)
+    if status in OrderStatus.values:
+        rows = rows.filter(status=status)
+    return [_out(o) for o in rows.order_by("-created_at", "-pk")[:100]]
+
+
+@router.get("/{pk}", response={200: OrderOut, 404: ErrorOut})
+def get_order(request, pk: int):
+    order = _own(request, pk)
+    if order is None:
+        return _error(404, "not_found", _("Ordine inesistente."))
+    return 200, _out(order)
+
+
+KEY = Header(None, alias="Idempotency-Key")
+RESPONSES = {200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post("/{pk}/deliver", response=RESPONSES)
+def deliver(request, pk: int, idempotency_key: str | None = KEY):
+    return _act(request, pk, idempotency_key, order_delivery.deliver)
+
+
+@router.post("/{pk}/cancel", response=RESPONSES)
+def cancel(request, pk: int, data: CancelIn, idempotency_key: str | None = KEY):
+    return _act(
+        request, pk, idempotency_key, lambda a, o: order_delivery.cancel(a, o, reason=data.reason)
+    )
+
+
+@router.post("/{pk}/refund", response=RESPONSES)
+def refund(request, pk: int, data: RefundIn, idempotency_key: str | None = KEY):
+    return _act(
+        request,
+        pk,
+        idempotency_key,
+        lambda a, o: order_delivery.refund(
+            a, o, data.amount, reason=data.reason, idempotency_key=f"api:{idempotency_key}"
+        ),
+    )
+
+
+add_app_router("orders", router)

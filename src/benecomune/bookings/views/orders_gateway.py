@@ -1,0 +1,65 @@
+"""The local fake payment provider's pages (demo and tests): its hosted payment page, where
+the buyer pays or gives up, and the platform's webhook endpoint, where the provider's signed
+notifications arrive.
+
+The hosted page stands for the provider's site: it signs a notification with the shared
+secret and hands it to the same code the webhook endpoint runs (a real provider POSTs it to
+/pagamenti/notifiche/prova/), then sends the buyer back to the order (the return address).
+"""
+
+import contextlib
+import uuid
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from benecomune.bookings.models import Order
+from benecomune.bookings.services.order_payment import NotificationRefused, handle_notification
+from benecomune.payments import fake_hosted
+from benecomune.payments.models import LegSource, PaymentLeg
+
+
+def _leg(reference) -> tuple[PaymentLeg, Order]:
+    leg = (
+        PaymentLeg.objects_unscoped.filter(
+            source=LegSource.GATEWAY, gateway=fake_hosted.NAME, reference=reference
+        )
+        .select_related("intent")
+        .first()
+    )
+    order = Order.objects_unscoped.filter(intent_id=leg.intent_id).first() if leg else None
+    if order is None:
+        raise Http404
+    return leg, order
+
+
+def hosted_page(request, reference):
+    """The provider's page: amount, "Paga" and "Annulla"."""
+    leg, order = _leg(reference)
+    if request.method == "POST":
+        kind = fake_hosted.SUCCEEDED if "pay" in request.POST else fake_hosted.FAILED
+        body, signature = fake_hosted.signed_event(
+            event_id=f"evt_{uuid.uuid4().hex}",
+            kind=kind,
+            reference=leg.reference,
+            order=str(order.pk),
+            amount=leg.amount,
+        )
+        with contextlib.suppress(NotificationRefused):  # the order page says where it stands
+            handle_notification(body, signature)
+        return redirect("bookings:my_order", pk=order.pk)
+    return render(request, "bookings/order_fake_hosted.html", {"leg": leg, "order": order})
+
+
+@csrf_exempt
+@require_POST
+def webhook(request):
+    """The provider's notifications: 200 when taken (or already taken), 400 when refused."""
+    signature = request.META.get(fake_hosted.SIGNATURE_HEADER, "")
+    try:
+        outcome = handle_notification(request.body, signature)
+    except NotificationRefused as exc:
+        return JsonResponse({"ok": False, "message": exc.message}, status=400)
+    return JsonResponse({"ok": True, "outcome": outcome})
