@@ -30,7 +30,7 @@ def deliver(actor: Actor, order: Order) -> Order:
         return order
     ORDER.check(actor, order, OrderStatus.DELIVERED)
     if order.intent_id is not None:
-        checkout.capture(payments_actor(), order.intent)
+        order.intent = checkout.capture(payments_actor(), order.intent)
     order.delivered_at = timezone.now()
     ORDER.apply(
         actor,

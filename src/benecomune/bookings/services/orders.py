@@ -255,4 +255,4 @@ def lock(order: Order) -> Order:
 def release(order: Order, *, reason: str) -> None:
     """Void the order's intent: every hold released, the online authorisation voided."""
     if order.intent_id is not None:
-        checkout.void(payments_actor(), order.intent, reason=reason[:200])
+        order.intent = checkout.void(payments_actor(), order.intent, reason=reason[:200])
