@@ -46,7 +46,7 @@ def test_the_table_is_registered_labelled_and_reachable():
 
 
 def test_delivered_captures_every_leg(seller, buyer, citizen, wallets):
-    provider, owner, service = seller
+    _provider, owner, service = seller
     order = wallets_order(citizen, buyer, service, wallets)
     payments_before = Transfer.objects_unscoped.filter(kind=TransferKind.PAYMENT).count()
     order = order_delivery.deliver(owner, order)

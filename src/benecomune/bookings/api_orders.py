@@ -8,7 +8,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 
 from benecomune.api.auth import DeviceTokenAuth
 from benecomune.api.main import add_app_router
@@ -74,7 +74,7 @@ def _own(request, pk: int) -> Order | None:
 
 
 def _error(status: int, code: str, message: str):
-    return status, {"code": code, "message": message}
+    return Status(status, {"code": code, "message": message})
 
 
 def _act(request, pk: int, key: str, step):
@@ -89,7 +89,7 @@ def _act(request, pk: int, key: str, step):
         return _error(403, "forbidden", _("Il token non permette questa operazione."))
     except ValidationError as exc:
         return _error(400, "refused", " ".join(exc.messages))
-    return 200, _out(Order.objects.select_related("intent").get(pk=order.pk))
+    return Status(200, _out(Order.objects.select_related("intent").get(pk=order.pk)))
 
 
 @router.get("/", response=list[OrderOut])
@@ -105,7 +105,7 @@ def get_order(request, pk: int):
     order = _own(request, pk)
     if order is None:
         return _error(404, "not_found", _("Ordine inesistente."))
-    return 200, _out(order)
+    return Status(200, _out(order))
 
 
 KEY = Header(None, alias="Idempotency-Key")

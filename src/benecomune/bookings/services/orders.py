@@ -68,6 +68,16 @@ def _split_of(order: Order) -> dict:
     return dict(legs.values_list("wallet_id", "amount"))
 
 
+def submitted(buyer: Person, idempotency_key: str) -> Order | None:
+    """The order a form with this key already placed (a page submitted twice): the second
+    submission sees the wallets already held, so it is answered with the first's order."""
+    if not idempotency_key:
+        return None
+    return Order.objects_unscoped.filter(
+        idempotency_key=f"order:{buyer.pk}:{idempotency_key}", buyer=buyer
+    ).first()
+
+
 def _replay(key, buyer, service, variant, quantity, split, own_money) -> Order | None:
     existing = Order.objects_unscoped.filter(idempotency_key=key).first()
     if existing is None:

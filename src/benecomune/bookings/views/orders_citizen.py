@@ -56,6 +56,8 @@ def order_new(request, service_pk):
     service = _service(service_pk)
     person = person_of(request.user)
     params = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST" and (done := orders.submitted(person, params.get("key"))):
+        return _after_placing(request, done)
     variant = _variant(service, params.get("variante"))
     quantity = _quantity(params.get("quantita"))
     try:
@@ -85,10 +87,7 @@ def order_new(request, service_pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if order.status == OrderStatus.AWAITING_PAYMENT:
-                return redirect(payment_page_url(order))
-            messages.success(request, _("Ordine confermato."))
-            return redirect("bookings:my_order", pk=order.pk)
+            return _after_placing(request, order)
     return render(
         request,
         "bookings/order_checkout.html",
@@ -100,6 +99,13 @@ def order_new(request, service_pk):
             "max_quantity": order_options.MAX_QUANTITY,
         },
     )
+
+
+def _after_placing(request, order: Order):
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        return redirect(payment_page_url(order))
+    messages.success(request, _("Ordine confermato."))
+    return redirect("bookings:my_order", pk=order.pk)
 
 
 def payment_page_url(order: Order) -> str:
