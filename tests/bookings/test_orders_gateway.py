@@ -194,3 +194,13 @@ def test_handle_notification_refuses_garbage(order):
     body = b"not json"
     with pytest.raises(NotificationRefused, match="illeggibile"):
         handle_notification(body, fake_hosted.sign(body))
+
+
+def test_the_hosted_page_is_only_the_buyers(client, order, make_user, make_person, municipality):
+    page = reverse("bookings:fake_hosted_page", args=[online_leg(order).reference])
+    assert client.get(page).status_code == 302  # to the login
+    other = make_user("altro@example.org", person=make_person(municipality, first_name="Anna"))
+    login(client, other)
+    assert client.post(page, {"cancel": "1"}).status_code == 404
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT

@@ -16,7 +16,7 @@ from benecomune.bookings.order_lifecycle import ORDER
 from benecomune.bookings.services.orders import lock, payments_actor, release
 from benecomune.core.actors import Actor
 from benecomune.ledger.money import format_euro
-from benecomune.payments.models import PaymentIntent
+from benecomune.payments.models import PaymentIntent, PaymentRefund
 from benecomune.payments.services import checkout, refunds
 
 REASON_MAX = 300
@@ -89,7 +89,7 @@ def refund(actor: Actor, order: Order, amount: int, *, reason: str, idempotency_
         )
     intent = PaymentIntent.objects_unscoped.get(pk=order.intent_id)
     key = f"order-refund:{order.pk}:{idempotency_key}"[:100]
-    if intent.refunds.model.objects_unscoped.filter(idempotency_key=key).exists():
+    if PaymentRefund.objects_unscoped.filter(idempotency_key=key).exists():
         return order  # a replay: already given back
     left = intent.captured - intent.refunded
     final = amount == left

@@ -53,7 +53,11 @@ def _parse(body: bytes, signature: str) -> dict:
         fields = (event["id"], event["type"], event["reference"], event["order"], event["amount"])
     except (ValueError, KeyError, TypeError):
         raise NotificationRefused(_("Notifica illeggibile: ignorata.")) from None
-    if not all(isinstance(f, str) for f in fields[:4]) or not isinstance(fields[4], int):
+    if (
+        not all(isinstance(f, str) and 0 < len(f) <= 100 for f in fields[:4])
+        or not isinstance(fields[4], int)
+        or isinstance(fields[4], bool)
+    ):
         raise NotificationRefused(_("Notifica illeggibile: ignorata."))
     return event
 
@@ -86,7 +90,7 @@ def handle_notification(body: bytes, signature: str) -> str:
         OrderPaymentEvent.objects_unscoped.create(
             organization_id=order.organization_id,
             order=order,
-            event_id=event["id"][:100],
+            event_id=event["id"],
             kind=event["type"][:40],
             outcome=outcome,
         )

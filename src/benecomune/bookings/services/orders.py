@@ -193,10 +193,9 @@ def _place(actor, key, buyer, service, variant, quantity, split, own_amount, own
         payment_due_by=now + PAYMENT_WINDOW if online else None,
         created_by=actor.user,
     )
-    options = {o.wallet.pk: o.wallet for o in offer.usable}
-    # In the order the wallets are drawn on (the proposal's), own money last.
+    # In the order the wallets are drawn on (the proposal's), own money last; `_check_split`
+    # made sure every wallet of the split is a usable one.
     legs = [wallet_leg(o.wallet, split[o.wallet.pk]) for o in offer.usable if o.wallet.pk in split]
-    assert len(legs) == len(split) and all(pk in options for pk in split)
     if online:
         legs.append(gateway_leg(ONLINE_GATEWAY, online))
     if legs:

@@ -10,6 +10,7 @@ secret and hands it to the same code the webhook endpoint runs (a real provider 
 import contextlib
 import uuid
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -35,9 +36,13 @@ def _leg(reference) -> tuple[PaymentLeg, Order]:
     return leg, order
 
 
+@login_required
 def hosted_page(request, reference):
-    """The provider's page: amount, "Paga" and "Annulla"."""
+    """The provider's page: amount, "Paga" and "Annulla". Only the buyer's browser reaches it
+    (a real provider's page is behind the card holder's own authentication)."""
     leg, order = _leg(reference)
+    if order.buyer_id != request.user.person_id:
+        raise Http404
     if request.method == "POST":
         kind = fake_hosted.SUCCEEDED if "pay" in request.POST else fake_hosted.FAILED
         body, signature = fake_hosted.signed_event(
