@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benecomune.bookings import order_queries
 from benecomune.bookings.models import Order, OrderStatus, OwnMoney
 from benecomune.bookings.order_forms import CancelForm, CheckoutForm
 from benecomune.bookings.order_lifecycle import ORDER
@@ -30,7 +31,7 @@ def citizen_actor(request) -> Actor:
 
 
 def _service(pk) -> Service:
-    service = Service.objects_unscoped.select_related("provider").filter(pk=pk).first()
+    service = order_queries.service_for_checkout(pk)
     if service is None:
         raise Http404
     return service
@@ -41,7 +42,7 @@ def _variant(service, value) -> ServiceVariant | None:
         return None
     if not str(value).isdigit():
         raise Http404
-    variant = ServiceVariant.objects_unscoped.filter(service=service, pk=int(value)).first()
+    variant = order_queries.variants_of(service).filter(pk=int(value)).first()
     if variant is None:
         raise Http404
     return variant
@@ -95,7 +96,7 @@ def order_new(request, service_pk):
             "service": service,
             "offer": offer,
             "form": form,
-            "variants": list(ServiceVariant.objects_unscoped.filter(service=service)),
+            "variants": list(order_queries.variants_of(service)),
             "max_quantity": order_options.MAX_QUANTITY,
         },
     )
@@ -118,11 +119,7 @@ def payment_page_url(order: Order) -> str:
 
 
 def _own(request, pk) -> Order:
-    order = (
-        Order.objects_unscoped.select_related("intent", "provider")
-        .filter(pk=pk, buyer_id=request.user.person_id)
-        .first()
-    )
+    order = order_queries.order_of_person(request.user.person_id, pk)
     if order is None:
         raise Http404
     return order
@@ -131,9 +128,7 @@ def _own(request, pk) -> Order:
 @citizen_required
 def my_orders(request):
     status = choice(request, "stato", OrderStatus)
-    rows = Order.objects_unscoped.filter(buyer_id=request.user.person_id).select_related(
-        "provider", "intent"
-    )
+    rows = order_queries.orders_of_person(request.user.person_id)
     if status:
         rows = rows.filter(status=status)
     listing = paged(request, rows.order_by("-created_at", "-pk"), per_page=PER_PAGE)

@@ -16,21 +16,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from benecomune.bookings import order_queries
 from benecomune.bookings.models import Order
 from benecomune.bookings.services.order_payment import NotificationRefused, handle_notification
 from benecomune.payments import fake_hosted
-from benecomune.payments.models import LegSource, PaymentLeg
+from benecomune.payments.models import PaymentLeg
 
 
 def _leg(reference) -> tuple[PaymentLeg, Order]:
-    leg = (
-        PaymentLeg.objects_unscoped.filter(
-            source=LegSource.GATEWAY, gateway=fake_hosted.NAME, reference=reference
-        )
-        .select_related("intent")
-        .first()
-    )
-    order = Order.objects_unscoped.filter(intent_id=leg.intent_id).first() if leg else None
+    leg, order = order_queries.hosted_leg(reference)
     if order is None:
         raise Http404
     return leg, order
