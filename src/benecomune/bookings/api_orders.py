@@ -11,18 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
 
 from benecomune.api.auth import DeviceTokenAuth
-from benecomune.api.main import add_app_router
+from benecomune.api.main import ErrorOut, add_app_router
 from benecomune.bookings.models import Order, OrderStatus
 from benecomune.bookings.services import order_delivery
 from benecomune.core.actors import Actor
 from benecomune.core.middleware import client_ip
 
 router = Router(tags=["ordini"], auth=DeviceTokenAuth())
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class OrderOut(Schema):
@@ -92,7 +87,7 @@ def _act(request, pk: int, key: str, step):
     return Status(200, _out(Order.objects.select_related("intent").get(pk=order.pk)))
 
 
-@router.get("/", response=list[OrderOut])
+@router.get("/", response={200: list[OrderOut], 401: ErrorOut})
 def list_orders(request, status: str = ""):
     rows = Order.objects.select_related("intent").filter(provider_id=request.auth.organization_id)
     if status in OrderStatus.values:
@@ -100,7 +95,7 @@ def list_orders(request, status: str = ""):
     return [_out(o) for o in rows.order_by("-created_at", "-pk")[:100]]
 
 
-@router.get("/{pk}", response={200: OrderOut, 404: ErrorOut})
+@router.get("/{pk}", response={200: OrderOut, 401: ErrorOut, 404: ErrorOut})
 def get_order(request, pk: int):
     order = _own(request, pk)
     if order is None:
@@ -109,7 +104,7 @@ def get_order(request, pk: int):
 
 
 KEY = Header(None, alias="Idempotency-Key")
-RESPONSES = {200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+RESPONSES = {200: OrderOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 @router.post("/{pk}/deliver", response=RESPONSES)
