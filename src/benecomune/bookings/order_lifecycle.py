@@ -3,7 +3,8 @@
 The buyer (OWNER: the service checks it is them) places, cancels before delivery; the
 payment provider's notification (a system actor) confirms or fails the online payment; the
 expiry task (system) closes an order left unpaid; the provider's staff deliver, cancel and
-refund. A partial refund keeps the order delivered (its own audit action).
+refund. A partial refund keeps the order delivered: not a move, but its own audit event
+(`bookings.order_partially_refunded`), allowed to whoever may refund it in full.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,6 @@ ORDER = Lifecycle(
         T(S.CONFIRMED, S.CANCELLED, OWNER, "bookings.order_cancelled_by_buyer"),
         T(S.CONFIRMED, S.CANCELLED, PROVIDER, "bookings.order_cancelled"),
         T(S.CONFIRMED, S.DELIVERED, PROVIDER, "bookings.order_delivered"),
-        T(S.DELIVERED, S.DELIVERED, PROVIDER, "bookings.order_partially_refunded"),
         T(S.DELIVERED, S.REFUNDED, PROVIDER, "bookings.order_refunded"),
     ],
 )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from benecomune.bookings.models import Order, OrderStatus
 from benecomune.bookings.order_lifecycle import ORDER
 from benecomune.bookings.services.orders import lock, payments_actor, release
+from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.ledger.money import format_euro
 from benecomune.payments.models import PaymentIntent, PaymentRefund
@@ -93,19 +94,29 @@ def refund(actor: Actor, order: Order, amount: int, *, reason: str, idempotency_
         return order  # a replay: already given back
     left = intent.captured - intent.refunded
     final = amount == left
-    target = OrderStatus.REFUNDED if final else OrderStatus.DELIVERED
-    ORDER.check(actor, order, target)
+    # Whoever may refund it all may refund a part (the order stays delivered).
+    ORDER.check(actor, order, OrderStatus.REFUNDED)
     if amount <= 0 or amount > left:
         raise ValidationError(
             _("Si possono rimborsare al massimo %(left)s.") % {"left": format_euro(left)}
         )
     refunds.refund(payments_actor(), intent, amount, idempotency_key=key, reason=reason)
-    if final:
-        order.closed_at = timezone.now()
+    if not final:
+        audit.record(
+            actor,
+            "bookings.order_partially_refunded",
+            order,
+            organization=order.organization_id,
+            person=order.buyer_id,
+            after={"status": order.status, "refunded": amount},
+            reason=reason,
+        )
+        return order
+    order.closed_at = timezone.now()
     ORDER.apply(
         actor,
         order,
-        target,
+        OrderStatus.REFUNDED,
         reason=reason,
         extra_fields=["closed_at", "updated_at"],
         person=order.buyer_id,
