@@ -157,3 +157,36 @@ def test_free_and_price_on_request_services_cannot_be_ordered(seller, buyer):
     free = make_service(owner, provider, title="Sportello", price_kind="free", price="")
     with pytest.raises(ValidationError, match="non ha un prezzo fisso"):
         order_options.offer_for(buyer, free)
+
+
+def test_a_company_plan_pays_only_services_of_its_art51_categories(
+    seller, buyer, citizen, company, make_fund, system, hosted
+):
+    import datetime
+
+    from benecomune.ledger.models import WalletSource
+    from benecomune.ledger.services import funds
+    from benecomune.ledger.services import wallets as wallet_services
+
+    provider, owner, tutoring = seller  # art. 51 category "tutoring"
+    education = make_service(owner, provider, title="Corso", art51_category="education")
+    fund = make_fund(3_000, organization=company, contributor="Meccanica Brenta")
+    plan = wallet_services.open_wallet(
+        system,
+        person=buyer,
+        organization=company,
+        title="Piano welfare 2026",
+        source_kind=WalletSource.COMPANY_PLAN,
+        fund=fund,
+        allowed_categories=["tutoring", provider.category],
+        valid_until=datetime.date.today() + datetime.timedelta(days=60),
+    )
+    funds.award(system, fund, plan, 3_000)
+    offer = order_options.offer_for(buyer, tutoring)
+    assert [o.wallet for o in offer.usable] == [plan], [o.refusal for o in offer.refused]
+    refused = order_options.offer_for(buyer, education).refused
+    assert [o.wallet for o in refused] == [plan] and "art. 51" in refused[0].refusal
+    with pytest.raises(ValidationError, match="art. 51"):
+        place(citizen, buyer, education, {plan.pk: 3_000}, 2_000)
+    order = place(citizen, buyer, tutoring, {plan.pk: 3_000}, 2_000, OwnMoney.AT_PROVIDER)
+    assert order.status == OrderStatus.CONFIRMED and available(plan) == 0
