@@ -186,7 +186,7 @@ def test_a_company_plan_pays_only_services_of_its_art51_categories(
     assert [o.wallet for o in offer.usable] == [plan], [o.refusal for o in offer.refused]
     refused = order_options.offer_for(buyer, education).refused
     assert [o.wallet for o in refused] == [plan] and "art. 51" in refused[0].refusal
-    with pytest.raises(ValidationError, match="art. 51"):
+    with pytest.raises(ValidationError, match=r"art\. 51"):
         place(citizen, buyer, education, {plan.pk: 3_000}, 2_000)
     order = place(citizen, buyer, tutoring, {plan.pk: 3_000}, 2_000, OwnMoney.AT_PROVIDER)
     assert order.status == OrderStatus.CONFIRMED and available(plan) == 0
