@@ -149,3 +149,19 @@ def test_pay_at_the_provider_only_is_delivered_without_money(seller, buyer, citi
     assert order.status == OrderStatus.DELIVERED and order.intent_id is None
     with pytest.raises(ValidationError, match="presso il fornitore"):
         order_delivery.refund(owner, order, 100, reason="x", idempotency_key="r")
+
+
+def test_the_provider_hears_of_a_new_order_and_the_buyer_of_a_cancellation(
+    seller, buyer, citizen, wallets
+):
+    from benecomune.core.models import Notification
+    from benecomune.core.models.notifications import OutboxMessage
+
+    _provider, owner, service = seller
+    order = wallets_order(citizen, buyer, service, wallets)
+    mail = OutboxMessage.objects_unscoped.filter(template_key="bookings_order_received").get()
+    assert order.number in mail.subject and buyer.last_name not in mail.body
+    order_delivery.cancel(owner, order, reason="Operatore malato")
+    note = Notification.objects.get(person=buyer)
+    assert order.number in note.subject and "Annullato" in note.subject
+    assert "Operatore malato" not in note.body  # the reason is on the order's page

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.bookings.models import Order, OrderStatus
 from benecomune.bookings.order_lifecycle import ORDER
+from benecomune.bookings.services import order_notices
 from benecomune.bookings.services.orders import lock, payments_actor, release
 from benecomune.core import audit
 from benecomune.core.actors import Actor
@@ -65,6 +66,7 @@ def cancel(actor: Actor, order: Order, *, reason: str) -> Order:
         extra_fields=["cancel_reason", "closed_at", "updated_at"],
         person=order.buyer_id,
     )
+    order_notices.order_closed(order)
     return order
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.bookings.models import Order, OrderPaymentEvent, OrderStatus
 from benecomune.bookings.order_lifecycle import ORDER
+from benecomune.bookings.services import order_notices
 from benecomune.bookings.services.orders import lock, release
 from benecomune.core import audit
 from benecomune.core.actors import Actor
@@ -110,6 +111,7 @@ def _apply(actor: Actor, order: Order, leg: PaymentLeg, kind: str) -> str:
                 extra_fields=["paid_online_at", "payment_due_by", "updated_at"],
                 person=order.buyer_id,
             )
+            order_notices.order_received(order)
             return "paid"
         if order.paid_online_at is not None or order.late_payment_at is not None:
             return "already_counted"
@@ -138,6 +140,7 @@ def _apply(actor: Actor, order: Order, leg: PaymentLeg, kind: str) -> str:
             extra_fields=["closed_at", "updated_at"],
             person=order.buyer_id,
         )
+        order_notices.order_closed(order)
         return "failed"
     return "ignored"
 
@@ -164,5 +167,6 @@ def expire_unpaid(actor: Actor, *, now=None) -> int:
                 extra_fields=["closed_at", "updated_at"],
                 person=order.buyer_id,
             )
+            order_notices.order_closed(order)
             expired += 1
     return expired

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.bookings.models import Order, OrderStatus, OwnMoney
 from benecomune.bookings.order_lifecycle import ORDER
+from benecomune.bookings.services import order_notices
 from benecomune.bookings.services.order_options import offer_for
 from benecomune.core import audit
 from benecomune.core.actors import Actor
@@ -212,6 +213,8 @@ def _place(actor, key, buyer, service, variant, quantity, split, own_amount, own
         checkout.authorise(actor, intent)  # every wallet held, or the error rolls all back
         order.intent = intent
         order.save(update_fields=["intent"])
+    if order.status == OrderStatus.CONFIRMED:
+        order_notices.order_received(order)
     audit.record(
         actor,
         "bookings.order_placed",
