@@ -192,7 +192,7 @@ def test_the_api_for_the_providers_tokens(
         other, stranger = make_provider()
         _t, other_clear = create_api_token(stranger, other, "Altro")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
-    rows = api_client.get("/api/v1/orders/", **auth).json()
+    rows = api_client.get("/api/v1/orders/received", **auth).json()
     assert {r["id"] for r in rows} == {order.pk, second.pk}
     assert api_client.get(f"/api/v1/orders/{order.pk}", **auth).json()["amount"] == 5_000
     no_key = api_client.post(f"/api/v1/orders/{order.pk}/deliver", **auth)
@@ -218,4 +218,12 @@ def test_the_api_for_the_providers_tokens(
         **other_auth,
     )
     assert refund.status_code == 404
+    no_reason = api_client.post(
+        f"/api/v1/orders/{order.pk}/refund",
+        {"amount": 100},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="r2",
+        **auth,
+    )
+    assert no_reason.status_code == 400 and "motivo" in no_reason.json()["message"]
     assert order_delivery.refundable(Order.objects_unscoped.get(pk=order.pk)) == 3_500

@@ -1,7 +1,8 @@
-"""Orders API, /api/v1/orders/...: a provider's device or integration token lists its orders,
-reads one, marks it delivered (capture), cancels it with a reason (release) and refunds part of
-it. Calls that move money need an `Idempotency-Key` header (1-64 characters). Errors are JSON
-`{"code": "...", "message": "..."}` with an Italian message. Another provider's order is 404.
+"""Orders API, /api/v1/orders/...: a provider's device or integration token lists its orders
+(`/received`), reads one, marks it delivered (capture), cancels it with a reason (release) and
+refunds part of it. Calls that move money need an `Idempotency-Key` header (1-64 characters).
+Errors are JSON `{"code": "...", "message": "..."}` with an Italian message. Another
+provider's order is 404, before its body is read.
 """
 
 import datetime
@@ -32,13 +33,15 @@ class OrderOut(Schema):
     created_at: datetime.datetime
 
 
+# Checked by the services (an Italian 400), after the order is found: another provider's
+# order is a 404 whatever the body.
 class CancelIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=300)
+    reason: str = Field("", max_length=300, description="Obbligatorio: lo legge chi ha ordinato")
 
 
 class RefundIn(Schema):
-    amount: int = Field(..., gt=0)
-    reason: str = Field(..., min_length=1, max_length=200)
+    amount: int | None = Field(None, description="Centesimi da rimborsare (obbligatorio)")
+    reason: str = Field("", max_length=200, description="Obbligatorio")
 
 
 def _out(order: Order) -> dict:
@@ -60,10 +63,12 @@ def _actor(request) -> Actor:
     return Actor.for_device(request.auth, client_ip(request))
 
 
-def _own(request, pk: int) -> Order | None:
+def _own(request, pk: str) -> Order | None:
+    if not pk.isdigit():
+        return None
     return (
         Order.objects.select_related("intent")
-        .filter(pk=pk, provider_id=request.auth.organization_id)
+        .filter(pk=int(pk), provider_id=request.auth.organization_id)
         .first()
     )
 
@@ -72,7 +77,7 @@ def _error(status: int, code: str, message: str):
     return Status(status, {"code": code, "message": message})
 
 
-def _act(request, pk: int, key: str, step):
+def _act(request, pk: str, key: str, step):
     if not key or len(key) > 64:
         return _error(400, "idempotency_key_missing", _("Manca l'intestazione Idempotency-Key."))
     order = _own(request, pk)
@@ -87,16 +92,19 @@ def _act(request, pk: int, key: str, step):
     return Status(200, _out(Order.objects.select_related("intent").get(pk=order.pk)))
 
 
-@router.get("/", response={200: list[OrderOut], 401: ErrorOut})
+@router.get("/received", response={200: list[OrderOut], 401: ErrorOut, 403: ErrorOut})
 def list_orders(request, status: str = ""):
+    """The provider's last 100 orders (newest first), of one status when given."""
+    if not _actor(request).has_perm("merchant.redeem", request.auth.organization_id):
+        return _error(403, "forbidden", _("Il token non permette questa operazione."))
     rows = Order.objects.select_related("intent").filter(provider_id=request.auth.organization_id)
     if status in OrderStatus.values:
         rows = rows.filter(status=status)
-    return [_out(o) for o in rows.order_by("-created_at", "-pk")[:100]]
+    return Status(200, [_out(o) for o in rows.order_by("-created_at", "-pk")[:100]])
 
 
 @router.get("/{pk}", response={200: OrderOut, 401: ErrorOut, 404: ErrorOut})
-def get_order(request, pk: int):
+def get_order(request, pk: str):
     order = _own(request, pk)
     if order is None:
         return _error(404, "not_found", _("Ordine inesistente."))
@@ -108,25 +116,25 @@ RESPONSES = {200: OrderOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Er
 
 
 @router.post("/{pk}/deliver", response=RESPONSES)
-def deliver(request, pk: int, idempotency_key: str | None = KEY):
+def deliver(request, pk: str, idempotency_key: str | None = KEY):
     return _act(request, pk, idempotency_key, order_delivery.deliver)
 
 
 @router.post("/{pk}/cancel", response=RESPONSES)
-def cancel(request, pk: int, data: CancelIn, idempotency_key: str | None = KEY):
+def cancel(request, pk: str, data: CancelIn, idempotency_key: str | None = KEY):
     return _act(
         request, pk, idempotency_key, lambda a, o: order_delivery.cancel(a, o, reason=data.reason)
     )
 
 
 @router.post("/{pk}/refund", response=RESPONSES)
-def refund(request, pk: int, data: RefundIn, idempotency_key: str | None = KEY):
+def refund(request, pk: str, data: RefundIn, idempotency_key: str | None = KEY):
     return _act(
         request,
         pk,
         idempotency_key,
         lambda a, o: order_delivery.refund(
-            a, o, data.amount, reason=data.reason, idempotency_key=f"api:{idempotency_key}"
+            a, o, data.amount or 0, reason=data.reason, idempotency_key=f"api:{idempotency_key}"
         ),
     )
 

@@ -111,6 +111,8 @@ def place_order(
         raise ValidationError(_("Il modulo è scaduto: ricarichi la pagina e riprovi."))
     key = f"order:{buyer.pk}:{idempotency_key}"
     split = {int(k): int(v) for k, v in split.items() if v}
+    if not own_amount:
+        own_money = OwnMoney.NONE
     existing = _replay(key, buyer, service, variant, quantity, split, own_money)
     if existing is not None:
         return existing
@@ -172,8 +174,6 @@ def _check_split(offer, split, own_amount, own_money, service) -> None:
 def _place(actor, key, buyer, service, variant, quantity, split, own_amount, own_money) -> Order:
     offer = offer_for(buyer, service, variant, quantity)
     _check_split(offer, split, own_amount, own_money, service)
-    if not own_amount:
-        own_money = OwnMoney.NONE
     online = own_amount if own_money == OwnMoney.ONLINE else 0
     at_provider = own_amount if own_money == OwnMoney.AT_PROVIDER else 0
     now = timezone.now()
