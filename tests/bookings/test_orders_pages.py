@@ -111,6 +111,9 @@ def test_my_orders_and_the_receipt(client, seller, buyer, buyer_user, citizen, w
     html = client.get(reverse("bookings:my_order", args=[order.pk])).content.decode()
     assert 'data-testid="receipt"' in html
     assert "20,00" in html and "15,00" in html and "presso il fornitore" in html
+    pdf = client.get(reverse("bookings:my_order_receipt", args=[order.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     response = client.post(reverse("bookings:my_order_cancel", args=[order.pk]))
     assert response.status_code == 302
     order.refresh_from_db()
@@ -126,6 +129,7 @@ def test_another_citizen_gets_404(
     login(client, other)
     assert client.get(reverse("bookings:my_order", args=[order.pk])).status_code == 404
     assert client.post(reverse("bookings:my_order_cancel", args=[order.pk])).status_code == 404
+    assert client.get(reverse("bookings:my_order_receipt", args=[order.pk])).status_code == 404
     assert order.number not in client.get(reverse("bookings:my_orders")).content.decode()
 
 
@@ -140,6 +144,8 @@ def test_the_provider_delivers_cancels_and_refunds_from_its_pages(
     csv = client.get(reverse("bookings:provider_orders"), {"formato": "csv"})
     assert "Assistenza domiciliare" in csv.content.decode()
     page = client.get(reverse("bookings:provider_order", args=[order.pk])).content.decode()
+    pdf = client.get(reverse("bookings:provider_order_receipt", args=[order.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert 'data-testid="deliver"' in page and "Alla consegna incassi" in page
     refused = client.post(reverse("bookings:provider_order_cancel", args=[order.pk]), {})
     assert refused.status_code == 400
@@ -165,8 +171,17 @@ def test_another_providers_staff_gets_404(client, seller, buyer, citizen, wallet
     order = wallets_order(citizen, buyer, service, wallets)
     _other, stranger = make_provider()
     staff_login(client, stranger)
-    for name in ("provider_order", "provider_order_deliver", "provider_order_cancel"):
-        method = client.get if name == "provider_order" else client.post
+    for name in (
+        "provider_order",
+        "provider_order_receipt",
+        "provider_order_deliver",
+        "provider_order_cancel",
+    ):
+        method = (
+            client.post
+            if name in ("provider_order_deliver", "provider_order_cancel")
+            else client.get
+        )
         assert method(reverse(f"bookings:{name}", args=[order.pk])).status_code == 404
     assert order.number not in client.get(reverse("bookings:provider_orders")).content.decode()
     order.refresh_from_db()

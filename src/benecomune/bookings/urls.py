@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("area-personale/ordini/<int:pk>/", orders_citizen.my_order, name="my_order"),
     path(
+        "area-personale/ordini/<int:pk>/ricevuta.pdf",
+        orders_citizen.my_order_receipt,
+        name="my_order_receipt",
+    ),
+    path(
         "area-personale/ordini/<int:pk>/annulla/",
         orders_citizen.my_order_cancel,
         name="my_order_cancel",
@@ -22,6 +27,11 @@ urlpatterns = [
     path("gestione/fornitore/ordini/", orders_provider.provider_orders, name="provider_orders"),
     path(
         "gestione/fornitore/ordini/<int:pk>/", orders_provider.provider_order, name="provider_order"
+    ),
+    path(
+        "gestione/fornitore/ordini/<int:pk>/ricevuta.pdf",
+        orders_provider.provider_order_receipt,
+        name="provider_order_receipt",
     ),
     path(
         "gestione/fornitore/ordini/<int:pk>/consegnato/",

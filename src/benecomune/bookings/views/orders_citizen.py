@@ -13,9 +13,11 @@ from benecomune.bookings import order_queries
 from benecomune.bookings.models import Order, OrderStatus, OwnMoney
 from benecomune.bookings.order_forms import CancelForm, CheckoutForm
 from benecomune.bookings.order_lifecycle import ORDER
+from benecomune.bookings.order_receipt_pdf import receipt_pdf
 from benecomune.bookings.services import order_options, orders
 from benecomune.bookings.views.orders_common import receipt_context
 from benecomune.core.actors import Actor
+from benecomune.core.files import file_response
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.lists import choice, paged
 from benecomune.core.views.decorators import citizen_required
@@ -160,6 +162,11 @@ def my_order(request, pk):
             else "",
         },
     )
+
+
+@citizen_required
+def my_order_receipt(request, pk):
+    return file_response(receipt_pdf(_own(request, pk)))
 
 
 @citizen_required

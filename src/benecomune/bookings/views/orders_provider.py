@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from benecomune.bookings.models import Order, OrderStatus
 from benecomune.bookings.order_forms import CancelForm, RefundForm
 from benecomune.bookings.order_lifecycle import ORDER
+from benecomune.bookings.order_receipt_pdf import receipt_pdf
 from benecomune.bookings.services import order_delivery
 from benecomune.bookings.views.orders_common import receipt_context
 from benecomune.core.exports import csv_response
+from benecomune.core.files import file_response
 from benecomune.core.lists import choice, export, paged
 from benecomune.ledger.money import format_decimal
 from benecomune.marketplace.views.common import provider_page
@@ -103,6 +105,11 @@ def _run(request, step, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+@provider_page
+def provider_order_receipt(request, provider, pk):
+    return file_response(receipt_pdf(_own(provider, pk)))
 
 
 @provider_page
