@@ -31,6 +31,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The fake payment provider's webhook signatures (payments/fake_hosted.py); a real provider's
+# adapter has its own.
+PAYMENTS_FAKE_WEBHOOK_SECRET = env("PAYMENTS_FAKE_WEBHOOK_SECRET", default=SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -77,7 +77,7 @@ def the_event(obj, action, source, target):
 # --- the tables -------------------------------------------------------------------------------
 
 
-def test_the_ten_models_have_a_table():
+def test_every_model_with_a_status_has_a_table():
     assert set(LIFECYCLES) == {
         "calls.Call",
         "calls.Application",
@@ -90,6 +90,7 @@ def test_the_ten_models_have_a_table():
         "marketplace.Accreditation",
         "marketplace.Promotion",
         "marketplace.Service",
+        "bookings.Order",
     }
 
 

@@ -6,3 +6,12 @@ class BookingsConfig(AppConfig):
     name = "benecomune.bookings"
     label = "bookings"
     verbose_name = _("Prenotazioni e ordini")
+
+    def ready(self):
+        from benecomune.core.registry import load_modules
+        from benecomune.payments import fake_hosted
+
+        # Orders: navigation entries, the lifecycle's audit labels, the API routes.
+        load_modules(self, ("order_nav", "order_lifecycle", "api_orders"))
+        # The local fake payment provider with a hosted page (demo and tests).
+        fake_hosted.install()
