@@ -242,3 +242,21 @@ def test_the_api_for_the_providers_tokens(
     )
     assert no_reason.status_code == 400 and "motivo" in no_reason.json()["message"]
     assert order_delivery.refundable(Order.objects_unscoped.get(pk=order.pk)) == 3_500
+
+
+def test_a_delivered_order_leads_to_its_review(client, seller, buyer, buyer_user, citizen, wallets):
+    _provider, owner, service = seller
+    order = wallets_order(citizen, buyer, service, wallets)
+    login(client, buyer_user)
+    page = client.get(reverse("bookings:my_order", args=[order.pk])).content.decode()
+    assert 'data-testid="write-review"' not in page  # not before delivery
+    with all_tenants():
+        order_delivery.deliver(owner, order)
+    page = client.get(reverse("bookings:my_order", args=[order.pk])).content.decode()
+    review_url = reverse("marketplace:my_review_new", args=["payments.intent", order.intent_id])
+    assert f'href="{review_url}" data-testid="write-review"' in page
+    answer = client.post(review_url, {"rating": "4", "comment": "Puntuali e gentili."})
+    assert answer.status_code == 302
+    page = client.get(reverse("bookings:my_order", args=[order.pk])).content.decode()
+    assert 'data-testid="review-written"' in page and "4 su 5" in page
+    assert 'data-testid="write-review"' not in page

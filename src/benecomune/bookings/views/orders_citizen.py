@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -147,6 +148,23 @@ def _can_cancel(order) -> bool:
     )
 
 
+def _review(order: Order) -> dict:
+    """After delivery: the link to review the purchase, or the review already written."""
+    if order.intent_id is None or order.status != OrderStatus.DELIVERED:
+        return {}
+    from benecomune.marketplace.purchase_sources import INTENT_SOURCE
+    from benecomune.marketplace.review_queries import review_of_purchase
+
+    existing = review_of_purchase(INTENT_SOURCE, str(order.intent_id))
+    if existing is not None:
+        return {"review": existing}
+    return {
+        "review_url": reverse(
+            "marketplace:my_review_new", args=[INTENT_SOURCE, str(order.intent_id)]
+        )
+    }
+
+
 @citizen_required
 def my_order(request, pk):
     order = _own(request, pk)
@@ -155,6 +173,7 @@ def my_order(request, pk):
         "bookings/order_detail_citizen.html",
         {
             **receipt_context(order),
+            **_review(order),
             "can_cancel": _can_cancel(order),
             "cancel_form": CancelForm(),
             "payment_url": payment_page_url(order)
