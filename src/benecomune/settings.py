@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "benecomune.payments",
     "benecomune.marketplace",
     "benecomune.bookings",
+    "benecomune.identity",
 ]
 
 MIDDLEWARE = [

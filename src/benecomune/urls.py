@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("benecomune.payouts.urls")),
     path("", include("benecomune.marketplace.urls")),
     path("", include("benecomune.bookings.urls")),
+    path("", include("benecomune.identity.urls")),
     # The core app holds the catch-all public pages under a Comune's slug: keep it last.
     path("", include("benecomune.core.urls")),
 ]

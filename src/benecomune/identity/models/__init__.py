@@ -1,0 +1,2 @@
+"""SPID/CIE login through OpenID Connect, the access log, and the citizen's personal-data
+rights (their data, consents, requests, retention)."""
