@@ -6,3 +6,6 @@ class BookingsConfig(AppConfig):
     name = "benecomune.bookings"
     label = "bookings"
     verbose_name = _("Prenotazioni e ordini")
+
+    def ready(self):
+        from benecomune.bookings import nav_agenda  # noqa: F401

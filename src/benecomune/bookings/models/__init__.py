@@ -1,1 +1,12 @@
 """Agenda, slots, bookings, waiting lists, and orders paid by payment intents."""
+
+from .agenda import (  # noqa: F401
+    AgendaException,
+    BlockedPeriod,
+    Resource,
+    ResourceKind,
+    Series,
+    SeriesStatus,
+    ServiceSchedule,
+    WorkingHours,
+)
