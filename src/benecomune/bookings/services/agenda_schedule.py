@@ -66,9 +66,7 @@ def clean_schedule(service: Service, data: dict) -> dict:
 
 
 def resource_ids_of(schedule: ServiceSchedule) -> list[int]:
-    return sorted(
-        Resource.objects_unscoped.filter(schedules=schedule).values_list("pk", flat=True)
-    )
+    return sorted(Resource.objects_unscoped.filter(schedules=schedule).values_list("pk", flat=True))
 
 
 def _snapshot(schedule: ServiceSchedule) -> dict:
