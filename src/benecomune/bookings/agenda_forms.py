@@ -8,13 +8,16 @@ from benecomune.marketplace.district_forms import DATE, SLOTS_PER_DAY, TIME, Wee
 from benecomune.marketplace.models import Weekday
 
 
-class ResourceForm(forms.Form):
+class NewResourceForm(forms.Form):
     name = forms.CharField(
         label=_("Nome"),
         max_length=100,
-        help_text=_("Per esempio: Maria Rossi (educatrice), Sala grande, Pulmino 9 posti."),
+        help_text=_("Per esempio: Anna, educatrice; Sala grande; Pulmino 9 posti."),
     )
     kind = forms.ChoiceField(label=_("Tipo"), choices=ResourceKind.choices)
+
+
+class ResourceForm(NewResourceForm):
     active = forms.BooleanField(
         label=_("Attiva: compare nelle disponibilità"), required=False, initial=True
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from benecomune.bookings.agenda_forms import (
     BlockedPeriodForm,
     ExceptionForm,
+    NewResourceForm,
     ResourceForm,
     WorkingWeekForm,
 )
@@ -39,7 +40,7 @@ def own_resource(provider, pk) -> Resource:
 @provider_page
 def agenda_home(request, provider):
     """Resources, the bookable services and a new resource's form."""
-    form = ResourceForm(request.POST or None)
+    form = NewResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             resource = services.create_resource(request.actor, provider, **form.cleaned_data)
