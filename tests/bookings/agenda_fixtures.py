@@ -1,6 +1,6 @@
-"""Fixtures of the agenda's tests (made visible by tests/bookings/conftest.py): a cooperative
-with its owner, a published service, a resource working Monday to Friday with a lunch break and the
-service's booking rules, all made through the real services."""
+"""Fixtures of the agenda's tests (made visible with tests.e2e.helpers.use_fixtures): a
+cooperative with its owner, a published service, a resource working Monday to Friday with a
+lunch break and the service's booking rules, all made through the real services."""
 
 import datetime
 

@@ -21,11 +21,24 @@ from benecomune.bookings.models import (
 from benecomune.bookings.services import agenda, agenda_schedule
 from benecomune.bookings.services import agenda_reads as reads
 from benecomune.core.scoping import all_tenants
+from tests.bookings import agenda_fixtures
 from tests.bookings.agenda_fixtures import RULES, add_resource
+from tests.e2e.helpers import use_fixtures
 from tests.helpers import login
+from tests.marketplace import conftest as marketplace_fixtures
 from tests.marketplace.test_catalogue import make_service
 from tests.marketplace.test_search import publish_profile
 
+use_fixtures(
+    globals(),
+    marketplace_fixtures,
+    "_clear_cache",
+    "accredited",
+    "admins",
+    "checklist",
+    "make_provider",
+)
+use_fixtures(globals(), agenda_fixtures, "coop")
 pytestmark = pytest.mark.django_db
 T = datetime.time
 

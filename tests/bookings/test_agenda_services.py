@@ -22,9 +22,22 @@ from benecomune.bookings.services import agenda, agenda_schedule
 from benecomune.bookings.services import agenda_reads as reads
 from benecomune.core.models import AuditEvent
 from benecomune.core.scoping import all_tenants
+from tests.bookings import agenda_fixtures
 from tests.bookings.agenda_fixtures import RULES, add_resource, set_rules
+from tests.e2e.helpers import use_fixtures
+from tests.marketplace import conftest as marketplace_fixtures
 from tests.marketplace.test_catalogue import make_service
 
+use_fixtures(
+    globals(),
+    marketplace_fixtures,
+    "_clear_cache",
+    "accredited",
+    "admins",
+    "checklist",
+    "make_provider",
+)
+use_fixtures(globals(), agenda_fixtures, "coop")
 pytestmark = pytest.mark.django_db
 ROME = ZoneInfo("Europe/Rome")
 UTC = datetime.UTC
