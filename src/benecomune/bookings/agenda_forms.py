@@ -1,4 +1,5 @@
-"""Forms of the agenda's staff pages. They only collect input: the services check it."""
+"""Forms of the agenda's staff pages. They only collect input: the services check it. The
+resources offered are read in the request's scope (the provider's staff's)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +70,7 @@ class ExceptionForm(forms.Form):
 
     def __init__(self, *args, provider=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resource"].queryset = Resource.objects_unscoped.filter(provider=provider)
+        self.fields["resource"].queryset = Resource.objects.filter(provider=provider)
 
 
 class BlockedPeriodForm(forms.Form):
@@ -117,9 +118,7 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args, provider=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resources"].queryset = Resource.objects_unscoped.filter(
-            provider=provider, active=True
-        )
+        self.fields["resources"].queryset = Resource.objects.filter(provider=provider, active=True)
 
 
 class SeriesForm(forms.Form):
@@ -152,6 +151,4 @@ class SeriesForm(forms.Form):
 
     def __init__(self, *args, provider=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resource"].queryset = Resource.objects_unscoped.filter(
-            provider=provider, active=True
-        )
+        self.fields["resource"].queryset = Resource.objects.filter(provider=provider, active=True)
