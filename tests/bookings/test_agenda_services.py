@@ -283,6 +283,7 @@ def test_a_bad_blocked_period_is_refused_in_italian(coop, changes, message):
         ({"duration_minutes": "un'ora"}, "la durata indichi un numero intero"),
         ({"step_minutes": None}, "l'intervallo tra i turni"),
         ({"buffer_after_minutes": -5}, "il margine dopo"),
+        ({"min_notice_hours": 48, "window_days": 2}, "più breve della finestra"),
     ],
 )
 def test_bad_booking_rules_are_refused_in_italian(coop, changes, message):

@@ -54,6 +54,11 @@ def clean_schedule(service: Service, data: dict) -> dict:
             clean[field] = _number(data.get(field), field)
         except ValidationError as exc:
             errors[field] = exc.messages
+    notice, window = clean.get("min_notice_hours"), clean.get("window_days")
+    if notice is not None and window is not None and notice >= window * 24:
+        errors["min_notice_hours"] = [
+            _("Il preavviso minimo deve essere più breve della finestra di prenotazione.")
+        ]
     resources = list(data.get("resources") or [])
     if not resources:
         errors["resources"] = [_("Scelga almeno una risorsa che svolge il servizio.")]
