@@ -8,9 +8,10 @@ The service: 60-minute turns every 30 minutes with 15 minutes' buffer before, th
 resources working Monday to Friday 8:00-12:30 and 14:00-18:00 (one also Saturday morning),
 nine provider-wide holidays, a blocked period every week per resource, a weekly series on
 one resource; the 90 days start a week before the change to summer time. `--pure` times
-`compute_slots` on data built in memory; otherwise the database `benecomune_bench_slots` is
-recreated, seeded through the real services, and `agenda_reads.available_slots` (its
-queries included) is timed. Prints median, p95 and max of `--repeat` runs.
+`compute_slots` on data built in memory; otherwise the database `benecomune_bench_slots`
+(`--db-name`) is recreated, seeded through the real services, and
+`agenda_reads.available_slots` (its queries included) is timed. Prints median, p95 and max
+of `--repeat` runs.
 """
 
 import argparse
@@ -153,9 +154,9 @@ def seed():
     return service
 
 
-def with_database(url: str, repeat: int) -> None:
-    recreate_database(url, BENCH_DB)
-    common.setup_django(with_db(url, BENCH_DB))
+def with_database(url: str, repeat: int, name: str) -> None:
+    recreate_database(url, name)
+    common.setup_django(with_db(url, name))
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -179,6 +180,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pure", action="store_true", help="no database: compute_slots only")
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--db-name", default=BENCH_DB, help="database dropped and recreated")
     args = parser.parse_args()
     if args.pure:
         pure(args.repeat)
@@ -189,7 +191,7 @@ def main() -> None:
     if not url.startswith("postgres"):
         sys.exit("DATABASE_URL must point at a PostgreSQL server (or use --pure).")
     pure(args.repeat)
-    with_database(url, args.repeat)
+    with_database(url, args.repeat, args.db_name)
 
 
 if __name__ == "__main__":
