@@ -196,8 +196,13 @@ def compute_slots(
     blocked = {resource.id: _merged(resource.blocked) for resource in resources}
     found: dict[int, list] = {}  # start minute -> [free seats, [resource ids]]
     for day, base in _days(first_day, last_day):
+        # The local day in UTC minutes, with a margin wider than any UTC offset of Rome.
+        day_low = (day.toordinal() - EPOCH_ORDINAL) * DAY_MINUTES - 180
+        day_high = day_low + DAY_MINUTES + 360
         for resource in resources:
             starts, ends = blocked[resource.id]
+            if starts and not _overlaps(starts, ends, day_low, day_high):
+                starts = None  # nothing blocked that day: no check per slot
             for range_start, range_end in resource.ranges_on(day):
                 local = range_start + before
                 last_local = range_end - after - duration
