@@ -125,6 +125,9 @@ def test_capacity_per_resource_and_seats_taken():
     [slot] = slots_on(MONDAY, room, lab, occupied={(9, start): 5})
     assert slot.free == 15
     assert slots_on(MONDAY, room, lab, occupied={(9, start): 20}) == []
+    # A function works as well as a mapping.
+    [slot] = slots_on(MONDAY, room, lab, occupied=lambda resource_id, at: 7)
+    assert slot.free == 13
 
 
 def test_resources_with_different_hours_merge_into_one_sorted_list():

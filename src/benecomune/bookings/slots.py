@@ -15,8 +15,9 @@ Rules, in order:
 - A slot starts no earlier than now + minimum notice, no later than now + window.
 - Capacity is per slot and per resource: a slot offers `capacity - occupied` seats on each
   free resource; the slot's seats are their sum (for capacity 1: one seat per free
-  resource). `occupied` maps (resource id, start instant in UTC) to seats taken: bookings
-  plug in there (a capacity-1 booking also keeps its resource busy as a blocked period).
+  resource). `occupied` maps (resource id, start instant in UTC) to seats taken, or is a
+  function of them: bookings plug in there (a capacity-1 booking also keeps its resource
+  busy as a blocked period).
 
 Time: the times of day are wall-clock times of Europe/Rome, so a 9:00 opening stays at 9:00
 across the change to and from summer time. Slots are generated in local time and turned into
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -158,6 +159,13 @@ def _overlaps(starts: list[int], ends: list[int], low: int, high: int) -> bool:
     return index < len(starts) and starts[index] < high
 
 
+def _seats_taken(occupied: Mapping):
+    def taken(resource_id: int, instant: datetime.datetime) -> int:
+        return occupied.get((resource_id, instant), 0)
+
+    return taken
+
+
 def _days(first_day: datetime.date, last_day: datetime.date):
     """(day, UTC minute of its local midnight if the day has no change else None)."""
     day = first_day
@@ -176,9 +184,13 @@ def compute_slots(
     first_day: datetime.date,
     last_day: datetime.date,
     now: datetime.datetime,
-    occupied: Mapping[tuple[int, datetime.datetime], int] | None = None,
+    occupied: Mapping[tuple[int, datetime.datetime], int]
+    | Callable[[int, datetime.datetime], int]
+    | None = None,
 ) -> list[Slot]:
-    """The bookable slots starting on local dates first_day..last_day (both included)."""
+    """The bookable slots starting on local dates first_day..last_day (both included).
+    `occupied`: seats taken, as a mapping (resource id, UTC start) -> seats or a function of
+    (resource id, UTC start)."""
     resources = list(resources)
     earliest = _epoch_minutes_ceil(now) + rules.notice_minutes
     latest = _epoch_minutes_floor(now) + rules.window_days * DAY_MINUTES
@@ -194,6 +206,7 @@ def compute_slots(
     )
     span = before + duration + after
     blocked = {resource.id: _merged(resource.blocked) for resource in resources}
+    taken = occupied if callable(occupied) else _seats_taken(occupied) if occupied else None
     found: dict[int, list] = {}  # start minute -> [free seats, [resource ids]]
     for day, base in _days(first_day, last_day):
         # The local day in UTC minutes, with a margin wider than any UTC offset of Rome.
@@ -222,8 +235,8 @@ def compute_slots(
                     if starts and _overlaps(starts, ends, start - before, start + duration + after):
                         continue
                     free = rules.capacity
-                    if occupied:
-                        free -= occupied.get((resource.id, _instant(start)), 0)
+                    if taken is not None:
+                        free -= taken(resource.id, _instant(start))
                         if free <= 0:
                             continue
                     entry = found.get(start)
