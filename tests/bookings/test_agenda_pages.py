@@ -111,6 +111,7 @@ def test_staff_pages_render_and_save(client, coop):
     )
     assert response.status_code == 302
     assert ServiceSchedule.objects_unscoped.get(service=service).capacity == 15
+    assert "turni liberi" in client.get(schedule_url).content.decode()
     response = client.post(schedule_url, {**RULES, "capacity": "0", "resources": [str(room.pk)]})
     assert response.status_code == 200
     assert "i posti per turno indichi un numero intero da 1" in response.content.decode()
@@ -258,6 +259,9 @@ def test_the_public_calendar_shows_a_week_of_times(client, public):
         slots_url(municipality, service, dal=(day + datetime.timedelta(days=7)).isoformat())
     )
     assert "Settimana precedente" in following.content.decode()
+    # Under the network's slug too (the staff's preview links there).
+    network_url = reverse("bookings:slots", args=[municipality.network.slug, service.pk])
+    assert client.get(network_url).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """A service's booking rules and series, for the provider's staff (reached from the agenda
 and from the service's page). Another provider's service is not found (404)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -16,6 +18,7 @@ from benecomune.core.forms_helpers import add_errors
 from benecomune.marketplace.models import Service
 from benecomune.marketplace.views.common import provider_page
 
+PREVIEW_DAYS = datetime.timedelta(days=6)
 DEFAULTS = {
     "capacity": 1,
     "step_minutes": 30,
@@ -44,6 +47,10 @@ def _initial(service, schedule) -> dict:
 def _page(request, provider, service, *, form=None, series_form=None):
     schedule = ServiceSchedule.objects.filter(service=service).first()
     series = Series.objects.filter(service=service).select_related("resource")
+    preview = []
+    if schedule is not None:
+        first, _last = reads.bookable_range(schedule)
+        preview = reads.available_slots(schedule, first, first + PREVIEW_DAYS)
     return render(
         request,
         "bookings/agenda_schedule.html",
@@ -55,6 +62,8 @@ def _page(request, provider, service, *, form=None, series_form=None):
             "series_form": series_form or SeriesForm(provider=provider),
             "series": [(row, reads.sessions_of(row)) for row in series],
             "active": SeriesStatus.ACTIVE,
+            "preview": preview,
+            "network": provider.network,
         },
     )
 
