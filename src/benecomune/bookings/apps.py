@@ -11,7 +11,8 @@ class BookingsConfig(AppConfig):
         from benecomune.core.registry import load_modules
         from benecomune.payments import fake_hosted
 
-        # Orders: navigation entries, the lifecycle's audit labels, the API routes.
-        load_modules(self, ("order_nav", "order_lifecycle", "api_orders"))
+        # Orders: navigation entries, the lifecycle's audit labels, the API routes; the agenda's
+        # navigation entry and audit labels.
+        load_modules(self, ("order_nav", "order_lifecycle", "api_orders", "nav_agenda"))
         # The local fake payment provider with a hosted page (demo and tests).
         fake_hosted.install()

@@ -37,6 +37,9 @@ def seed(actor, network, rng):
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _seed(actor, network)
         demo_catalogue.seed(actor, network)
+        from benecomune.bookings import demo_agenda
+
+        demo_agenda.seed(actor, network)
 
 
 def _seed(actor, network):

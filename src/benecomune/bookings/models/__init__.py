@@ -1,3 +1,13 @@
 """Agenda, slots, bookings, waiting lists, and orders paid by payment intents."""
 
+from .agenda import (  # noqa: F401
+    AgendaException,
+    BlockedPeriod,
+    Resource,
+    ResourceKind,
+    Series,
+    SeriesStatus,
+    ServiceSchedule,
+    WorkingHours,
+)
 from .orders import *  # noqa: F403
