@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 __all__ = ["Order", "OrderPaymentEvent", "OrderStatus", "OwnMoney"]
@@ -20,7 +21,7 @@ class OrderStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confermato")
     DELIVERED = "delivered", _("Consegnato")
     REFUNDED = "refunded", _("Rimborsato")
-    CANCELLED = "cancelled", _("Annullato")
+    CANCELLED = "cancelled", pgettext_lazy("order", "Annullato")
     PAYMENT_FAILED = "payment_failed", _("Pagamento non riuscito")
     EXPIRED = "expired", _("Scaduto senza pagamento")
 
