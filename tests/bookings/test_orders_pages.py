@@ -44,7 +44,11 @@ def test_the_service_page_offers_to_order(client, seller, buyer_user, municipali
     provider, owner, service = seller
     publish_profile(owner, provider)
     url = reverse("marketplace:catalogue_service", args=[municipality.slug, service.pk])
-    assert "order-button" not in client.get(url).content.decode()  # anonymous
+    anonymous = client.get(url).content.decode()
+    assert "order-button" not in anonymous
+    # An anonymous visitor is asked to log in and comes back to the checkout.
+    assert 'data-testid="order-login"' in anonymous
+    assert "?next=" + checkout_url(service) in anonymous
     login(client, buyer_user)
     html = client.get(url).content.decode()
     assert 'data-testid="order-button"' in html and checkout_url(service) in html
