@@ -264,3 +264,33 @@ def test_a_delivered_order_leads_to_its_review(client, seller, buyer, buyer_user
     page = client.get(reverse("bookings:my_order", args=[order.pk])).content.decode()
     assert 'data-testid="review-written"' in page and "4 su 5" in page
     assert 'data-testid="write-review"' not in page
+
+
+def test_an_order_paid_at_the_provider_is_reviewable_once_delivered(
+    client, seller, buyer, buyer_user, citizen
+):
+    _provider, owner, service = seller
+    order = orders.place_order(
+        citizen,
+        buyer=buyer,
+        service=service,
+        split={},
+        own_amount=service.price,
+        own_money=OwnMoney.AT_PROVIDER,
+        idempotency_key=new_key(),
+    )
+    assert order.intent_id is None
+    login(client, buyer_user)
+    with all_tenants():
+        order_delivery.deliver(owner, order)
+    page = client.get(reverse("bookings:my_order", args=[order.pk])).content.decode()
+    review_url = reverse("marketplace:my_review_new", args=["bookings.order", order.pk])
+    assert f'href="{review_url}"' in page
+    assert client.post(review_url, {"rating": "5", "comment": "Ottimo."}).status_code == 302
+    assert "5 su 5" in client.get(reverse("bookings:my_order", args=[order.pk])).content.decode()
+    assert service.title in client.get(reverse("marketplace:my_reviews")).content.decode()
+    # One review per purchase: posting again changes nothing.
+    client.post(review_url, {"rating": "1"})
+    from benecomune.marketplace.models import Review
+
+    assert list(Review.objects_unscoped.values_list("rating", flat=True)) == [5]

@@ -8,7 +8,13 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Prenotazioni e ordini")
 
     def ready(self):
+        from benecomune.bookings.purchase_source import (
+            ORDER_SOURCE,
+            orders_of_person,
+            resolve_order,
+        )
         from benecomune.core.registry import load_modules
+        from benecomune.marketplace.purchases import register_purchase_source
         from benecomune.payments import fake_hosted
 
         # Orders: navigation entries, the lifecycle's audit labels, the API routes; the agenda's
@@ -16,3 +22,6 @@ class BookingsConfig(AppConfig):
         load_modules(self, ("order_nav", "order_lifecycle", "api_orders", "nav_agenda"))
         # The local fake payment provider with a hosted page (demo and tests).
         fake_hosted.install()
+        # An order paid wholly at the provider is reviewable once delivered (others through
+        # their payment intent).
+        register_purchase_source(ORDER_SOURCE, resolve_order, orders_of_person)

@@ -149,20 +149,21 @@ def _can_cancel(order) -> bool:
 
 
 def _review(order: Order) -> dict:
-    """After delivery: the link to review the purchase, or the review already written."""
-    if order.intent_id is None or order.status != OrderStatus.DELIVERED:
+    """After delivery: the link to review the purchase, or the review already written. An order
+    with a payment intent is reviewed through it; one paid at the provider, as the order."""
+    if order.status != OrderStatus.DELIVERED:
         return {}
+    from benecomune.bookings.purchase_source import ORDER_SOURCE
     from benecomune.marketplace.purchase_sources import INTENT_SOURCE
     from benecomune.marketplace.review_queries import review_of_purchase
 
-    existing = review_of_purchase(INTENT_SOURCE, str(order.intent_id))
+    kind, source_id = (
+        (INTENT_SOURCE, str(order.intent_id)) if order.intent_id else (ORDER_SOURCE, str(order.pk))
+    )
+    existing = review_of_purchase(kind, source_id)
     if existing is not None:
         return {"review": existing}
-    return {
-        "review_url": reverse(
-            "marketplace:my_review_new", args=[INTENT_SOURCE, str(order.intent_id)]
-        )
-    }
+    return {"review_url": reverse("marketplace:my_review_new", args=[kind, source_id])}
 
 
 @citizen_required
