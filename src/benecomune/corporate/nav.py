@@ -1,0 +1,46 @@
+"""Corporate welfare's navigation entries, audit labels and the plan PDF's file kind
+(loaded by CorporateConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.audit import register_actions
+from benecomune.core.context_processors import register_nav
+from benecomune.core.models import Role
+from benecomune.corporate import files
+
+HR_ROLES = (Role.COMPANY_HR, Role.COMPANY_HR_OPERATOR, Role.COMPANY_AUDITOR)
+
+for role in HR_ROLES:
+    register_nav(role, _("Dipendenti"), "corporate:employees")
+    register_nav(role, _("Piani di welfare"), "corporate:plans")
+    register_nav(role, _("Dati dell'azienda"), "corporate:profile")
+register_nav(Role.PLATFORM_ADMIN, _("Adesione di un'azienda"), "corporate:company_join")
+register_nav("citizen", _("Welfare aziendale"), "corporate:my_welfare")
+
+files.register()
+
+register_actions(
+    {
+        "company.profile_set": _("Dati welfare dell'azienda salvati"),
+        "roster.imported": _("Elenco dei dipendenti importato"),
+        "employee.hired": _("Dipendente aggiunto"),
+        "employee.updated": _("Dati del dipendente cambiati"),
+        "employee.left": _("Dipendente cessato"),
+        "employee.invited": _("Dipendente invitato ad attivare l'account"),
+        "employee.account_activated": _("Account del dipendente attivato"),
+        "employee.child_declared": _("Figlio a carico dichiarato"),
+        "employee.child_withdrawn": _("Dichiarazione di figlio a carico ritirata"),
+        "employee.fringe_declared": _("Fringe benefit da altri dichiarato"),
+        "plan.created": _("Piano di welfare creato"),
+        "plan.updated": _("Regole del piano cambiate"),
+        "plan.group_added": _("Gruppo di beneficiari aggiunto"),
+        "plan.group_removed": _("Gruppo di beneficiari tolto"),
+        "plan.rule_set": _("Categoria del piano salvata"),
+        "plan.rule_removed": _("Categoria del piano tolta"),
+        "plan.submitted": _("Piano presentato per l'approvazione"),
+        "plan.returned": _("Piano tornato in bozza"),
+        "plan.approved": _("Piano approvato"),
+        "plan.closed": _("Piano chiuso"),
+        "plan.version_created": _("Nuova versione del piano"),
+    }
+)
