@@ -29,7 +29,8 @@ def fiscal_code(first, last, sex, birth):
     )
 
 
-def roster_line(first, last, sex, birth, number, category, level, site, hired, part, **over):
+def roster_line(row, over):
+    first, last, sex, birth, number, category, level, site, hired, part = row
     values = {
         "cf": fiscal_code(first, last, sex, birth),
         "number": number,
@@ -52,7 +53,7 @@ def roster_csv(people=PEOPLE, *, bom=False, overrides=None) -> bytes:
     overrides = overrides or {}
     lines = [HEADER]
     for index, row in enumerate(people):
-        lines.append(roster_line(*row, **overrides.get(index, {})))
+        lines.append(roster_line(row, overrides.get(index, {})))
     text = "\r\n".join(lines) + "\r\n"
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
 

@@ -87,8 +87,7 @@ class EmployeeFilterForm(forms.Form):
     )
 
 
-class PlanForm(forms.Form):
-    name = forms.CharField(label=_("Nome del piano"), max_length=200)
+class VersionForm(forms.Form):
     starts_on = forms.DateField(
         label=_("Inizio del periodo"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -111,10 +110,9 @@ class PlanForm(forms.Form):
     )
 
 
-class VersionForm(PlanForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["name"]
+class PlanForm(VersionForm):
+    name = forms.CharField(label=_("Nome del piano"), max_length=200)
+    field_order = ["name"]
 
 
 class GroupForm(forms.Form):

@@ -90,6 +90,9 @@ def join_network(
         after=audit.snapshot(profile, PROFILE_FIELDS),
     )
     if hr_admin_email:
+        # The actor's tenants were read before the company existed: read them again.
+        if actor.membership is not None:
+            actor = Actor.for_membership(actor.membership, actor.ip_address)
         staff.invite(
             actor,
             company,
