@@ -128,7 +128,7 @@ def _employee_client(client, company, number):
 def test_an_employee_sees_only_their_own(
     client, company, imported, approved_plan, other_plan, other_company
 ):
-    client, employee = _employee_client(client, company, "MB001")
+    client, _employee = _employee_client(client, company, "MB001")
     page = client.get(reverse("corporate:my_welfare")).content.decode()
     assert "Welfare 2026" in page and "600,00" in page  # Operai, full year
     other = Employee.objects_unscoped.get(company=company, employee_number="MB002")
