@@ -45,7 +45,7 @@ def test_the_one_who_submitted_cannot_approve(draft_plan, hr_admin, hr_admin2):
     plans.approve(hr_admin2, draft_plan)
     draft_plan.refresh_from_db()
     assert draft_plan.status == PlanStatus.APPROVED
-    assert AuditEvent.objects_unscoped.filter(action="plan.approved").count() == 1
+    assert AuditEvent.objects_unscoped.filter(action="corporate.plan_approved").count() == 1
 
 
 def test_the_operator_drafts_and_submits_but_cannot_approve(draft_plan, hr_operator):

@@ -13,10 +13,10 @@ PLAN_VERSION = Lifecycle(
     initial=S.DRAFT,
     terminal=(S.CLOSED,),
     transitions=[
-        Transition(S.DRAFT, S.SUBMITTED, "company.employees", "plan.submitted"),
-        Transition(S.SUBMITTED, S.DRAFT, "company.employees", "plan.returned"),
-        Transition(S.SUBMITTED, S.APPROVED, "company.manage", "plan.approved"),
-        Transition(S.APPROVED, S.CLOSED, "company.manage", "plan.closed"),
+        Transition(S.DRAFT, S.SUBMITTED, "company.employees", "corporate.plan_submitted"),
+        Transition(S.SUBMITTED, S.DRAFT, "company.employees", "corporate.plan_returned"),
+        Transition(S.SUBMITTED, S.APPROVED, "company.manage", "corporate.plan_approved"),
+        Transition(S.APPROVED, S.CLOSED, "company.manage", "corporate.plan_closed"),
     ],
 )
 

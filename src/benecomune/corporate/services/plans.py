@@ -81,7 +81,7 @@ def create_plan(
     )
     audit.record(
         actor,
-        "plan.created",
+        "corporate.plan_created",
         version,
         organization=company,
         after={"name": name, **audit.snapshot(version, VERSION_FIELDS)},
@@ -125,7 +125,7 @@ def update_version(actor: Actor, version: PlanVersion, **fields) -> PlanVersion:
     version.save()
     audit.record(
         actor,
-        "plan.updated",
+        "corporate.plan_updated",
         version,
         organization=version.company_id,
         before=before,
@@ -166,7 +166,7 @@ def add_group(
     )
     audit.record(
         actor,
-        "plan.group_added",
+        "corporate.plan_group_added",
         version,
         organization=version.company_id,
         after=audit.snapshot(group, GROUP_FIELDS),
@@ -180,7 +180,11 @@ def remove_group(actor: Actor, group: PlanGroup) -> None:
     before = audit.snapshot(group, GROUP_FIELDS)
     group.delete()
     audit.record(
-        actor, "plan.group_removed", version, organization=version.company_id, before=before
+        actor,
+        "corporate.plan_group_removed",
+        version,
+        organization=version.company_id,
+        before=before,
     )
 
 
@@ -234,7 +238,7 @@ def set_rule(
     rule.save()
     audit.record(
         actor,
-        "plan.rule_set",
+        "corporate.plan_rule_set",
         version,
         organization=version.company_id,
         before=before,
@@ -249,7 +253,11 @@ def remove_rule(actor: Actor, rule: PlanCategoryRule) -> None:
     before = {"legal_basis": rule.legal_basis.code, "delivery": rule.delivery, "limit": rule.limit}
     rule.delete()
     audit.record(
-        actor, "plan.rule_removed", version, organization=version.company_id, before=before
+        actor,
+        "corporate.plan_rule_removed",
+        version,
+        organization=version.company_id,
+        before=before,
     )
 
 
@@ -357,7 +365,7 @@ def new_version(actor: Actor, version: PlanVersion) -> PlanVersion:
         )
     audit.record(
         actor,
-        "plan.version_created",
+        "corporate.plan_version_created",
         copy,
         organization=copy.company_id,
         after={"number": copy.number, "based_on": version.number},
