@@ -39,6 +39,8 @@ def test_every_hr_role_reads_employees_plans_and_the_pdf(
         reverse("corporate:profile"),
     ]:
         assert client.get(url).status_code == 200, url
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Piani di welfare approvati" in home and "Dipendenti in servizio" in home
     pdf = client.get(reverse("core:file", args=["piano-welfare", approved_plan.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf).startswith(b"%PDF")

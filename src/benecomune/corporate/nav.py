@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from benecomune.core.audit import register_actions
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
-from benecomune.corporate import files
+from benecomune.core.views.home import register_home_card
+from benecomune.corporate import files, home_cards
 
 HR_ROLES = (Role.COMPANY_HR, Role.COMPANY_HR_OPERATOR, Role.COMPANY_AUDITOR)
 
@@ -16,6 +17,9 @@ for role in HR_ROLES:
     register_nav(role, _("Dati dell'azienda"), "corporate:profile")
 register_nav(Role.PLATFORM_ADMIN, _("Adesione di un'azienda"), "corporate:company_join")
 register_nav("citizen", _("Welfare aziendale"), "corporate:my_welfare")
+for role in HR_ROLES:
+    register_home_card(role, home_cards.plans_card)
+    register_home_card(role, home_cards.employees_card)
 
 files.register()
 
