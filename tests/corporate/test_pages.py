@@ -223,3 +223,37 @@ def test_the_network_admin_adds_a_company_with_ateco_and_ccnl(
     company = Company.objects.get(name="Nuova Srl")
     assert company.welfare_profile.ccnl_label == "CCNL Gomma plastica"
     assert Invitation.objects_unscoped.get(organization=company).role == Role.COMPANY_HR
+
+
+def test_a_plan_is_drafted_through_the_pages(staff_client, company):
+    client, _user, _m = staff_client(Role.COMPANY_HR_OPERATOR, company)
+    response = client.post(
+        reverse("corporate:plans"),
+        {
+            "name": "Welfare 2027",
+            "starts_on": "2027-04-01",
+            "origin": "productivity_bonus",
+            "pro_rata": "months_part_time",
+            "unspent": "carry_over",
+        },
+    )
+    version = PlanVersion.objects_unscoped.get(plan__name="Welfare 2027")
+    assert response.status_code == 302 and version.binding is False
+    group = client.post(
+        reverse("corporate:group_add", args=[version.pk]),
+        {"name": "Impiegati", "category": "impiegato", "credit": "1.250,50"},
+    )
+    assert group.status_code == 302
+    assert version.group_rows().get().credit == 125_050
+    bad = client.post(
+        reverse("corporate:rule_set", args=[version.pk]),
+        {"legal_basis": "art51_c2_f", "delivery": "reimbursable"},
+    )
+    assert bad.status_code == 200 and not version.rule_rows().exists()
+
+
+def test_the_auditor_cannot_create_a_plan(staff_client, company):
+    client, _user, _m = staff_client(Role.COMPANY_AUDITOR, company)
+    response = client.post(reverse("corporate:plans"), {"name": "X"})
+    assert response.status_code == 403
+    assert not PlanVersion.objects_unscoped.exists()

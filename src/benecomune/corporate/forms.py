@@ -130,7 +130,9 @@ class GroupForm(forms.Form):
 
 class RuleForm(forms.Form):
     legal_basis = forms.ModelChoiceField(
-        label=_("Base normativa"), queryset=LegalBasis.objects.filter(is_active=True)
+        label=_("Base normativa"),
+        queryset=LegalBasis.objects.filter(is_active=True),
+        to_field_name="code",
     )
     delivery = forms.ChoiceField(label=_("Modalità"), choices=Delivery.choices)
     limit = EuroField(label=_("Limite per dipendente (euro)"), required=False)

@@ -2,7 +2,7 @@
 and categories, the actions its status allows) and its PDF."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,9 @@ from benecomune.corporate.views.common import company_page, company_row
 def plan_list(request, company):
     can_draft = request.actor.has_perm("company.employees", company)
     form = PlanForm(request.POST or None, initial={"pro_rata": "months"})
-    if request.method == "POST" and can_draft and form.is_valid():
+    if request.method == "POST" and not can_draft:
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
         try:
             version = plans.create_plan(request.actor, company, **form.cleaned_data)
         except ValidationError as exc:
