@@ -1,6 +1,8 @@
 """HR and employee pages: the three HR roles' permissions, cross-tenant 404s, an employee who
 sees only their own employment, the plan PDF through core's checked file view."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -12,12 +14,12 @@ from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
+YEAR = datetime.date.today().year
+
 
 @pytest.fixture
 def other_plan(other_company, make_actor):
     hr = make_actor("hr@tessiture.example.org", Role.COMPANY_HR, other_company)
-    import datetime
-
     return plans.create_plan(
         hr, other_company, name="Altrui", starts_on=datetime.date(2026, 1, 1), origin="on_top"
     )
@@ -163,10 +165,10 @@ def test_an_employee_declares_a_dependent_child(client, company, imported):
         birthplace="Padova",
     )
     url = reverse("corporate:child_add", args=[employee.pk])
-    bad = client.post(url, {"full_name": "Tommaso Verdi", "fiscal_code": "ABC", "tax_year": 2026})
+    bad = client.post(url, {"full_name": "Tommaso Verdi", "fiscal_code": "ABC", "tax_year": YEAR})
     assert "16 caratteri" in bad.content.decode()
     assert not DependentChild.objects_unscoped.exists()
-    client.post(url, {"full_name": "Tommaso Verdi", "fiscal_code": child, "tax_year": 2026})
+    client.post(url, {"full_name": "Tommaso Verdi", "fiscal_code": child, "tax_year": YEAR})
     assert DependentChild.objects_unscoped.get(employee=employee).fiscal_code == child
     fringe = client.post(
         reverse("corporate:fringe_add", args=[employee.pk]),

@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 
+def _visible(model, actor):
+    from benecomune.core.scoping import visible_to
+
+    return visible_to(model.objects_unscoped.all(), actor, ["company_id"], ["employee__person_id"])
+
+
 class DependentChild(models.Model):
     company = models.ForeignKey("core.Company", on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(
@@ -34,6 +40,11 @@ class DependentChild(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.tax_year})"
 
+    @classmethod
+    def visible_to(cls, actor):
+        """HR of the company, or the employee who declared."""
+        return _visible(cls, actor)
+
 
 class OtherFringeBenefit(models.Model):
     company = models.ForeignKey("core.Company", on_delete=models.CASCADE, related_name="+")
@@ -56,3 +67,7 @@ class OtherFringeBenefit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.amount}"
+
+    @classmethod
+    def visible_to(cls, actor):
+        return _visible(cls, actor)

@@ -58,5 +58,12 @@ class Employee(models.Model):
     def __str__(self) -> str:
         return f"{self.employee_number} {self.person}"
 
+    @classmethod
+    def visible_to(cls, actor):
+        """HR of the company, or the employee themselves."""
+        from benecomune.core.scoping import visible_to
+
+        return visible_to(cls.objects_unscoped.all(), actor, ["company_id"], ["person_id"])
+
     def is_active_on(self, day) -> bool:
         return self.hired_on <= day and (self.left_on is None or self.left_on >= day)

@@ -140,6 +140,24 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.plan.name} v{self.number}"
 
+    @classmethod
+    def visible_to(cls, actor):
+        """HR of the company; an employee of the company, its approved or closed versions."""
+        from django.db.models import Q
+
+        from benecomune.core.scoping import visible_to
+
+        person_id = getattr(actor.user, "person_id", None)
+        rows = visible_to(cls.objects_unscoped.all(), actor, ["company_id"])
+        if actor.system or person_id is None:
+            return rows
+        employer = Q(
+            company__employees__person_id=person_id,
+            status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED],
+        )
+        staff = Q(company_id__in=actor.tenant_ids)
+        return cls.objects_unscoped.filter(staff | employer).distinct()
+
     @property
     def is_frozen(self) -> bool:
         return self.status != PlanStatus.DRAFT

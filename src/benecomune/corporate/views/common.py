@@ -30,7 +30,7 @@ def company_page(permission: str = "company.view"):
 def company_row(model, company, **lookup):
     """One row of `model` (or of a queryset of it) belonging to `company`; 404 for anyone
     else's."""
-    rows = getattr(model, "objects_unscoped", model)
+    rows = getattr(model, "objects", model)  # scoped: the request's tenant is the company
     return get_object_or_404(rows, company=company, **lookup)
 
 

@@ -28,7 +28,7 @@ from benecomune.corporate.views.common import base_url, company_page, company_ro
 
 @company_page()
 def profile(request, company):
-    current = CompanyProfile.objects_unscoped.filter(company=company).first()
+    current = CompanyProfile.objects.filter(company=company).first()
     can_edit = request.actor.has_perm("company.manage", company)
     initial = (
         {"ateco_code": current.ateco_code, "ccnl": current.ccnl, "ccnl_other": current.ccnl_other}
@@ -98,7 +98,7 @@ def _employees_csv(rows):
 @company_page()
 def employee_list(request, company):
     form = filter_form(request, EmployeeFilterForm)
-    rows = Employee.objects_unscoped.filter(company=company).select_related("person")
+    rows = Employee.objects.filter(company=company).select_related("person")
     rows = filtered(form, rows, _apply_filters).order_by("employee_number")
     if (response := export(request, csv=lambda: _employees_csv(rows))) is not None:
         return response
@@ -112,8 +112,8 @@ def employee_list(request, company):
 
 @company_page()
 def employee_detail(request, company, pk):
-    employee = company_row(Employee.objects_unscoped.select_related("person"), company, pk=pk)
-    versions = PlanVersion.objects_unscoped.filter(
+    employee = company_row(Employee.objects.select_related("person"), company, pk=pk)
+    versions = PlanVersion.objects.filter(
         company=company, status=PlanStatus.APPROVED
     ).select_related("plan")
     return render(
@@ -122,8 +122,8 @@ def employee_detail(request, company, pk):
         {
             "employee": employee,
             "credits": [(v, credit_for(v, employee)) for v in versions],
-            "children": DependentChild.objects_unscoped.filter(employee=employee),
-            "fringes": OtherFringeBenefit.objects_unscoped.filter(employee=employee),
+            "children": DependentChild.objects.filter(employee=employee),
+            "fringes": OtherFringeBenefit.objects.filter(employee=employee),
         },
     )
 

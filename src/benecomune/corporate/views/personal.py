@@ -28,17 +28,21 @@ from benecomune.corporate.services import activation, declarations
 
 
 def _employments(request):
-    return Employee.objects_unscoped.filter(person_id=request.user.person_id).select_related(
-        "company", "person"
+    return (
+        Employee.visible_to(request.actor)
+        .filter(person_id=request.user.person_id)
+        .select_related("company", "person")
     )
 
 
 def _page(request, child_form=None, fringe_form=None):
     employments = []
     for employee in _employments(request):
-        versions = PlanVersion.objects_unscoped.filter(
-            company_id=employee.company_id, status=PlanStatus.APPROVED
-        ).select_related("plan")
+        versions = (
+            PlanVersion.visible_to(request.actor)
+            .filter(company_id=employee.company_id, status=PlanStatus.APPROVED)
+            .select_related("plan")
+        )
         employments.append(
             {
                 "employee": employee,
@@ -50,8 +54,8 @@ def _page(request, child_form=None, fringe_form=None):
                     }
                     for v in versions
                 ],
-                "children": DependentChild.objects_unscoped.filter(employee=employee),
-                "fringes": OtherFringeBenefit.objects_unscoped.filter(employee=employee),
+                "children": DependentChild.visible_to(request.actor).filter(employee=employee),
+                "fringes": OtherFringeBenefit.visible_to(request.actor).filter(employee=employee),
             }
         )
     year = timezone.localdate().year
@@ -95,7 +99,9 @@ def child_add(request, pk):
 @citizen_required
 def child_remove(request, pk, child_pk):
     employee = _own_employment(request, pk)
-    child = get_object_or_404(DependentChild.objects_unscoped, employee=employee, pk=child_pk)
+    child = get_object_or_404(
+        DependentChild.visible_to(request.actor), employee=employee, pk=child_pk
+    )
     declarations.withdraw_child(request.actor, child)
     messages.success(request, _("Dichiarazione ritirata."))
     return redirect("corporate:my_welfare")

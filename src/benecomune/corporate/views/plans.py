@@ -30,7 +30,7 @@ def plan_list(request, company):
             messages.success(request, _("Piano creato in bozza."))
             return redirect("corporate:plan", pk=version.pk)
     rows = (
-        PlanVersion.objects_unscoped.filter(company=company)
+        PlanVersion.objects.filter(company=company)
         .select_related("plan")
         .order_by("-plan__created_at", "-number")
     )
@@ -57,21 +57,19 @@ def _version_page(request, company, version, **forms):
         "group_form": forms.get("group_form") or GroupForm(),
         "rule_form": forms.get("rule_form") or RuleForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
-        "others": PlanVersion.objects_unscoped.filter(plan_id=version.plan_id).exclude(
-            pk=version.pk
-        ),
+        "others": PlanVersion.objects.filter(plan_id=version.plan_id).exclude(pk=version.pk),
     }
     return render(request, "corporate/plan.html", context)
 
 
 @company_page()
 def plan_detail(request, company, pk):
-    version = company_row(PlanVersion.objects_unscoped.select_related("plan"), company, pk=pk)
+    version = company_row(PlanVersion.objects.select_related("plan"), company, pk=pk)
     return _version_page(request, company, version)
 
 
 def _post(request, company, pk, form_class, name, call, success):
-    version = company_row(PlanVersion.objects_unscoped.select_related("plan"), company, pk=pk)
+    version = company_row(PlanVersion.objects.select_related("plan"), company, pk=pk)
     form = form_class(request.POST) if form_class else None
     if form is None or form.is_valid():
         try:
