@@ -30,6 +30,8 @@ ALL_PERMISSIONS = frozenset(
         "merchant.manage",
         "provider.manage",
         "company.manage",
+        "company.employees",
+        "company.view",
         "jobs.view",
     }
 )
@@ -70,7 +72,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"merchant.redeem", "merchant.view", "merchant.manage", "tokens.manage"}
     ),
     Role.PROVIDER_STAFF: frozenset({"provider.manage", "merchant.view", "tokens.manage"}),
-    Role.COMPANY_HR: frozenset({"company.manage", "jobs.view"}),
+    # A company's HR (corporate welfare): the admin manages the company and approves plans,
+    # the operator keeps the roster and drafts plans, the auditor reads everything.
+    Role.COMPANY_HR: frozenset(
+        {"company.manage", "company.employees", "company.view", "audit.view", "jobs.view"}
+    ),
+    Role.COMPANY_HR_OPERATOR: frozenset({"company.employees", "company.view", "jobs.view"}),
+    Role.COMPANY_AUDITOR: frozenset({"company.view", "audit.view", "jobs.view"}),
     Role.PLATFORM_ADMIN: ALL_PERMISSIONS,
 }
 

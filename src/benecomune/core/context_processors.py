@@ -40,6 +40,11 @@ NAV_BY_ROLE = {
         (_("Dispositivi"), "core:tokens"),
     ],
     Role.COMPANY_HR: [(_("Scrivania"), "core:home"), (_("Personale"), "core:staff")],
+    Role.COMPANY_HR_OPERATOR: [(_("Scrivania"), "core:home")],
+    Role.COMPANY_AUDITOR: [
+        (_("Scrivania"), "core:home"),
+        (_("Registro delle attività"), "core:audit"),
+    ],
     Role.PLATFORM_ADMIN: [
         (_("Scrivania"), "core:home"),
         (_("Organizzazioni"), "core:organizations"),

@@ -77,3 +77,19 @@ def xlsx_rows(data: bytes, *, max_rows: int) -> list[list]:
 
 def blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def xlsx_merged_ranges(data: bytes) -> list[str]:
+    """The merged cell ranges of an XLSX's first sheet ("A1:B2", ...): a merged cell leaves
+    the others of its range empty, so a row-per-record import must refuse them. Read-only
+    workbooks do not expose merges, so the sheet is opened in full (imports are small)."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise SheetError(
+            _("Il file non è un foglio XLSX leggibile: lo salvi di nuovo dal foglio di calcolo.")
+        ) from None
+    try:
+        return [str(cell_range) for cell_range in workbook.worksheets[0].merged_cells.ranges]
+    finally:
+        workbook.close()

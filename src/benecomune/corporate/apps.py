@@ -8,6 +8,9 @@ class CorporateConfig(AppConfig):
     verbose_name = _("Welfare aziendale")
 
     def ready(self):
+        from benecomune.core.registry import load_modules
         from benecomune.corporate import spending
 
         spending.register()
+        # nav: navigation, audit labels, the plan PDF's file kind.
+        load_modules(self, ("nav",))

@@ -71,7 +71,10 @@ class Role(models.TextChoices):
     DATA_PROTECTION = "data_protection", _("Referente per la protezione dei dati")
     MERCHANT_STAFF = "merchant_staff", _("Esercente")
     PROVIDER_STAFF = "provider_staff", _("Operatore del fornitore")
+    # HR admin: the company's profile, its HR users, plans' approval (value kept from before).
     COMPANY_HR = "company_hr", _("Ufficio personale dell'azienda")
+    COMPANY_HR_OPERATOR = "company_hr_operator", _("Operatore dell'ufficio personale")
+    COMPANY_AUDITOR = "company_auditor", _("Revisore dell'azienda (sola lettura)")
     PLATFORM_ADMIN = "platform_admin", _("Amministratore della piattaforma")
 
 
@@ -84,6 +87,8 @@ ROLE_ORGANIZATION_KIND = {
     Role.MERCHANT_STAFF: OrganizationKind.PROVIDER,
     Role.PROVIDER_STAFF: OrganizationKind.PROVIDER,
     Role.COMPANY_HR: OrganizationKind.COMPANY,
+    Role.COMPANY_HR_OPERATOR: OrganizationKind.COMPANY,
+    Role.COMPANY_AUDITOR: OrganizationKind.COMPANY,
     Role.PLATFORM_ADMIN: OrganizationKind.NETWORK,
 }
 

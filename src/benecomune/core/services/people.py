@@ -34,6 +34,10 @@ def register_person(
                 % {"code": code}
             }
         )
+    return _register(actor, code, first_name, last_name, residence, email, phone, address)
+
+
+def _register(actor, code, first_name, last_name, residence, email="", phone="", address=""):
     person = Person(
         fiscal_code=code,
         first_name=first_name.strip(),
@@ -43,8 +47,8 @@ def register_person(
         phone=phone.strip(),
         address=address.strip(),
     )
-    # Uniqueness was checked above across every Comune; the model's own check would only
-    # see the current tenant.
+    # Uniqueness was checked by the caller across every Comune; the model's own check would
+    # only see the current tenant.
     person.full_clean(validate_unique=False)
     person.save()
     audit.record(
@@ -56,6 +60,29 @@ def register_person(
         after=audit.snapshot(person, PERSON_FIELDS),
     )
     return person
+
+
+def ensure_person(
+    actor: Actor,
+    *,
+    fiscal_code: str,
+    first_name: str,
+    last_name: str,
+    residence: Municipality | None,
+    email: str = "",
+) -> tuple[Person, bool]:
+    """The person of this codice fiscale, registered when unknown: (person, created). Never a
+    second person for one code. No permission check: for services that checked their own
+    (a company importing its roster registers its employees, never edits a known person)."""
+    code = normalize_fiscal_code(fiscal_code)
+    person = Person.objects_unscoped.select_for_update().filter(fiscal_code=code).first()
+    if person is not None:
+        return person, False
+    if residence is None:
+        raise ValidationError(
+            {"residence": _("Indichi il Comune di residenza di chi non è ancora registrato.")}
+        )
+    return _register(actor, code, first_name, last_name, residence, email), True
 
 
 @transaction.atomic

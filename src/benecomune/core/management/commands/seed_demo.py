@@ -289,6 +289,22 @@ class Command(BaseCommand):
                 None,
             ),
             (
+                "operatore-hr@meccanica-brenta.demo.benecomune.it",
+                "Elena Paghe",
+                None,
+                company,
+                Role.COMPANY_HR_OPERATOR,
+                None,
+            ),
+            (
+                "revisore@meccanica-brenta.demo.benecomune.it",
+                "Franco Revisore",
+                None,
+                company,
+                Role.COMPANY_AUDITOR,
+                None,
+            ),
+            (
                 "piattaforma@demo.benecomune.it",
                 "Amministratore Piattaforma",
                 None,

@@ -1,0 +1,36 @@
+"""Corporate welfare: companies' profiles, employees and their declarations, welfare plans."""
+
+from .companies import CCNL_CHOICES, CompanyProfile
+from .declarations import DependentChild, OtherFringeBenefit
+from .employees import Employee, EmployeeCategory
+from .plans import (
+    Delivery,
+    LegalBasis,
+    PlanCategoryRule,
+    PlanGroup,
+    PlanOrigin,
+    PlanStatus,
+    PlanVersion,
+    ProRata,
+    UnspentRule,
+    WelfarePlan,
+)
+
+__all__ = [
+    "CCNL_CHOICES",
+    "CompanyProfile",
+    "Delivery",
+    "DependentChild",
+    "Employee",
+    "EmployeeCategory",
+    "LegalBasis",
+    "OtherFringeBenefit",
+    "PlanCategoryRule",
+    "PlanGroup",
+    "PlanOrigin",
+    "PlanStatus",
+    "PlanVersion",
+    "ProRata",
+    "UnspentRule",
+    "WelfarePlan",
+]
