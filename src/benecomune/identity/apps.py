@@ -6,3 +6,10 @@ class IdentityConfig(AppConfig):
     name = "benecomune.identity"
     label = "identity"
     verbose_name = _("Identità digitale e dati personali")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_out
+
+        from benecomune.identity.views.login import remember_provider_logout
+
+        user_logged_out.connect(remember_provider_logout, dispatch_uid="identity_oidc_logout")
