@@ -77,9 +77,9 @@ def demo_identities() -> list[DemoIdentity]:
     citizen = User.objects.filter(email="cittadino@demo.benecomune.it").first()
     admin = User.objects.filter(email="admin@piazzola.demo.benecomune.it").first()
     for sub, user, label, level in (
-        ("demo-cittadino", citizen, "cittadino", 2),
-        ("demo-amministratore", admin, "amministratrice o amministratore del Comune", 2),
-        ("demo-amministratore-livello-1", admin, "lo stesso, ma con SPID di livello 1", 1),
+        ("demo-cittadino", citizen, "ruolo cittadino", 2),
+        ("demo-amministratore", admin, "ruolo amministratore del Comune, senza TOTP", 2),
+        ("demo-amministratore-livello-1", admin, "stesso ruolo: con il livello 1 serve il TOTP", 1),
     ):
         if user is None or user.person_id is None:
             continue

@@ -33,8 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         identities = demo_identities()
         if options["describe"]:
+            self.stdout.write("")
             self.stdout.write(
-                "Accesso con SPID/CIE: identity provider di PROVA (sceglie lei chi è)"
+                "Accesso con SPID/CIE: identity provider di PROVA (si sceglie chi essere)"
             )
             for identity in identities:
                 self.stdout.write(f"  {identity.label}")
