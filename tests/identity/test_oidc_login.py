@@ -1,6 +1,9 @@
 """SPID/CIE login through a real OpenID Connect provider (tests/identity/oidc_support.py):
 the real HTTP redirects, the token exchange and the signed ID token, then our checks."""
 
+import base64
+import hashlib
+
 import pytest
 from django.urls import reverse
 
@@ -175,6 +178,11 @@ def test_the_authorization_request_has_pkce_state_nonce_and_level(client, oidc_s
     assert params["redirect_uri"] == "http://testserver/accedi/identita-digitale/ritorno/"
     assert len(params["state"]) >= 32 and len(params["nonce"]) >= 32
     assert "openid" in params["scope"].split()
+    # The verifier stays in the session (sent with the code); the challenge is its SHA-256.
+    verifier = client.session["oidc_states"][params["state"]]["code_verifier"]
+    digest = hashlib.sha256(verifier.encode()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == params["code_challenge"]
+    assert client.session["oidc_states"][params["state"]]["nonce"] == params["nonce"]
 
 
 def test_the_login_page_shows_the_buttons_when_configured(client, oidc_settings):
