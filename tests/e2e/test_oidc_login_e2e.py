@@ -29,6 +29,10 @@ def provider_with(settings):
         settings.OIDC_CLIENT_ID = "benecomune-e2e"
         settings.OIDC_CLIENT_SECRET = "e2e"
         settings.OIDC_BUTTONS = ["spid", "cie"]
+        # As settings.py builds it when OIDC_ISSUER is set: logout's form ends at the provider.
+        settings.CONTENT_SECURITY_POLICY = settings.CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {settings.OIDC_ISSUER}"
+        )
         forget_provider_metadata()
 
     yield start
@@ -74,3 +78,10 @@ def test_entra_con_spid_through_the_test_provider(
     user = User.objects.get(person=person)
     assert user.email == "maria.gialli@example.org"
     page.screenshot(path=screenshot_dir / "home-after-spid.png", full_page=True)
+
+    # Logout ends the session at the provider too, and comes back to the home page.
+    page.locator("form[action='/esci/']").evaluate("form => form.requestSubmit()")
+    expect(page.get_by_role("heading", name="Uscita dall'identity provider")).to_be_visible()
+    page.get_by_role("button", name="Esci e torna al servizio").click()
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("link", name="Accedi").first).to_be_visible()

@@ -120,7 +120,7 @@ def callback(request):
         return _failed(request, OidcFailure("unavailable"))
     except (OidcFailure, LoginRefused) as failure:
         return _failed(request, failure)
-    next_url = request.session.get("oidc_login_next")
+    next_url = request.session.pop("oidc_login_next", None)
     auth.login(request, login.user, backend=SESSION_BACKEND)  # a new session
     request.session[LOGIN_LEVEL_KEY] = {
         "method": login.method,
