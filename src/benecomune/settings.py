@@ -183,6 +183,10 @@ OTP_TOTP_ISSUER = "Bene Comune"
 OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
 OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
 OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+# private_key_jwt instead of the secret: the PEM file of the client's RSA key (its public half
+# registered at the proxy, with OIDC_CLIENT_KEY_ID as its kid when the proxy wants one).
+OIDC_CLIENT_PRIVATE_KEY_FILE = env("OIDC_CLIENT_PRIVATE_KEY_FILE", default="")
+OIDC_CLIENT_KEY_ID = env("OIDC_CLIENT_KEY_ID", default="")
 OIDC_SCOPES = env("OIDC_SCOPES", default="openid profile email phone address")
 # Requested level, e.g. "https://www.spid.gov.it/SpidL2" (space-separated, in order).
 OIDC_ACR_VALUES = env("OIDC_ACR_VALUES", default="")

@@ -129,3 +129,28 @@ def test_discovery_is_cached_and_checks_the_issuer(settings, db, monkeypatch):
     with pytest.raises(oidc.ProviderUnavailable):
         oidc.provider_metadata()
     oidc.forget_provider_metadata()
+
+
+def test_private_key_jwt_client_assertion(settings, key, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+
+    from benecomune.identity.oidc_client import client_assertion
+
+    pem = tmp_path / "client.pem"
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    settings.OIDC_CLIENT_ID = "client"
+    settings.OIDC_CLIENT_PRIVATE_KEY_FILE = str(pem)
+    settings.OIDC_CLIENT_KEY_ID = "k1"
+    token = client_assertion("https://idp.example.org/token")
+    assert jwt.get_unverified_header(token)["kid"] == "k1"
+    claims = jwt.decode(
+        token, key.public_key(), algorithms=["RS256"], audience="https://idp.example.org/token"
+    )
+    assert claims["iss"] == claims["sub"] == "client"
+    assert claims["exp"] - claims["iat"] == 60 and claims["jti"]

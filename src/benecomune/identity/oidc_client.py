@@ -11,6 +11,8 @@ and an Italian message for the person.
 """
 
 import logging
+import secrets
+import time
 
 import jwt
 import requests
@@ -112,6 +114,12 @@ class OidcClient(OIDCAuthenticationBackend):
         }
         if code_verifier:
             payload["code_verifier"] = code_verifier
+        if settings.OIDC_CLIENT_PRIVATE_KEY_FILE:
+            del payload["client_secret"]
+            payload.update(
+                client_assertion_type=CLIENT_ASSERTION_TYPE,
+                client_assertion=client_assertion(self.OIDC_OP_TOKEN_ENDPOINT),
+            )
         try:
             token_info = self.get_token(payload)
         except requests.HTTPError as exc:
@@ -138,6 +146,27 @@ class OidcClient(OIDCAuthenticationBackend):
                 raise OidcFailure("token")
             claims = {**userinfo, **claims}
         return {"claims": claims, "id_token": id_token}
+
+
+CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+
+def client_assertion(token_endpoint: str) -> str:
+    """private_key_jwt (OIDC Core 9): a short JWT about ourselves, signed with our key."""
+    from pathlib import Path
+
+    now = int(time.time())
+    key = Path(settings.OIDC_CLIENT_PRIVATE_KEY_FILE).read_bytes()
+    headers = {"kid": settings.OIDC_CLIENT_KEY_ID} if settings.OIDC_CLIENT_KEY_ID else None
+    claims = {
+        "iss": settings.OIDC_CLIENT_ID,
+        "sub": settings.OIDC_CLIENT_ID,
+        "aud": token_endpoint,
+        "jti": secrets.token_urlsafe(24),
+        "iat": now,
+        "exp": now + 60,
+    }
+    return jwt.encode(claims, key, algorithm="RS256", headers=headers)
 
 
 def decode_id_token(token: str, key, algorithm: str, issuer: str) -> dict:
