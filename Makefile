@@ -21,11 +21,19 @@ install: $(VENV)/.installed
 # var/demo-mail/ (one per message; the in-app inbox has them too), and the demo logins are
 # printed last, once the server answers.
 DEMO_MAIL := $(CURDIR)/var/demo-mail
+# The demo's TEST identity provider for "Entra con SPID/CIE" (identity/oidc_demo.py): a local
+# OpenID Connect provider with demo identities, stopped with the server. Never a real SPID.
+OIDC_DEMO_PORT ?= 8090
+OIDC_DEMO_ENV := OIDC_ISSUER=http://127.0.0.1:$(OIDC_DEMO_PORT) OIDC_CLIENT_ID=benecomune-demo \
+	OIDC_CLIENT_SECRET=demo-non-segreto OIDC_ACR_VALUES=https://www.spid.gov.it/SpidL2 \
+	OIDC_STAFF_MIN_LEVEL=SpidL2
 run: install
 	$(PY) manage.py migrate --noinput
 	EMAIL_URL="filemail:///$(DEMO_MAIL)" $(PY) manage.py seed_demo --logins-file var/demo-logins.txt
+	@$(PY) manage.py oidc_demo_provider --describe >> var/demo-logins.txt
 	@echo "E-mail dimostrative: $(DEMO_MAIL)/"
-	@DEBUG=1 DEMO_MODE=1 EMAIL_URL="filemail:///$(DEMO_MAIL)" $(PY) scripts/run_demo.py \
+	@$(PY) manage.py oidc_demo_provider --port $(OIDC_DEMO_PORT) --exit-with-parent & \
+	DEBUG=1 DEMO_MODE=1 $(OIDC_DEMO_ENV) EMAIL_URL="filemail:///$(DEMO_MAIL)" $(PY) scripts/run_demo.py \
 		http://$(HOST):$(PORT)/ var/demo-logins.txt -- $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The current TOTP code of the demo staff accounts.

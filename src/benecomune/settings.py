@@ -176,6 +176,34 @@ MARKETPLACE_MESSAGES_PER_MINUTE = env.int("MARKETPLACE_MESSAGES_PER_MINUTE", def
 # REMOTE_ADDR is the client). Behind one proxy set 1, or every login shares the proxy's IP.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 OTP_TOTP_ISSUER = "Bene Comune"
+
+# --- SPID/CIE through OpenID Connect (identity/oidc.py, docs/identity.md) --------------------
+# The platform is an OIDC client (Authorization Code + PKCE) of an identity proxy in front of
+# SPID and CIE. Off unless OIDC_ISSUER is set: no buttons, and the routes answer 404.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+# private_key_jwt instead of the secret: the PEM file of the client's RSA key (its public half
+# registered at the proxy, with OIDC_CLIENT_KEY_ID as its kid when the proxy wants one).
+OIDC_CLIENT_PRIVATE_KEY_FILE = env("OIDC_CLIENT_PRIVATE_KEY_FILE", default="")
+OIDC_CLIENT_KEY_ID = env("OIDC_CLIENT_KEY_ID", default="")
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid profile email phone address")
+# Requested level, e.g. "https://www.spid.gov.it/SpidL2" (space-separated, in order).
+OIDC_ACR_VALUES = env("OIDC_ACR_VALUES", default="")
+# Staff log in with SPID/CIE at this level or above instead of TOTP (e.g. "SpidL2"); empty:
+# staff always use TOTP, whatever the level.
+OIDC_STAFF_MIN_LEVEL = env("OIDC_STAFF_MIN_LEVEL", default="")
+# Which buttons the login page shows, and extra authorization parameters per button (a query
+# string, e.g. "idp_hint=cie") so that the proxy knows which one was chosen.
+OIDC_BUTTONS = env.list("OIDC_BUTTONS", default=["spid", "cie"])
+OIDC_SPID_EXTRA_PARAMS = env("OIDC_SPID_EXTRA_PARAMS", default="")
+OIDC_CIE_EXTRA_PARAMS = env("OIDC_CIE_EXTRA_PARAMS", default="")
+# A new person's Comune when the claims' address names none of the platform's Comuni (slug);
+# empty: such a login is refused, unless the platform has one Comune only.
+OIDC_NEW_PERSON_RESIDENCE = env("OIDC_NEW_PERSON_RESIDENCE", default="")
+OIDC_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
 PASSWORD_RESET_TIMEOUT = 3600 * 4
 
 # --- I18n ----------------------------------------------------------------------------------
@@ -248,7 +276,8 @@ CONTENT_SECURITY_POLICY = env(
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
-            "form-action 'self'",
+            # Logout posts a form that ends at the identity provider's end-session page.
+            "form-action 'self'" + (f" {OIDC_ISSUER}" if OIDC_ISSUER else ""),
             "frame-ancestors 'none'",
         )
     ),

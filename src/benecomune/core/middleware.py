@@ -56,8 +56,14 @@ SECOND_FACTOR_EXEMPT_PREFIXES = (
 )
 
 
+# Set by a SPID/CIE login at the level that OIDC_STAFF_MIN_LEVEL asks (identity app): that
+# login is the staff's second factor, instead of TOTP.
+SECOND_FACTOR_BY_IDENTITY_KEY = "second_factor_by_identity"
+
+
 class StaffSecondFactorMiddleware:
-    """Every staff role needs TOTP: until verified, a staff user sees only the TOTP pages."""
+    """Every staff role needs TOTP (or a strong enough SPID/CIE login): until verified, a staff
+    user sees only the TOTP pages."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,6 +76,7 @@ class StaffSecondFactorMiddleware:
             user.is_authenticated
             and (request.memberships or user.is_staff)
             and not user.is_verified()
+            and not request.session.get(SECOND_FACTOR_BY_IDENTITY_KEY)
         ):
             return redirect(reverse("core:totp_verify") + f"?next={request.get_full_path()}")
         return self.get_response(request)

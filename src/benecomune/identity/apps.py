@@ -6,3 +6,17 @@ class IdentityConfig(AppConfig):
     name = "benecomune.identity"
     label = "identity"
     verbose_name = _("Identità digitale e dati personali")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_out
+
+        from benecomune.core.audit import register_actions
+        from benecomune.identity.views.login import remember_provider_logout
+
+        user_logged_out.connect(remember_provider_logout, dispatch_uid="identity_oidc_logout")
+        register_actions(
+            {
+                "identity.account_created": _("Account creato al primo accesso con SPID o CIE"),
+                "identity.account_linked": _("Account collegato alla persona con SPID o CIE"),
+            }
+        )

@@ -27,10 +27,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        roles = list(user.memberships.filter(is_active=True).values_list("pk", flat=True))
-        if len(roles) == 1:
-            self.request.session[ACTIVE_MEMBERSHIP_KEY] = roles[0]
-        elif len(roles) > 1 and not self.request.POST.get("next"):
+        if choose_initial_role(self.request, user) and not self.request.POST.get("next"):
             response = redirect("core:switch_role")
         with transaction.atomic():
             audit.record(
@@ -42,13 +39,24 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def choose_initial_role(request, user) -> bool:
+    """After a login (any method): act in the only role, if one; True when the person has
+    several and should choose on the role switcher."""
+    roles = list(user.memberships.filter(is_active=True).values_list("pk", flat=True))
+    if len(roles) == 1:
+        request.session[ACTIVE_MEMBERSHIP_KEY] = roles[0]
+    return len(roles) > 1
+
+
 @login_required
 def logout_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     logout(request)
     messages.info(request, _("È uscito dalla piattaforma."))
-    return redirect("core:home")
+    # A SPID/CIE session ends at the identity provider too: its end-session page, set by
+    # the identity app's user_logged_out receiver, comes back to the home page.
+    return redirect(getattr(request, "provider_logout_url", None) or "core:home")
 
 
 def _safe_next(request, default="core:home"):
