@@ -117,11 +117,13 @@ class ScheduleForm(forms.Form):
     cancellation_deadline_hours = forms.IntegerField(
         label=_("Annullamento gratuito fino a quante ore prima"),
         help_text=_("Entro questo termine il cittadino può anche spostare la prenotazione."),
+        required=False,
     )
     late_policy = forms.ChoiceField(
         label=_("Annullamento dopo il termine o assenza"),
         choices=LatePolicy.choices,
         widget=forms.RadioSelect,
+        required=False,
     )
     resources = forms.ModelMultipleChoiceField(
         label=_("Chi o che cosa svolge il servizio"),

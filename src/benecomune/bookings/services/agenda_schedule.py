@@ -52,7 +52,7 @@ def _number(value, field: str) -> int:
 def clean_schedule(service: Service, data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     clean: dict = {}
-    data = {**POLICY_DEFAULTS, **{k: v for k, v in data.items() if v is not None}}
+    data = {**POLICY_DEFAULTS, **{k: v for k, v in data.items() if v not in (None, "")}}
     clean["needs_review"] = bool(data["needs_review"])
     if data["late_policy"] not in LatePolicy.values:
         errors["late_policy"] = [_("Scelga che cosa succede a un annullamento tardivo.")]
