@@ -18,6 +18,7 @@ from benecomune.bookings.models import (
     SlotSeats,
 )
 from benecomune.bookings.services import agenda_reads, booking_moves, booking_seats, bookings
+from benecomune.core.actors import Actor
 from benecomune.core.models import AuditEvent
 from benecomune.core.scoping import all_tenants
 from benecomune.ledger.exceptions import IdempotencyConflict
@@ -502,3 +503,36 @@ def test_series_booking(citizen, buyer, free_service, seller):
                 citizen, service=free_service, booker=buyer, series=series, idempotency_key=key()
             )
     assert Booking.objects_unscoped.count() == 1
+
+
+def test_the_orders_own_moves_refuse_a_bookings_order(citizen, buyer, priced, wallets):
+    from benecomune.bookings.services import order_delivery, orders
+
+    _provider, owner, service = priced
+    booking = book(citizen, service, buyer, **pay(wallets))
+    for move in (
+        lambda: order_delivery.deliver(owner, booking.order),
+        lambda: order_delivery.cancel(owner, booking.order, reason="x"),
+        lambda: orders.cancel_by_buyer(citizen, booking.order),
+    ):
+        with pytest.raises(ValidationError, match="dalla prenotazione"), all_tenants():
+            move()
+    booking.order.refresh_from_db()
+    assert booking.order.status == OrderStatus.CONFIRMED and available(wallets[0]) == 0
+
+
+def test_online_payment_confirms_or_lapses_the_booking(citizen, buyer, priced, wallets, hosted):
+    from benecomune.bookings.services import order_payment
+
+    _provider, _owner, service = priced
+    booking = book(
+        citizen, service, buyer, split={wallets[0].pk: 2_000}, own_amount=3_000, own_money="online"
+    )
+    assert booking.status == S.REQUESTED and booking.order.status == OrderStatus.AWAITING_PAYMENT
+    with all_tenants():
+        order_payment.expire_unpaid(
+            Actor.system_actor("tests"), now=booking.order.payment_due_by + HOUR
+        )
+    booking.refresh_from_db()
+    assert booking.status == S.CANCELLED and booking.cancelled_by == CancelledBy.SYSTEM
+    assert taken(booking) == 0 and available(wallets[0]) == 2_000

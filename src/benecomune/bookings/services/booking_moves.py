@@ -76,9 +76,9 @@ def release_order(booking: Booking, reason: str) -> None:
     if order is None:
         return
     if order.status == OrderStatus.AWAITING_PAYMENT:
-        orders.cancel_by_buyer(bookings_actor(), order, reason=reason)
+        orders.cancel_by_buyer(bookings_actor(), order, reason=reason, booking_move=True)
     elif order.status == OrderStatus.CONFIRMED:
-        order_delivery.cancel(bookings_actor(), order, reason=reason)
+        order_delivery.cancel(bookings_actor(), order, reason=reason, booking_move=True)
 
 
 def capture_order(booking: Booking, reason: str) -> None:
@@ -88,9 +88,9 @@ def capture_order(booking: Booking, reason: str) -> None:
     if order is None:
         return
     if order.status == OrderStatus.CONFIRMED:
-        order_delivery.deliver(bookings_actor(), order)
+        order_delivery.deliver(bookings_actor(), order, booking_move=True)
     elif order.status == OrderStatus.AWAITING_PAYMENT:
-        orders.cancel_by_buyer(bookings_actor(), order, reason=reason)
+        orders.cancel_by_buyer(bookings_actor(), order, reason=reason, booking_move=True)
 
 
 def _free_seat(booking: Booking) -> None:
