@@ -536,3 +536,20 @@ def test_online_payment_confirms_or_lapses_the_booking(citizen, buyer, priced, w
     booking.refresh_from_db()
     assert booking.status == S.CANCELLED and booking.cancelled_by == CancelledBy.SYSTEM
     assert taken(booking) == 0 and available(wallets[0]) == 2_000
+
+
+def test_online_payment_arrived_confirms_the_booking(citizen, buyer, priced, wallets, hosted):
+    from benecomune.bookings.services.order_payment import handle_notification
+    from tests.bookings.test_orders_gateway import event
+
+    _provider, owner, service = priced
+    booking = book(
+        citizen, service, buyer, split={wallets[0].pk: 2_000}, own_amount=3_000, own_money="online"
+    )
+    with pytest.raises(ValidationError, match="non è ancora arrivato"), all_tenants():
+        booking_moves.confirm(owner, booking)
+    with all_tenants():
+        assert handle_notification(*event(booking.order)) == "paid"
+    booking.refresh_from_db()
+    assert booking.status == S.CONFIRMED
+    assert actions(booking)[-1] == "bookings.booking_paid"
