@@ -553,3 +553,13 @@ def test_online_payment_arrived_confirms_the_booking(citizen, buyer, priced, wal
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
     assert actions(booking)[-1] == "bookings.booking_paid"
+
+
+def test_a_service_no_longer_offered_is_refused(citizen, buyer, free_service, seller):
+    from benecomune.marketplace.services import catalogue
+
+    _provider, owner, _service = seller
+    day, time, _slot = free_slots(free_service)[0]
+    with all_tenants():
+        catalogue.unpublish(owner, free_service)
+    _try(citizen, free_service, buyer, day, time, "non è più offerto")

@@ -31,6 +31,7 @@ from benecomune.core.models import HouseholdMember, Person
 from benecomune.core.on_behalf import on_behalf_reason, require_consent
 from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.marketplace.models import PriceKind, Service
+from benecomune.marketplace.services.offer import offer_refusal, visible_services
 from benecomune.marketplace.services.thread_access import is_citizen, is_desk_for
 
 SLOT_FULL = "Il turno è appena stato completato: scelga un altro orario."
@@ -65,6 +66,14 @@ def _check_person(booker: Person, person: Person) -> None:
         raise ValidationError(
             _("Si può prenotare solo per sé o per un componente del proprio nucleo familiare.")
         )
+
+
+def bookable_refusal(service: Service, booker: Person) -> str | None:
+    """None when `booker` may book `service` (published, its provider active, offered to
+    them: the catalogue's rule); otherwise why not, in Italian."""
+    if not visible_services(service.provider).filter(pk=service.pk).exists():
+        return _("«%(title)s» non è più offerto.") % {"title": service.title}
+    return offer_refusal(service, booker)
 
 
 def is_priced(service: Service) -> bool:
@@ -123,6 +132,8 @@ def book(
     person = person or booker
     on_behalf, consent = acting_for(actor, booker, consent_note)
     _check_person(booker, person)
+    if refusal := bookable_refusal(service, booker):
+        raise ValidationError(refusal)
     if not idempotency_key or len(idempotency_key) > 80:
         raise ValidationError(_("Il modulo è scaduto: ricarichi la pagina e riprovi."))
     key = f"booking:{booker.pk}:{idempotency_key}"

@@ -67,7 +67,9 @@ def booking_new(request, service_pk):
     series = _series(service, params.get("serie"))
     day, time = _date(params.get("giorno")), _time(params.get("ora"))
     errors, slot = [], None
-    if series is None:
+    if refusal := bookings.bookable_refusal(service, booker):
+        errors.append(refusal)
+    elif series is None:
         try:
             if day is None or time is None:
                 raise ValidationError(_("Scelga il giorno e l'orario dal calendario."))
