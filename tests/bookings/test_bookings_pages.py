@@ -217,3 +217,34 @@ def test_the_schedule_form_saves_the_booking_policy(client, priced):
     schedule.refresh_from_db()
     assert schedule.needs_review and schedule.cancellation_deadline_hours == 48
     assert schedule.late_policy == "full_price"
+
+
+def test_booking_a_series_from_its_page(client, buyer_user, free_service, seller):
+    from benecomune.bookings.services import agenda_schedule
+
+    _provider, owner, _service = seller
+    first = datetime.date.today() + datetime.timedelta(days=10)
+    with all_tenants():
+        series = agenda_schedule.create_series(
+            owner,
+            free_service,
+            title="Laboratorio di lettura",
+            first_day=first,
+            weekdays=[first.weekday()],
+            weeks=3,
+            starts_at=datetime.time(17),
+            ends_at=datetime.time(18),
+            capacity=2,
+            resource=None,
+        )
+    login(client, buyer_user)
+    url = reverse("bookings:booking_new", args=[free_service.pk])
+    html = client.get(url + f"?serie={series.pk}").content.decode()
+    assert "Laboratorio di lettura" in html and 'data-testid="confirm"' in html
+    data = {"serie": str(series.pk), "key": "s1", "chi-person": str(buyer_user.person_id)}
+    assert client.post(url, data).status_code == 302
+    booking = Booking.objects_unscoped.get()
+    assert booking.series == series
+    page = client.get(reverse("bookings:my_booking", args=[booking.pk])).content.decode()
+    assert 'data-testid="reschedule"' not in page and 'data-testid="cancel"' in page
+    assert "Le mie prenotazioni" in client.get(reverse("bookings:my_bookings")).content.decode()
