@@ -317,9 +317,18 @@ def reschedule(
     if slot.start == booking.starts_at:
         raise ValidationError(_("È lo stesso orario della prenotazione: ne scelga un altro."))
     old_key, before = booking.seat_key, {"starts_at": booking.starts_at.isoformat()}
+    # The two counters are updated in the order of their keys (as every reschedule does): two
+    # moves in opposite directions at once wait for each other instead of deadlocking. A
+    # refusal after the old seat was freed rolls the whole transaction back.
     new_key = resource_id = None
-    for candidate in slot.resource_ids:
-        key = booking_seats.slot_key(schedule.pk, candidate, slot.start)
+    candidates = sorted(
+        (booking_seats.slot_key(schedule.pk, rid, slot.start), rid) for rid in slot.resource_ids
+    )
+    freed = False
+    for key, candidate in candidates:
+        if not freed and old_key < key:
+            booking_seats.free(old_key, booking.seats)
+            freed = True
         if booking_seats.take(
             key=key,
             provider_id=schedule.provider_id,
@@ -331,8 +340,9 @@ def reschedule(
             new_key, resource_id = key, candidate
             break
     if new_key is None:
-        raise ValidationError(_(SLOT_FULL))
-    booking_seats.free(old_key, booking.seats)
+        raise ValidationError(str(SLOT_FULL))
+    if not freed:
+        booking_seats.free(old_key, booking.seats)
     booking.starts_at, booking.ends_at = slot.start, slot.end
     booking.resource_id, booking.seat_key = resource_id, new_key
     booking.cancellation_deadline = deadline_of(schedule, slot.start)

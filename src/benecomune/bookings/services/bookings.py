@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from benecomune.bookings.models import (
     Booking,
@@ -34,7 +35,7 @@ from benecomune.marketplace.models import PriceKind, Service
 from benecomune.marketplace.services.offer import offer_refusal, visible_services
 from benecomune.marketplace.services.thread_access import is_citizen, is_desk_for
 
-SLOT_FULL = "Il turno è appena stato completato: scelga un altro orario."
+SLOT_FULL = gettext_lazy("Il turno è appena stato completato: scelga un altro orario.")
 
 
 def bookings_actor() -> Actor:
@@ -211,7 +212,7 @@ def _take_seat(schedule, series, slot, starts_at, capacity) -> tuple[str, int | 
             resource_id=resource_id,
         ):
             return key, resource_id
-    raise ValidationError(_(SLOT_FULL))
+    raise ValidationError(str(SLOT_FULL))
 
 
 def _book(
