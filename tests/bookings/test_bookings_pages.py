@@ -248,3 +248,41 @@ def test_booking_a_series_from_its_page(client, buyer_user, free_service, seller
     page = client.get(reverse("bookings:my_booking", args=[booking.pk])).content.decode()
     assert 'data-testid="reschedule"' not in page and 'data-testid="cancel"' in page
     assert "Le mie prenotazioni" in client.get(reverse("bookings:my_bookings")).content.decode()
+
+
+def test_the_desk_books_and_cancels_for_a_resident(client, desk, buyer, free_service, seller):
+    from tests.marketplace.test_search import publish_profile
+
+    provider, owner, _service = seller
+    publish_profile(owner, provider)
+    staff_login(client, desk, Role.DESK_OPERATOR)
+    listing = reverse("bookings:desk_bookings", args=[buyer.pk])
+    html = client.get(listing).content.decode()
+    assert 'data-testid="desk-new"' in html and free_service.title in html
+    new = reverse("bookings:desk_booking_new", args=[buyer.pk, free_service.pk])
+    assert client.get(listing + f"?servizio={free_service.pk}").url == new
+    page = client.get(new).content.decode()
+    assert 'data-testid="proposals"' in page and "per conto di" in page
+    day, time, slot = free_slots(free_service)[0]
+    data = {"giorno": str(day), "ora": f"{time:%H:%M}", "key": "d1", "chi-person": str(buyer.pk)}
+    response = client.post(new, data)  # no consent: refused, nothing made
+    assert response.status_code == 200 and not Booking.objects_unscoped.exists()
+    response = client.post(new, {**data, "chi-consent_note": "di persona, con documento"})
+    assert response.status_code == 302 and response.url == listing
+    booking = Booking.objects_unscoped.get()
+    assert booking.on_behalf and booking.booker == buyer and booking.starts_at == slot.start
+    cancel = reverse("bookings:desk_booking_cancel", args=[buyer.pk, booking.pk])
+    client.post(cancel, {"consent_note": ""})
+    booking.refresh_from_db()
+    assert booking.status == S.CONFIRMED
+    client.post(cancel, {"consent_note": "al telefono"})
+    booking.refresh_from_db()
+    assert booking.status == S.CANCELLED
+
+
+def test_another_comunes_desk_gets_404(client, make_actor, other_municipality, buyer, free_service):
+    stranger = make_actor("altro@example.org", Role.DESK_OPERATOR, other_municipality)
+    staff_login(client, stranger, Role.DESK_OPERATOR)
+    assert client.get(reverse("bookings:desk_bookings", args=[buyer.pk])).status_code == 404
+    url = reverse("bookings:desk_booking_new", args=[buyer.pk, free_service.pk])
+    assert client.get(url).status_code == 404

@@ -24,9 +24,16 @@ class WhoForm(forms.Form):
     """For whom (prefix "chi"); the form's key is a hidden field `key` (the checkout's own
     for a priced service)."""
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, desk=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = person_field(people)
+        if desk:
+            self.fields["consent_note"] = forms.CharField(
+                label=_("Come ha dato il consenso"),
+                max_length=200,
+                required=False,
+                help_text=_("Per esempio: di persona, con documento d'identità."),
+            )
 
 
 class ReasonForm(forms.Form):

@@ -6,6 +6,7 @@ from benecomune.bookings.views import (
     agenda_schedule,
     bookings_citizen,
     bookings_comune,
+    bookings_desk,
     bookings_provider,
     orders_citizen,
     orders_gateway,
@@ -32,6 +33,22 @@ urlpatterns = [
         "area-personale/prenotazioni/<int:pk>/sposta/",
         bookings_citizen.my_booking_reschedule,
         name="my_booking_reschedule",
+    ),
+    # Bookings: the Comune's desk for a resident
+    path(
+        "gestione/sportello/prenotazioni/persona/<int:person_pk>/",
+        bookings_desk.desk_bookings,
+        name="desk_bookings",
+    ),
+    path(
+        "gestione/sportello/prenotazioni/persona/<int:person_pk>/nuova/<int:service_pk>/",
+        bookings_desk.desk_booking_new,
+        name="desk_booking_new",
+    ),
+    path(
+        "gestione/sportello/prenotazioni/persona/<int:person_pk>/<int:pk>/annulla/",
+        bookings_desk.desk_booking_cancel,
+        name="desk_booking_cancel",
     ),
     # Bookings: the provider's staff and the Comune
     path(

@@ -56,23 +56,34 @@ def _series(service, value) -> Series | None:
 
 @citizen_required
 def booking_new(request, service_pk):
+    return booking_page(
+        request,
+        actor=citizen_actor(request),
+        booker=person_of(request.user),
+        service_pk=service_pk,
+        done=_after_booking,
+    )
+
+
+def booking_page(request, *, actor, booker, service_pk, done, desk=False):
+    """The booking page, for the citizen or for the desk acting for `booker` (`desk`: the
+    consent field; `done(request, booking)` answers a booking made)."""
     service = order_queries.service_for_checkout(service_pk)
     schedule = agenda_reads.schedule_of(service) if service else None
     if schedule is None:
         raise Http404
-    booker = person_of(request.user)
     params = request.POST if request.method == "POST" else request.GET
-    if request.method == "POST" and (done := bookings.submitted(booker, params.get("key"))):
-        return redirect("bookings:my_booking", pk=done.pk)
+    if request.method == "POST" and (made := bookings.submitted(booker, params.get("key"))):
+        return done(request, made)
     series = _series(service, params.get("serie"))
     day, time = _date(params.get("giorno")), _time(params.get("ora"))
     errors, slot = [], None
     if refusal := bookings.bookable_refusal(service, booker):
         errors.append(refusal)
+    elif series is None and (day is None or time is None):
+        errors.append(_("Scelga il giorno e l'orario tra quelli proposti."))
     elif series is None:
         try:
-            if day is None or time is None:
-                raise ValidationError(_("Scelga il giorno e l'orario dal calendario."))
             slot = agenda_reads.choose_slot(schedule, day, time)
         except ValidationError as exc:
             errors = exc.messages
@@ -85,7 +96,7 @@ def booking_new(request, service_pk):
             errors = errors + exc.messages
         else:
             checkout = CheckoutForm(request.POST or None, offer=offer)
-    who = WhoForm(request.POST or None, people=people, prefix="chi")
+    who = WhoForm(request.POST or None, people=people, prefix="chi", desk=desk)
     valid = who.is_valid() and (checkout is None or checkout.is_valid())
     if request.method == "POST" and not errors and valid:
         data = checkout.cleaned_data if checkout else {}
@@ -93,7 +104,7 @@ def booking_new(request, service_pk):
         person = next(p for p in people if p.pk == who.cleaned_data["person"])
         try:
             booking = bookings.book(
-                citizen_actor(request),
+                actor,
                 service=service,
                 booker=booker,
                 person=person,
@@ -104,11 +115,12 @@ def booking_new(request, service_pk):
                 own_amount=data.get("own_cents") or 0,
                 own_money=data.get("own_money") if data.get("own_cents") else OwnMoney.NONE,
                 idempotency_key=key,
+                consent_note=who.cleaned_data.get("consent_note", ""),
             )
         except ValidationError as exc:
             add_errors(checkout or who, exc)
         else:
-            return _after_booking(request, booking)
+            return done(request, booking)
     return render(
         request,
         "bookings/booking_new.html",
@@ -124,8 +136,18 @@ def booking_new(request, service_pk):
             "offer": offer,
             "form": checkout,
             "new_key": request.POST.get("key") or new_key(),
+            "desk_person": booker if desk else None,
+            "proposals": [] if slot or series else first_free_slots(schedule),
         },
     )
+
+
+def first_free_slots(schedule, count=24):
+    """The next free slots (two weeks at most), proposed when none is chosen or it cannot be
+    booked."""
+    first, last = agenda_reads.bookable_range(schedule)
+    last = min(last, first + datetime.timedelta(days=13))
+    return agenda_reads.available_slots(schedule, first, last)[:count] if first <= last else []
 
 
 def _after_booking(request, booking):
