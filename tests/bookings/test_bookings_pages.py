@@ -264,6 +264,8 @@ def test_the_desk_books_and_cancels_for_a_resident(client, desk, buyer, free_ser
     page = client.get(new).content.decode()
     assert 'data-testid="proposals"' in page and "per conto di" in page
     day, time, slot = free_slots(free_service)[0]
+    page = client.get(new + f"?giorno={day}&ora={time:%H:%M}").content.decode()
+    assert 'name="chi-consent_note"' in page and 'data-testid="confirm"' in page
     data = {"giorno": str(day), "ora": f"{time:%H:%M}", "key": "d1", "chi-person": str(buyer.pk)}
     response = client.post(new, data)  # no consent: refused, nothing made
     assert response.status_code == 200 and not Booking.objects_unscoped.exists()
