@@ -1,11 +1,13 @@
 """Reads of the bookings' pages that cross tenants on purpose, after the caller decided who
-may see the rows: a citizen's own bookings (made by them or for a member of their household
-by them) of providers of any network; a booking's history for a booking already reached."""
+may see the rows: a citizen's own bookings (made by them, for themselves or a member of their
+household) of providers of any network; a booking's history for a booking already reached; a
+service's series for its booking page (the service is public); the Comune's upcoming bookings
+of its residents (filtered on the residence of the person served: the Comune's own tenant)."""
 
 from django.db.models import Q
 from django.utils import timezone
 
-from benecomune.bookings.models import Booking
+from benecomune.bookings.models import Booking, Series
 from benecomune.bookings.models.bookings import ACTIVE_STATUSES
 from benecomune.core.audit import action_label
 from benecomune.core.models import AuditEvent
@@ -34,3 +36,19 @@ def history_of(booking: Booking) -> list[tuple]:
         object_type="bookings.booking", object_id=str(booking.pk)
     ).order_by("created_at", "pk")
     return [(e.created_at, action_label(e.action), e.reason) for e in events]
+
+
+def series_of_service(service, pk: int) -> Series | None:
+    return Series.objects_unscoped.filter(pk=pk, service=service).first()
+
+
+def residents_upcoming(municipality_id: int):
+    return (
+        Booking.objects_unscoped.filter(
+            person__residence_id=municipality_id,
+            status__in=ACTIVE_STATUSES,
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("person", "provider")
+        .order_by("starts_at", "pk")
+    )

@@ -48,7 +48,7 @@ def _series(service, value) -> Series | None:
         return None
     if not str(value).isdigit():
         raise Http404
-    series = Series.objects_unscoped.filter(pk=int(value), service=service).first()
+    series = booking_queries.series_of_service(service, int(value))
     if series is None:
         raise Http404
     return series

@@ -8,13 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benecomune.bookings import booking_queries
 from benecomune.bookings.booking_forms import ReasonForm
-from benecomune.bookings.models import Booking
-from benecomune.bookings.models.bookings import ACTIVE_STATUSES
 from benecomune.bookings.services import booking_moves
 from benecomune.core.lists import paged
 from benecomune.core.views.decorators import staff_permission
@@ -23,15 +21,7 @@ PERMISSION = "circuit.manage"
 
 
 def _rows(request):
-    return (
-        Booking.objects_unscoped.filter(
-            person__residence_id=request.actor.organization.pk,
-            status__in=ACTIVE_STATUSES,
-            ends_at__gte=timezone.now(),
-        )
-        .select_related("person", "provider")
-        .order_by("starts_at", "pk")
-    )
+    return booking_queries.residents_upcoming(request.actor.organization.pk)
 
 
 @staff_permission(PERMISSION)
