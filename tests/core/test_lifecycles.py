@@ -92,6 +92,7 @@ def test_every_model_with_a_status_has_a_table():
         "marketplace.Service",
         "bookings.Order",
         "corporate.PlanVersion",
+        "bookings.Booking",
     }
 
 

@@ -4,7 +4,7 @@ resources offered are read in the request's scope (the provider's staff's)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benecomune.bookings.models import Resource, ResourceKind
+from benecomune.bookings.models import LatePolicy, Resource, ResourceKind
 from benecomune.marketplace.district_forms import DATE, SLOTS_PER_DAY, TIME, WeekForm
 from benecomune.marketplace.models import Weekday
 
@@ -108,6 +108,22 @@ class ScheduleForm(forms.Form):
     window_days = forms.IntegerField(
         label=_("Prenotabile fino a quanti giorni prima"),
         help_text=_("Ad esempio 90: si prenota al massimo tre mesi prima."),
+    )
+    needs_review = forms.BooleanField(
+        label=_("Le prenotazioni vanno confermate dal fornitore"),
+        help_text=_("Altrimenti una prenotazione è confermata subito."),
+        required=False,
+    )
+    cancellation_deadline_hours = forms.IntegerField(
+        label=_("Annullamento gratuito fino a quante ore prima"),
+        help_text=_("Entro questo termine il cittadino può anche spostare la prenotazione."),
+        required=False,
+    )
+    late_policy = forms.ChoiceField(
+        label=_("Annullamento dopo il termine o assenza"),
+        choices=LatePolicy.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     resources = forms.ModelMultipleChoiceField(
         label=_("Chi o che cosa svolge il servizio"),

@@ -19,7 +19,18 @@ class BookingsConfig(AppConfig):
 
         # Orders: navigation entries, the lifecycle's audit labels, the API routes; the agenda's
         # navigation entry and audit labels.
-        load_modules(self, ("order_nav", "order_lifecycle", "api_orders", "nav_agenda"))
+        load_modules(
+            self,
+            (
+                "order_nav",
+                "order_lifecycle",
+                "api_orders",
+                "nav_agenda",
+                "booking_lifecycle",
+                "booking_nav",
+                "booking_purchases",
+            ),
+        )
         # The local fake payment provider with a hosted page (demo and tests).
         fake_hosted.install()
         # An order paid wholly at the provider is reviewable once delivered (others through

@@ -4,6 +4,10 @@ from benecomune.bookings.views import (
     agenda,
     agenda_public,
     agenda_schedule,
+    bookings_citizen,
+    bookings_comune,
+    bookings_desk,
+    bookings_provider,
     orders_citizen,
     orders_gateway,
     orders_provider,
@@ -12,6 +16,62 @@ from benecomune.bookings.views import (
 app_name = "bookings"
 
 urlpatterns = [
+    # Bookings: the citizen
+    path("area-personale/prenotazioni/", bookings_citizen.my_bookings, name="my_bookings"),
+    path(
+        "area-personale/prenotazioni/nuova/<int:service_pk>/",
+        bookings_citizen.booking_new,
+        name="booking_new",
+    ),
+    path("area-personale/prenotazioni/<int:pk>/", bookings_citizen.my_booking, name="my_booking"),
+    path(
+        "area-personale/prenotazioni/<int:pk>/annulla/",
+        bookings_citizen.my_booking_cancel,
+        name="my_booking_cancel",
+    ),
+    path(
+        "area-personale/prenotazioni/<int:pk>/sposta/",
+        bookings_citizen.my_booking_reschedule,
+        name="my_booking_reschedule",
+    ),
+    # Bookings: the Comune's desk for a resident
+    path(
+        "gestione/sportello/prenotazioni/persona/<int:person_pk>/",
+        bookings_desk.desk_bookings,
+        name="desk_bookings",
+    ),
+    path(
+        "gestione/sportello/prenotazioni/persona/<int:person_pk>/nuova/<int:service_pk>/",
+        bookings_desk.desk_booking_new,
+        name="desk_booking_new",
+    ),
+    path(
+        "gestione/sportello/prenotazioni/persona/<int:person_pk>/<int:pk>/annulla/",
+        bookings_desk.desk_booking_cancel,
+        name="desk_booking_cancel",
+    ),
+    # Bookings: the provider's staff and the Comune
+    path(
+        "gestione/fornitore/prenotazioni/",
+        bookings_provider.provider_bookings,
+        name="provider_bookings",
+    ),
+    path(
+        "gestione/fornitore/prenotazioni/<int:pk>/",
+        bookings_provider.provider_booking,
+        name="provider_booking",
+    ),
+    path(
+        "gestione/fornitore/prenotazioni/<int:pk>/<slug:step>/",
+        bookings_provider.provider_booking_move,
+        name="provider_booking_move",
+    ),
+    path("gestione/comune/prenotazioni/", bookings_comune.comune_bookings, name="comune_bookings"),
+    path(
+        "gestione/comune/prenotazioni/<int:pk>/annulla/",
+        bookings_comune.comune_booking_cancel,
+        name="comune_booking_cancel",
+    ),
     # Orders: the citizen
     path("area-personale/ordini/", orders_citizen.my_orders, name="my_orders"),
     path(

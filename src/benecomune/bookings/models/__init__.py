@@ -10,4 +10,5 @@ from .agenda import (  # noqa: F401
     ServiceSchedule,
     WorkingHours,
 )
+from .bookings import *  # noqa: F403
 from .orders import *  # noqa: F403

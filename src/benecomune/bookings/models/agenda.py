@@ -15,6 +15,8 @@ from django_scopes import ScopedManager
 
 from benecomune.marketplace.models import Weekday
 
+from .bookings import LatePolicy
+
 
 class ResourceKind(models.TextChoices):
     PERSON = "person", _("Persona")
@@ -164,6 +166,18 @@ class ServiceSchedule(models.Model):
     step_minutes = models.PositiveIntegerField(_("un turno ogni, in minuti"), default=30)
     resources = models.ManyToManyField(
         Resource, verbose_name=_("risorse"), related_name="schedules", blank=True
+    )
+    # Bookings: confirmed by the provider (else at once), free cancellation until this many
+    # hours before the start, and what a later cancellation or a no-show costs.
+    needs_review = models.BooleanField(_("conferma del fornitore"), default=False)
+    cancellation_deadline_hours = models.PositiveIntegerField(
+        _("annullamento gratuito fino a ore prima"), default=24
+    )
+    late_policy = models.CharField(
+        _("annullamento tardivo o assenza"),
+        max_length=20,
+        choices=LatePolicy.choices,
+        default=LatePolicy.FREE,
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,6 +24,7 @@ from benecomune.bookings.models import (
     WorkingHours,
 )
 from benecomune.bookings.services.agenda import gap_message
+from benecomune.bookings.services.booking_seats import occupied_of
 from benecomune.bookings.slots import (
     ROME,
     ResourceAgenda,
@@ -122,6 +123,8 @@ def available_slots(
     now: datetime.datetime | None = None,
     occupied: Mapping | None = None,
 ) -> list[Slot]:
+    if occupied is None:  # the seats taken by bookings (bookings/services/booking_seats.py)
+        occupied = occupied_of(schedule, first_day, last_day)
     return compute_slots(
         rules_of(schedule),
         agendas_of(schedule, first_day, last_day),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benecomune.bookings.models import Resource, Series, SeriesStatus, ServiceSchedule
+from benecomune.bookings.models import LatePolicy, Resource, Series, SeriesStatus, ServiceSchedule
 from benecomune.bookings.services.agenda import gap_message, local_now
 from benecomune.bookings.slots import series_sessions
 from benecomune.core import audit
@@ -27,8 +27,11 @@ LIMITS = {
     "min_notice_hours": (0, 24 * 60, gettext_lazy("il preavviso minimo")),
     "window_days": (1, 366, gettext_lazy("la finestra di prenotazione")),
     "step_minutes": (5, 24 * 60, gettext_lazy("l'intervallo tra i turni")),
+    "cancellation_deadline_hours": (0, 30 * 24, gettext_lazy("il termine di annullamento")),
 }
-SCHEDULE_FIELDS = [*LIMITS, "resources"]
+# Optional in `set_schedule` (a missing one keeps its default): the bookings' policy.
+POLICY_DEFAULTS = {"cancellation_deadline_hours": 24, "needs_review": False, "late_policy": "free"}
+SCHEDULE_FIELDS = [*LIMITS, "needs_review", "late_policy", "resources"]
 MAX_SERIES_WEEKS = 52
 
 
@@ -49,6 +52,11 @@ def _number(value, field: str) -> int:
 def clean_schedule(service: Service, data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     clean: dict = {}
+    data = {**POLICY_DEFAULTS, **{k: v for k, v in data.items() if v not in (None, "")}}
+    clean["needs_review"] = bool(data["needs_review"])
+    if data["late_policy"] not in LatePolicy.values:
+        errors["late_policy"] = [_("Scelga che cosa succede a un annullamento tardivo.")]
+    clean["late_policy"] = data["late_policy"]
     for field in LIMITS:
         try:
             clean[field] = _number(data.get(field), field)
@@ -75,7 +83,7 @@ def resource_ids_of(schedule: ServiceSchedule) -> list[int]:
 
 
 def _snapshot(schedule: ServiceSchedule) -> dict:
-    data = audit.snapshot(schedule, list(LIMITS))
+    data = audit.snapshot(schedule, [*LIMITS, "needs_review", "late_policy"])
     data["resources"] = resource_ids_of(schedule)
     return data
 

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from benecomune.bookings.models import Order, OrderStatus
 from benecomune.bookings.order_lifecycle import ORDER
 from benecomune.bookings.services import order_notices
-from benecomune.bookings.services.orders import lock, payments_actor, release
+from benecomune.bookings.services.orders import (
+    lock,
+    not_a_bookings_order,
+    payments_actor,
+    release,
+)
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.ledger.money import format_euro
@@ -25,9 +30,10 @@ REASON_MAX = 300
 
 
 @transaction.atomic
-def deliver(actor: Actor, order: Order) -> Order:
+def deliver(actor: Actor, order: Order, *, booking_move: bool = False) -> Order:
     """The service was delivered (the goods handed over): every leg is captured."""
     order = lock(order)
+    not_a_bookings_order(order, booking_move)
     if order.status == OrderStatus.DELIVERED:
         return order
     ORDER.check(actor, order, OrderStatus.DELIVERED)
@@ -46,13 +52,14 @@ def deliver(actor: Actor, order: Order) -> Order:
 
 
 @transaction.atomic
-def cancel(actor: Actor, order: Order, *, reason: str) -> Order:
+def cancel(actor: Actor, order: Order, *, reason: str, booking_move: bool = False) -> Order:
     """The provider cancels an order not delivered yet (or the buyer did not show up), with
     a reason the buyer reads: every hold is released."""
     reason = " ".join((reason or "").split())[:REASON_MAX]
     if not reason:
         raise ValidationError(_("Indichi il motivo dell'annullamento: lo leggerà chi ha ordinato."))
     order = lock(order)
+    not_a_bookings_order(order, booking_move)
     ORDER.check(actor, order, OrderStatus.CANCELLED, action="bookings.order_cancelled")
     release(order, reason=reason)
     order.cancel_reason = reason

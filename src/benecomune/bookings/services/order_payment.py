@@ -98,6 +98,13 @@ def handle_notification(body: bytes, signature: str) -> str:
     return outcome
 
 
+def _bookings():
+    """The booking of an order follows its online payment (imported late: it imports us)."""
+    from benecomune.bookings.services import booking_moves
+
+    return booking_moves
+
+
 def _apply(actor: Actor, order: Order, leg: PaymentLeg, kind: str) -> str:
     waiting = order.status == OrderStatus.AWAITING_PAYMENT
     if kind == fake_hosted.SUCCEEDED:
@@ -112,6 +119,7 @@ def _apply(actor: Actor, order: Order, leg: PaymentLeg, kind: str) -> str:
                 person=order.buyer_id,
             )
             order_notices.order_received(order)
+            _bookings().order_paid(order)
             return "paid"
         if order.paid_online_at is not None or order.late_payment_at is not None:
             return "already_counted"
@@ -141,6 +149,7 @@ def _apply(actor: Actor, order: Order, leg: PaymentLeg, kind: str) -> str:
             person=order.buyer_id,
         )
         order_notices.order_closed(order)
+        _bookings().order_lapsed(order)
         return "failed"
     return "ignored"
 
@@ -168,5 +177,6 @@ def expire_unpaid(actor: Actor, *, now=None) -> int:
                 person=order.buyer_id,
             )
             order_notices.order_closed(order)
+            _bookings().order_lapsed(order)
             expired += 1
     return expired

@@ -232,11 +232,23 @@ def _place(actor, key, buyer, service, variant, quantity, split, own_amount, own
     return order
 
 
+def not_a_bookings_order(order: Order, booking_move: bool) -> None:
+    """A booking's order moves with its booking (bookings/services/booking_moves.py): the
+    order's own pages may not deliver or cancel it behind the booking's back."""
+    if not booking_move and hasattr(order, "booking"):
+        raise ValidationError(
+            _("Questo ordine è di una prenotazione: lo gestisca dalla prenotazione.")
+        )
+
+
 @transaction.atomic
-def cancel_by_buyer(actor: Actor, order: Order, *, reason: str = "") -> Order:
+def cancel_by_buyer(
+    actor: Actor, order: Order, *, reason: str = "", booking_move: bool = False
+) -> Order:
     """The buyer gives up an order not delivered yet: every hold is released."""
     order = lock(order)
     require_buyer(actor, order)
+    not_a_bookings_order(order, booking_move)
     if order.status == OrderStatus.CANCELLED:
         return order
     ORDER.check(actor, order, OrderStatus.CANCELLED, action="bookings.order_cancelled_by_buyer")

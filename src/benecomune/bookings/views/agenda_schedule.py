@@ -26,6 +26,7 @@ DEFAULTS = {
     "buffer_after_minutes": 0,
     "min_notice_hours": 24,
     "window_days": 90,
+    **services.POLICY_DEFAULTS,
 }
 
 
@@ -39,7 +40,7 @@ def _own_service(provider, pk) -> Service:
 def _initial(service, schedule) -> dict:
     if schedule is None:
         return {**DEFAULTS, "duration_minutes": service.duration_minutes or 60}
-    initial = {field: getattr(schedule, field) for field in services.LIMITS}
+    initial = {field: getattr(schedule, field) for field in services.SCHEDULE_FIELDS[:-1]}
     initial["resources"] = services.resource_ids_of(schedule)
     return initial
 
