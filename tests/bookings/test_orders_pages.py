@@ -294,3 +294,18 @@ def test_an_order_paid_at_the_provider_is_reviewable_once_delivered(
     from benecomune.marketplace.models import Review
 
     assert list(Review.objects_unscoped.values_list("rating", flat=True)) == [5]
+
+
+def test_the_providers_dashboard_counts_the_orders_to_deliver(
+    client, seller, buyer, citizen, wallets
+):
+    _provider, owner, service = seller
+    order = wallets_order(citizen, buyer, service, wallets)
+    staff_login(client, owner)
+    page = client.get(reverse("marketplace:dashboard")).content.decode()
+    assert 'data-testid="bookings"' in page and "1 ordine da consegnare" in page
+    assert "0 prenotazioni da confermare" in page
+    with all_tenants():
+        order_delivery.deliver(owner, order)
+    page = client.get(reverse("marketplace:dashboard")).content.decode()
+    assert "0 ordini da consegnare" in page

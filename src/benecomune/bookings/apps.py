@@ -29,6 +29,7 @@ class BookingsConfig(AppConfig):
                 "booking_lifecycle",
                 "booking_nav",
                 "booking_purchases",
+                "dashboard",
             ),
         )
         # The local fake payment provider with a hosted page (demo and tests).

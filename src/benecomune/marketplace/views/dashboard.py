@@ -4,6 +4,9 @@ provider only (`services.dashboard` reads with an explicit filter on it)."""
 
 from django.shortcuts import render
 
+from django.utils import timezone
+
+from benecomune.marketplace.dashboard_sections import sections_for
 from benecomune.marketplace.services import dashboard as services
 from benecomune.marketplace.views.common import provider_page
 
@@ -20,5 +23,7 @@ def dashboard(request, provider):
             "period": board.revenue.period,
             "periods": list(services.PERIODS.items()),
             "window_days": services.EXPIRY_WINDOW_DAYS,
+            # Figures of the apps built on the marketplace (bookings, orders).
+            "sections": sections_for(provider, timezone.localdate()),
         },
     )
