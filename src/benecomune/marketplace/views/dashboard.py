@@ -3,7 +3,6 @@ expiring, messages and revenue by wallet kind for a period (`?periodo=`), of the
 provider only (`services.dashboard` reads with an explicit filter on it)."""
 
 from django.shortcuts import render
-
 from django.utils import timezone
 
 from benecomune.marketplace.dashboard_sections import sections_for
