@@ -173,3 +173,19 @@ def test_no_prefill_without_an_inps_attestation(staff_client, municipality, fami
         reverse("calls:desk_application_edit", kwargs={"pk": application.pk})
     ).content.decode()
     assert 'data-testid="isee-from-inps"' not in page
+
+
+def test_the_desk_person_page_links_what_the_desk_does_for_a_resident(
+    family, municipality, staff_client
+):
+    client, _user, _m = staff_client(Role.DESK_OPERATOR, municipality)
+    person = family["head"]
+    page = client.get(reverse("calls:desk_person", kwargs={"pk": person.pk})).content.decode()
+    for testid, name in (
+        ("desk-threads-link", "marketplace:desk_threads"),
+        ("desk-bookings-link", "bookings:desk_bookings"),
+        ("desk-reviews-link", "marketplace:desk_reviews"),
+    ):
+        url = reverse(name, args=[person.pk])
+        assert f'href="{url}" data-testid="{testid}"' in page
+        assert client.get(url).status_code == 200
