@@ -6,3 +6,8 @@ class IdentityConfig(AppConfig):
     name = "benecomune.identity"
     label = "identity"
     verbose_name = _("Identità digitale e dati personali")
+
+    def ready(self):
+        from benecomune.core.registry import load_modules
+
+        load_modules(self, ("privacy_nav",))

@@ -1,2 +1,4 @@
 """SPID/CIE login through OpenID Connect, the access log, and the citizen's personal-data
 rights (their data, consents, requests, retention)."""
+
+from .access import AccessLogEntry, AccessLogImmutableError  # noqa: F401
