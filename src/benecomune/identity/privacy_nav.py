@@ -1,9 +1,19 @@
-"""Navigation of the personal-data pages: the access log for the data protection contact
-(loaded by IdentityConfig.ready())."""
+"""Navigation, audit labels and background jobs of the personal-data pages (loaded by
+IdentityConfig.ready())."""
 
 from django.utils.translation import gettext_lazy as _
 
+from benecomune.core.audit import register_actions
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
+from benecomune.identity import my_data_export  # noqa: F401  (job handler, file kind)
 
 register_nav(Role.DATA_PROTECTION, _("Accessi ai dati personali"), "identity:access_log")
+register_nav("citizen", _("I miei dati"), "identity:my_data")
+
+register_actions(
+    {
+        "identity.my_data_export": _("Esportazione dei propri dati richiesta"),
+        "identity.consent_withdrawn": _("Consenso all'assistenza revocato"),
+    }
+)

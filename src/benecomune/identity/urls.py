@@ -1,10 +1,23 @@
 from django.urls import path
 
-from benecomune.identity.views import privacy_access
+from benecomune.identity.views import my_data, privacy_access
 
 app_name = "identity"
 
 urlpatterns: list = [
     path("gestione/privacy/motivo/", privacy_access.access_reason, name="access_reason"),
     path("gestione/privacy/accessi/", privacy_access.access_log_list, name="access_log"),
+    path("area-personale/i-miei-dati/", my_data.my_data_page, name="my_data"),
+    path("area-personale/i-miei-dati/accessi/", my_data.my_data_accesses, name="my_data_accesses"),
+    path("area-personale/i-miei-dati/esporta/", my_data.my_data_export, name="my_data_export"),
+    path(
+        "area-personale/i-miei-dati/esportazioni/<int:pk>/",
+        my_data.my_data_progress,
+        name="my_data_progress",
+    ),
+    path(
+        "area-personale/i-miei-dati/consensi/<int:pk>/revoca/",
+        my_data.my_data_withdraw_consent,
+        name="my_data_withdraw_consent",
+    ),
 ]
