@@ -91,6 +91,7 @@ def test_every_model_with_a_status_has_a_table():
         "marketplace.Promotion",
         "marketplace.Service",
         "bookings.Order",
+        "identity.DataRequest",
     }
 
 

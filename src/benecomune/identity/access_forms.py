@@ -14,6 +14,7 @@ KIND_LABELS = {
     "conversation": _("Conversazione"),
     "document": _("Documento"),
     "payment_order": _("Ordine di pagamento"),
+    "data_request": _("Richiesta sui dati personali"),
 }
 
 

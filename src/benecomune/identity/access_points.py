@@ -138,6 +138,11 @@ POINTS: dict[str, AccessPoint] = {
         ),
         AccessPoint("marketplace:desk_thread", "conversation", THREAD),
         AccessPoint(
+            "identity:request_detail",
+            "data_request",
+            by_model("identity.DataRequest", "pk", "person_id", "organization_id"),
+        ),
+        AccessPoint(
             "marketplace:desk_reviews", "person", person_file("person_pk"), file_check=True
         ),
     ]

@@ -224,6 +224,12 @@ CATEGORIES: list[Category] = [
     ),
     Category("consensi", _("Consensi"), (), _consents),
     Category(
+        "richieste",
+        _("Richieste di rettifica e cancellazione"),
+        ("identity.DataRequest",),
+        _rows("identity.DataRequest", _mine()),
+    ),
+    Category(
         "attivita",
         _("Operazioni che la riguardano (registro delle attività)"),
         ("core.AuditEvent",),

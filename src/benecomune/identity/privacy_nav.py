@@ -10,10 +10,16 @@ from benecomune.identity import my_data_export  # noqa: F401  (job handler, file
 
 register_nav(Role.DATA_PROTECTION, _("Accessi ai dati personali"), "identity:access_log")
 register_nav("citizen", _("I miei dati"), "identity:my_data")
+for _role in (Role.DATA_PROTECTION, Role.MUNICIPALITY_ADMIN):
+    register_nav(_role, _("Richieste sui dati personali"), "identity:requests")
 
 register_actions(
     {
         "identity.my_data_export": _("Esportazione dei propri dati richiesta"),
         "identity.consent_withdrawn": _("Consenso all'assistenza revocato"),
+        "identity.request_received": _("Richiesta sui dati personali ricevuta"),
+        "identity.request_taken": _("Richiesta sui dati personali presa in carico"),
+        "identity.request_done": _("Richiesta sui dati personali evasa"),
+        "identity.request_refused": _("Richiesta sui dati personali respinta"),
     }
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.identity.views import my_data, privacy_access
+from benecomune.identity.views import my_data, privacy_access, privacy_requests
 
 app_name = "identity"
 
@@ -19,5 +19,12 @@ urlpatterns: list = [
         "area-personale/i-miei-dati/consensi/<int:pk>/revoca/",
         my_data.my_data_withdraw_consent,
         name="my_data_withdraw_consent",
+    ),
+    path("area-personale/i-miei-dati/richieste/", privacy_requests.my_requests, name="my_requests"),
+    path("gestione/privacy/richieste/", privacy_requests.request_queue, name="requests"),
+    path(
+        "gestione/privacy/richieste/<int:pk>/",
+        privacy_requests.request_detail,
+        name="request_detail",
     ),
 ]

@@ -2,3 +2,8 @@
 rights (their data, consents, requests, retention)."""
 
 from .access import AccessLogEntry, AccessLogImmutableError  # noqa: F401
+from .privacy import (  # noqa: F401
+    DataRequest,
+    DataRequestKind,
+    DataRequestStatus,
+)

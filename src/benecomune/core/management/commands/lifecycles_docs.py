@@ -33,11 +33,12 @@ def all_lifecycles() -> dict:
     """Every table, by model label, in a stable order."""
     from benecomune.bookings.order_lifecycle import LIFECYCLES as orders
     from benecomune.calls.lifecycles import LIFECYCLES as calls
+    from benecomune.identity.data_requests_lifecycle import LIFECYCLES as identity
     from benecomune.marketplace.lifecycles import LIFECYCLES as marketplace
     from benecomune.payouts.lifecycles import LIFECYCLES as payouts
     from benecomune.vouchers.lifecycles import LIFECYCLES as vouchers
 
-    return {**calls, **payouts, **vouchers, **marketplace, **orders}
+    return {**calls, **payouts, **vouchers, **marketplace, **orders, **identity}
 
 
 def render() -> str:
