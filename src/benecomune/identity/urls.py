@@ -1,6 +1,11 @@
 from django.urls import path
 
-from benecomune.identity.views import my_data, privacy_access, privacy_requests
+from benecomune.identity.views import (
+    my_data,
+    privacy_access,
+    privacy_requests,
+    privacy_retention,
+)
 
 app_name = "identity"
 
@@ -26,5 +31,11 @@ urlpatterns: list = [
         "gestione/privacy/richieste/<int:pk>/",
         privacy_requests.request_detail,
         name="request_detail",
+    ),
+    path("gestione/privacy/conservazione/", privacy_retention.retention_page, name="retention"),
+    path(
+        "gestione/privacy/conservazione/avvia/",
+        privacy_retention.retention_start,
+        name="retention_start",
     ),
 ]

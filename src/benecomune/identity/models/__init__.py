@@ -2,8 +2,12 @@
 rights (their data, consents, requests, retention)."""
 
 from .access import AccessLogEntry, AccessLogImmutableError  # noqa: F401
-from .privacy import (  # noqa: F401
+from .privacy import (  # noqa: F401  # noqa: F401
     DataRequest,
     DataRequestKind,
     DataRequestStatus,
+    PurgeRecord,
+    RetentionCategory,
+    RetentionRule,
+    RetentionRun,
 )
