@@ -126,11 +126,32 @@ def test_file_outside_worklist_asks_a_reason_once_a_day(desk, make_person, munic
     assert entry.reason == "Cittadino allo sportello"
 
     # The same day, the same person: no question, the reason carried on the new entry.
-    assert client.get(reverse("vouchers:desk_person", args=[stranger.pk])).status_code == 200
+    assert client.get(url).status_code == 200
     assert AccessLogEntry.objects_unscoped.count() == 2
     assert set(AccessLogEntry.objects_unscoped.values_list("reason", flat=True)) == {
         "Cittadino allo sportello"
     }
+
+
+def test_desk_pages_serve_the_citizen_there_without_a_reason(desk, make_person, municipality):
+    client, _user, _membership = desk
+    with all_tenants():
+        walk_in = make_person(municipality, first_name="Eva", last_name="Riva")
+    assert client.get(reverse("calls:desk_person", args=[walk_in.pk])).status_code == 200
+    assert AccessLogEntry.objects_unscoped.get().reason == ""
+
+
+def test_no_reason_after_working_on_the_person_today(desk, make_person, municipality):
+    from benecomune.core.services.households import create_household
+    from tests.helpers import actor_for
+
+    client, user, membership = desk
+    with all_tenants():
+        newcomer = make_person(municipality, first_name="Ada", last_name="Sala")
+        create_household(
+            actor_for(user, membership.role, municipality), head=newcomer, address="Via Po 1"
+        )
+    assert client.get(reverse("core:person_detail", args=[newcomer.pk])).status_code == 200
 
 
 def test_reason_form_refuses_foreign_person_and_unsafe_next(

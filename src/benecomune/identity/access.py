@@ -2,10 +2,10 @@
 
 The worklist rule (docs/privacy.md): staff reach applications, claims, cards and desk
 conversations only through their own Comune's scoped lists, so opening one of those is their
-work and needs no reason. A person's whole file (the registry page, a desk's page of one
-person) is different: it is opened from a search. When the person has no open case with the
-viewer's organisations (an application being instructed or a claim being reviewed), the viewer
-is asked a reason once per person per day; the reason is kept on the log entry.
+work and needs no reason. A person's whole registry file is different: it is opened from a
+search. When the person has no open case with the viewer's organisations (an application
+being instructed or a claim being reviewed) and the viewer did nothing for them today, the
+viewer is asked a reason once per person per day; the reason is kept on the log entry.
 """
 
 import datetime
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from benecomune.core.actors import Actor
 from benecomune.core.middleware import client_ip
+from benecomune.core.models import AuditEvent
 from benecomune.identity.access_points import Subject
 from benecomune.identity.models import AccessLogEntry
 
@@ -62,7 +63,13 @@ def reason_given_today(actor: Actor, person_id: int) -> str:
 
 
 def in_worklist(actor: Actor, person_id: int) -> bool:
-    """The person has an open case with one of the viewer's organisations."""
+    """The person has an open case with one of the viewer's organisations, or the viewer
+    worked on them today (an audit event of theirs about the person: they registered them,
+    changed their data, acted for them at the desk)."""
+    if AuditEvent.objects_unscoped.filter(
+        actor=actor.user, person_id=person_id, created_at__gte=_start_of_today()
+    ).exists():
+        return True
     tenants = actor.tenant_ids
     application = apps.get_model("calls.Application")
     if application.objects_unscoped.filter(

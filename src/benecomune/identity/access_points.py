@@ -7,7 +7,10 @@ A point is `(view name, kind, subject)`: `subject(kwargs)` returns the Subject s
 through the tenant-scoped managers (another Comune's object is not found: the view answers
 404 and nothing is written), or None. `file_check=True` marks a person's whole file (the
 registry page, a desk's page of one person): opened outside the viewer's worklist it asks a
-reason first (see identity.access.outside_worklist).
+reason first (see identity.access.in_worklist). Only the registry's page of a person is
+such a file: the desk's pages of one person (applications, cards, claims, conversations at
+the counter) serve the citizen who is there, and every action taken for them carries their
+consent (core.on_behalf); they are logged, without a reason.
 """
 
 from collections.abc import Callable
@@ -110,7 +113,7 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("core:person_iban", "payment_data", person_file()),
         AccessPoint("core:household_add_member", "household", household_head),
         AccessPoint("core:file", "document", file_subject),
-        AccessPoint("calls:desk_person", "person", person_file(), file_check=True),
+        AccessPoint("calls:desk_person", "person", person_file()),
         AccessPoint("calls:desk_application", "application", APPLICATION),
         AccessPoint("calls:desk_application_edit", "application", APPLICATION),
         AccessPoint("calls:desk_application_household", "application", APPLICATION),
@@ -120,11 +123,11 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("calls:review_detail", "application", APPLICATION),
         AccessPoint("calls:review_checklist", "application", APPLICATION),
         AccessPoint("calls:review_document", "document", APPLICATION),
-        AccessPoint("vouchers:desk_person", "person", person_file(), file_check=True),
+        AccessPoint("vouchers:desk_person", "person", person_file()),
         AccessPoint("vouchers:desk_issue", "wallet", WALLET),
         AccessPoint("vouchers:desk_issued", "wallet", WALLET),
         AccessPoint("vouchers:desk_card_pdf", "wallet", WALLET),
-        AccessPoint("payouts:desk_claims", "person", person_file("person_pk"), file_check=True),
+        AccessPoint("payouts:desk_claims", "person", person_file("person_pk")),
         AccessPoint("payouts:claim_review", "claim", CLAIM),
         AccessPoint("payouts:claim_document", "document", CLAIM),
         # A payment order to a citizen (their IBAN); an order to a shop has no person.
@@ -133,18 +136,14 @@ POINTS: dict[str, AccessPoint] = {
             "payment_order",
             by_model("payouts.PayoutOrder", "pk", "person_id", "organization_id"),
         ),
-        AccessPoint(
-            "marketplace:desk_threads", "person", person_file("person_pk"), file_check=True
-        ),
+        AccessPoint("marketplace:desk_threads", "person", person_file("person_pk")),
         AccessPoint("marketplace:desk_thread", "conversation", THREAD),
         AccessPoint(
             "identity:request_detail",
             "data_request",
             by_model("identity.DataRequest", "pk", "person_id", "organization_id"),
         ),
-        AccessPoint(
-            "marketplace:desk_reviews", "person", person_file("person_pk"), file_check=True
-        ),
+        AccessPoint("marketplace:desk_reviews", "person", person_file("person_pk")),
     ]
 }
 
