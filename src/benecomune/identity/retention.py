@@ -21,6 +21,8 @@ import hashlib
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -67,9 +69,14 @@ def _cutoff(years: int, now: datetime.datetime) -> datetime.datetime:
 
 
 def _purged_ids(organization_id, object_type):
-    return PurgeRecord.objects_unscoped.filter(
-        organization_id=organization_id, object_type=object_type
-    ).values("object_id")
+    # object_id is text (any model's key): cast for the comparison with an integer key.
+    return (
+        PurgeRecord.objects_unscoped.filter(
+            organization_id=organization_id, object_type=object_type
+        )
+        .annotate(ref=Cast("object_id", BigIntegerField()))
+        .values("ref")
+    )
 
 
 def expired(organization_id: int, category: str, years: int, now):
