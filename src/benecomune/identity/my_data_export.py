@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
 from benecomune.core.files import ServedFile, register_file_kind, stored_name
+from benecomune.core.jobs import job_links
 from benecomune.core.models import Job, JobStatus, Person
 from benecomune.core.scoping import all_tenants
 from benecomune.core.services.jobs import job_handler, report_progress
@@ -42,6 +43,13 @@ def export_my_data(job: Job) -> None:
     job.result = {"categories": {key: len(rows) for key, rows in data.items()}}
     job.message = _("Pronto da scaricare")
     job.result_file.save(stored_name("i-miei-dati.zip"), ContentFile(buffer.getvalue()), save=False)
+
+
+@job_links(KIND)
+def my_data_links(job):
+    """None on staff's job page: the export is the person's, followed and downloaded from
+    their own "I miei dati" page only."""
+    return None, None
 
 
 def own_export(actor, pk: int) -> Job | None:
