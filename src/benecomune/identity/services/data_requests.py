@@ -19,6 +19,11 @@ from benecomune.identity.services.my_data import require_citizen
 TEXT_MIN, TEXT_MAX = 10, 4000
 
 
+def requests_of(person_id: int):
+    """The person's own requests, in whichever Comune (their area)."""
+    return DataRequest.objects_unscoped.filter(person_id=person_id)
+
+
 def _context(request: DataRequest) -> dict:
     return {
         "number": request.pk,

@@ -31,7 +31,7 @@ def my_requests(request):
         else:
             messages.success(request, _("Richiesta inviata al Comune."))
             return redirect("identity:my_requests")
-    rows = DataRequest.objects_unscoped.filter(person_id=request.user.person_id)
+    rows = services.requests_of(request.user.person_id)
     return render(
         request,
         "identity/privacy_my_requests.html",
