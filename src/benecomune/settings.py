@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "benecomune.core.middleware.ActiveRoleMiddleware",
     "benecomune.core.middleware.StaffSecondFactorMiddleware",
     "benecomune.core.middleware.TenantScopeMiddleware",
+    # Inside the tenant scope: logs staff views of personal data (identity/access_points.py).
+    "benecomune.identity.access_middleware.AccessLogMiddleware",
 ]
 # /api/ (device and integration tokens; no cookies, sessions, CSRF, messages or pages) goes
 # through this shorter chain: benecomune.wsgi sends it to benecomune.api.handler.

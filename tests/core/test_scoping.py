@@ -43,8 +43,11 @@ def test_staff_of_comune_a_gets_404_on_comune_b_objects(
     client, _user, _membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
     mine = make_person(municipality)
     theirs = make_person(other_municipality, last_name="Bianchi")
+    # A registry file outside the worklist asks a reason first (identity's access log).
+    client.post("/gestione/privacy/motivo/", {"persona": mine.pk, "reason": "Verifica d'ufficio"})
     assert client.get(f"/gestione/anagrafe/persone/{mine.pk}/").status_code == 200
     assert client.get(f"/gestione/anagrafe/persone/{theirs.pk}/").status_code == 404
+    assert client.get(f"/gestione/privacy/motivo/?persona={theirs.pk}").status_code == 404
     assert client.get(f"/gestione/anagrafe/persone/{theirs.pk}/iban/").status_code == 404
     listing = client.get("/gestione/anagrafe/").content.decode()
     assert mine.fiscal_code in listing

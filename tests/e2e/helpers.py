@@ -46,6 +46,15 @@ def log_in(page, base_url, user):
         page.get_by_role("button", name="Verifica").click()
 
 
+def give_access_reason(page, base_url, person_pk, reason="Verifica della scheda"):
+    """The reason asked before opening a person's registry file outside one's worklist
+    (identity's access log): valid for that person for the rest of the day."""
+    page.goto(f"{base_url}/gestione/privacy/motivo/?persona={person_pk}&next=/")
+    page.get_by_label("Motivo dell'accesso").fill(reason)
+    page.get_by_role("button", name="Apri la scheda").click()
+    page.wait_for_url(f"{base_url}/")
+
+
 def sign_in(page, base_url, user):
     """Logged in (log_in) and arrived on the home page."""
     log_in(page, base_url, user)

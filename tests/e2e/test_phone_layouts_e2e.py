@@ -11,7 +11,7 @@ from django.utils import timezone
 from benecomune.core.models import Role
 from benecomune.core.services import staff
 from benecomune.payouts.services.claims import submit_claim
-from tests.e2e.helpers import OVERFLOWING_ELEMENTS, log_in
+from tests.e2e.helpers import OVERFLOWING_ELEMENTS, give_access_reason, log_in
 from tests.payouts import conftest as payouts_fixtures
 
 # The payouts fixtures, made visible to this module (pytest finds fixtures by module name).
@@ -182,6 +182,8 @@ def test_person_detail_reflows(
     desktop = page_for()
     log_in(desktop, live_server.url, operator)
     desktop.wait_for_url(f"{live_server.url}/")
+    # The registry file of a person outside the worklist asks a reason first.
+    give_access_reason(desktop, live_server.url, person.pk)
     phone = phone_page(page_for, width, desktop)
     path = f"/gestione/anagrafe/persone/{person.pk}/"
     phone.goto(live_server.url + path)

@@ -33,6 +33,7 @@ ALL_PERMISSIONS = frozenset(
         "company.employees",
         "company.view",
         "jobs.view",
+        "privacy.manage",
     }
 )
 
@@ -64,10 +65,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "circuit.manage",
             "payouts.manage",
             "jobs.view",
+            "privacy.manage",
         }
     ),
-    # The Comune's data protection contact: reads the registry and who did what, changes nothing.
-    Role.DATA_PROTECTION: frozenset({"people.view", "audit.view", "jobs.view"}),
+    # The Comune's data protection contact: reads the registry and who did what, and handles
+    # the citizens' rectification and erasure requests (identity.services.data_requests).
+    Role.DATA_PROTECTION: frozenset({"people.view", "audit.view", "jobs.view", "privacy.manage"}),
     Role.MERCHANT_STAFF: frozenset(
         {"merchant.redeem", "merchant.view", "merchant.manage", "tokens.manage"}
     ),

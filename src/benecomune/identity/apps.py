@@ -11,6 +11,7 @@ class IdentityConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_out
 
         from benecomune.core.audit import register_actions
+        from benecomune.core.registry import load_modules
         from benecomune.identity.views.login import remember_provider_logout
 
         user_logged_out.connect(remember_provider_logout, dispatch_uid="identity_oidc_logout")
@@ -20,3 +21,5 @@ class IdentityConfig(AppConfig):
                 "identity.account_linked": _("Account collegato alla persona con SPID o CIE"),
             }
         )
+
+        load_modules(self, ("privacy_nav",))

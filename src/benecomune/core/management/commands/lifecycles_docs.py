@@ -36,11 +36,21 @@ def all_lifecycles() -> dict:
     from benecomune.bookings.order_lifecycle import LIFECYCLES as orders
     from benecomune.calls.lifecycles import LIFECYCLES as calls
     from benecomune.corporate.lifecycles import LIFECYCLES as corporate
+    from benecomune.identity.data_requests_lifecycle import LIFECYCLES as identity
     from benecomune.marketplace.lifecycles import LIFECYCLES as marketplace
     from benecomune.payouts.lifecycles import LIFECYCLES as payouts
     from benecomune.vouchers.lifecycles import LIFECYCLES as vouchers
 
-    return {**calls, **payouts, **vouchers, **marketplace, **orders, **bookings, **corporate}
+    return {
+        **calls,
+        **payouts,
+        **vouchers,
+        **marketplace,
+        **orders,
+        **bookings,
+        **corporate,
+        **identity,
+    }
 
 
 def render() -> str:
