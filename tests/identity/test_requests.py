@@ -44,6 +44,9 @@ def test_citizen_submits_a_request_with_the_legal_deadline(citizen, person):
         action="identity.request_received", person=person
     ).exists()
     assert Notification.objects.filter(person=person).count() == 1
+    # The kind of request is named in the message (a filter inside blocktranslate is not).
+    body = Notification.objects.get(person=person).body
+    assert "richiesta di rettifica dei dati." in body
     page = citizen.get(reverse("identity:my_requests")).content.decode()
     assert request.deadline.strftime("%d/%m/%Y") in page
 
@@ -118,6 +121,7 @@ def test_refusal_needs_a_reason_and_the_person_receives_it(
     assert request.status == DataRequestStatus.REFUSED
     note = Notification.objects.filter(person=person).order_by("-pk").first()
     assert "Conservazione obbligatoria" in note.body
+    assert "è stata chiusa con esito: respinta." in note.body
     # A closed request cannot move again.
     with tenant_scope(actor.tenant_ids), pytest.raises(ValidationError):
         services.take_request(actor, request)
