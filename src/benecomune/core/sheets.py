@@ -79,6 +79,39 @@ def blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def read_header(raw: list[list], *, normalise, required, known) -> tuple[list[str], int]:
+    """The column names of a template-based import: the first non-blank row of `raw` (removed
+    from it, with the blank rows above), each `normalise`d. Refused (SheetError, Italian) when
+    a `required` column is missing, a name is not `known`, or a name comes twice. Returns the
+    names (blank ones as "") and how many blank rows were skipped."""
+    skipped = 0
+    while raw and all(blank(v) for v in raw[0]):
+        raw.pop(0)
+        skipped += 1
+    if not raw:
+        raise SheetError(_("Il file non contiene righe."))
+    header = [normalise(v) if not blank(v) else "" for v in raw[0]]
+    missing = [key for key in required if key not in header]
+    if missing:
+        raise SheetError(
+            _(
+                "La prima riga deve contenere i nomi delle colonne del modello: mancano "
+                "%(columns)s. Scarichi il modello e copi lì i dati."
+            )
+            % {"columns": ", ".join(f"«{m}»" for m in missing)}
+        )
+    unknown = [h for h in header if h and h not in known]
+    if unknown:
+        raise SheetError(
+            _("Colonne non previste dal modello: %(columns)s.")
+            % {"columns": ", ".join(f"«{u}»" for u in unknown)}
+        )
+    named = [h for h in header if h]
+    if len(set(named)) != len(named):
+        raise SheetError(_("Una colonna compare due volte nella prima riga."))
+    return header, skipped
+
+
 def xlsx_merged_ranges(data: bytes) -> list[str]:
     """The merged cell ranges of an XLSX's first sheet ("A1:B2", ...): a merged cell leaves
     the others of its range empty, so a row-per-record import must refuse them. Read-only

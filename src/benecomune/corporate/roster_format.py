@@ -198,32 +198,12 @@ def _row(line: int, values: dict) -> RosterRow:
 
 
 def _header(raw: list[list]) -> tuple[list[str], int]:
-    skipped = 0
-    while raw and all(sheets.blank(v) for v in raw[0]):
-        raw.pop(0)
-        skipped += 1
-    if not raw:
-        raise sheets.SheetError(_("Il file non contiene righe."))
-    header = [_key(v) if not sheets.blank(v) else "" for v in raw[0]]
-    missing = [c.key for c in COLUMNS if c.required and c.key not in header]
-    if missing:
-        raise sheets.SheetError(
-            _(
-                "La prima riga deve contenere i nomi delle colonne: mancano %(columns)s. "
-                "Scarichi il modello e copi lì i dati."
-            )
-            % {"columns": ", ".join(f"«{m}»" for m in missing)}
-        )
-    unknown = [h for h in header if h and h not in KEYS]
-    if unknown:
-        raise sheets.SheetError(
-            _("Colonne non previste: %(columns)s.")
-            % {"columns": ", ".join(f"«{u}»" for u in unknown)}
-        )
-    named = [h for h in header if h]
-    if len(set(named)) != len(named):
-        raise sheets.SheetError(_("Una colonna compare due volte nella prima riga."))
-    return header, skipped
+    return sheets.read_header(
+        raw,
+        normalise=_key,
+        required=[c.key for c in COLUMNS if c.required],
+        known=KEYS,
+    )
 
 
 def read_roster(data: bytes) -> list[RosterRow]:

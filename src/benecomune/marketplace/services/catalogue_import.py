@@ -184,32 +184,12 @@ def _row_data(values: dict, municipalities: dict) -> tuple[dict, dict]:
 
 
 def _header(raw: list[list]) -> tuple[list[str], int]:
-    skipped = 0
-    while raw and all(sheets.blank(v) for v in raw[0]):
-        raw.pop(0)
-        skipped += 1
-    if not raw:
-        raise sheets.SheetError(_("Il file non contiene righe."))
-    header = [_normal(v) if not sheets.blank(v) else "" for v in raw[0]]
-    missing = [c.key for c in COLUMNS if c.required and c.key not in header]
-    if missing:
-        raise sheets.SheetError(
-            _(
-                "La prima riga deve contenere i nomi delle colonne del modello: mancano "
-                "%(columns)s. Scarichi il modello e copi lì i dati."
-            )
-            % {"columns": ", ".join(f"«{m}»" for m in missing)}
-        )
-    unknown = [h for h in header if h and h not in FIELD_OF]
-    if unknown:
-        raise sheets.SheetError(
-            _("Colonne non previste dal modello: %(columns)s.")
-            % {"columns": ", ".join(f"«{u}»" for u in unknown)}
-        )
-    named = [h for h in header if h]
-    if len(set(named)) != len(named):
-        raise sheets.SheetError(_("Una colonna compare due volte nella prima riga."))
-    return header, skipped
+    return sheets.read_header(
+        raw,
+        normalise=_normal,
+        required=[c.key for c in COLUMNS if c.required],
+        known=FIELD_OF,
+    )
 
 
 def read_rows(data: bytes) -> list[tuple[int, dict]]:
