@@ -51,3 +51,58 @@ def test_shared_css_gives_lifted_labels_room_above_the_first_field():
 
     css = Path(__file__).resolve().parents[2] / "src/benecomune/static/css/benecomune.css"
     assert ":not(.form-group) + .form-group { margin-top: 1.75rem; }" in css.read_text()
+
+
+def _entries(role):
+    from benecomune.core.context_processors import EXTRA_NAV, NAV_BY_ROLE
+
+    return [
+        {"label": str(label), "url": name, "url_name": name, "active": False, "badge": 0}
+        for label, name, *_badge in [*NAV_BY_ROLE.get(role, []), *EXTRA_NAV.get(role, [])]
+    ]
+
+
+def _every_role():
+    from benecomune.core.context_processors import EXTRA_NAV, NAV_BY_ROLE
+
+    return sorted(set(NAV_BY_ROLE) | set(EXTRA_NAV))
+
+
+@pytest.mark.parametrize("role", _every_role())
+def test_every_role_has_a_short_bar_and_every_entry_is_reachable(role):
+    """A handful of items in the bar; an entry that would crowd it must join a menu in
+    core/nav_groups.py. Nothing registered is lost by the folding."""
+    from benecomune.core.nav_groups import MAX_TOP_LEVEL, fold
+
+    entries = _entries(role)
+    items = fold(role, entries)
+    assert len(items) <= MAX_TOP_LEVEL, [item["label"] for item in items]
+    shown = [c["url_name"] for item in items for c in item.get("children", [item])]
+    assert sorted(shown) == sorted(entry["url_name"] for entry in entries)
+
+
+def test_nav_groups_name_only_registered_entries():
+    """A menu naming an entry no app registers for that role is a typo or a stale name."""
+    from benecomune.core.nav_groups import NAV_GROUPS
+
+    for role, groups in NAV_GROUPS.items():
+        registered = {entry["url_name"] for entry in _entries(role)}
+        for label, names in groups:
+            stale = set(names) - registered
+            assert not stale, (role, str(label), stale)
+
+
+def test_the_citizen_bar_folds_into_menus_that_mark_the_current_page(
+    client, make_user, make_person, municipality
+):
+    from tests.helpers import login
+
+    login(client, make_user("anna@example.org", person=make_person(municipality)))
+    page = client.get(reverse("ledger:wallets")).content.decode()
+    nav = page[page.index('aria-label="Navigazione principale"') :].split("</nav>", 1)[0]
+    assert nav.count('class="nav-item dropdown"') == 3
+    assert "Buoni e domande" in nav and "Profilo e privacy" in nav
+    wallets = reverse("ledger:wallets")
+    assert f'href="{wallets}" aria-current="page"' in nav
+    # The menu holding the current page is marked too.
+    assert 'class="nav-link dropdown-toggle active"' in nav

@@ -85,3 +85,18 @@ def use_fixtures(namespace: dict, module, *names: str) -> None:
 def use_voucher_fixtures(namespace: dict, *more: str) -> None:
     """The voucher journey's fixtures (VOUCHER_FIXTURES), plus `more` of tests/vouchers."""
     use_fixtures(namespace, voucher_fixtures, *VOUCHER_FIXTURES, *more)
+
+
+def open_menu_entry(page, name):
+    """Follow an entry of the main navigation: on a phone the bar is folded behind its
+    button, and most entries sit in a menu (core/nav_groups.py) that opens first."""
+    toggler = page.locator(".custom-navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    nav = page.locator("#main-nav")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        # A closed menu's links are hidden, so not in the accessibility tree: find by text.
+        menu = nav.locator(".nav-item.dropdown", has=page.get_by_text(name, exact=True))
+        menu.locator(".dropdown-toggle").click()
+    link.click()

@@ -24,7 +24,7 @@ from tests.calls.conftest import (  # noqa: F401  (fixtures used by this module)
     operator_actor,
     validator_actor,
 )
-from tests.e2e.helpers import PHONE, assert_fits, confirm, sign_in
+from tests.e2e.helpers import PHONE, assert_fits, confirm, open_menu_entry, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -142,9 +142,7 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     # and asks for a clarification with a deadline.
     desk = page_for()
     sign_in(desk, base, scene["operator"])
-    desk.get_by_role("navigation", name="Navigazione principale").get_by_role(
-        "link", name="Domande", exact=True
-    ).first.click()
+    open_menu_entry(desk, "Domande")
     desk.get_by_role("link", name=protocol).first.click()
     desk.wait_for_url(re.compile(r"/gestione/domande/\d+/$"))
     review_url = desk.url
@@ -216,9 +214,7 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     # 5. A different person, the validator, admits it with a reason.
     checker = page_for()
     sign_in(checker, base, scene["validator"])
-    checker.get_by_role("navigation", name="Navigazione principale").get_by_role(
-        "link", name="Domande", exact=True
-    ).first.click()
+    open_menu_entry(checker, "Domande")
     checker.get_by_role("link", name=protocol).first.click()
     decide = checker.locator("section", has=checker.locator("#h-decide"))
     decide.get_by_text("Ammetti", exact=True).click()
@@ -231,9 +227,7 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     # 6. The Comune closes the call early, ranks it, makes the ranking final and awards.
     admin = page_for()
     sign_in(admin, base, scene["admin"])
-    admin.get_by_role("navigation", name="Navigazione principale").get_by_role(
-        "link", name="Bandi", exact=True
-    ).first.click()
+    open_menu_entry(admin, "Bandi")
     admin.get_by_role("link", name=call.title).first.click()
     admin.get_by_role("link", name="Chiudi alle domande").click()
     snap(admin, "comune-chiusura")
@@ -283,8 +277,7 @@ def test_apply_review_rank_award(scene, live_server, page_for, screenshot_dir, t
     assert_fits(citizen)
     snap(citizen, "cittadino-esito")
     citizen.goto(f"{base}/")
-    citizen.locator(".custom-navbar-toggler").click()
-    citizen.get_by_role("link", name="I miei buoni").click()
+    open_menu_entry(citizen, "I miei buoni")
     citizen.wait_for_url(f"{base}/area-personale/borsellini/")
     card = citizen.locator(".card", has=citizen.get_by_role("heading", name=call.title))
     expect(card.get_by_test_id("wallet-balance")).to_have_text(EXPECTED_AMOUNT)

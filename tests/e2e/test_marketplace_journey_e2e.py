@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from benecomune.marketplace.models import Message, Service, ServiceStatus, Thread
-from tests.e2e.helpers import PHONE, assert_fits, sign_in
+from tests.e2e.helpers import PHONE, assert_fits, open_menu_entry, sign_in
 from tests.e2e.test_marketplace_e2e import sign_up_and_get_accredited
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,12 +21,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TITLE = "Laboratorio di lettura per bambini"
 QUESTION = "Buongiorno, ci sono posti il sabato mattina per mia figlia di 7 anni?"
 ANSWER = "Buongiorno, sì: il sabato dalle 10 alle 12 ci sono ancora tre posti."
-
-
-def open_menu_entry(page, name):
-    """On a phone the main navigation is folded behind its button."""
-    page.locator(".custom-navbar-toggler").click()
-    page.get_by_role("link", name=name).click()
 
 
 def create_and_publish_service(phone, base, snap):

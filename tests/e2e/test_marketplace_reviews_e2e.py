@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from benecomune.marketplace.models import Review
 from tests.conftest import PASSWORD
-from tests.e2e.helpers import PHONE, assert_fits, sign_in, use_fixtures
+from tests.e2e.helpers import PHONE, assert_fits, open_menu_entry, sign_in, use_fixtures
 from tests.marketplace import conftest as marketplace_fixtures
 from tests.marketplace.reviews_helpers import buy, coop  # noqa: F401 (fixture)
 from tests.payments.conftest import fake_gateway  # noqa: F401 (fixture)
@@ -41,8 +41,7 @@ def test_a_purchase_reviewed_answered_and_shown(
     # The resident, on a phone: her purchases, the form, the stars.
     citizen = page_for(**PHONE)
     sign_in(citizen, base, make_user("rosa@example.org", person=person))
-    citizen.locator(".custom-navbar-toggler").click()
-    citizen.get_by_role("link", name="Le mie recensioni").click()
+    open_menu_entry(citizen, "Le mie recensioni")
     citizen.wait_for_url(f"{base}/area-personale/recensioni/")
     expect(citizen.get_by_test_id("purchase")).to_contain_text(service.title)
     assert_fits(citizen)

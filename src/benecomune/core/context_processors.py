@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.models import Network, Role
+from benecomune.core.nav_groups import fold
 
 NAV_BY_ROLE = {
     "citizen": [
@@ -95,7 +96,16 @@ def shell(request):
         for label, name, *badge in [*NAV_BY_ROLE.get(role, []), *EXTRA_NAV.get(role, [])]:
             url = reverse(name)
             count = badge[0](request) if badge else 0
-            nav.append({"label": label, "url": url, "active": request.path == url, "badge": count})
+            nav.append(
+                {
+                    "label": label,
+                    "url": url,
+                    "url_name": name,
+                    "active": request.path == url,
+                    "badge": count,
+                }
+            )
+        nav = fold(role, nav)
     return {
         "brand": brand,
         "brand_url": brand_url(brand),
