@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the ledger fixtures are imported by name)
 """Retention of the audit and the ledger: past their period (10 years) the references to
 persons are replaced with stable keyed pseudonyms, while every row, amount, account, action
 and time stays, the ledger stays balanced (ledger_check) and the append-only triggers still
@@ -21,7 +22,7 @@ from benecomune.identity.retention_pseudonyms import (
     pseudonymising,
     value_pseudonym,
 )
-from benecomune.ledger.models import Transfer
+from benecomune.ledger.models import Transfer, Wallet
 from benecomune.ledger.services import funds
 from benecomune.ledger.services.invariants import check_invariants
 from tests.ledger.conftest import make_fund, make_wallet  # noqa: F401
@@ -46,7 +47,7 @@ def dpo(make_actor, municipality):
 
 
 @pytest.fixture
-def money(family, make_fund, make_wallet, system_actor):  # noqa: F811
+def money(family, make_fund, make_wallet, system_actor):
     """An award into the head's wallet whose causale names her and her codice fiscale."""
     head = family["head"]
     fund = make_fund(100_000)
@@ -157,3 +158,35 @@ def test_triggers_still_refuse_every_other_change(family, money):
         AuditEvent.objects_unscoped.filter(pk=event.pk).update(person=None, reason="x")
         Transfer.objects_unscoped.filter(pk=money.pk).update(memo="x")
     assert check_invariants() == []
+
+
+def test_expired_empty_wallets_lose_their_account_holder(
+    dpo,
+    municipality,
+    family,
+    money,
+    make_wallet,
+    monkeypatch,
+):
+    head = family["head"]
+    with all_tenants():
+        old = make_wallet(
+            person=head,
+            valid_from=datetime.date.today() - datetime.timedelta(days=60),
+            valid_until=datetime.date.today() - datetime.timedelta(days=1),
+        )
+    _run(dpo, municipality, dry_run=True)
+    _later(monkeypatch, 11)
+    dry = _run(dpo, municipality, dry_run=True)
+    # The money fixture's wallet still holds 50 euro and has not expired: only `old` counts.
+    assert dry.summary["wallets"] == {"years": 10, "action": "anonymised", "count": 1}
+    run = _run(dpo, municipality, dry_run=False)
+    old.refresh_from_db()
+    old.account.refresh_from_db()
+    assert old.account.person_id is None and old.person_id == head.pk
+    assert Wallet.objects_unscoped.get(pk=money.credit_account.wallet.pk).account.person_id
+    assert PurgeRecord.objects_unscoped.filter(
+        run=run, object_type="ledger.wallet", object_id=str(old.pk), action="anonymised"
+    ).exists()
+    assert check_invariants() == []
+    call_command("ledger_check")

@@ -34,6 +34,7 @@ PERMISSION = "privacy.manage"
 ACTIONS = {
     C.REJECTED_APPLICATIONS: "anonymised",
     C.EXPENSE_CLAIMS: "anonymised",
+    C.WALLETS: "anonymised",
     C.LEDGER: "pseudonymised",
     C.AUDIT: "pseudonymised",
 }

@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 
 from benecomune.identity.models import PurgeRecord, RetentionCategory
 from benecomune.identity.retention_pseudonyms import (
+    Scrubber,
     pseudonymise_audit,
     pseudonymise_transfers,
     pseudonymising,
@@ -185,6 +186,49 @@ def _purge_claims(rows):
     return records
 
 
+# --- wallets -----------------------------------------------------------------------------------
+
+
+def _wallets(organization_id, cutoff):
+    """Wallets whose validity ended before the cutoff, with nothing left on them (the expiry
+    sweep gave the rest back). Own top-ups (no end date) never expire: the money is the
+    citizen's."""
+    from benecomune.ledger.services.statements import with_balances
+
+    empty = with_balances(
+        _model("ledger.Account").objects_unscoped.filter(
+            organization_id=organization_id, person__isnull=False, held=0
+        )
+    ).filter(current_balance=0)
+    return (
+        _model("ledger.Wallet")
+        .objects_unscoped.filter(
+            organization_id=organization_id,
+            valid_until__lt=cutoff.date(),
+            account__in=empty.values("pk"),
+        )
+        .select_related("account", "person")
+    )
+
+
+def _purge_wallets(rows):
+    records = []
+    account_model, wallet_model = _model("ledger.Account"), _model("ledger.Wallet")
+    for wallet in rows:
+        scrub = Scrubber([wallet.person])
+        # The wallet keeps its holder (a required key of the ledger's schema, and the proof of
+        # whom the money was for); the account, the free texts and the cards lose them.
+        account_model.objects_unscoped.filter(pk=wallet.account_id).update(
+            person=None, name=scrub.text(wallet.account.name)
+        )
+        wallet_model.objects_unscoped.filter(pk=wallet.pk).update(title=scrub.text(wallet.title))
+        _model("vouchers.VoucherCard").objects_unscoped.filter(wallet=wallet).update(
+            close_reason=""
+        )
+        records.append((wallet, "anonymised", wallet.person_id))
+    return records
+
+
 # --- requests and access log -----------------------------------------------------------------
 
 
@@ -288,6 +332,7 @@ HANDLERS: dict[str, Handler] = {
     C.BOOKINGS: Handler(5, _bookings, _delete("person_id")),
     C.ORDERS: Handler(10, _orders, _purge_orders),
     C.EXPENSE_CLAIMS: Handler(10, _claims, _purge_claims),
+    C.WALLETS: Handler(10, _wallets, _purge_wallets),
     C.DATA_REQUESTS: Handler(5, _data_requests, _delete("person_id")),
     C.ACCESS_LOG: Handler(5, _access_log, _purge_access_log),
     C.LEDGER: Handler(10, _ledger, _purge_ledger),

@@ -92,6 +92,7 @@ class RetentionCategory(models.TextChoices):
     BOOKINGS = "bookings", _("Prenotazioni concluse (anni dalla data del servizio)")
     ORDERS = "orders", _("Ordini di servizi conclusi (anni dall'ordine)")
     EXPENSE_CLAIMS = "expense_claims", _("Richieste di rimborso decise e ricevute (anni)")
+    WALLETS = "wallets", _("Buoni scaduti e vuoti: titolare del conto e descrizioni (anni)")
     DATA_REQUESTS = "data_requests", _("Richieste di rettifica e cancellazione chiuse (anni)")
     ACCESS_LOG = "access_log", _("Registro degli accessi ai dati (anni)")
     LEDGER = "ledger", _("Movimenti contabili: causali pseudonimizzate (anni)")
