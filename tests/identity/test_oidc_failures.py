@@ -12,6 +12,7 @@ from django.urls import reverse
 from benecomune.core.models import AuditEvent, Person, User
 from benecomune.identity.models import DigitalIdentity
 from benecomune.identity.oidc import _cache_key
+from benecomune.identity.retention_pseudonyms import FISCAL_CODE
 from tests.identity import oidc_support
 from tests.identity.oidc_support import (
     authorize,
@@ -27,6 +28,19 @@ oidc_provider_url = oidc_support.oidc_provider_url
 oidc_settings = oidc_support.oidc_settings
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def nothing_sensitive_in_our_log(caplog):
+    """Every failure (and success) here: no codice fiscale, claim or token in our log, at any
+    level."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("benecomune"))
+    assert "eyJ" not in ours and "TINIT" not in ours
+    assert not FISCAL_CODE.search(ours), ours
+    for fiscal_code in Person.objects_unscoped.values_list("fiscal_code", flat=True):
+        assert fiscal_code not in ours
 
 
 def _counts():

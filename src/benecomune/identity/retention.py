@@ -1,30 +1,19 @@
 """Retention: how long each category of personal data is kept, per Comune, and the job that
-anonymises or deletes what has expired.
-
-- Rejected or withdrawn applications, `years` after their call closed: anonymised. The row
-  stays (the call's numbers and the audit refer to it) with its contacts, ISEE protocol,
-  declarations and consent note emptied, its documents deleted with their files, and the
-  other members' names and codici fiscali replaced by a pseudonym.
-- In-app messages and e-mails (sent or cancelled), `years` after they were written: deleted.
-- Ledger and audit (and the access log): kept. Movements are never deleted, so the ledger
-  stays balanced (ledger_check); audit and access log rows are append-only. Their periods are
-  recorded for the Comune, and the dry run reports them as kept.
+deletes, anonymises or pseudonymises what has expired (the categories and what happens to each
+are in retention_categories.py; the audit's and ledger's pseudonyms in retention_pseudonyms.py).
 
 A Comune's first real run is refused until a dry run has shown what would go. Every real run
-writes the register of what was purged (PurgeRecord: object type and id, a pseudonym of the
-person, never their name) and one audit event with the counts.
+writes the register of what was purged (PurgeRecord: object type and id, deleted, anonymised
+or pseudonymised, a pseudonym of the person, never their name) and one audit event with the
+counts. The ledger stays balanced (no amount or account is ever touched: ledger_check) and the
+audit keeps every row, action, object, actor and time (only its personal columns change).
 """
 
 import datetime
-import hashlib
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BigIntegerField
-from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from benecomune.core import audit
@@ -35,23 +24,24 @@ from benecomune.identity.models import (
     RetentionRule,
     RetentionRun,
 )
+from benecomune.identity.retention_categories import HANDLERS
+from benecomune.identity.retention_pseudonyms import person_pseudonym
 
 C = RetentionCategory
-DEFAULT_YEARS = {
-    C.REJECTED_APPLICATIONS: 5,
-    C.NOTIFICATIONS: 2,
-    C.EMAILS: 2,
-    C.LEDGER: 10,
-    C.AUDIT: 10,
-}
-KEPT = (C.LEDGER, C.AUDIT)  # never purged by this job (see the module's docstring)
+DEFAULT_YEARS = {category: handler.years for category, handler in HANDLERS.items()}
 PERMISSION = "privacy.manage"
+# What a real run does to each category's rows (the dry run's report says it too).
+ACTIONS = {
+    C.REJECTED_APPLICATIONS: "anonymised",
+    C.EXPENSE_CLAIMS: "anonymised",
+    C.WALLETS: "anonymised",
+    C.LEDGER: "pseudonymised",
+    C.AUDIT: "pseudonymised",
+}
 
 
 def pseudonym(person_id) -> str:
-    if person_id is None:
-        return ""
-    return salted_hmac("identity.retention", str(person_id)).hexdigest()[:16]
+    return person_pseudonym(person_id)
 
 
 def years_for(organization_id: int) -> dict[str, int]:
@@ -68,83 +58,27 @@ def _cutoff(years: int, now: datetime.datetime) -> datetime.datetime:
         return now.replace(year=now.year - years, day=28)
 
 
-def _purged_ids(organization_id, object_type):
-    # object_id is text (any model's key): cast for the comparison with an integer key.
-    return (
-        PurgeRecord.objects_unscoped.filter(
-            organization_id=organization_id, object_type=object_type
-        )
-        .annotate(ref=Cast("object_id", BigIntegerField()))
-        .values("ref")
-    )
-
-
 def expired(organization_id: int, category: str, years: int, now):
-    """The rows of `category` past their period (a queryset), or None for kept categories."""
-    cutoff = _cutoff(years, now)
-    if category == C.REJECTED_APPLICATIONS:
-        model = apps.get_model("calls.Application")
-        return model.objects_unscoped.filter(
-            organization_id=organization_id,
-            status__in=("rejected", "withdrawn"),
-            call__closes_at__lt=cutoff,
-        ).exclude(pk__in=_purged_ids(organization_id, "calls.application"))
-    if category == C.NOTIFICATIONS:
-        model = apps.get_model("core.Notification")
-        return model._base_manager.filter(
-            person__residence_id=organization_id, created_at__lt=cutoff
-        )
-    if category == C.EMAILS:
-        model = apps.get_model("core.OutboxMessage")
-        return model._base_manager.filter(
-            organization_id=organization_id,
-            created_at__lt=cutoff,
-            status__in=("sent", "cancelled"),
-        )
-    return None
-
-
-def _anonymise_application(application) -> None:
-    for document in application.documents.all():
-        document.file.delete(save=False)
-        document.delete()
-    for member in application.members.all():
-        if member.person_id == application.applicant_id:
-            continue
-        code = "X" + hashlib.sha256(member.fiscal_code.encode()).hexdigest()[:15].upper()
-        member.fiscal_code, member.full_name, member.person = code, "", None
-        member.disability, member.active = False, False
-        member.save(update_fields=["fiscal_code", "full_name", "person", "disability", "active"])
-    type(application).objects_unscoped.filter(pk=application.pk).update(
-        contact_phone="",
-        contact_email="",
-        isee_protocol="",
-        declarations={},
-        eligibility_notes=[],
-        consent_note="",
-    )
+    """The rows of `category` past their period (a queryset)."""
+    return HANDLERS[category].expired(organization_id, _cutoff(years, now))
 
 
 def _purge(run: RetentionRun, category: str, rows) -> int:
-    records = []
-    if category == C.REJECTED_APPLICATIONS:
-        for application in rows.prefetch_related("documents", "members"):
-            _anonymise_application(application)
-            records.append((application, "anonymised", application.applicant_id))
-    else:
-        records = [(row, "deleted", row.person_id) for row in rows]
-        rows.model._base_manager.filter(pk__in=[row.pk for row, *_rest in records]).delete()
+    records = HANDLERS[category].purge(rows)
     PurgeRecord.objects_unscoped.bulk_create(
-        PurgeRecord(
-            run=run,
-            organization_id=run.organization_id,
-            category=category,
-            object_type=f"{obj._meta.app_label}.{obj._meta.model_name}",
-            object_id=str(obj.pk),
-            action=action,
-            person_pseudonym=pseudonym(person_id),
-        )
-        for obj, action, person_id in records
+        (
+            PurgeRecord(
+                run=run,
+                organization_id=run.organization_id,
+                category=category,
+                object_type=f"{obj._meta.app_label}.{obj._meta.model_name}",
+                object_id=str(obj.pk),
+                action=action,
+                person_pseudonym=pseudonym(person_id),
+            )
+            for obj, action, person_id in records
+        ),
+        batch_size=1000,
     )
     return len(records)
 
@@ -169,11 +103,9 @@ def run_retention(actor: Actor, organization, *, dry_run: bool) -> RetentionRun:
     summary = {}
     for category, years in years_for(organization_id).items():
         rows = expired(organization_id, category, years, now)
-        if rows is None:
-            summary[category] = {"years": years, "kept": True, "count": 0}
-            continue
         count = rows.count() if dry_run else _purge(run, category, rows)
-        summary[category] = {"years": years, "kept": False, "count": count}
+        action = ACTIONS.get(category, "deleted")
+        summary[category] = {"years": years, "action": action, "count": count}
     run.summary = summary
     RetentionRun.objects_unscoped.filter(pk=run.pk).update(summary=summary)
     audit.record(

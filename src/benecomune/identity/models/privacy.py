@@ -89,8 +89,14 @@ class RetentionCategory(models.TextChoices):
     )
     NOTIFICATIONS = "notifications", _("Messaggi nell'area personale (anni dall'invio)")
     EMAILS = "emails", _("E-mail inviate (anni dall'invio)")
-    LEDGER = "ledger", _("Movimenti contabili (anni)")
-    AUDIT = "audit", _("Registro delle attività e degli accessi (anni)")
+    BOOKINGS = "bookings", _("Prenotazioni concluse (anni dalla data del servizio)")
+    ORDERS = "orders", _("Ordini di servizi conclusi (anni dall'ordine)")
+    EXPENSE_CLAIMS = "expense_claims", _("Richieste di rimborso decise e ricevute (anni)")
+    WALLETS = "wallets", _("Buoni scaduti e vuoti: titolare del conto e descrizioni (anni)")
+    DATA_REQUESTS = "data_requests", _("Richieste di rettifica e cancellazione chiuse (anni)")
+    ACCESS_LOG = "access_log", _("Registro degli accessi ai dati (anni)")
+    LEDGER = "ledger", _("Movimenti contabili: causali pseudonimizzate (anni)")
+    AUDIT = "audit", _("Registro delle attività: riferimenti pseudonimizzati (anni)")
 
 
 class RetentionRule(models.Model):
@@ -156,7 +162,7 @@ class PurgeRecord(models.Model):
     category = models.CharField(_("categoria"), max_length=40, choices=RetentionCategory.choices)
     object_type = models.CharField(_("tipo di oggetto"), max_length=80)
     object_id = models.CharField(_("identificativo"), max_length=64)
-    action = models.CharField(_("operazione"), max_length=20)  # anonymised | deleted
+    action = models.CharField(_("operazione"), max_length=20)  # anonymised|deleted|pseudonymised
     person_pseudonym = models.CharField(_("persona (pseudonimo)"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("quando"), auto_now_add=True)
 
