@@ -39,11 +39,13 @@ from benecomune.bookings.services.bookings import (
     bookings_actor,
     deadline_of,
 )
+from benecomune.bookings.services.provider_side import (
+    require_provider_side as require_provider_staff,
+)
 from benecomune.bookings.slots import ROME
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.on_behalf import on_behalf_reason
-from benecomune.marketplace.services.common import require_provider_staff
 
 S = BookingStatus
 REASON_MAX = 300
