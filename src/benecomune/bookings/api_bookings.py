@@ -1,48 +1,87 @@
-"""Bookings API, /api/v1/bookings/...: the same services as the pages.
+"""Bookings API, /api/v1/bookings/... (the same services as the pages):
 
-- `GET /slots`: the free slots of a published service over a date range (public).
-- The citizen, with their session (cookie + CSRF token, as the site's pages): `GET /mine`,
-  `POST /mine` (book), `POST /mine/{id}/cancel`, `POST /mine/{id}/reschedule`.
-- The provider, with its device/integration token: see `api_bookings_provider.py`
-  (`/provider/...`).
+- `GET /slots`: the free slots of a published service over a date range (public, no token).
+- With a provider's device/integration token (the API has no sessions: citizens use the
+  pages): `GET /` (its bookings over a range), `GET /day`, `POST /` (book a registered
+  person by codice fiscale, as at the counter), `POST /{id}/reschedule`, `/cancel`,
+  `/confirm`, `/decline`, `/complete`, `/no-show`.
 
-Every call that creates a booking or moves money (a booking's order is held, captured or
-released) needs an `Idempotency-Key` header (1-64 characters): replaying it returns the same
-result, the same key with other data is refused (409). Errors are JSON `{"code", "message"}`
-with an Italian message, and change nothing. Another person's booking is a 404.
+Every call that creates or moves a booking (and so holds, captures or releases its order's
+money) needs an `Idempotency-Key` header (1-64 characters). A booking replayed with its key
+returns the same booking; the same key with other data is refused (409); a move already made
+(its replay) returns the booking unchanged. Errors are JSON `{"code", "message"}` with an
+Italian message and change nothing. Another provider's booking or service is a 404, before
+the body is read.
 """
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema, Status
-from ninja.security import SessionAuth
+from ninja import Field, Header, Query, Router, Schema, Status
 
+from benecomune.api.auth import DeviceTokenAuth
 from benecomune.api.main import ErrorOut, add_app_router
-from benecomune.bookings import booking_queries
 from benecomune.bookings.api_bookings_common import (
     BookingOut,
-    booking_out,
     error,
     parse_date,
     parse_time,
+    provider_out,
 )
-from benecomune.bookings.api_bookings_provider import router as provider_router
-from benecomune.bookings.models import Booking, OwnMoney, Series
-from benecomune.bookings.services import agenda_reads, booking_moves, bookings
+from benecomune.bookings.models import Booking, BookingStatus
+from benecomune.bookings.provider_agenda_queries import bookings_between
+from benecomune.bookings.services import (
+    agenda_reads,
+    booking_moves,
+    booking_provider_moves,
+    booking_walk_in,
+)
+from benecomune.bookings.services.provider_side import DEVICE_PERMISSION
 from benecomune.bookings.slots import local_instant, minutes_of
 from benecomune.core.actors import Actor
-from benecomune.core.middleware import SECOND_FACTOR_BY_IDENTITY_KEY, client_ip
-from benecomune.core.models import Person
-from benecomune.core.scoping import all_tenants, tenant_scope
+from benecomune.core.identifiers import normalize_fiscal_code
+from benecomune.core.middleware import client_ip
+from benecomune.core.models import Person, Provider
+from benecomune.core.scoping import all_tenants
 from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.marketplace.models import Service
 from benecomune.marketplace.services.offer import visible_services
 
-router = Router(tags=["prenotazioni"])
-MAX_RANGE_DAYS = 31
+router = Router(tags=["prenotazioni"], auth=DeviceTokenAuth())
 KEY = Header(None, alias="Idempotency-Key")
+MAX_RANGE_DAYS = 31
+S = BookingStatus
+RESPONSES = {
+    200: BookingOut,
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+}
+
+
+def _forbidden():
+    return error(403, "forbidden", _("Il token non permette questa operazione."))
+
+
+def _no_key():
+    return error(400, "idempotency_key_missing", _("Manca l'intestazione Idempotency-Key."))
+
+
+def _range(first: str, last: str) -> tuple[datetime.date, datetime.date]:
+    start = parse_date(first, _("Data di inizio"))
+    end = parse_date(last or first, _("Data di fine"))
+    if end < start or (end - start).days >= MAX_RANGE_DAYS:
+        raise ValidationError(
+            _("L'intervallo va da una data a una successiva, per al massimo %(n)s giorni.")
+            % {"n": MAX_RANGE_DAYS}
+        )
+    return start, end
+
+
+# --- public: the free slots ---------------------------------------------------------------------
 
 
 class SlotOut(Schema):
@@ -53,36 +92,26 @@ class SlotOut(Schema):
     free: int = Field(..., description="Posti liberi")
 
 
-def _public_service(pk: int) -> Service | None:
-    service = Service.objects_unscoped.select_related("provider").filter(pk=pk).first()
-    if service is None:
-        return None
-    if not visible_services(service.provider).filter(pk=service.pk).exists():
-        return None
-    return service
-
-
 @router.get("/slots", response={200: list[SlotOut], 400: ErrorOut, 404: ErrorOut}, auth=None)
-def slots(request, service: int, date_from: str = Field("", alias="from"), date_to: str = ""):
-    """The free slots of a published service from `from` to `to` (local dates, at most 31
-    days); the booking rules (notice, window) apply."""
+def slots(
+    request,
+    service: int,
+    date_from: str = Query("", alias="from"),
+    date_to: str = Query("", alias="to"),
+):
+    """The free slots of a published service from `from` to `to` (local dates
+    AAAA-MM-GG, at most 31 days); the booking rules (notice, window) apply."""
     with all_tenants():  # public data of a published service
-        found = _public_service(service)
+        found = Service.objects_unscoped.select_related("provider").filter(pk=service).first()
+        if found and not visible_services(found.provider).filter(pk=found.pk).exists():
+            found = None
         schedule = agenda_reads.schedule_of(found) if found else None
         if schedule is None:
             return error(404, "not_found", _("Servizio inesistente o non prenotabile."))
         try:
-            first = parse_date(date_from, _("Data di inizio"))
-            last = parse_date(date_to or date_from, _("Data di fine"))
+            first, last = _range(date_from, date_to)
         except ValidationError as exc:
             return error(400, "invalid", " ".join(exc.messages))
-        if last < first or (last - first).days >= MAX_RANGE_DAYS:
-            return error(
-                400,
-                "invalid",
-                _("L'intervallo va da una data a una successiva, per al massimo %(n)s giorni.")
-                % {"n": MAX_RANGE_DAYS},
-            )
         found_slots = agenda_reads.available_slots(schedule, first, last)
     return Status(
         200,
@@ -99,189 +128,190 @@ def slots(request, service: int, date_from: str = Field("", alias="from"), date_
     )
 
 
-# --- the citizen, with their session ----------------------------------------------------------
+# --- the provider's token -------------------------------------------------------------------------
 
 
-class CitizenAuth(SessionAuth):
-    """The signed-in citizen (Django session; ninja checks the CSRF token on writes). A staff
-    account still waiting for its second factor is refused, as on the pages."""
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if user is None or not user.person_id:
-            return None
-        staff = user.memberships.filter(is_active=True).exists() or user.is_staff
-        if (
-            staff
-            and not user.is_verified()
-            and not request.session.get(SECOND_FACTOR_BY_IDENTITY_KEY)
-        ):
-            return None
-        return user
+def _actor(request) -> Actor:
+    return Actor.for_device(request.auth, client_ip(request))
 
 
-mine = Router(auth=CitizenAuth())
-
-
-class BookIn(Schema):
-    service: int
-    date: str = Field("", description="Giorno, AAAA-MM-GG (ora italiana)")
-    time: str = Field("", description="Ora di inizio, HH:MM (ora italiana)")
-    series: int | None = Field(None, description="Un percorso, invece di giorno e ora")
-    person: int | None = Field(None, description="Un componente del nucleo; vuoto: sé stessi")
-    split: dict[str, int] = Field(
-        default_factory=dict, description="Portafoglio -> centesimi (servizi a pagamento)"
-    )
-    own_amount: int = Field(0, description="Denaro proprio, centesimi")
-    own_money: str = Field("", description="'online' o 'at_provider'")
-
-
-class CancelIn(Schema):
-    reason: str = Field("", max_length=300)
-
-
-class RescheduleIn(Schema):
-    date: str
-    time: str
-
-
-def _citizen(request) -> tuple[Actor, Person]:
-    user = request.auth
-    return Actor(user=user, ip_address=client_ip(request)), Person.objects_unscoped.get(
-        pk=user.person_id
-    )
-
-
-def _scope(person: Person):
-    """The citizen's scope, as on their pages: the network of the Comune where they live."""
-    org = person.residence
-    return tenant_scope(org.network.tenant_ids() if org.network_id else [org.pk])
-
-
-def _key(key) -> str | None:
-    return key if key and len(key) <= 64 else None
+def _provider(request) -> Provider | None:
+    provider = Provider.objects.filter(pk=request.auth.organization_id).first()
+    if provider is None or not _actor(request).has_perm(DEVICE_PERMISSION, provider):
+        return None
+    return provider
 
 
 def _refused(exc) -> Status:
     if isinstance(exc, IdempotencyConflict):
         return error(409, "idempotency_conflict", str(exc))
     if isinstance(exc, PermissionDenied):
-        return error(403, "forbidden", str(exc) or _("Operazione non permessa."))
+        return _forbidden()
     return error(400, "refused", " ".join(exc.messages))
 
 
-RESPONSES = {
-    200: BookingOut,
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-}
-MISSING_KEY = _("Manca l'intestazione Idempotency-Key.")
+@router.get("/", response={200: list[BookingOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut})
+def list_bookings(
+    request,
+    date_from: str = Query("", alias="from"),
+    date_to: str = Query("", alias="to"),
+    status: str = "",
+):
+    """The provider's bookings starting from `from` to `to` (local dates, at most 31
+    days), of one status when given, in time order."""
+    provider = _provider(request)
+    if provider is None:
+        return _forbidden()
+    try:
+        first, last = _range(date_from, date_to)
+    except ValidationError as exc:
+        return error(400, "invalid", " ".join(exc.messages))
+    rows = bookings_between(provider, first, last, closed=True)
+    if status in S.values:
+        rows = rows.filter(status=status)
+    return Status(200, [provider_out(b) for b in rows])
 
 
-@mine.get("", response={200: list[BookingOut], 401: ErrorOut})
-def my_bookings(request):
-    """The citizen's bookings (made by them, for themselves or their household), newest
-    first, at most 200."""
-    _actor, person = _citizen(request)
-    rows = booking_queries.bookings_of_person(person.pk).order_by("-starts_at", "-pk")[:200]
-    return Status(200, [booking_out(b) for b in rows])
+@router.get("/day", response={200: list[BookingOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut})
+def day(request, date: str = ""):
+    """Every booking of the provider starting on local `date` (all states): the agenda."""
+    return list_bookings(request, date_from=date, date_to=date)
 
 
-def _person(booker: Person, pk: int | None) -> Person | None:
-    if pk is None:
-        return booker
-    return next((p for p in bookings.household_people(booker) if p.pk == pk), None)
+class BookIn(Schema):
+    service: int
+    date: str = Field(..., description="AAAA-MM-GG, ora italiana")
+    time: str = Field(..., description="HH:MM, ora italiana")
+    fiscal_code: str = Field(..., description="Codice fiscale di una persona registrata")
 
 
-@mine.post("", response=RESPONSES)
+@router.post("/", response=RESPONSES)
 def book(request, data: BookIn, idempotency_key: str | None = KEY):
-    """Book a slot (`date` + `time`) or a series for oneself or a household member. A priced
-    service is paid as at the checkout (`split`, `own_amount`, `own_money`)."""
-    if not (key := _key(idempotency_key)):
-        return error(400, "idempotency_key_missing", MISSING_KEY)
-    actor, booker = _citizen(request)
-    with _scope(booker):
-        service = Service.objects_unscoped.filter(pk=data.service).first()
-        person = _person(booker, data.person)
-        if service is None or person is None:
-            return error(404, "not_found", _("Servizio o persona inesistente."))
-        series = None
-        if data.series is not None:
-            series = Series.objects_unscoped.filter(pk=data.series, service=service).first()
-            if series is None:
-                return error(404, "not_found", _("Percorso inesistente."))
+    """Book a registered person (by codice fiscale) into a slot of one of the provider's
+    services, as at the counter: confirmed at once, a priced service paid at the provider."""
+    if not idempotency_key or len(idempotency_key) > 64:
+        return _no_key()
+    provider = _provider(request)
+    if provider is None:
+        return _forbidden()
+    service = Service.objects.filter(pk=data.service, provider=provider).first()
+    if service is None:
+        return error(404, "not_found", _("Servizio inesistente."))
+    code = normalize_fiscal_code(data.fiscal_code)
+    person = Person.objects_unscoped.filter(fiscal_code=code).first() if code else None
+    if person is None:
+        return error(
+            404,
+            "person_not_found",
+            _("Nessuna persona registrata con questo codice fiscale: la registri al banco."),
+        )
+    try:
+        booking = booking_walk_in.book_walk_in(
+            _actor(request),
+            service=service,
+            person=person,
+            day=parse_date(data.date, _("Giorno")),
+            time=parse_time(data.time, _("Orario")),
+            idempotency_key=f"api:{idempotency_key}",
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(exc)
+    return Status(200, provider_out(booking))
+
+
+def _move(request, pk: str, key, step, done=None):
+    """Run `step` on the provider's booking `pk`; `done(booking)` true: a replay of a move
+    already made, the booking is returned as it is."""
+    if not key or len(key) > 64:
+        return _no_key()
+    booking = (
+        Booking.objects.select_related("person", "resource", "schedule")
+        .filter(pk=int(pk) if pk.isdigit() else 0, provider_id=request.auth.organization_id)
+        .first()
+    )
+    if booking is None:
+        return error(404, "not_found", _("Prenotazione inesistente."))
+    if done is None or not done(booking):
         try:
-            day = time = None
-            if series is None:
-                day = parse_date(data.date, _("Giorno"))
-                time = parse_time(data.time, _("Orario"))
-            booking = bookings.book(
-                actor,
-                service=service,
-                booker=booker,
-                person=person,
-                day=day,
-                time=time,
-                series=series,
-                split={int(k): v for k, v in data.split.items() if str(k).isdigit()},
-                own_amount=data.own_amount,
-                own_money=data.own_money or OwnMoney.NONE,
-                idempotency_key=f"api:{key}",
-            )
+            step(_actor(request), booking)
         except (ValidationError, PermissionDenied) as exc:
             return _refused(exc)
-    return Status(200, booking_out(booking))
+    booking = Booking.objects.select_related("person", "resource").get(pk=booking.pk)
+    return Status(200, provider_out(booking))
 
 
-def _own(person: Person, pk: str) -> Booking | None:
-    if not pk.isdigit():
-        return None
-    return booking_queries.booking_of_person(person.pk, int(pk))
+def _in(status):
+    return lambda booking: booking.status == status
 
 
-@mine.post("/{pk}/cancel", response=RESPONSES)
-def cancel(request, pk: str, data: CancelIn, idempotency_key: str | None = KEY):
-    """Cancel: free until the deadline, then as the service's late policy says. Cancelling a
-    booking already cancelled returns it unchanged."""
-    if not _key(idempotency_key):
-        return error(400, "idempotency_key_missing", MISSING_KEY)
-    actor, person = _citizen(request)
-    with _scope(person):
-        booking = _own(person, pk)
-        if booking is None:
-            return error(404, "not_found", _("Prenotazione inesistente."))
-        try:
-            booking = booking_moves.cancel_by_citizen(actor, booking, reason=data.reason)
-        except (ValidationError, PermissionDenied) as exc:
-            return _refused(exc)
-    return Status(200, booking_out(booking))
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=300, description="Obbligatorio: lo legge chi ha prenotato")
 
 
-@mine.post("/{pk}/reschedule", response=RESPONSES)
+class RescheduleIn(Schema):
+    date: str = Field(..., description="AAAA-MM-GG, ora italiana")
+    time: str = Field(..., description="HH:MM, ora italiana")
+    reason: str = Field("", max_length=300, description="Obbligatorio: lo legge chi ha prenotato")
+
+
+@router.post("/{pk}/reschedule", response=RESPONSES)
 def reschedule(request, pk: str, data: RescheduleIn, idempotency_key: str | None = KEY):
-    """Move to another free slot before the deadline. Asking again for the time the booking
-    already has (a replay) returns it unchanged."""
-    if not _key(idempotency_key):
-        return error(400, "idempotency_key_missing", MISSING_KEY)
-    actor, person = _citizen(request)
-    with _scope(person):
-        booking = _own(person, pk)
-        if booking is None:
-            return error(404, "not_found", _("Prenotazione inesistente."))
+    """Move the booking to another free slot of its service (agreed with the person)."""
+
+    def step(actor, booking):
+        day = parse_date(data.date, _("Nuovo giorno"))
+        time = parse_time(data.time, _("Nuovo orario"))
+        return booking_provider_moves.reschedule_by_provider(
+            actor, booking, day=day, time=time, reason=data.reason
+        )
+
+    def done(booking):  # the booking already at that time: a replay
         try:
-            day = parse_date(data.date, _("Nuovo giorno"))
-            time = parse_time(data.time, _("Nuovo orario"))
-            if booking.active and booking.starts_at == local_instant(day, minutes_of(time)):
-                return Status(200, booking_out(booking))
-            booking = booking_moves.reschedule(actor, booking, day=day, time=time)
-        except (ValidationError, PermissionDenied) as exc:
-            return _refused(exc)
-    return Status(200, booking_out(booking))
+            day, time = parse_date(data.date, ""), parse_time(data.time, "")
+        except ValidationError:
+            return False
+        return booking.active and booking.starts_at == local_instant(day, minutes_of(time))
+
+    return _move(request, pk, idempotency_key, step, done)
 
 
-router.add_router("/mine", mine)
-router.add_router("/provider", provider_router)
+@router.post("/{pk}/cancel", response=RESPONSES)
+def cancel(request, pk: str, data: ReasonIn, idempotency_key: str | None = KEY):
+    """Cancelled by the provider, with the reason: its order released."""
+    return _move(
+        request,
+        pk,
+        idempotency_key,
+        lambda a, b: booking_moves.cancel_by_provider(a, b, reason=data.reason),
+        _in(S.CANCELLED),
+    )
+
+
+@router.post("/{pk}/confirm", response=RESPONSES)
+def confirm(request, pk: str, idempotency_key: str | None = KEY):
+    return _move(request, pk, idempotency_key, booking_moves.confirm, _in(S.CONFIRMED))
+
+
+@router.post("/{pk}/decline", response=RESPONSES)
+def decline(request, pk: str, data: ReasonIn, idempotency_key: str | None = KEY):
+    return _move(
+        request,
+        pk,
+        idempotency_key,
+        lambda a, b: booking_moves.decline(a, b, reason=data.reason),
+        _in(S.DECLINED),
+    )
+
+
+@router.post("/{pk}/complete", response=RESPONSES)
+def complete(request, pk: str, idempotency_key: str | None = KEY):
+    """The service was delivered (after its start): the order is captured."""
+    return _move(request, pk, idempotency_key, booking_moves.complete, _in(S.COMPLETED))
+
+
+@router.post("/{pk}/no-show", response=RESPONSES)
+def no_show(request, pk: str, idempotency_key: str | None = KEY):
+    return _move(request, pk, idempotency_key, booking_moves.no_show, _in(S.NO_SHOW))
+
+
 add_app_router("bookings", router)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 
 from benecomune.bookings.models import Booking
+from benecomune.bookings.services.booking_walk_in import is_walk_in
 from benecomune.bookings.slots import ROME
 
 
@@ -25,12 +26,9 @@ class BookingOut(Schema):
     cancellation_deadline: datetime.datetime
     cancelled_by: str = ""
     reason: str = ""
-
-
-class ProviderBookingOut(BookingOut):
     person: str = Field(..., description="Nome e cognome di chi riceve il servizio")
     phone: str = ""
-    walk_in: bool = False
+    walk_in: bool = Field(False, description="Prenotata dal fornitore (al banco o via API)")
 
 
 def booking_out(booking: Booking) -> dict:
@@ -48,6 +46,15 @@ def booking_out(booking: Booking) -> dict:
         "cancellation_deadline": booking.cancellation_deadline,
         "cancelled_by": booking.cancelled_by,
         "reason": booking.cancel_reason,
+    }
+
+
+def provider_out(booking: Booking) -> dict:
+    return {
+        **booking_out(booking),
+        "person": booking.person.full_name,
+        "phone": booking.person.phone,
+        "walk_in": is_walk_in(booking),
     }
 
 

@@ -89,7 +89,7 @@ def register_walk_in_person(
     return person
 
 
-def _walk_in_rules(schedule):
+def walk_in_rules(schedule):
     """The service's rules without the minimum notice (an unsaved copy): the person is at the
     counter."""
     rules = copy.copy(schedule)
@@ -102,7 +102,7 @@ def walk_in_slots(service: Service, day: datetime.date, now=None) -> list:
     schedule = agenda_reads.schedule_of(service)
     if schedule is None:
         return []
-    return agenda_reads.available_slots(_walk_in_rules(schedule), day, day, now=now)
+    return agenda_reads.available_slots(walk_in_rules(schedule), day, day, now=now)
 
 
 @transaction.atomic
@@ -169,7 +169,7 @@ def book_walk_in(
     schedule = agenda_reads.schedule_of(service)
     if schedule is None:
         raise ValidationError(_("Questo servizio non ha un'agenda: non si prenota."))
-    slot = agenda_reads.choose_slot(_walk_in_rules(schedule), day, time, now=now or timezone.now())
+    slot = agenda_reads.choose_slot(walk_in_rules(schedule), day, time, now=now or timezone.now())
     try:
         with transaction.atomic():
             return _book(actor, key, service, schedule, slot, person)
