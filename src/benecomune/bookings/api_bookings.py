@@ -38,15 +38,14 @@ from benecomune.bookings.services import (
     booking_walk_in,
 )
 from benecomune.bookings.services.provider_side import DEVICE_PERMISSION
+from benecomune.bookings.slot_reads import public_schedule
 from benecomune.bookings.slots import local_instant, minutes_of
 from benecomune.core.actors import Actor
-from benecomune.core.identifiers import normalize_fiscal_code
 from benecomune.core.middleware import client_ip
-from benecomune.core.models import Person, Provider
+from benecomune.core.models import Provider
 from benecomune.core.scoping import all_tenants
 from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.marketplace.models import Service
-from benecomune.marketplace.services.offer import visible_services
 
 router = Router(tags=["prenotazioni"], auth=DeviceTokenAuth())
 KEY = Header(None, alias="Idempotency-Key")
@@ -102,10 +101,7 @@ def slots(
     """The free slots of a published service from `from` to `to` (local dates
     AAAA-MM-GG, at most 31 days); the booking rules (notice, window) apply."""
     with all_tenants():  # public data of a published service
-        found = Service.objects_unscoped.select_related("provider").filter(pk=service).first()
-        if found and not visible_services(found.provider).filter(pk=found.pk).exists():
-            found = None
-        schedule = agenda_reads.schedule_of(found) if found else None
+        schedule = public_schedule(service)
         if schedule is None:
             return error(404, "not_found", _("Servizio inesistente o non prenotabile."))
         try:
@@ -197,8 +193,10 @@ def book(request, data: BookIn, idempotency_key: str | None = KEY):
     service = Service.objects.filter(pk=data.service, provider=provider).first()
     if service is None:
         return error(404, "not_found", _("Servizio inesistente."))
-    code = normalize_fiscal_code(data.fiscal_code)
-    person = Person.objects_unscoped.filter(fiscal_code=code).first() if code else None
+    try:
+        person = booking_walk_in.find_person(_actor(request), provider, data.fiscal_code)
+    except ValidationError:
+        person = None
     if person is None:
         return error(
             404,

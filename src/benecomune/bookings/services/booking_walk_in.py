@@ -61,7 +61,7 @@ def _code(fiscal_code: str) -> str:
 def find_person(actor: Actor, provider, fiscal_code: str) -> Person | None:
     """The registered person of this codice fiscale (an exact match only: staff cannot
     browse the registry), or None."""
-    require_provider_staff(actor, provider)
+    require_provider_side(actor, provider)
     return Person.objects_unscoped.filter(fiscal_code=_code(fiscal_code)).first()
 
 
