@@ -85,6 +85,7 @@ def test_moves_from_the_day(client, citizen, buyer, free_service, seller):
     staff_login(client, owner)
     html = client.get(f"{DAY}?data={local_day(first)}").content.decode()
     assert "Motivo del rifiuto" in html and "Conferma" in html
+    assert "/svolta/" not in html  # not started yet: no "Svolta" button
     move = reverse("bookings:provider_agenda_move", args=[first.pk, "conferma"])
     answer = client.post(move)
     assert answer.status_code == 302 and answer.url.startswith(DAY)

@@ -69,8 +69,9 @@ def test_the_day_and_the_week_on_a_phone_and_wide(
     expect(phone.get_by_test_id("week-grid")).to_be_hidden()
     assert_fits(phone)
     phone.screenshot(path=screenshot_dir / "provider-agenda-week-390.png", full_page=True)
-    wide = page_for()
-    sign_in(wide, live_server.url, operator)
+    # The same session on a wide screen: the grid instead of the lists.
+    wide = phone
+    wide.set_viewport_size({"width": 1280, "height": 900})
     wide.goto(f"{live_server.url}/gestione/fornitore/agenda/settimana/?dal={day}")
     grid = wide.get_by_test_id("week-grid")
     expect(grid).to_be_visible()

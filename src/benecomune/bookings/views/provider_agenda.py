@@ -41,15 +41,16 @@ def _date(request, name: str) -> datetime.date:
         return today()
 
 
-def _moves(booking) -> dict:
+def _moves(booking, now) -> dict:
     def can(target, action=None):
         return BOOKING.find(booking.status, target, action) is not None
 
+    started = booking.starts_at <= now  # completed / no-show only once it started
     return {
         "confirm": can(S.CONFIRMED, "bookings.booking_confirmed"),
         "decline": can(S.DECLINED),
-        "complete": can(S.COMPLETED),
-        "no_show": can(S.NO_SHOW),
+        "complete": started and can(S.COMPLETED),
+        "no_show": started and can(S.NO_SHOW),
     }
 
 
@@ -75,9 +76,10 @@ def agenda_day(request, provider):
     closed = request.GET.get("annullate") == "1"
     rows = q.bookings_between(provider, day, day, closed=closed)
     lanes = q.lanes(provider, rows)
+    now = timezone.now()
     for lane in lanes:
         lane.bookings = [
-            {"booking": b, "notes": q.notes_of(b), "can": _moves(b)} for b in lane.bookings
+            {"booking": b, "notes": q.notes_of(b), "can": _moves(b, now)} for b in lane.bookings
         ]
     return render(
         request,
