@@ -7,6 +7,7 @@ nothing (past slot, beyond the window, a full slot, a time in the summer-time ga
 import datetime
 
 import pytest
+from codicefiscale import codicefiscale
 
 from benecomune.bookings.models import Booking, BookingStatus
 from benecomune.bookings.services import agenda_reads, booking_walk_in
@@ -76,8 +77,13 @@ def test_book_with_a_key_replays_and_conflicts(api_client, buyer, free_service, 
     listed = api_client.get(f"{API}/?from={day}&to={day}", **auth).json()
     assert [r["id"] for r in listed] == [booking.pk]
     assert [r["id"] for r in api_client.get(f"{API}/day?date={day}", **auth).json()] == [booking.pk]
-    unknown = post(api_client, f"{API}/", {**body, "fiscal_code": "RSSMRA80A01G224X"}, "k2", auth)
+    stranger_code = codicefiscale.encode(
+        lastname="Verdi", firstname="Luca", gender="M", birthdate="05/05/1975", birthplace="Padova"
+    )
+    unknown = post(api_client, f"{API}/", {**body, "fiscal_code": stranger_code}, "k2", auth)
     assert unknown.status_code == 404 and "codice fiscale" in unknown.json()["message"]
+    malformed = post(api_client, f"{API}/", {**body, "fiscal_code": "XX"}, "k3", auth)
+    assert malformed.status_code == 400 and Booking.objects_unscoped.count() == 1
 
 
 def test_bad_input_changes_nothing(api_client, citizen, buyer, make_person, priced):

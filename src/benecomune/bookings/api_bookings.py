@@ -195,8 +195,8 @@ def book(request, data: BookIn, idempotency_key: str | None = KEY):
         return error(404, "not_found", _("Servizio inesistente."))
     try:
         person = booking_walk_in.find_person(_actor(request), provider, data.fiscal_code)
-    except ValidationError:
-        person = None
+    except ValidationError as exc:
+        return error(400, "invalid", " ".join(exc.messages))
     if person is None:
         return error(
             404,
