@@ -25,6 +25,8 @@ class BookingsConfig(AppConfig):
                 "order_nav",
                 "order_lifecycle",
                 "api_orders",
+                "api_bookings",
+                "services.booking_walk_in",
                 "nav_agenda",
                 "booking_lifecycle",
                 "booking_nav",

@@ -18,7 +18,8 @@ from benecomune.core.lifecycle import OWNER, Lifecycle
 from benecomune.core.lifecycle import Transition as T
 
 S = BookingStatus
-PROVIDER = ("provider.manage", "merchant.manage")
+# Staff, and the provider's own tokens (the bookings API: merchant.redeem, bound to it).
+PROVIDER = ("provider.manage", "merchant.manage", "merchant.redeem")
 SYSTEM = "merchant.redeem"  # the payment notification and the expiry task: system actors
 COMUNE = "circuit.manage"
 COMUNE_SCOPE = "person.residence_id"

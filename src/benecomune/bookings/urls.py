@@ -11,6 +11,8 @@ from benecomune.bookings.views import (
     orders_citizen,
     orders_gateway,
     orders_provider,
+    provider_agenda,
+    provider_walk_in,
 )
 
 app_name = "bookings"
@@ -118,6 +120,21 @@ urlpatterns = [
     # The local fake payment provider: its hosted page and the webhook it calls
     path("pagamenti/prova/<str:reference>/", orders_gateway.hosted_page, name="fake_hosted_page"),
     path("pagamenti/notifiche/prova/", orders_gateway.webhook, name="fake_hosted_webhook"),
+    # The provider's agenda of bookings: day, week, moves from the day, walk-in bookings
+    path(
+        "gestione/fornitore/agenda/giorno/", provider_agenda.agenda_day, name="provider_agenda_day"
+    ),
+    path(
+        "gestione/fornitore/agenda/settimana/",
+        provider_agenda.agenda_week,
+        name="provider_agenda_week",
+    ),
+    path(
+        "gestione/fornitore/agenda/prenotazioni/<int:pk>/<slug:step>/",
+        provider_agenda.agenda_move,
+        name="provider_agenda_move",
+    ),
+    path("gestione/fornitore/agenda/banco/", provider_walk_in.walk_in, name="provider_walk_in"),
     # The provider's agenda: resources, working weeks, exceptions, blocked periods
     path("gestione/fornitore/agenda/", agenda.agenda_home, name="agenda"),
     path("gestione/fornitore/agenda/risorse/<int:pk>/", agenda.resource_detail, name="resource"),

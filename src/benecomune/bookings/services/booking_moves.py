@@ -39,11 +39,13 @@ from benecomune.bookings.services.bookings import (
     bookings_actor,
     deadline_of,
 )
+from benecomune.bookings.services.provider_side import (
+    require_provider_side as require_provider_staff,
+)
 from benecomune.bookings.slots import ROME
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.on_behalf import on_behalf_reason
-from benecomune.marketplace.services.common import require_provider_staff
 
 S = BookingStatus
 REASON_MAX = 300
@@ -316,6 +318,15 @@ def reschedule(
     slot = agenda_reads.choose_slot(schedule, day, time, now=now)
     if slot.start == booking.starts_at:
         raise ValidationError(_("È lo stesso orario della prenotazione: ne scelga un altro."))
+    reason = on_behalf_reason(actor, booking.booker, consent) if on_behalf else ""
+    return move_to_slot(actor, booking, schedule, slot, reason=reason)
+
+
+def move_to_slot(actor: Actor, booking: Booking, schedule, slot, *, reason: str = "") -> Booking:
+    """The seat moved to `slot` (taken there, freed here), the new times and deadline saved,
+    `bookings.booking_rescheduled` recorded, both sides told. In the caller's transaction, on
+    a locked booking whose move the caller has allowed (the citizen's `reschedule`, the
+    provider's `booking_provider_moves.reschedule_by_provider`)."""
     old_key, before = booking.seat_key, {"starts_at": booking.starts_at.isoformat()}
     # The two counters are updated in the order of their keys (as every reschedule does): two
     # moves in opposite directions at once wait for each other instead of deadlocking. A
@@ -366,7 +377,7 @@ def reschedule(
         person=booking.person_id,
         before=before,
         after={"starts_at": slot.start.isoformat()},
-        reason=on_behalf_reason(actor, booking.booker, consent) if on_behalf else "",
+        reason=reason,
     )
     booking_notices.booking_moved(booking)
     return booking
