@@ -6,7 +6,7 @@ from benecomune.core.audit import register_actions
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
 
-register_nav(Role.PROVIDER_STAFF, _("Agenda"), "bookings:agenda")
+register_nav(Role.PROVIDER_STAFF, _("Agenda: risorse e orari"), "bookings:agenda")
 
 register_actions(
     {

@@ -58,6 +58,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "payouts:merchant_notes",
                 "bookings:provider_orders",
                 "bookings:provider_bookings",
+                "bookings:provider_agenda_day",
                 "marketplace:dashboard",
             ),
         ),
@@ -88,6 +89,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
             (
                 "marketplace:profile",
                 "marketplace:services",
+                "bookings:agenda",
                 "marketplace:provider_reviews",
                 "marketplace:my_accreditations",
             ),
