@@ -43,7 +43,10 @@ BOOKING = Lifecycle(
     ],
 )
 
-LIFECYCLES = {"bookings.Booking": BOOKING}
+# The waiting list's table lives next door (bookings/waitlist_lifecycle.py).
+from benecomune.bookings.waitlist_lifecycle import WAITLIST  # noqa: E402
+
+LIFECYCLES = {"bookings.Booking": BOOKING, "bookings.WaitlistEntry": WAITLIST}
 
 register_actions(
     {

@@ -12,3 +12,4 @@ from .agenda import (  # noqa: F401
 )
 from .bookings import *  # noqa: F403
 from .orders import *  # noqa: F403
+from .waitlist import *  # noqa: F403
