@@ -61,5 +61,6 @@ register_actions(
         "bookings.booking_completed": _("Prenotazione svolta"),
         "bookings.booking_no_show": _("Prenotazione: il cittadino non si è presentato"),
         "bookings.booking_rescheduled": _("Prenotazione spostata a un altro orario"),
+        "bookings.booking_reminder_sent": _("Promemoria della prenotazione inviato"),
     }
 )

@@ -1,10 +1,15 @@
-"""Routes of the waiting list (included by bookings/urls.py)."""
+"""Routes of the waiting list and of the bookings' calendar file (added to bookings/urls.py)."""
 
 from django.urls import path
 
-from benecomune.bookings.views import waitlist_pages
+from benecomune.bookings.views import bookings_calendar, waitlist_pages
 
 urlpatterns = [
+    path(
+        "area-personale/prenotazioni/<int:pk>/calendario.ics",
+        bookings_calendar.my_booking_ics,
+        name="my_booking_ics",
+    ),
     path(
         "area-personale/prenotazioni/lista-attesa/nuova/<int:service_pk>/",
         waitlist_pages.waitlist_join,

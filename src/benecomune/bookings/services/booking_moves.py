@@ -283,6 +283,7 @@ def cancel_by_citizen(
         after={"late": late, "policy": booking.late_policy},
         audit_reason=on_behalf_reason(actor, booking.booker, consent) if on_behalf else reason,
     )
+    booking_notices.to_citizen(booking, closed=True)  # with the calendar's CANCEL
     booking_notices.to_provider(booking)
     return booking
 

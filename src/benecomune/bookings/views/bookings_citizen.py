@@ -7,6 +7,7 @@ is not found (404)."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -23,6 +24,7 @@ from benecomune.bookings.order_forms import CheckoutForm
 from benecomune.bookings.services import (
     agenda_reads,
     booking_moves,
+    booking_reminders,
     bookings,
     order_options,
     waitlist,
@@ -176,6 +178,9 @@ def _after_booking(request, booking):
 
 @citizen_required
 def my_bookings(request):
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker, so no beat (the demo): the reminders job runs inline for this citizen.
+        booking_reminders.send_due(booker_id=request.user.person_id)
     upcoming, past = booking_queries.upcoming_and_past(request.user.person_id)
     listing = paged(request, past, per_page=PER_PAGE)
     return render(
