@@ -175,3 +175,10 @@ def test_the_desk_joins_for_a_resident(client, desk, waiters, free_service, sell
     assert response.url == reverse("bookings:desk_bookings", args=[resident.pk])
     entry = WaitlistEntry.objects_unscoped.get()
     assert entry.on_behalf and entry.person == resident
+    listing = client.get(reverse("bookings:desk_bookings", args=[resident.pk])).content.decode()
+    assert 'data-testid="desk-waitlist"' in listing and entry.title in listing
+    leave = reverse("bookings:desk_waitlist_leave", args=[resident.pk, entry.pk])
+    client.post(leave)  # no consent: refused
+    assert WaitlistEntry.objects_unscoped.get().status == W.WAITING
+    client.post(leave, {"consent_note": CONSENT})
+    assert WaitlistEntry.objects_unscoped.get().status == W.LEFT

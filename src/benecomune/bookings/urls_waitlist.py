@@ -35,4 +35,9 @@ urlpatterns = [
         waitlist_pages.desk_waitlist_join,
         name="desk_waitlist_join",
     ),
+    path(
+        "gestione/sportello/prenotazioni/persona/<int:person_pk>/lista-attesa/<int:pk>/esci/",
+        waitlist_pages.desk_waitlist_leave,
+        name="desk_waitlist_leave",
+    ),
 ]

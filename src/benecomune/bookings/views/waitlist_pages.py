@@ -184,3 +184,20 @@ def my_waitlist_decline(request, pk):
 @require_POST
 def my_waitlist_leave(request, pk):
     return _move(request, pk, waitlist.leave, _("È uscito dalla lista d'attesa."))
+
+
+@require_POST
+@desk_page
+def desk_waitlist_leave(request, person_pk, pk):
+    """The desk takes a resident out of a list, with their consent."""
+    person = get_object_or_404(Person.objects, pk=person_pk)
+    entry = waitlist.entry_of_person(person.pk, pk)
+    if entry is None:
+        raise Http404
+    try:
+        waitlist.leave(request.actor, entry, consent_note=request.POST.get("consent_note", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Uscita dalla lista d'attesa registrata."))
+    return redirect("bookings:desk_bookings", person_pk=person.pk)
