@@ -93,6 +93,7 @@ def test_every_model_with_a_status_has_a_table():
         "bookings.Order",
         "corporate.PlanVersion",
         "bookings.Booking",
+        "bookings.WaitlistEntry",
         "identity.DataRequest",
     }
 

@@ -119,6 +119,11 @@ class ScheduleForm(forms.Form):
         help_text=_("Entro questo termine il cittadino può anche spostare la prenotazione."),
         required=False,
     )
+    reminder_hours = forms.IntegerField(
+        label=_("Promemoria, quante ore prima"),
+        help_text=_("Il promemoria con il file per il calendario; 0: nessun promemoria."),
+        required=False,
+    )
     late_policy = forms.ChoiceField(
         label=_("Annullamento dopo il termine o assenza"),
         choices=LatePolicy.choices,

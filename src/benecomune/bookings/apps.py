@@ -36,6 +36,9 @@ class BookingsConfig(AppConfig):
         )
         # The local fake payment provider with a hosted page (demo and tests).
         fake_hosted.install()
+        # The bookings' .ics files go with their e-mails (core notifications' attachers).
+        from benecomune.bookings.services import booking_calendar  # noqa: F401
+
         # An order paid wholly at the provider is reviewable once delivered (others through
         # their payment intent).
         register_purchase_source(ORDER_SOURCE, resolve_order, orders_of_person)

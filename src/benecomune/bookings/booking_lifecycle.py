@@ -44,7 +44,10 @@ BOOKING = Lifecycle(
     ],
 )
 
-LIFECYCLES = {"bookings.Booking": BOOKING}
+# The waiting list's table lives next door (bookings/waitlist_lifecycle.py).
+from benecomune.bookings.waitlist_lifecycle import WAITLIST  # noqa: E402
+
+LIFECYCLES = {"bookings.Booking": BOOKING, "bookings.WaitlistEntry": WAITLIST}
 
 register_actions(
     {
@@ -59,5 +62,6 @@ register_actions(
         "bookings.booking_completed": _("Prenotazione svolta"),
         "bookings.booking_no_show": _("Prenotazione: il cittadino non si è presentato"),
         "bookings.booking_rescheduled": _("Prenotazione spostata a un altro orario"),
+        "bookings.booking_reminder_sent": _("Promemoria della prenotazione inviato"),
     }
 )

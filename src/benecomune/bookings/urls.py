@@ -1,5 +1,6 @@
 from django.urls import path
 
+from benecomune.bookings import urls_waitlist
 from benecomune.bookings.views import (
     agenda,
     agenda_public,
@@ -183,3 +184,6 @@ urlpatterns = [
         name="slots",
     ),
 ]
+
+# The waiting list and the calendar files (their own module).
+urlpatterns += urls_waitlist.urlpatterns

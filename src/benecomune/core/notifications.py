@@ -16,7 +16,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,6 +32,20 @@ EMAIL, INAPP = "email", "inapp"
 # A pending message younger than this is still with its own task (queued on commit, or
 # waiting to retry); an older one is taken up by `resend_messages` and shown to staff.
 STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+# Apps that attach files to some of their e-mails (a booking's .ics): each function takes an
+# OutboxMessage and returns [(filename, content, mimetype)], read when the message is sent.
+_ATTACHERS: list = []
+
+
+def register_attacher(attacher) -> None:
+    if attacher not in _ATTACHERS:
+        _ATTACHERS.append(attacher)
+
+
+def attachments_of(message: OutboxMessage) -> list[tuple]:
+    return [item for attacher in _ATTACHERS for item in attacher(message)]
 
 
 def send_email(
@@ -133,13 +147,21 @@ def deliver(message_id: int) -> OutboxMessage | None:
             return None  # sent already (a duplicate delivery) or given up
         message.attempts += 1
         try:
-            send_mail(
-                subject=message.subject,
-                message=message.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[message.to],
-                fail_silently=False,
-            )
+            if attachments := attachments_of(message):
+                email = EmailMessage(
+                    message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to]
+                )
+                for attachment in attachments:
+                    email.attach(*attachment)
+                email.send(fail_silently=False)
+            else:
+                send_mail(
+                    subject=message.subject,
+                    message=message.body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[message.to],
+                    fail_silently=False,
+                )
         except Exception as exc:  # any transport error: recorded, retried
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:

@@ -177,6 +177,8 @@ EXEMPT: dict[str, str] = {
     "identity:access_reason": "the reason form itself: shows no data",
     "bookings:desk_booking_new": "the form for a booking (the person's page is logged)",
     "bookings:desk_booking_cancel": _ACTION,
+    "bookings:desk_waitlist_join": _ACTION,
+    "bookings:desk_waitlist_leave": _ACTION,
     "bookings:provider_order": _PROVIDER,
     "bookings:provider_order_receipt": _PROVIDER,
     "bookings:provider_order_deliver": _ACTION,

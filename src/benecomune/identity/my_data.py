@@ -183,6 +183,12 @@ CATEGORIES: list[Category] = [
         _rows("bookings.Booking", lambda p: Q(person=p) | Q(booker=p)),
     ),
     Category(
+        "liste-attesa",
+        _("Liste d'attesa dei turni completi"),
+        ("bookings.WaitlistEntry",),
+        _rows("bookings.WaitlistEntry", lambda p: Q(person=p) | Q(booker=p)),
+    ),
+    Category(
         "pagamenti",
         _("Pagamenti dei servizi"),
         ("payments.PaymentIntent",),

@@ -11,4 +11,6 @@ from .agenda import (  # noqa: F401
     WorkingHours,
 )
 from .bookings import *  # noqa: F403
+from .calendar import *  # noqa: F403
 from .orders import *  # noqa: F403
+from .waitlist import *  # noqa: F403

@@ -179,6 +179,8 @@ class ServiceSchedule(models.Model):
         choices=LatePolicy.choices,
         default=LatePolicy.FREE,
     )
+    # Hours before the start at which the booker gets a reminder (0: none).
+    reminder_hours = models.PositiveIntegerField(_("promemoria, ore prima"), default=24)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(tenant="provider_id")

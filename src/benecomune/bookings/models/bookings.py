@@ -116,6 +116,10 @@ class Booking(models.Model):
     cancel_reason = models.CharField(_("motivo"), max_length=300, blank=True)
     late_cancellation = models.BooleanField(default=False)
     reschedule_count = models.PositiveSmallIntegerField(default=0)
+    # The calendar file's SEQUENCE (bumped on each change: a move, a cancellation) and the
+    # reminder's mark (sent at most once per time of the booking; a move clears it).
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    reminder_sent_at = models.DateTimeField(_("promemoria inviato il"), null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -146,6 +150,11 @@ class Booking(models.Model):
             models.Index(fields=["person", "starts_at"]),
             models.Index(fields=["provider", "starts_at"]),
             models.Index(fields=["seat_key", "status"]),
+            models.Index(
+                fields=["starts_at"],
+                name="bookings_booking_to_remind",
+                condition=Q(status="confirmed", reminder_sent_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,9 +28,15 @@ LIMITS = {
     "window_days": (1, 366, gettext_lazy("la finestra di prenotazione")),
     "step_minutes": (5, 24 * 60, gettext_lazy("l'intervallo tra i turni")),
     "cancellation_deadline_hours": (0, 30 * 24, gettext_lazy("il termine di annullamento")),
+    "reminder_hours": (0, 7 * 24, gettext_lazy("il promemoria")),
 }
 # Optional in `set_schedule` (a missing one keeps its default): the bookings' policy.
-POLICY_DEFAULTS = {"cancellation_deadline_hours": 24, "needs_review": False, "late_policy": "free"}
+POLICY_DEFAULTS = {
+    "cancellation_deadline_hours": 24,
+    "reminder_hours": 24,
+    "needs_review": False,
+    "late_policy": "free",
+}
 SCHEDULE_FIELDS = [*LIMITS, "needs_review", "late_policy", "resources"]
 MAX_SERIES_WEEKS = 52
 

@@ -32,6 +32,7 @@ from benecomune.bookings.services import (
     booking_seats,
     order_delivery,
     orders,
+    waitlist,
 )
 from benecomune.bookings.services.bookings import (
     SLOT_FULL,
@@ -96,7 +97,8 @@ def capture_order(booking: Booking, reason: str) -> None:
 
 
 def _free_seat(booking: Booking) -> None:
-    booking_seats.free(booking.seat_key, booking.seats)
+    """The seat goes to the slot's waiting list (held for the next entry) or is freed."""
+    waitlist.seat_freed(booking.seat_key, booking.seats)
 
 
 def _close(actor, booking, target, *, action, reason="", cancelled_by="", after=None, **kw):
@@ -195,7 +197,7 @@ def no_show(actor: Actor, booking: Booking, *, now=None) -> Booking:
         return booking
     BOOKING.check(actor, booking, S.NO_SHOW)
     _started(booking, now or timezone.now())
-    _free_seat(booking)
+    booking_seats.free(booking.seat_key, booking.seats)  # started: no hand-over
     reason = _("Il cittadino non si è presentato.")
     if booking.late_policy == LatePolicy.FULL_PRICE:
         capture_order(booking, reason)
@@ -283,6 +285,7 @@ def cancel_by_citizen(
         after={"late": late, "policy": booking.late_policy},
         audit_reason=on_behalf_reason(actor, booking.booker, consent) if on_behalf else reason,
     )
+    booking_notices.to_citizen(booking, closed=True)  # with the calendar's CANCEL
     booking_notices.to_provider(booking)
     return booking
 
@@ -338,7 +341,7 @@ def move_to_slot(actor: Actor, booking: Booking, schedule, slot, *, reason: str 
     freed = False
     for key, candidate in candidates:
         if not freed and old_key < key:
-            booking_seats.free(old_key, booking.seats)
+            waitlist.seat_freed(old_key, booking.seats, now=now)
             freed = True
         if booking_seats.take(
             key=key,
@@ -353,7 +356,7 @@ def move_to_slot(actor: Actor, booking: Booking, schedule, slot, *, reason: str 
     if new_key is None:
         raise ValidationError(str(SLOT_FULL))
     if not freed:
-        booking_seats.free(old_key, booking.seats)
+        waitlist.seat_freed(old_key, booking.seats, now=now)
     booking.starts_at, booking.ends_at = slot.start, slot.end
     booking.resource_id, booking.seat_key = resource_id, new_key
     booking.cancellation_deadline = deadline_of(schedule, slot.start)

@@ -15,7 +15,7 @@ import datetime
 from django.db import transaction
 from django.db.models import F, Sum
 
-from benecomune.bookings.models import Booking, SlotSeats
+from benecomune.bookings.models import Booking, SlotSeats, WaitlistEntry, WaitlistStatus
 from benecomune.bookings.models.bookings import SEAT_STATUSES
 from benecomune.bookings.slots import ROME
 
@@ -90,16 +90,21 @@ def series_taken(series) -> int:
 
 
 def check_seats(provider_id: int | None = None) -> list[str]:
-    """Every slot's `taken` compared with the seats of its bookings that hold one: the list
-    of disagreements (empty when sound). Derived counts have a recomputation."""
+    """Every slot's `taken` compared with the seats of its bookings that hold one plus the
+    places held for open waiting-list offers: the list of disagreements (empty when sound).
+    Derived counts have a recomputation."""
     counters = SlotSeats.objects_unscoped.all()
     bookings = Booking.objects_unscoped.filter(status__in=SEAT_STATUSES)
+    holds = WaitlistEntry.objects_unscoped.filter(status=WaitlistStatus.OFFERED)
     if provider_id is not None:
         counters = counters.filter(provider_id=provider_id)
         bookings = bookings.filter(provider_id=provider_id)
+        holds = holds.filter(provider_id=provider_id)
     expected = dict(
         bookings.values("seat_key").annotate(n=Sum("seats")).values_list("seat_key", "n")
     )
+    for key, n in holds.values("hold_key").annotate(n=Sum("seats")).values_list("hold_key", "n"):
+        expected[key] = expected.get(key, 0) + n
     problems = []
     for key, taken in counters.values_list("key", "taken"):
         if expected.pop(key, 0) != taken:

@@ -69,6 +69,9 @@ def _check_person(booker: Person, person: Person) -> None:
         )
 
 
+check_person = _check_person  # used by the waiting list
+
+
 def bookable_refusal(service: Service, booker: Person) -> str | None:
     """None when `booker` may book `service` (published, its provider active, offered to
     them: the catalogue's rule); otherwise why not, in Italian."""
@@ -231,8 +234,11 @@ def _book(
     on_behalf,
     consent,
     payment,
+    seat=None,
 ) -> Booking:
-    seat_key, resource_id = _take_seat(schedule, series, slot, starts_at, capacity)
+    # `seat`: (key, resource id) of a seat already held for this booking (a waiting list's
+    # accepted offer: services/waitlist.py), else one is taken now.
+    seat_key, resource_id = seat or _take_seat(schedule, series, slot, starts_at, capacity)
     order = None
     if is_priced(service):
         split, own_amount, own_money, form_key = payment

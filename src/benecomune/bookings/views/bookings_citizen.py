@@ -7,6 +7,7 @@ is not found (404)."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -18,8 +19,16 @@ from benecomune.bookings import booking_queries, order_queries
 from benecomune.bookings.booking_forms import ReasonForm, RescheduleForm, WhoForm, new_key
 from benecomune.bookings.models import LatePolicy, OwnMoney, Series
 from benecomune.bookings.models.bookings import ACTIVE_STATUSES
+from benecomune.bookings.models.waitlist import OPEN_STATUSES
 from benecomune.bookings.order_forms import CheckoutForm
-from benecomune.bookings.services import agenda_reads, booking_moves, bookings, order_options
+from benecomune.bookings.services import (
+    agenda_reads,
+    booking_moves,
+    booking_reminders,
+    bookings,
+    order_options,
+    waitlist,
+)
 from benecomune.bookings.views.orders_citizen import citizen_actor
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.lists import paged
@@ -138,6 +147,10 @@ def booking_page(request, *, actor, booker, service_pk, done, desk=False):
             "new_key": request.POST.get("key") or new_key(),
             "desk_person": booker if desk else None,
             "proposals": [] if slot or series else first_free_slots(schedule),
+            # A full slot: the page offers its waiting list (bookings/_waitlist_join.html).
+            "waitlist_slot": waitlist.full_slot_or_none(schedule, day, time)
+            if errors and slot is None and series is None
+            else None,
         },
     )
 
@@ -165,13 +178,30 @@ def _after_booking(request, booking):
 
 @citizen_required
 def my_bookings(request):
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker, so no beat (the demo): the reminders job runs inline for this citizen.
+        booking_reminders.send_due(booker_id=request.user.person_id)
     upcoming, past = booking_queries.upcoming_and_past(request.user.person_id)
     listing = paged(request, past, per_page=PER_PAGE)
     return render(
         request,
         "bookings/booking_list_citizen.html",
-        {**listing.context(), "upcoming": list(upcoming[:100])},
+        {
+            **listing.context(),
+            "upcoming": list(upcoming[:100]),
+            "waitlist_entries": open_entries(request.user.person_id),
+        },
     )
+
+
+def open_entries(person_id: int) -> list:
+    """The citizen's open waiting-list entries (offers first), after the lazy expiry."""
+    waitlist.expire_due(booker_id=person_id)
+    rows = waitlist.entries_of(person_id).filter(status__in=OPEN_STATUSES)
+    entries = sorted(rows[:100], key=lambda e: (e.status != "offered", e.starts_at))
+    for entry in entries:
+        entry.place = waitlist.position(entry) if entry.status == "waiting" else None
+    return entries
 
 
 def _own(request, pk):

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from benecomune.bookings import booking_queries
 from benecomune.bookings.models import OrderStatus
-from benecomune.bookings.services import booking_moves
+from benecomune.bookings.models.waitlist import OPEN_STATUSES
+from benecomune.bookings.services import booking_moves, waitlist
 from benecomune.bookings.views.bookings_citizen import booking_page
 from benecomune.core.models import Person
 from benecomune.marketplace.services.offer import visible_services
@@ -44,6 +45,9 @@ def desk_bookings(request, person_pk):
             "services": bookable_services(person)[:200],
             "upcoming": list(upcoming[:100]),
             "past": list(past[:50]),
+            "waitlist_entries": list(
+                waitlist.entries_of(person.pk).filter(status__in=OPEN_STATUSES)[:50]
+            ),
         },
     )
 
