@@ -322,14 +322,18 @@ def reschedule(
     if slot.start == booking.starts_at:
         raise ValidationError(_("È lo stesso orario della prenotazione: ne scelga un altro."))
     reason = on_behalf_reason(actor, booking.booker, consent) if on_behalf else ""
-    return move_to_slot(actor, booking, schedule, slot, reason=reason)
+    return move_to_slot(actor, booking, schedule, slot, reason=reason, now=now)
 
 
-def move_to_slot(actor: Actor, booking: Booking, schedule, slot, *, reason: str = "") -> Booking:
+def move_to_slot(
+    actor: Actor, booking: Booking, schedule, slot, *, reason: str = "", now=None
+) -> Booking:
     """The seat moved to `slot` (taken there, freed here), the new times and deadline saved,
     `bookings.booking_rescheduled` recorded, both sides told. In the caller's transaction, on
     a locked booking whose move the caller has allowed (the citizen's `reschedule`, the
-    provider's `booking_provider_moves.reschedule_by_provider`)."""
+    provider's `booking_provider_moves.reschedule_by_provider`). The freed seat goes to the
+    old slot's waiting list, whose offer runs from `now`."""
+    now = now or timezone.now()
     old_key, before = booking.seat_key, {"starts_at": booking.starts_at.isoformat()}
     # The two counters are updated in the order of their keys (as every reschedule does): two
     # moves in opposite directions at once wait for each other instead of deadlocking. A
