@@ -91,9 +91,12 @@ def people_of(town, count: int) -> list:
     )
 
 
-def awarded_wallets(town, fund, people, per_wallet: int, now, **wallet_fields) -> list:
+def awarded_wallets(
+    town, fund, people, per_wallet: int, now, *, source_kind="call_award", **wallet_fields
+) -> list:
     """A wallet per person holding `per_wallet` cents, each awarded from `fund` by its own
-    transfer (the fund's balance moved down in one update). Call inside a transaction."""
+    transfer (the fund's balance moved down in one update). `town`: the issuer (a Comune, or
+    a company for plan wallets). Call inside a transaction."""
     from benecomune.ledger.models import Account, AccountKind, Transfer, Wallet
 
     accounts = Account.objects_unscoped.bulk_create(
@@ -112,7 +115,7 @@ def awarded_wallets(town, fund, people, per_wallet: int, now, **wallet_fields) -
             person=p,
             account=a,
             title="Buono bench",
-            source_kind="call_award",
+            source_kind=source_kind,
             fund=fund,
             **wallet_fields,
         )

@@ -401,7 +401,7 @@ def test_slots_from_the_database_with_exceptions_blocks_and_series(
 ):
     provider, owner, service, resource = coop
     schedule = reads.schedule_of(service)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         slots = reads.available_slots(schedule, TODAY, TODAY + datetime.timedelta(days=90), now=NOW)
     # Notice of 24 hours from Tuesday 08:00: from Wednesday 09:00; 8 a working day.
     assert labels(slots)[:2] == ["02 09:00", "02 10:00"]

@@ -14,7 +14,7 @@ from tests.bookings.test_orders_fixtures import available
 from tests.helpers import run_parallel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-PARALLEL = 24
+PARALLEL = 32
 
 
 @pytest.fixture

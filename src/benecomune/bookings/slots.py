@@ -16,8 +16,9 @@ Rules, in order:
 - Capacity is per slot and per resource: a slot offers `capacity - occupied` seats on each
   free resource; the slot's seats are their sum (for capacity 1: one seat per free
   resource). `occupied` maps (resource id, start instant in UTC) to seats taken, or is a
-  function of them: bookings plug in there (a capacity-1 booking also keeps its resource
-  busy as a blocked period).
+  function of them: bookings plug in there. A booking also keeps its resource busy: another
+  service's booking reaches here as a blocked period (its span with its buffers), this
+  service's own as `booked` starts (another start overlapping one is not offered).
 
 Time: the times of day are wall-clock times of Europe/Rome, so a 9:00 opening stays at 9:00
 across the change to and from summer time. Slots are generated in local time and turned into
@@ -112,6 +113,9 @@ class ResourceAgenda:
     closed: frozenset[datetime.date] = frozenset()
     openings: Mapping[datetime.date, tuple[Range, ...]] = field(default_factory=dict)
     blocked: tuple[tuple[datetime.datetime, datetime.datetime], ...] = ()
+    # Starts of this service's own bookings on the resource: another start whose span
+    # overlaps one is not offered (the same start is a seat, counted by `occupied`).
+    booked: tuple[datetime.datetime, ...] = ()
 
     def ranges_on(self, day: datetime.date) -> tuple[Range, ...]:
         if day in self.closed:
@@ -157,6 +161,17 @@ def _merged(blocked: Iterable[tuple[datetime.datetime, datetime.datetime]]):
 def _overlaps(starts: list[int], ends: list[int], low: int, high: int) -> bool:
     index = bisect.bisect_right(ends, low)
     return index < len(starts) and starts[index] < high
+
+
+def _clashes(own: list[int], start: int, span: int) -> bool:
+    """Whether a slot at `start` overlaps a booking of the same rules at another start: two
+    spans of `span` minutes overlap when their starts are less than `span` apart."""
+    index = bisect.bisect_right(own, start - span)
+    while index < len(own) and own[index] < start + span:
+        if own[index] != start:
+            return True
+        index += 1
+    return False
 
 
 def _seats_taken(occupied: Mapping):
@@ -206,6 +221,10 @@ def compute_slots(
     )
     span = before + duration + after
     blocked = {resource.id: _merged(resource.blocked) for resource in resources}
+    booked = {
+        resource.id: sorted(_epoch_minutes_floor(start) for start in resource.booked)
+        for resource in resources
+    }
     taken = occupied if callable(occupied) else _seats_taken(occupied) if occupied else None
     found: dict[int, list] = {}  # start minute -> [free seats, [resource ids]]
     for day, base in _days(first_day, last_day):
@@ -214,6 +233,7 @@ def compute_slots(
         day_high = day_low + DAY_MINUTES + 360
         for resource in resources:
             starts, ends = blocked[resource.id]
+            own = booked[resource.id]
             if starts and not _overlaps(starts, ends, day_low, day_high):
                 starts = None  # nothing blocked that day: no check per slot
             for range_start, range_end in resource.ranges_on(day):
@@ -233,6 +253,8 @@ def compute_slots(
                     if start < earliest or start > latest:
                         continue
                     if starts and _overlaps(starts, ends, start - before, start + duration + after):
+                        continue
+                    if own and _clashes(own, start, span):
                         continue
                     free = rules.capacity
                     if taken is not None:

@@ -204,11 +204,33 @@ def _expiry_key(wallet: Wallet) -> datetime.date:
     return wallet.valid_until or datetime.date.max
 
 
+# Breadth of an unrestricted dimension: wider than any real list.
+_ANY = 10**9
+
+
+def breadth_key(wallet: Wallet) -> tuple[int, int, int]:
+    """How widely `wallet` may be spent, narrowest first: the number of unrestricted
+    dimensions (categories, territory), then how many categories it allows, then how wide its
+    territory is (its Comuni, else a network, else anywhere)."""
+    categories = len(wallet.allowed_categories or ()) or _ANY
+    municipalities = len(territory_ids(wallet))
+    if municipalities:
+        territory = municipalities
+    elif wallet.territory_network_id:
+        territory = _ANY - 1  # a whole network: wider than any list of Comuni
+    else:
+        territory = _ANY
+    open_dimensions = (categories == _ANY) + (territory == _ANY)
+    return (open_dimensions, categories, territory)
+
+
 def payment_order(wallets: Iterable[Wallet]) -> list[Wallet]:
     """Which wallet pays first: the one expiring first (no end date last: its money would
-    otherwise go back to its fund), then the smallest available balance (fewer wallets left with
-    crumbs), then the oldest. Available = balance + pending credits - holds; read in one query
-    unless every wallet carries it as `available` (cents)."""
+    otherwise go back to its fund); among equal expiry the most restricted one (`breadth_key`:
+    the wider wallet stays for purchases the narrow one cannot pay); then the smallest
+    available balance (fewer wallets left with crumbs), then the oldest. Available = balance +
+    pending credits - holds; read in one query unless every wallet carries it as `available`
+    (cents)."""
     wallets = list(wallets)
     missing = [w.account_id for w in wallets if getattr(w, "available", None) is None]
     available = {}
@@ -227,7 +249,7 @@ def payment_order(wallets: Iterable[Wallet]) -> list[Wallet]:
         value = getattr(wallet, "available", None)
         return value if value is not None else available.get(wallet.account_id, 0)
 
-    return sorted(wallets, key=lambda w: (_expiry_key(w), money(w), w.pk or 0))
+    return sorted(wallets, key=lambda w: (_expiry_key(w), breadth_key(w), money(w), w.pk or 0))
 
 
 # A purchase rule: (wallet, payee, object_type, object_id, day) -> the refusal, or None.

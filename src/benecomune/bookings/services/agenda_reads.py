@@ -23,6 +23,7 @@ from benecomune.bookings.models import (
     ServiceSchedule,
     WorkingHours,
 )
+from benecomune.bookings.services import resource_busy
 from benecomune.bookings.services.agenda import gap_message
 from benecomune.bookings.services.booking_seats import occupied_of
 from benecomune.bookings.slots import (
@@ -60,9 +61,14 @@ def _ranges(rows) -> tuple[tuple[int, int], ...]:
 
 
 def agendas_of(
-    schedule: ServiceSchedule, first_day: datetime.date, last_day: datetime.date
+    schedule: ServiceSchedule,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    *,
+    exclude_booking_id: int | None = None,
 ) -> list[ResourceAgenda]:
-    """Each active resource of the schedule with what decides its slots in the range."""
+    """Each active resource of the schedule with what decides its slots in the range, the
+    bookings on it included (resource_busy; `exclude_booking_id`: one being moved)."""
     resource_ids = list(
         Resource.objects_unscoped.filter(schedules=schedule, active=True)
         .order_by("pk")
@@ -99,6 +105,13 @@ def agendas_of(
         for session in _sessions(series):
             if session.start is not None and session.end is not None:
                 blocked[series.resource_id].append((session.start, session.end))
+    # Bookings keep their resource busy, whichever service they are of.
+    others, own = resource_busy.split_for(
+        schedule.pk,
+        resource_busy.busy_of(resource_ids, low, high, exclude_booking_id=exclude_booking_id),
+    )
+    for resource_id, spans in others.items():
+        blocked[resource_id].extend(spans)
     agendas = []
     for resource_id in resource_ids:
         day_openings = dict(openings[None])
@@ -110,6 +123,7 @@ def agendas_of(
                 closed=frozenset(closed[None] | closed[resource_id]),
                 openings={day: _ranges(rows) for day, rows in day_openings.items()},
                 blocked=tuple(blocked[resource_id]),
+                booked=tuple(own.get(resource_id, ())),
             )
         )
     return agendas
@@ -122,12 +136,13 @@ def available_slots(
     *,
     now: datetime.datetime | None = None,
     occupied: Mapping | None = None,
+    exclude_booking_id: int | None = None,
 ) -> list[Slot]:
     if occupied is None:  # the seats taken by bookings (bookings/services/booking_seats.py)
         occupied = occupied_of(schedule, first_day, last_day)
     return compute_slots(
         rules_of(schedule),
-        agendas_of(schedule, first_day, last_day),
+        agendas_of(schedule, first_day, last_day, exclude_booking_id=exclude_booking_id),
         first_day,
         last_day,
         now or timezone.now(),
@@ -154,8 +169,10 @@ def choose_slot(
     *,
     now: datetime.datetime | None = None,
     occupied: Mapping | None = None,
+    exclude_booking_id: int | None = None,
 ) -> Slot:
-    """The free slot starting at local `day` `time`, or a ValidationError saying why not."""
+    """The free slot starting at local `day` `time`, or a ValidationError saying why not.
+    `exclude_booking_id`: a booking being moved does not keep its own resource busy."""
     now = now or timezone.now()
     start = local_instant(day, minutes_of(time))
     if start is None:
@@ -181,7 +198,9 @@ def choose_slot(
             _("Si può prenotare al massimo %(n)s giorni prima: scelga una data entro il %(date)s.")
             % {"n": schedule.window_days, "date": _long_date(latest.astimezone(ROME).date())}
         )
-    for slot in available_slots(schedule, day, day, now=now, occupied=occupied):
+    for slot in available_slots(
+        schedule, day, day, now=now, occupied=occupied, exclude_booking_id=exclude_booking_id
+    ):
         if slot.start == start:
             return slot
     raise ValidationError(

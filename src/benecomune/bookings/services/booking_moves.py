@@ -32,6 +32,7 @@ from benecomune.bookings.services import (
     booking_seats,
     order_delivery,
     orders,
+    resource_busy,
     waitlist,
 )
 from benecomune.bookings.services.bookings import (
@@ -318,7 +319,7 @@ def reschedule(
             }
         )
     schedule = booking.schedule
-    slot = agenda_reads.choose_slot(schedule, day, time, now=now)
+    slot = agenda_reads.choose_slot(schedule, day, time, now=now, exclude_booking_id=booking.pk)
     if slot.start == booking.starts_at:
         raise ValidationError(_("È lo stesso orario della prenotazione: ne scelga un altro."))
     reason = on_behalf_reason(actor, booking.booker, consent) if on_behalf else ""
@@ -339,9 +340,10 @@ def move_to_slot(
     # moves in opposite directions at once wait for each other instead of deadlocking. A
     # refusal after the old seat was freed rolls the whole transaction back.
     new_key = resource_id = None
-    candidates = sorted(
-        (booking_seats.slot_key(schedule.pk, rid, slot.start), rid) for rid in slot.resource_ids
+    free = resource_busy.lock_free(
+        schedule, slot.resource_ids, slot.start, slot.end, exclude_booking_id=booking.pk
     )
+    candidates = sorted((booking_seats.slot_key(schedule.pk, rid, slot.start), rid) for rid in free)
     freed = False
     for key, candidate in candidates:
         if not freed and old_key < key:

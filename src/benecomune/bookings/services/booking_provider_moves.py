@@ -37,9 +37,16 @@ def reschedule_by_provider(
     if not booking.active or booking.schedule_id is None or booking.starts_at <= now:
         raise ValidationError(_("Questa prenotazione non si può spostare."))
     schedule = booking.schedule
-    slot = agenda_reads.choose_slot(walk_in_rules(schedule), day, time, now=now)
+    slot = agenda_reads.choose_slot(
+        walk_in_rules(schedule), day, time, now=now, exclude_booking_id=booking.pk
+    )
     if slot.start == booking.starts_at:
         raise ValidationError(_("È lo stesso orario della prenotazione: ne scelga un altro."))
     return move_to_slot(
-        actor, booking, schedule, slot, reason=_("Spostata dal fornitore: %(r)s") % {"r": reason}
+        actor,
+        booking,
+        schedule,
+        slot,
+        reason=_("Spostata dal fornitore: %(r)s") % {"r": reason},
+        now=now,
     )

@@ -24,7 +24,13 @@ from benecomune.bookings.models import (
     Series,
     SeriesStatus,
 )
-from benecomune.bookings.services import agenda_reads, booking_notices, booking_seats, orders
+from benecomune.bookings.services import (
+    agenda_reads,
+    booking_notices,
+    booking_seats,
+    orders,
+    resource_busy,
+)
 from benecomune.bookings.slots import ROME, local_instant, minutes_of
 from benecomune.core import audit
 from benecomune.core.actors import Actor
@@ -204,7 +210,10 @@ def _take_seat(schedule, series, slot, starts_at, capacity) -> tuple[str, int | 
         ):
             return key, series.resource_id
         raise ValidationError(_("Il percorso è appena stato completato: non ci sono più posti."))
-    for resource_id in slot.resource_ids:
+    # A resource another booking keeps busy (any service, buffers included) is skipped; the
+    # resources stay locked until commit, so a parallel booking sees this one.
+    free = resource_busy.lock_free(schedule, slot.resource_ids, starts_at, slot.end)
+    for resource_id in free:
         key = booking_seats.slot_key(schedule.pk, resource_id, starts_at)
         if booking_seats.take(
             key=key,

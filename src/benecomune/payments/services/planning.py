@@ -3,7 +3,9 @@
 The rule: only wallets whose spending rules allow this payee today (and, for an intent paying
 an object with a purchase rule, e.g. a marketplace service, that rule too), with money available;
 the one that expires first goes first (money that would otherwise go back to its fund),
-then the smallest available balance (fewer wallets left with crumbs), then the oldest.
+among equal expiry the most restricted (fewest categories, narrowest territory: the wider
+wallet stays for what the narrow one cannot pay), then the smallest available balance (fewer
+wallets left with crumbs), then the oldest (ledger.spending.payment_order).
 Wallets without an expiry (own top-ups) therefore come last, and own money through the
 payment provider pays whatever the wallets do not cover, if the buyer chose a provider.
 """
