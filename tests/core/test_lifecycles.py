@@ -94,6 +94,7 @@ def test_every_model_with_a_status_has_a_table():
         "corporate.PlanVersion",
         "bookings.Booking",
         "identity.DataRequest",
+        "desk.Case",
     }
 
 

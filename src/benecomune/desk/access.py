@@ -42,6 +42,18 @@ def coordinated_points(actor):
     return my_points(actor)
 
 
+def public_points():
+    """The Points on the public directory: active, listed, of an active organisation (every
+    network's: the page is the same for everyone)."""
+    return (
+        WelfarePoint.objects_unscoped.filter(
+            is_public=True, is_active=True, organization__is_active=True
+        )
+        .select_related("municipality", "organization")
+        .order_by("municipality__name", "name")
+    )
+
+
 def visible_cases(actor):
     """The cases of the actor's Points (unscoped rows: this filter is the scope)."""
     return Case.objects_unscoped.filter(point__in=my_points(actor).values("pk"))

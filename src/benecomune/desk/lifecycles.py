@@ -1,5 +1,6 @@
 """The transition table of a case at a Welfare Point: open -> in progress -> on hold ->
-closed (with an outcome); a case on hold is taken up again, a closed one may be reopened.
+closed (with an outcome); a case on hold is taken up again, a closed one may be reopened
+(so no status is final).
 The services (desk.services.cases) also check that the operator works at the case's Point."""
 
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,6 @@ WORK = "desk.cases"
 CASE = Lifecycle(
     model=Case,
     initial=S.OPEN,
-    terminal=(S.CLOSED,),
     transitions=[
         Transition(S.OPEN, S.IN_PROGRESS, WORK, "desk.case_started"),
         Transition(S.IN_PROGRESS, S.ON_HOLD, WORK, "desk.case_suspended"),

@@ -73,7 +73,7 @@ def point_edit(request, organization, pk):
         except ValidationError as exc:
             add_errors(form if form.is_bound else operator_form, exc)
     operators = (
-        PointOperator.objects_unscoped.filter(point=point, is_active=True)
+        PointOperator.objects.filter(point=point, is_active=True)
         .select_related("membership__user")
         .order_by("membership__user__full_name")
     )
@@ -88,7 +88,7 @@ def point_edit(request, organization, pk):
 @points_admin_page
 def operator_remove(request, organization, pk, operator_pk):
     point = _point(request, pk)
-    operator = get_object_or_404(PointOperator.objects_unscoped, pk=operator_pk, point=point)
+    operator = get_object_or_404(PointOperator.objects, pk=operator_pk, point=point)
     services.remove_operator(request.actor, operator)
     messages.success(request, _("Operatore tolto dal punto: i suoi casi restano da riassegnare."))
     return redirect("desk:point", pk=point.pk)

@@ -2,15 +2,8 @@
 
 from django.shortcuts import render
 
-from benecomune.desk.models import WelfarePoint
+from benecomune.desk.access import public_points
 
 
 def point_directory(request):
-    points = (
-        WelfarePoint.objects_unscoped.filter(
-            is_public=True, is_active=True, organization__is_active=True
-        )
-        .select_related("municipality", "organization")
-        .order_by("municipality__name", "name")
-    )
-    return render(request, "desk/public/points.html", {"points": points})
+    return render(request, "desk/public/points.html", {"points": public_points()})
