@@ -56,11 +56,13 @@ def _reason(text: str, *, required: bool = False, field: str = "reason") -> str:
     return text
 
 
-def _move(actor, case, target, *, reason="", extra_fields=(), before=None, after=None):
+def _move(actor, case, target, *, action=None, reason="", extra_fields=(), before=None, after=None):
+    # `action` tells apart two moves to the same status (taken up, resumed, reopened).
     return CASE.apply(
         actor,
         case,
         target,
+        action=action,
         reason=reason,
         extra_fields=[*extra_fields, "updated_at"],
         before=before,
@@ -72,7 +74,7 @@ def _move(actor, case, target, *, reason="", extra_fields=(), before=None, after
 @audited_refusal("desk.case_refused")
 def start(actor: Actor, case: Case) -> Case:
     case = locked(actor, case)
-    _move(actor, case, CaseStatus.IN_PROGRESS)
+    _move(actor, case, CaseStatus.IN_PROGRESS, action="desk.case_started")
     return case
 
 
@@ -86,7 +88,7 @@ def suspend(actor: Actor, case: Case, *, reason: str) -> Case:
 @audited_refusal("desk.case_refused")
 def resume(actor: Actor, case: Case) -> Case:
     case = locked(actor, case)
-    _move(actor, case, CaseStatus.IN_PROGRESS)
+    _move(actor, case, CaseStatus.IN_PROGRESS, action="desk.case_resumed")
     return case
 
 
@@ -116,6 +118,7 @@ def reopen(actor: Actor, case: Case, *, reason: str) -> Case:
         actor,
         case,
         CaseStatus.IN_PROGRESS,
+        action="desk.case_reopened",
         reason=_reason(reason, required=True),
         extra_fields=["outcome", "outcome_note", "closed_at"],
         before=before,
@@ -252,7 +255,9 @@ def add_consent(actor: Actor, case: Case, *, purpose: str, method: str, note: st
         raise ValidationError(
             {"method": _("Indichi come la persona ha accettato: modulo firmato o a voce.")}
         )
-    if case.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists():
+    if CaseConsent.objects_unscoped.filter(
+        case=case, purpose=purpose, withdrawn_at__isnull=True
+    ).exists():
         raise ValidationError({"purpose": _("Questo consenso è già registrato.")})
     return record_consent(actor, case, purpose, method, note, INFORMATIVA_VERSION)
 
