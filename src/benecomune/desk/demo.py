@@ -1,7 +1,7 @@
 """Demo Welfare Points: one at the Comune of Piazzola sul Brenta, one at a union's office
 (run under the network's agreement), one company Welfare Point at Meccanica Brenta; a Welfare
-Manager login for each (and a coordinator at Piazzola), and a few cases in every state,
-opened and moved through the real services. Additive and idempotent."""
+Manager login for each (and desk staff and a coordinator at Piazzola), and a case in every
+state at each Point, opened and moved through the real services. Additive and idempotent."""
 
 import datetime
 
@@ -186,6 +186,12 @@ def seed(actor, network, rng):
         )
         specs = [
             (comune, "welfare@piazzola.demo.benecomune.it", "Marta Welfare", Role.WELFARE_MANAGER),
+            (
+                comune,
+                "sportello-welfare@piazzola.demo.benecomune.it",
+                "Luca Accoglienza",
+                Role.WELFARE_DESK_STAFF,
+            ),
             (
                 comune,
                 "coordinamento@piazzola.demo.benecomune.it",
