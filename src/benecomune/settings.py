@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "benecomune.marketplace",
     "benecomune.bookings",
     "benecomune.identity",
+    "benecomune.desk",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from benecomune.core.models import (
 )
 from benecomune.core.scoping import all_tenants
 from benecomune.corporate.models import Employee
+from benecomune.desk.models import Case, CaseStatus, WelfarePoint
 from benecomune.ledger.models import Entry, Fund, Transfer, Wallet
 from benecomune.ledger.services.invariants import check_invariants
 
@@ -90,6 +91,12 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
         assert Wallet.objects.count() >= 10
         assert Wallet.objects.filter(person__user__email="cittadino@demo.benecomune.it").exists()
         assert check_invariants() == []
+        # Three Welfare Points (Comune, union office, company), a case in every state at each.
+        points = WelfarePoint.objects.all()
+        assert set(points.values_list("kind", flat=True)) == {"municipal", "union", "company"}
+        for point in points:
+            states = set(Case.objects.filter(point=point).values_list("status", flat=True))
+            assert states == set(CaseStatus.values)
         roles = set(Membership.objects.values_list("role", flat=True))
         assert roles == set(Role.values)
         assert User.objects.filter(person__isnull=False, memberships__isnull=True).exists()
@@ -107,6 +114,9 @@ def test_seed_demo_prints_one_login_per_role(db, capsys):
         "Operatore del fornitore",
         "Ufficio personale",
         "Amministratore della piattaforma",
+        "Welfare Manager — Punto Welfare di Piazzola sul Brenta",
+        "Welfare Manager — Punto Welfare presso la sede sindacale",
+        "Welfare Manager — Punto Welfare aziendale Meccanica Brenta",
     ):
         assert label in out
     assert "BeneComune-2026" in out

@@ -95,6 +95,7 @@ def test_every_model_with_a_status_has_a_table():
         "bookings.Booking",
         "bookings.WaitlistEntry",
         "identity.DataRequest",
+        "desk.Case",
     }
 
 

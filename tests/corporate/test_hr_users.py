@@ -11,10 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_three_hr_roles_are_offered_in_a_company(company):
+    # With the operators' roles of a company Welfare Point (desk app).
     assert {value for value, _label in staff.roles_for(company)} == {
         Role.COMPANY_HR,
         Role.COMPANY_HR_OPERATOR,
         Role.COMPANY_AUDITOR,
+        Role.WELFARE_MANAGER,
+        Role.WELFARE_DESK_STAFF,
+        Role.WELFARE_COORDINATOR,
     }
 
 

@@ -11,7 +11,7 @@ from benecomune.identity.access_points import EXEMPT, EXEMPT_FILE_KINDS, FILE_KI
 
 # Route pieces that name whose data a page is about.
 PERSONAL = re.compile(
-    r"(persone|persona|nuclei|domande|rimborsi|messaggi|buoni|ordini|richieste|file)/<(int|slug):(pk|person_pk|kind)>"
+    r"(persone|persona|nuclei|domande|rimborsi|messaggi|buoni|ordini|richieste|casi|file)/<(int|slug):(pk|person_pk|kind)>"
 )
 
 

@@ -34,6 +34,9 @@ ALL_PERMISSIONS = frozenset(
         "company.view",
         "jobs.view",
         "privacy.manage",
+        "desk.cases",
+        "desk.team",
+        "desk.points",
     }
 )
 
@@ -66,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "payouts.manage",
             "jobs.view",
             "privacy.manage",
+            "desk.points",
         }
     ),
     # The Comune's data protection contact: reads the registry and who did what, and handles
@@ -74,14 +78,30 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MERCHANT_STAFF: frozenset(
         {"merchant.redeem", "merchant.view", "merchant.manage", "tokens.manage"}
     ),
-    Role.PROVIDER_STAFF: frozenset({"provider.manage", "merchant.view", "tokens.manage"}),
+    Role.PROVIDER_STAFF: frozenset(
+        {"provider.manage", "merchant.view", "tokens.manage", "desk.points"}
+    ),
     # A company's HR (corporate welfare): the admin manages the company and approves plans,
     # the operator keeps the roster and drafts plans, the auditor reads everything.
     Role.COMPANY_HR: frozenset(
-        {"company.manage", "company.employees", "company.view", "audit.view", "jobs.view"}
+        {
+            "company.manage",
+            "company.employees",
+            "company.view",
+            "audit.view",
+            "jobs.view",
+            "desk.points",
+        }
     ),
     Role.COMPANY_HR_OPERATOR: frozenset({"company.employees", "company.view", "jobs.view"}),
     Role.COMPANY_AUDITOR: frozenset({"company.view", "audit.view", "jobs.view"}),
+    # A Welfare Point's operators (desk app): cases are theirs only where they are operators
+    # of the case's Point (desk.access), whatever the permission says; the coordinator also
+    # sees the Point's whole caseload and moves cases between operators. Managing Points
+    # ("desk.points") is the owner organisation's admin's.
+    Role.WELFARE_MANAGER: frozenset({"desk.cases", "jobs.view"}),
+    Role.WELFARE_DESK_STAFF: frozenset({"desk.cases", "jobs.view"}),
+    Role.WELFARE_COORDINATOR: frozenset({"desk.cases", "desk.team", "jobs.view"}),
     Role.PLATFORM_ADMIN: ALL_PERMISSIONS,
 }
 

@@ -46,6 +46,9 @@ NAV_BY_ROLE = {
         (_("Scrivania"), "core:home"),
         (_("Registro delle attività"), "core:audit"),
     ],
+    Role.WELFARE_MANAGER: [(_("Scrivania"), "core:home")],
+    Role.WELFARE_DESK_STAFF: [(_("Scrivania"), "core:home")],
+    Role.WELFARE_COORDINATOR: [(_("Scrivania"), "core:home")],
     Role.PLATFORM_ADMIN: [
         (_("Scrivania"), "core:home"),
         (_("Organizzazioni"), "core:organizations"),

@@ -15,6 +15,7 @@ KIND_LABELS = {
     "document": _("Documento"),
     "payment_order": _("Ordine di pagamento"),
     "data_request": _("Richiesta sui dati personali"),
+    "welfare_case": _("Caso del Punto Welfare"),
 }
 
 

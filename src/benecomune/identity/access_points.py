@@ -70,6 +70,7 @@ def household_head(kwargs: dict) -> Subject | None:
 APPLICATION = by_model("calls.Application", "pk", "applicant_id", "organization_id")
 CLAIM = by_model("payouts.ExpenseClaim", "pk", "person_id", "organization_id")
 WALLET = by_model("ledger.Wallet", "pk", "person_id", "organization_id")
+DESK_CASE = by_model("desk.Case", "pk", "person_id", "organization_id")
 THREAD = by_model("marketplace.Thread", "pk", "person_id", "person__residence_id", "for_desk")
 
 # Kinds of core's checked file view (/gestione/file/<kind>/<pk>/) holding personal data.
@@ -85,6 +86,9 @@ FILE_KINDS: dict[str, Callable[[dict], Subject | None]] = {
         "payouts.ClaimReceipt", "pk", "claim__person_id", "claim__organization_id"
     ),
     "card": WALLET,
+    "desk-case-attachment": by_model(
+        "desk.CaseAttachment", "pk", "case__person_id", "case__organization_id"
+    ),
 }
 # File kinds without a person's data, or not the administration's (a provider's own files).
 EXEMPT_FILE_KINDS: dict[str, str] = {
@@ -145,6 +149,8 @@ POINTS: dict[str, AccessPoint] = {
         ),
         AccessPoint("marketplace:desk_reviews", "person", person_file("person_pk")),
         AccessPoint("bookings:desk_bookings", "person", person_file("person_pk")),
+        # A Welfare Point's case file (an anonymous contact names nobody: nothing to log).
+        AccessPoint("desk:case", "welfare_case", DESK_CASE),
     ]
 }
 
@@ -184,6 +190,8 @@ EXEMPT: dict[str, str] = {
     "bookings:provider_order_deliver": _ACTION,
     "bookings:provider_order_cancel": _ACTION,
     "bookings:provider_order_refund": _ACTION,
+    "desk:case_action": _ACTION,
+    "desk:consent_withdraw": _ACTION,
 }
 
 

@@ -50,6 +50,7 @@ def consents_of(person_id: int) -> list[Consent]:
             applicant_id=person_id, consent_at__isnull=False
         ).select_related("call")
     ]
+    consents += _desk_consents(person_id)
     consents += [
         Consent(
             given_at=event.created_at,
@@ -63,6 +64,32 @@ def consents_of(person_id: int) -> list[Consent]:
         ).exclude(action="calls.application_consent")
     ]
     return sorted(consents, key=lambda c: c.given_at, reverse=True)
+
+
+def _desk_how(row) -> str:
+    if row.withdrawn_at is None:
+        return row.get_method_display()
+    withdrawn = _("revocato il %(day)s") % {"day": row.withdrawn_at.strftime("%d/%m/%Y")}
+    return f"{row.get_method_display()} — {withdrawn}"
+
+
+def _desk_consents(person_id: int) -> list[Consent]:
+    """Consents given at a Welfare Point, one per purpose of a case; withdrawn at the desk
+    (desk.services.cases.withdraw_consent), so not withdrawable from here."""
+    consent = apps.get_model("desk.CaseConsent")
+    return [
+        Consent(
+            given_at=row.given_at,
+            purpose=row.get_purpose_display(),
+            how=_desk_how(row),
+            subject=_("Caso %(ref)s — %(point)s")
+            % {"ref": row.case.protocol, "point": row.case.point.name},
+            withdrawable=False,
+        )
+        for row in consent.objects_unscoped.filter(case__person_id=person_id).select_related(
+            "case__point"
+        )
+    ]
 
 
 @transaction.atomic

@@ -100,6 +100,44 @@ def _access_log(person) -> list[dict]:
     )
 
 
+def _desk_cases(person) -> list[dict]:
+    """The person's cases at the Welfare Points, their needs and the notes the Point shares
+    with them. Confidential notes are the operators' working notes (GDPR art. 15(4), art. 23):
+    the data protection contact handles a request for them."""
+    case = apps.get_model("desk.Case")
+    note = apps.get_model("desk.CaseNote")
+    rows = list(
+        case.objects_unscoped.filter(person=person)
+        .order_by("opened_at")
+        .values(
+            "id",
+            "protocol",
+            "point__name",
+            "status",
+            "urgency",
+            "source",
+            "summary",
+            "outcome",
+            "outcome_note",
+            "next_review_on",
+            "opened_at",
+            "closed_at",
+        )
+    )
+    for row in rows:
+        row["needs"] = list(
+            case.needs.through.objects.filter(case_id=row["id"])
+            .order_by("need__area__position", "need__position")
+            .values_list("need__name", flat=True)
+        )
+        row["notes"] = list(
+            note.objects_unscoped.filter(case_id=row["id"], confidential=False)
+            .order_by("created_at")
+            .values("created_at", "text")
+        )
+    return rows
+
+
 def _mine(field="person"):
     return lambda person: Q(**{field: person})
 
@@ -229,6 +267,12 @@ CATEGORIES: list[Category] = [
         _("Altri fringe benefit dichiarati"),
         ("corporate.OtherFringeBenefit",),
         _rows("corporate.OtherFringeBenefit", lambda p: Q(employee__person=p)),
+    ),
+    Category(
+        "punti-welfare",
+        _("Casi ai Punti Welfare"),
+        ("desk.Case",),
+        _desk_cases,
     ),
     Category(
         "notifiche",

@@ -16,7 +16,7 @@ from .organizations import (
 )
 from .people import Household, HouseholdMember, Person, Relationship, Sex
 from .tokens import ApiToken
-from .users import ROLE_ORGANIZATION_KIND, Membership, Role, User
+from .users import ROLE_ORGANIZATION_KIND, Membership, Role, User, role_fits
 
 __all__ = [
     "ROLE_ORGANIZATION_KIND",
@@ -47,4 +47,5 @@ __all__ = [
     "Sex",
     "SharedCounter",
     "User",
+    "role_fits",
 ]

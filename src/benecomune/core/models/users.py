@@ -75,10 +75,23 @@ class Role(models.TextChoices):
     COMPANY_HR = "company_hr", _("Ufficio personale dell'azienda")
     COMPANY_HR_OPERATOR = "company_hr_operator", _("Operatore dell'ufficio personale")
     COMPANY_AUDITOR = "company_auditor", _("Revisore dell'azienda (sola lettura)")
+    # The operators of a Welfare Point (desk app), held in the Point's owner organisation.
+    WELFARE_MANAGER = "welfare_manager", _("Welfare Manager")
+    WELFARE_DESK_STAFF = "welfare_desk_staff", _("Operatore del Punto Welfare")
+    WELFARE_COORDINATOR = "welfare_coordinator", _("Coordinatore del Punto Welfare")
     PLATFORM_ADMIN = "platform_admin", _("Amministratore della piattaforma")
 
 
-# Which kind of organisation each role belongs to.
+# A Welfare Point belongs to a Comune, the network, a company or a provider (a third-sector
+# body), so its operators' roles may be held in any of them.
+ANY_KIND = (
+    OrganizationKind.MUNICIPALITY,
+    OrganizationKind.NETWORK,
+    OrganizationKind.COMPANY,
+    OrganizationKind.PROVIDER,
+)
+
+# Which kind of organisation each role belongs to (a tuple: any of those kinds).
 ROLE_ORGANIZATION_KIND = {
     Role.DESK_OPERATOR: OrganizationKind.MUNICIPALITY,
     Role.VALIDATOR: OrganizationKind.MUNICIPALITY,
@@ -90,7 +103,16 @@ ROLE_ORGANIZATION_KIND = {
     Role.COMPANY_HR_OPERATOR: OrganizationKind.COMPANY,
     Role.COMPANY_AUDITOR: OrganizationKind.COMPANY,
     Role.PLATFORM_ADMIN: OrganizationKind.NETWORK,
+    Role.WELFARE_MANAGER: ANY_KIND,
+    Role.WELFARE_DESK_STAFF: ANY_KIND,
+    Role.WELFARE_COORDINATOR: ANY_KIND,
 }
+
+
+def role_fits(role: str, kind: str) -> bool:
+    """May `role` be held in an organisation of this kind?"""
+    allowed = ROLE_ORGANIZATION_KIND.get(role)
+    return kind in allowed if isinstance(allowed, tuple) else allowed == kind
 
 
 class Membership(models.Model):

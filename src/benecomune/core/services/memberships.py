@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
-from benecomune.core.models import ROLE_ORGANIZATION_KIND, Membership, Organization, User
+from benecomune.core.models import Membership, Organization, User, role_fits
 
 
 @transaction.atomic
 def grant_role(actor: Actor, user: User, organization: Organization, role: str) -> Membership:
     actor.require("members.manage", organization)
-    if ROLE_ORGANIZATION_KIND.get(role) != organization.kind:
+    if not role_fits(role, organization.kind):
         raise ValidationError(
             _("Il ruolo scelto non può essere assegnato in un'organizzazione di questo tipo.")
         )

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from benecomune.core import audit
 from benecomune.core.actors import ROLE_PERMISSIONS, Actor
 from benecomune.core.models import (
-    ROLE_ORGANIZATION_KIND,
     Invitation,
     Membership,
     Organization,
     OrganizationKind,
     Role,
     User,
+    role_fits,
 )
 from benecomune.core.models.tokens import hash_token
 from benecomune.core.notifications import EMAIL, notify
@@ -46,11 +46,7 @@ MANAGE_PERMISSIONS = {
 
 def roles_for(organization: Organization) -> list[tuple[str, str]]:
     """The roles that can be given in an organisation of this kind, as form choices."""
-    return [
-        (role.value, role.label)
-        for role in Role
-        if ROLE_ORGANIZATION_KIND.get(role) == organization.kind
-    ]
+    return [(role.value, role.label) for role in Role if role_fits(role, organization.kind)]
 
 
 def can_manage_staff(actor: Actor, organization: Organization) -> bool:

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             network = self.seed_organizations()
             self.seed_people(network)
             logins = self.seed_users(network)
-            self.seed_extensions(network)
+            logins += self.seed_extensions(network)
         if options["logins_file"]:
             with open(options["logins_file"], "w", encoding="utf-8") as file:
                 self.print_logins(logins, OutputWrapper(file), style=lambda text: text)
@@ -322,11 +322,14 @@ class Command(BaseCommand):
             logins.append((str(label), email, "totp" if role else ""))
         return logins
 
-    def seed_extensions(self, network):
-        """Apps with demo data of their own provide `demo.seed(actor, network, rng)`."""
+    def seed_extensions(self, network) -> list[tuple[str, str, str]]:
+        """Apps with demo data of their own provide `demo.seed(actor, network, rng)`; one that
+        adds staff accounts returns their logins (label, e-mail, "totp"), printed with the
+        others."""
         from django.apps import apps
         from django.utils.module_loading import import_string
 
+        logins = []
         for config in apps.get_app_configs():
             if not config.name.startswith("benecomune.") or config.label == "core":
                 continue
@@ -334,7 +337,8 @@ class Command(BaseCommand):
                 seed = import_string(f"{config.name}.demo.seed")
             except ImportError:
                 continue
-            seed(self.actor, network, self.rng)
+            logins += seed(self.actor, network, self.rng) or []
+        return logins
 
     def print_logins(self, logins, out=None, style=None):
         secret = base64.b32encode(bytes.fromhex(data.DEMO_TOTP_HEX)).decode()

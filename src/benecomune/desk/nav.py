@@ -1,0 +1,42 @@
+"""The desk's navigation entries, home cards, audit labels and file kind (loaded by
+DeskConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.audit import register_actions
+from benecomune.core.context_processors import register_nav
+from benecomune.core.models import Role
+from benecomune.core.views.home import register_home_card
+from benecomune.desk import files, home_cards
+from benecomune.desk.access import OPERATOR_ROLES
+
+for role in OPERATOR_ROLES:
+    register_nav(role, _("Lista di lavoro"), "desk:worklist")
+    register_nav(role, _("Nuovo caso"), "desk:intake")
+    register_home_card(role, home_cards.my_cases_card)
+    register_home_card(role, home_cards.reviews_card)
+register_nav(Role.WELFARE_COORDINATOR, _("Squadra del punto"), "desk:team")
+for role in (Role.MUNICIPALITY_ADMIN, Role.COMPANY_HR, Role.PROVIDER_STAFF, Role.PLATFORM_ADMIN):
+    register_nav(role, _("Punti Welfare"), "desk:points")
+
+files.register()
+
+register_actions(
+    {
+        "desk.point_created": _("Punto Welfare creato"),
+        "desk.point_updated": _("Punto Welfare modificato"),
+        "desk.point_refused": _("Modifica di un Punto Welfare rifiutata"),
+        "desk.operator_added": _("Operatore aggiunto al Punto Welfare"),
+        "desk.operator_removed": _("Operatore tolto dal Punto Welfare"),
+        "desk.case_opened": _("Caso aperto al Punto Welfare"),
+        "desk.intake_refused": _("Apertura di un caso rifiutata"),
+        "desk.case_refused": _("Operazione su un caso rifiutata"),
+        "desk.case_access_refused": _("Accesso a un caso di un altro Punto rifiutato"),
+        "desk.consent_recorded": _("Consenso registrato al Punto Welfare"),
+        "desk.consent_withdrawn": _("Consenso revocato al Punto Welfare"),
+        "desk.review_set": _("Data della prossima verifica cambiata"),
+        "desk.case_transferred": _("Caso trasferito a un altro operatore"),
+        "desk.note_added": _("Nota aggiunta al caso"),
+        "desk.attachment_added": _("Allegato aggiunto al caso"),
+    }
+)

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from benecomune.desk.views import cases, points, public
+
+app_name = "desk"
+
+urlpatterns = [
+    # The Points' admin (the owner organisation's)
+    path("gestione/punti-welfare/", points.point_list, name="points"),
+    path("gestione/punti-welfare/nuovo/", points.point_new, name="point_new"),
+    path("gestione/punti-welfare/<int:pk>/", points.point_edit, name="point"),
+    path(
+        "gestione/punti-welfare/<int:pk>/operatori/<int:operator_pk>/togli/",
+        points.operator_remove,
+        name="operator_remove",
+    ),
+    # The Point's operators
+    path("gestione/sportello-welfare/", cases.worklist, name="worklist"),
+    path("gestione/sportello-welfare/squadra/", cases.team, name="team"),
+    path("gestione/sportello-welfare/nuovo-caso/", cases.intake, name="intake"),
+    path("gestione/sportello-welfare/casi/<int:pk>/", cases.case_detail, name="case"),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/consensi/<int:consent_pk>/revoca/",
+        cases.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/<slug:action>/",
+        cases.case_action,
+        name="case_action",
+    ),
+    # Public
+    path("punti-welfare/", public.point_directory, name="directory"),
+]
