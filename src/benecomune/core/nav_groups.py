@@ -94,7 +94,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:my_accreditations",
             ),
         ),
-        _ORGANISATION,
+        (_("Organizzazione"), ("core:staff", "core:tokens", "desk:points")),
     ),
     Role.MUNICIPALITY_ADMIN: (
         (
@@ -108,6 +108,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "vouchers:spending",
                 "marketplace:district",
                 "bookings:comune_bookings",
+                "desk:points",
             ),
         ),
         _ADMINISTRATION,
@@ -124,6 +125,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:network_reviews",
                 "marketplace:abuse_reports",
                 "corporate:company_join",
+                "desk:points",
             ),
         ),
         (_("Amministrazione"), ("core:audit", "core:tokens", "core:outbox")),
