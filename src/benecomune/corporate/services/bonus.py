@@ -152,7 +152,8 @@ def convert_bonus(
     if version is None:
         errors.setdefault("__all__", []).append(
             _(
-                "L'azienda non ha un piano di welfare approvato in corso che possa ricevere il credito."
+                "L'azienda non ha un piano di welfare approvato in corso che possa ricevere "
+                "il credito."
             )
         )
     if errors:
