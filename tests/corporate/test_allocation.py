@@ -95,7 +95,7 @@ def test_a_rerun_pays_nobody_twice_and_a_new_hire_gets_theirs(
         hr_operator, imported, roster_csv([*PEOPLE, newcomer]), base_url="http://testserver"
     )
     third = allocation.allocate(hr_admin, approved_plan)
-    assert (third["paid_count"], third["paid_total"]) == (1, 10_000)  # Oct–Dec: 3/12 of 400 €
+    assert (third["paid_count"], third["paid_total"]) == (1, 10_000)  # Oct-Dec: 3/12 of 400 €
     assert credits(approved_plan)["MB005"] == 10_000
     assert CreditAllocation.objects_unscoped.count() == 5
     awards = Transfer.objects_unscoped.filter(kind=TransferKind.AWARD)
@@ -114,7 +114,7 @@ def test_a_leaver_gets_the_pro_rata_and_credit_paid_is_not_taken_back(
     )
     fund(hr_admin, approved_plan, NEED)
     allocation.allocate(hr_admin, approved_plan)
-    assert credits(approved_plan)["MB001"] == 15_000  # January–March: 3/12 of 600 €
+    assert credits(approved_plan)["MB001"] == 15_000  # January-March: 3/12 of 600 €
     roster.import_roster(
         hr_operator,
         imported,

@@ -3,6 +3,7 @@ job with its progress page), bonus entries, the employee's conversion page; bad 
 Italian message and changes nothing; another company's plan is a 404."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from benecomune.core.models import Job, Role, User
@@ -23,7 +24,7 @@ NEED = 60_000 + 40_000 + 40_000 + 35_000
 
 
 def test_hr_admin_funds_and_allocates_from_the_pages(
-    staff_client, company, imported, approved_plan
+    staff_client, company, imported, approved_plan, django_capture_on_commit_callbacks
 ):
     client, _user, _m = staff_client(Role.COMPANY_HR, company)
     url = reverse("corporate:funding", args=[approved_plan.pk])
@@ -61,13 +62,16 @@ def test_hr_admin_funds_and_allocates_from_the_pages(
         },
     )
     assert ok.status_code == 302
-    response = client.post(reverse("corporate:allocate", args=[approved_plan.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("corporate:allocate", args=[approved_plan.pk]))
     job = Job.objects_unscoped.get(kind="corporate.allocate")
     assert response.status_code == 302 and response["Location"] == reverse(
         "core:job", args=[job.pk]
     )
     job_page = client.get(response["Location"]).content.decode()
     assert "progress" in job_page
+    job.refresh_from_db()
+    assert job.status == "done" and job.result["paid_total"] == NEED
     assert sum(CreditAllocation.objects_unscoped.values_list("amount", flat=True)) == NEED
     page = client.get(url).content.decode()
     assert "€ 1.750,00" in page
@@ -98,7 +102,7 @@ def test_another_companys_plan_is_not_found(staff_client, other_company, make_ac
 def test_hr_records_a_bonus_and_the_employee_converts_it(
     staff_client, client, company, imported, approved_plan
 ):
-    hr_client, _user, _m = staff_client(Role.COMPANY_HR_OPERATOR, company)
+    hr_client, hr_user, membership = staff_client(Role.COMPANY_HR_OPERATOR, company)
     url = reverse("corporate:bonuses")
     bad = hr_client.post(url, {"employee_number": "NOPE", "year": 2026, "amount": "1000"})
     assert "Nessun dipendente" in bad.content.decode()
@@ -108,7 +112,7 @@ def test_hr_records_a_bonus_and_the_employee_converts_it(
     assert entry.amount == 300_000
     employee = Employee.objects_unscoped.get(employee_number="MB002")
     user = User.objects.create_user("giulia@example.org", "x", person=employee.person)
-    client.logout()
+    client = Client()
     login(client, user)
     page = client.get(reverse("corporate:my_bonuses"))
     assert page.status_code == 200 and "€ 3.000,00" in page.content.decode()
@@ -121,7 +125,9 @@ def test_hr_records_a_bonus_and_the_employee_converts_it(
     )
     assert done.status_code == 302
     assert BonusConversion.objects_unscoped.get().amount == 100_000
-    assert hr_client.get(url).status_code == 200
+    login(hr_client, hr_user, membership)
+    listing = hr_client.get(url).content.decode()
+    assert "€ 1.000,00" in listing
 
 
 def test_an_employee_cannot_convert_someone_elses_bonus(

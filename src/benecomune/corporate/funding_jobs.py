@@ -2,15 +2,13 @@
 the daily settlement of unspent credit on celery beat. Loaded by CorporateConfig.ready()."""
 
 from celery import shared_task
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from benecomune.celery import app
 from benecomune.core.jobs import job_links
-from benecomune.core.services.jobs import job_actor, job_handler, report_progress, start_job
-
-ALLOCATE = "corporate.allocate"
+from benecomune.core.services.jobs import job_actor, job_handler, report_progress
+from benecomune.corporate.services.allocation import ALLOCATE_JOB as ALLOCATE
 
 
 @job_handler(ALLOCATE)
@@ -32,22 +30,6 @@ def allocate_links(job):
     url = reverse("corporate:funding", args=[run.version_id])
     label = _("Finanziamento del piano «%(name)s»") % {"name": run.version.plan.name}
     return (label, url), (_("Vedi il credito assegnato"), url)
-
-
-@transaction.atomic
-def launch_allocation(actor, version):
-    """Plan the run (refused with a message, changing nothing, when the fund does not cover
-    it) and start the job that pays it."""
-    from benecomune.corporate.services.allocation import start_allocation
-
-    run = start_allocation(actor, version)
-    return start_job(
-        actor,
-        version.company,
-        ALLOCATE,
-        _("Assegnazione del credito: %(name)s") % {"name": version.plan.name},
-        {"run": run.pk},
-    )
 
 
 @shared_task(name="corporate.settle_unspent")

@@ -250,6 +250,25 @@ def execute_allocation(actor: Actor, run: AllocationRun, progress=None) -> dict:
     return run_summary(run)
 
 
+ALLOCATE_JOB = "corporate.allocate"
+
+
+@transaction.atomic
+def launch_allocation(actor: Actor, version: PlanVersion):
+    """Plan the run (refused with a message, changing nothing, when the fund does not cover
+    it) and start the background job that pays it (`funding_jobs.allocate_job`)."""
+    from benecomune.core.services.jobs import start_job
+
+    run = start_allocation(actor, version)
+    return start_job(
+        actor,
+        version.company,
+        ALLOCATE_JOB,
+        _("Assegnazione del credito: %(name)s") % {"name": version.plan.name},
+        {"run": run.pk},
+    )
+
+
 def allocate(actor: Actor, version: PlanVersion, progress=None) -> dict:
     """Plan and pay in one go (commands, tests): the job runs the two halves."""
     return execute_allocation(actor, start_allocation(actor, version), progress)

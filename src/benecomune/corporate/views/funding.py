@@ -17,7 +17,6 @@ from benecomune.corporate.forms_funding import (
     FundingRequestForm,
     PaymentForm,
 )
-from benecomune.corporate.funding_jobs import launch_allocation
 from benecomune.corporate.models import (
     AllocationRun,
     Employee,
@@ -26,8 +25,8 @@ from benecomune.corporate.models import (
     PlanVersion,
     ProductivityBonus,
 )
+from benecomune.corporate.services import allocation, funding
 from benecomune.corporate.services import bonus as bonus_services
-from benecomune.corporate.services import funding
 from benecomune.corporate.views.common import company_page, company_row
 
 
@@ -103,7 +102,7 @@ def funding_payment(request, company, pk):
 def allocate(request, company, pk):
     version = _version(company, pk)
     try:
-        job = launch_allocation(request.actor, version)
+        job = allocation.launch_allocation(request.actor, version)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("corporate:funding", pk=version.pk)
@@ -150,8 +149,11 @@ def _my_bonuses(request):
     person_id = getattr(request.user, "person_id", None)
     if person_id is None or request.actor.membership is not None:
         raise Http404
-    return ProductivityBonus.objects_unscoped.filter(employee__person_id=person_id).select_related(
-        "employee__company"
+    # visible_to: the person's own rows (no tenant scope on the personal area).
+    return (
+        ProductivityBonus.visible_to(request.actor)
+        .filter(employee__person_id=person_id)
+        .select_related("employee__company")
     )
 
 
