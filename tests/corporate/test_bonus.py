@@ -132,3 +132,21 @@ def test_converted_credit_is_allocated_to_a_separate_wallet(
     }
     figures = funding.plan_figures(approved_plan)
     assert (figures["allocated_plan"], figures["allocated_bonus"]) == (NEED, 120_000)
+
+
+def test_two_years_converted_into_one_version_share_one_bonus_wallet(
+    approved_plan, hr_operator, hr_admin, giulia
+):
+    employee, actor = giulia
+    for year, amount in ((2026, 50_000), (2027, 70_000)):
+        entry = bonus.record_bonus(hr_operator, employee, year=year, amount=amount)
+        bonus.convert_bonus(actor, entry, amount=amount, income_declared=True)
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    funding.record_payment(
+        hr_admin, request, amount=request.amount, received_on=request.due_on, bank_reference="B2"
+    )
+    allocation.allocate(hr_admin, approved_plan)
+    wallets = set(BonusConversion.objects_unscoped.values_list("wallet_id", flat=True))
+    assert len(wallets) == 1 and None not in wallets
+    bonus_rows = CreditAllocation.objects_unscoped.filter(kind=AllocationKind.BONUS)
+    assert [r.amount for r in bonus_rows] == [120_000]

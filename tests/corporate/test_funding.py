@@ -121,3 +121,16 @@ def test_cancel_an_unpaid_request_then_ask_again(imported, approved_plan, hr_adm
         funding.cancel_request(hr_admin, request, reason=" ")
     funding.cancel_request(hr_admin, request, reason="Rifatto a rate")
     assert len(funding.request_funding(hr_admin, approved_plan, schedule="instalment")) == 12
+
+
+def test_the_networks_platform_admin_records_a_transfer(
+    imported, approved_plan, hr_admin, make_actor, network
+):
+    from benecomune.core.models import Role
+
+    admin = make_actor("admin@rete.example.org", Role.PLATFORM_ADMIN, network)
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    funding.record_payment(admin, request, amount=NEED, received_on=DAY, bank_reference="NET1")
+    assert funding.plan_figures(approved_plan)["funded"] == NEED
+    event = AuditEvent.objects_unscoped.get(action="corporate.funding_received")
+    assert event.actor == admin.user

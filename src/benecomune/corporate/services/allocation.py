@@ -59,7 +59,7 @@ class Owed:
     person_id: int
     kind: str  # AllocationKind.PLAN or BONUS
     target: int  # what the employee should have in total, cents
-    conversion_id: int | None = None
+    conversion_ids: tuple[int, ...] = ()
 
 
 def wallet_title(version: PlanVersion, kind: str) -> str:
@@ -107,18 +107,16 @@ def owed(version: PlanVersion) -> tuple[list[Owed], list[int]]:
         amount = credit_for(version, employee, groups).amount
         if amount:
             targets.append(Owed(employee.pk, employee.person_id, AllocationKind.PLAN, amount))
+    # Converted bonuses: one bonus wallet per employee and version, whatever the years.
+    bonuses: dict[int, list] = {}
     for conversion in BonusConversion.objects_unscoped.filter(version=version).select_related(
         "employee"
     ):
-        targets.append(
-            Owed(
-                conversion.employee_id,
-                conversion.employee.person_id,
-                AllocationKind.BONUS,
-                conversion.amount,
-                conversion.pk,
-            )
-        )
+        entry = bonuses.setdefault(conversion.employee_id, [conversion.employee.person_id, 0, []])
+        entry[1] += conversion.amount
+        entry[2].append(conversion.pk)
+    for employee_id, (person_id, amount, ids) in sorted(bonuses.items()):
+        targets.append(Owed(employee_id, person_id, AllocationKind.BONUS, amount, tuple(ids)))
     got = allocated_by_employee(version)
     plan_targets = {o.employee_id: o.target for o in targets if o.kind == AllocationKind.PLAN}
     over = sorted(
@@ -364,10 +362,10 @@ def _pay_chunk(actor: Actor, run: AllocationRun, chunk: list[Owed]) -> None:
         ]
     )
     for item, _missing in todo:
-        if item.kind == AllocationKind.BONUS and (item.employee_id, item.kind) in opened:
-            BonusConversion.objects_unscoped.filter(pk=item.conversion_id).update(
-                wallet_id=opened[(item.employee_id, item.kind)][0]
-            )
+        if item.kind == AllocationKind.BONUS:
+            BonusConversion.objects_unscoped.filter(
+                pk__in=item.conversion_ids, wallet__isnull=True
+            ).update(wallet_id=wallet_of[(item.employee_id, item.kind)][0])
     audit.record_many(
         actor,
         "corporate.credit_allocated",
