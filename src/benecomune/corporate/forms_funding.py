@@ -22,7 +22,7 @@ class PaymentForm(forms.Form):
     received_on = forms.DateField(
         label=_("Data di accredito"),
         initial=datetime.date.today,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     bank_reference = forms.CharField(label=_("Riferimento del bonifico (CRO/TRN)"), max_length=60)
 
@@ -41,8 +41,8 @@ class ConversionForm(forms.Form):
     amount = EuroField(label=_("Quanto vuole convertire in credito welfare"))
     income_declared = forms.BooleanField(
         label=_(
-            "Dichiaro che il mio reddito da lavoro dipendente dell'anno scorso non ha superato "
-            "80.000 euro"
+            "Dichiaro che il mio reddito da lavoro dipendente dell'anno precedente il premio "
+            "non ha superato il limite indicato"
         ),
         required=False,
     )

@@ -10,8 +10,8 @@ from django.db import migrations, models
 # bonuses up to EUR 5,000 for 2026 and 2027, for employees whose employment income of the year
 # before was not above EUR 80,000). Reference data: a change in the law is a new migration.
 BONUS_RULES = [
-    (2026, 500_000, 8_000_000, "L. 199/2025, art. 1 c. 9 (premi di risultato 2026)"),
-    (2027, 500_000, 8_000_000, "L. 199/2025, art. 1 c. 9 (premi di risultato 2027)"),
+    (2026, 500_000, 8_000_000, "L. 199/2025, art. 1 c. 9"),
+    (2027, 500_000, 8_000_000, "L. 199/2025, art. 1 c. 9"),
 ]
 
 

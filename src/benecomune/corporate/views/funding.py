@@ -164,11 +164,13 @@ def my_bonuses(request):
     for row in rows:
         if not hasattr(row, "conversion"):
             forms[row.pk] = ConversionForm(prefix=f"b{row.pk}")
-    return render(
-        request,
-        "corporate/my_bonuses.html",
-        {"rows": [(row, forms.get(row.pk)) for row in rows]},
-    )
+    return _my_page(request, [(row, forms.get(row.pk)) for row in rows])
+
+
+def _my_page(request, pairs):
+    # The year's limits come from the BonusRule rows: the page never repeats the law's figures.
+    rows = [(row, form, bonus_services.rule_for(row.year)) for row, form in pairs]
+    return render(request, "corporate/my_bonuses.html", {"rows": rows})
 
 
 @require_POST
@@ -189,5 +191,5 @@ def my_bonus_convert(request, pk):
         else:
             messages.success(request, _("Conversione registrata: il credito arriverà nel piano."))
             return redirect("corporate:my_bonuses")
-    rows = [(r, form if r.pk == row.pk else None) for r in _my_bonuses(request).order_by("-year")]
-    return render(request, "corporate/my_bonuses.html", {"rows": rows}, status=200)
+    pairs = [(r, form if r.pk == row.pk else None) for r in _my_bonuses(request).order_by("-year")]
+    return _my_page(request, pairs)
