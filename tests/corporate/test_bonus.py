@@ -13,6 +13,7 @@ from benecomune.corporate.models import (
     BonusRule,
     CreditAllocation,
     Employee,
+    ProductivityBonus,
 )
 from benecomune.corporate.services import allocation, bonus, funding
 
@@ -150,3 +151,24 @@ def test_two_years_converted_into_one_version_share_one_bonus_wallet(
     assert len(wallets) == 1 and None not in wallets
     bonus_rows = CreditAllocation.objects_unscoped.filter(kind=AllocationKind.BONUS)
     assert [r.amount for r in bonus_rows] == [120_000]
+
+
+def test_bonus_import_is_all_or_nothing(imported, hr_operator, approved_plan, giulia):
+    from benecomune.corporate.services.bonus_import import import_bonuses
+
+    bad = (
+        "\ufeffmatricola;anno;importo\r\nMB001;2026;1.500,00\r\nMB999;2026;100\r\n"
+        "MB001;2026;200\r\nMB002;2030;abc\r\n"
+    ).encode()
+    with pytest.raises(ValidationError) as exc:
+        import_bonuses(hr_operator, imported, bad)
+    text = " ".join(exc.value.messages)
+    for expected in ("Riga 3", "sconosciuta", "Riga 4", "ripetuto", "Riga 5", "2030"):
+        assert expected in text
+    assert not ProductivityBonus.objects_unscoped.exists()
+    good = b'matricola,anno,importo\nMB001,2026,"1.500,00"\nMB002,2027,800\n'
+    assert import_bonuses(hr_operator, imported, good) == 2
+    assert sorted(ProductivityBonus.objects_unscoped.values_list("amount", flat=True)) == [
+        80_000,
+        150_000,
+    ]

@@ -143,3 +143,16 @@ def test_an_employee_cannot_convert_someone_elses_bonus(
     )
     assert response.status_code == 404
     assert not BonusConversion.objects_unscoped.exists()
+
+
+def test_hr_imports_bonuses_from_a_file(staff_client, company, imported):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, _user, _m = staff_client(Role.COMPANY_HR_OPERATOR, company)
+    url = reverse("corporate:bonus_import")
+    bad = SimpleUploadedFile("premi.csv", b"matricola;anno;importo\r\nXX;2026;10\r\n")
+    response = client.post(url, {"file": bad})
+    assert response.status_code == 200 and "sconosciuta" in response.content.decode()
+    good = SimpleUploadedFile("premi.csv", b"matricola;anno;importo\r\nMB001;2026;1.000,00\r\n")
+    assert client.post(url, {"file": good}).status_code == 302
+    assert ProductivityBonus.objects_unscoped.get().amount == 100_000

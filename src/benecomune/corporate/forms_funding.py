@@ -46,3 +46,10 @@ class ConversionForm(forms.Form):
         ),
         required=False,
     )
+
+
+class BonusImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File CSV o XLSX"),
+        help_text=_("Colonne: matricola, anno, importo (in euro, per esempio 1.500,00)."),
+    )

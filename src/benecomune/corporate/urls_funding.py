@@ -20,6 +20,7 @@ urlpatterns = [
         name="allocate",
     ),
     path("gestione/azienda/premi/", funding.bonuses, name="bonuses"),
+    path("gestione/azienda/premi/importa/", funding.bonus_import, name="bonus_import"),
     path("area-personale/welfare-aziendale/premi/", funding.my_bonuses, name="my_bonuses"),
     path(
         "area-personale/welfare-aziendale/premi/<int:pk>/converti/",

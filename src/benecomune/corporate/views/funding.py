@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from benecomune.core.forms_helpers import add_errors
 from benecomune.corporate.forms_funding import (
     BonusForm,
+    BonusImportForm,
     ConversionForm,
     FundingRequestForm,
     PaymentForm,
@@ -27,6 +28,7 @@ from benecomune.corporate.models import (
 )
 from benecomune.corporate.services import allocation, funding
 from benecomune.corporate.services import bonus as bonus_services
+from benecomune.corporate.services.bonus_import import import_bonuses
 from benecomune.corporate.views.common import company_page, company_row
 
 
@@ -109,11 +111,26 @@ def allocate(request, company, pk):
     return redirect("core:job", pk=job.pk)
 
 
+@require_POST
+@company_page("company.employees")
+def bonus_import(request, company):
+    form = BonusImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            count = import_bonuses(request.actor, company, form.cleaned_data["file"].read())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Premi registrati: %(n)s.") % {"n": count})
+            return redirect("corporate:bonuses")
+    return bonuses(request, import_form=form)
+
+
 @company_page()
-def bonuses(request, company):
+def bonuses(request, company, import_form=None):
     can_edit = request.actor.has_perm("company.employees", company)
-    form = BonusForm(request.POST or None)
-    if request.method == "POST":
+    form = BonusForm(request.POST if import_form is None else None)
+    if request.method == "POST" and import_form is None:
         if not can_edit:
             raise Http404
         if form.is_valid():
@@ -141,7 +158,11 @@ def bonuses(request, company):
     return render(
         request,
         "corporate/bonuses.html",
-        {"rows": rows, "form": form if can_edit else None},
+        {
+            "rows": rows,
+            "form": form if can_edit else None,
+            "import_form": (import_form or BonusImportForm()) if can_edit else None,
+        },
     )
 
 
