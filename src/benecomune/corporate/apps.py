@@ -13,4 +13,4 @@ class CorporateConfig(AppConfig):
 
         spending.register()
         # nav: navigation, audit labels, the plan PDF's file kind.
-        load_modules(self, ("nav",))
+        load_modules(self, ("nav", "funding_nav"))

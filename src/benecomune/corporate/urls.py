@@ -1,5 +1,6 @@
 from django.urls import path
 
+from benecomune.corporate import urls_funding
 from benecomune.corporate.views import employees, network, personal, plans
 
 app_name = "corporate"
@@ -56,3 +57,5 @@ urlpatterns = [
     ),
     path("invito/dipendente/<str:token>/", personal.activate, name="activate"),
 ]
+# Before the plan pages: their `<pk>/<action>/` would catch `finanziamento/`.
+urlpatterns = urls_funding.urlpatterns + urlpatterns

@@ -103,6 +103,7 @@ EXEMPT_FILE_KINDS: dict[str, str] = {
     "marketplace-promotion": "a shop's public promotion picture",
     "marketplace-service-photo": "a provider's public service photo",
     "piano-welfare": "a company's welfare plan (rules for groups, never named persons)",
+    "proforma-welfare": "a company's funding request to the network (company data, no person)",
 }
 
 

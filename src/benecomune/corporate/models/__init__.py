@@ -1,8 +1,20 @@
 """Corporate welfare: companies' profiles, employees and their declarations, welfare plans."""
 
+from .bonus import BonusConversion, BonusRule, ProductivityBonus
 from .companies import CCNL_CHOICES, CompanyProfile
 from .declarations import DependentChild, OtherFringeBenefit
 from .employees import Employee, EmployeeCategory
+from .funding import (
+    AllocationKind,
+    AllocationRun,
+    CreditAllocation,
+    FundingKind,
+    FundingPayment,
+    FundingRequest,
+    FundingStatus,
+    PlanFund,
+    RunStatus,
+)
 from .plans import (
     Delivery,
     LegalBasis,
@@ -18,19 +30,31 @@ from .plans import (
 
 __all__ = [
     "CCNL_CHOICES",
+    "AllocationKind",
+    "AllocationRun",
+    "BonusConversion",
+    "BonusRule",
     "CompanyProfile",
+    "CreditAllocation",
     "Delivery",
     "DependentChild",
     "Employee",
     "EmployeeCategory",
+    "FundingKind",
+    "FundingPayment",
+    "FundingRequest",
+    "FundingStatus",
     "LegalBasis",
     "OtherFringeBenefit",
     "PlanCategoryRule",
+    "PlanFund",
     "PlanGroup",
     "PlanOrigin",
     "PlanStatus",
     "PlanVersion",
     "ProRata",
+    "ProductivityBonus",
+    "RunStatus",
     "UnspentRule",
     "WelfarePlan",
 ]
