@@ -15,6 +15,14 @@ from .plans import (
     UnspentRule,
     WelfarePlan,
 )
+from .spending import (
+    FringeCap,
+    FringeUsage,
+    PayrollRequest,
+    PayrollRequestStatus,
+    PlanClaimDetail,
+    PlanSpend,
+)
 
 __all__ = [
     "CCNL_CHOICES",
@@ -23,11 +31,17 @@ __all__ = [
     "DependentChild",
     "Employee",
     "EmployeeCategory",
+    "FringeCap",
+    "FringeUsage",
     "LegalBasis",
     "OtherFringeBenefit",
+    "PayrollRequest",
+    "PayrollRequestStatus",
     "PlanCategoryRule",
+    "PlanClaimDetail",
     "PlanGroup",
     "PlanOrigin",
+    "PlanSpend",
     "PlanStatus",
     "PlanVersion",
     "ProRata",
