@@ -3,6 +3,7 @@ allocation service of the funding work replaces this at merge): a company fund w
 wallet of source company_plan for one employee and an approved plan version."""
 
 import datetime
+
 import pytest
 
 from benecomune.corporate.models import Employee, LegalBasis
@@ -12,7 +13,6 @@ from benecomune.corporate.spending import plan_categories
 from benecomune.ledger.models import FundOrigin, WalletSource
 from benecomune.ledger.services import funds, wallets
 from tests.helpers import actor_for
-
 from tests.payouts.conftest import receipt  # noqa: F401 (a small PDF upload)
 
 

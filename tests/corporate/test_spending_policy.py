@@ -8,8 +8,7 @@ from benecomune.core.models import MerchantCategory
 from benecomune.corporate import spending as plan_spending
 from benecomune.ledger import spending
 from benecomune.marketplace.models import Service
-from tests.corporate.plan_wallet import approved_version, employee, open_plan_wallet  # noqa: F401
-from tests.ledger.conftest import make_provider  # noqa: F401
+from tests.corporate.plan_wallet import approved_version, open_plan_wallet
 
 pytestmark = pytest.mark.django_db
 
