@@ -32,7 +32,7 @@ def _buy(actor, wallet, shop, amount, key):
 
 def test_caps_are_data_rows_for_2025_to_2027():
     rows = {r.tax_year: (r.cap, r.cap_with_children) for r in FringeCap.objects.all()}
-    assert rows == {y: (100_000, 200_000) for y in (2025, 2026, 2027)}
+    assert rows == dict.fromkeys((2025, 2026, 2027), (100000, 200000))
 
 
 def test_art51_c3_cap_1000_without_children(system_actor, employee, fringe_wallet, make_provider):

@@ -28,7 +28,7 @@ ALLOWED: dict[str, frozenset[tuple[str, str]]] = {
     T.PAYOUT: frozenset({(A.PAYOUT, A.EXTERNAL), (A.CLEARING, A.EXTERNAL)}),
     # A company plan's wallet pays an accepted claim to the company's payable account (the
     # employee is paid with the payroll): corporate/plan_wallets.py.
-    T.REIMBURSEMENT: frozenset({(A.FUND, A.PAYOUT), (A.FUND, A.CLEARING), (A.WALLET, A.PAYOUT)}),
+    T.REIMBURSEMENT: frozenset({(A.FUND, A.PAYOUT), (A.FUND, A.CLEARING), (A.WALLET, A.CLEARING)}),
     T.SHARED_VALUE: frozenset({(A.MERCHANT, A.SHARED_VALUE), (A.SHARED_VALUE, A.FUND)}),
     T.REFUND: frozenset({(A.MERCHANT, A.WALLET), (A.WALLET, A.EXTERNAL)}),
 }
