@@ -46,18 +46,18 @@ def child(employee_actor, employee):
 
 
 def camp(actor, wallet, **over):
-    values = dict(
-        category="summer_camp",
-        amount=30_000,
-        document_amount=32_000,
-        expense_date=datetime.date(YEAR, 7, 10),
-        payee="Cooperativa Il Girasole",
-        document_type="invoice",
-        payment_method="transfer",
-        beneficiary="child",
-        beneficiary_fiscal_code=CHILD_CF,
-        upload=receipt(),
-    )
+    values = {
+        "category": "summer_camp",
+        "amount": 30_000,
+        "document_amount": 32_000,
+        "expense_date": datetime.date(YEAR, 7, 10),
+        "payee": "Cooperativa Il Girasole",
+        "document_type": "invoice",
+        "payment_method": "transfer",
+        "beneficiary": "child",
+        "beneficiary_fiscal_code": CHILD_CF,
+        "upload": receipt(),
+    }
     values.update(over)
     return claims.submit_plan_claim(actor, wallet, **values)
 
