@@ -46,8 +46,10 @@ def register() -> None:
     from django.utils.translation import gettext_lazy
 
     from benecomune.core.audit import register_actions
+    from benecomune.corporate import claim_files
 
     claim_kinds.register(HANDLER)
+    claim_files.register()
     register_actions(
         {
             "corporate.claim_submitted": gettext_lazy("Rimborso welfare richiesto"),
