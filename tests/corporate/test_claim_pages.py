@@ -2,7 +2,6 @@
 claims with the fringe cap; HR's queue, one claim and its decision; another company's HR gets
 404."""
 
-
 import pytest
 from django.test import Client
 from django.urls import reverse

@@ -265,3 +265,19 @@ def claims_of_company(actor: Actor, company_id: int, statuses=None):
     if statuses:
         rows = rows.filter(status__in=statuses)
     return rows.order_by("submitted_at")
+
+
+def claim_of_company(actor: Actor, company_id: int, pk: int):
+    """(claim, detail) of a company-plan claim of `company_id`; None for anyone else's."""
+    actor.require("company.view", company_id)
+    claim = (
+        ExpenseClaim.objects_unscoped.select_related("person")
+        .filter(pk=pk, kind=ClaimKind.CORPORATE_PLAN, organization_id=company_id)
+        .first()
+    )
+    if claim is None:
+        return None
+    detail = PlanClaimDetail.objects_unscoped.select_related("legal_basis", "version__plan").get(
+        claim=claim
+    )
+    return claim, detail

@@ -100,3 +100,8 @@ def open_requests(actor: Actor, company_id: int):
     return PayrollRequest.objects_unscoped.filter(
         company_id=company_id, status=PayrollRequestStatus.REQUESTED
     ).select_related("employee__person", "legal_basis")
+
+
+def request_of_company(actor: Actor, company_id: int, pk: int) -> PayrollRequest | None:
+    actor.require("company.view", company_id)
+    return PayrollRequest.objects_unscoped.filter(pk=pk, company_id=company_id).first()

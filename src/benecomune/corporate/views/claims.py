@@ -8,7 +8,8 @@ not found (404)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,14 +18,14 @@ from benecomune.core.forms_helpers import add_errors
 from benecomune.core.views.decorators import citizen_required
 from benecomune.corporate.claim_files import CLAIM_RECEIPT
 from benecomune.corporate.claim_forms import PayrollRequestForm, PlanClaimForm
-from benecomune.corporate.models import Employee, PayrollRequest, PlanClaimDetail
+from benecomune.corporate.models import Employee
 from benecomune.corporate.plan_wallets import plan_wallets_of
 from benecomune.corporate.services import claims, fringe, payroll_requests
 from benecomune.corporate.views.common import company_page
 from benecomune.ledger.exceptions import LedgerError
 from benecomune.ledger.services.statements import available
 from benecomune.payouts.forms import ReviewForm
-from benecomune.payouts.models import OPEN_CLAIM_STATUSES, ClaimKind, ExpenseClaim
+from benecomune.payouts.models import OPEN_CLAIM_STATUSES
 from benecomune.payouts.services import claim_review as review
 
 
@@ -124,15 +125,10 @@ def claim_queue(request, company):
 
 @company_page()
 def claim_review(request, company, pk):
-    claim = get_object_or_404(
-        ExpenseClaim.objects_unscoped.select_related("person"),
-        pk=pk,
-        kind=ClaimKind.CORPORATE_PLAN,
-        organization_id=company.pk,
-    )
-    detail = PlanClaimDetail.objects_unscoped.select_related("legal_basis", "version__plan").get(
-        claim=claim
-    )
+    found = claims.claim_of_company(request.actor, company.pk, pk)
+    if found is None:
+        raise Http404
+    claim, detail = found
     can_decide = any(
         request.actor.has_perm(p, company) for p in ("company.employees", "company.manage")
     )
@@ -186,7 +182,9 @@ def payroll_queue(request, company):
 @require_POST
 @company_page("company.employees")
 def payroll_pass(request, company, pk):
-    row = get_object_or_404(PayrollRequest.objects_unscoped, pk=pk, company_id=company.pk)
+    row = payroll_requests.request_of_company(request.actor, company.pk, pk)
+    if row is None:
+        raise Http404
     try:
         payroll_requests.mark_passed(request.actor, row)
     except LedgerError as exc:
