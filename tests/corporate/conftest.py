@@ -118,3 +118,8 @@ def draft_plan(hr_operator, company):
 def approved_plan(draft_plan, hr_operator, hr_admin):
     plans.submit(hr_operator, draft_plan)
     return plans.approve(hr_admin, draft_plan)
+
+
+# Plan wallets and the employee who spends them (tests of spending, claims and the fringe cap).
+from tests.corporate.plan_wallet import employee, employee_actor  # noqa: E402, F401
+from tests.ledger.conftest import make_provider  # noqa: E402, F401

@@ -9,8 +9,9 @@ class CorporateConfig(AppConfig):
 
     def ready(self):
         from benecomune.core.registry import load_modules
-        from benecomune.corporate import spending
+        from benecomune.corporate import claim_kind, spending
 
         spending.register()
+        claim_kind.register()
         # nav: navigation, audit labels, the plan PDF's file kind.
         load_modules(self, ("nav", "funding_nav"))

@@ -14,6 +14,7 @@ HR_ROLES = (Role.COMPANY_HR, Role.COMPANY_HR_OPERATOR, Role.COMPANY_AUDITOR)
 for role in HR_ROLES:
     register_nav(role, _("Dipendenti"), "corporate:employees")
     register_nav(role, _("Piani di welfare"), "corporate:plans")
+    register_nav(role, _("Rimborsi welfare"), "corporate:claims")
     register_nav(role, _("Dati dell'azienda"), "corporate:profile")
 register_nav(Role.PLATFORM_ADMIN, _("Adesione di un'azienda"), "corporate:company_join")
 register_nav("citizen", _("Welfare aziendale"), "corporate:my_welfare")

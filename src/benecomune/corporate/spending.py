@@ -1,13 +1,21 @@
 """The spending policy of a company welfare plan (wallet source `company_plan`).
 
-Art. 51 TUIR decides what a plan may pay for without being taxed as income: here the merchant
-categories of services for education, tutoring, care of family members and health
-(`ART51_CATEGORIES`). A plan's wallet stores its categories, always a non-empty subset of
-those (`plan_categories`, for whoever opens plan wallets), and the policy checks them with the
-wallet's dates; there is no territory. The cap per plan is the amount credited to the wallet
-(what the company funds for the employee and the year): the transfer's balance check enforces
-it, so it is not a separate rule. Plans have no model yet; this is the minimal policy over what
-the Wallet has today.
+A plan wallet pays only for what its plan version allows, read from the version's
+`PlanCategoryRule` rows (one per legal basis of art. 51 TUIR, `LegalBasis`):
+
+- **Marketplace services** (an intent paying `marketplace.service`): the *service's* art. 51
+  category decides, never the provider's merchant category (a cooperative selling home care is
+  of merchant category "altro"). `SERVICE_BASES` says which legal bases can cover each service
+  category: lett. f covers every one (works and services delivered through the platform),
+  f-bis education and tutoring, f-ter home care. The plan must have one of them.
+- **Voucher-circuit shops** (no purchase object: the till, a shop's checkout): goods and
+  services as a c.3 fringe benefit, so the plan must allow `art51_c3_goods`, and the shop's
+  merchant category must be among the wallet's categories (the till's SQL gate checks that).
+- **Reimbursements** are claims (services/claims.py), never purchases: lett. f is never
+  reimbursed.
+
+Per-category limits (`PlanCategoryRule.limit`, per employee and period) and the c.3 fringe cap
+are counted when a hold is written (`services.fringe`, the ledger's hold hooks).
 """
 
 from django.utils.translation import gettext as _
@@ -26,12 +34,33 @@ ART51_CATEGORIES = frozenset(
     }
 )
 
-COMPANY_PLAN = spending.SpendingPolicy("company_plan", (*spending.VALIDITY, spending.CATEGORIES))
+F = "art51_c2_f"
+F_BIS = "art51_c2_f_bis"
+F_TER = "art51_c2_f_ter"
+C3_GOODS = "art51_c3_goods"
+
+# The legal bases that may cover a marketplace service of each art. 51 category, in order of
+# preference (the first one the plan has is the one the purchase counts under).
+SERVICE_BASES: dict[str, tuple[str, ...]] = {
+    MerchantCategory.EDUCATION: (F_BIS, F),
+    MerchantCategory.TUTORING: (F_BIS, F),
+    MerchantCategory.HOME_CARE: (F_TER, F),
+    MerchantCategory.PHARMACY: (F,),
+}
 
 
-def plan_categories(requested=()) -> list[str]:
-    """The categories to store on a plan's wallet: the requested ones (all of art. 51 when
-    none), refused when one is outside art. 51."""
+def plan_categories(requested=(), version=None) -> list[str]:
+    """The categories to store on a plan's wallet.
+
+    With `version`: the service categories its legal bases cover, plus every merchant category
+    when it allows c.3 goods (shops of the voucher circuit). Without: the requested ones (all
+    of art. 51 when none), refused when one is outside art. 51."""
+    if version is not None:
+        codes = {rule.legal_basis.code for rule in version.rule_rows()}
+        chosen = {c for c, bases in SERVICE_BASES.items() if codes & set(bases)}
+        if C3_GOODS in codes:
+            chosen |= set(MerchantCategory.values)
+        return sorted(str(c) for c in chosen)
     chosen = set(requested) or set(ART51_CATEGORIES)
     outside = chosen - ART51_CATEGORIES
     if outside:
@@ -42,5 +71,82 @@ def plan_categories(requested=()) -> list[str]:
     return sorted(str(c) for c in chosen)
 
 
+def rule_codes(version) -> dict[str, object]:
+    cached = getattr(version, "_rules_by_code", None)
+    if cached is None:
+        cached = {rule.legal_basis.code: rule for rule in version.rule_rows()}
+        version._rules_by_code = cached
+    return cached
+
+
+def service_of(purchase):
+    from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE, service_of_object
+
+    if not purchase.object_type.startswith(SERVICE_OBJECT_TYPE):
+        return None
+    return service_of_object(purchase.object_id)
+
+
+def basis_for_service(version, service) -> str | None:
+    """The legal basis of `version` covering `service` (None: the plan does not pay it)."""
+    codes = rule_codes(version)
+    for code in SERVICE_BASES.get(service.art51_category, ()):
+        if code in codes:
+            return code
+    return None
+
+
+def basis_for_purchase(wallet, merchant) -> str | None:
+    """The legal basis a purchase by a plan wallet counts under, or None when the plan does not
+    pay it (or the wallet has no plan version)."""
+    from benecomune.corporate.plan_wallets import plan_version_of
+
+    version = plan_version_of(wallet)
+    if version is None:
+        return None
+    purchase = spending.current_purchase()
+    if purchase is not None:
+        service = service_of(purchase)
+        return basis_for_service(version, service) if service is not None else None
+    return C3_GOODS if C3_GOODS in rule_codes(version) else None
+
+
+def _plan_allows(wallet, provider, amount, day):
+    from benecomune.corporate.plan_wallets import plan_version_of
+
+    purchase = spending.current_purchase()
+    version = plan_version_of(wallet)
+    if purchase is not None:
+        # The object's purchase rule and its art. 51 category decide, not the provider's
+        # merchant category.
+        service = service_of(purchase)
+        if version is None or service is None or basis_for_service(version, service):
+            return None
+        return _(
+            "Il piano di welfare aziendale non copre «%(title)s»: la sua categoria "
+            "(%(category)s) non rientra nelle voci dell'art. 51 TUIR previste dal piano."
+        ) % {"title": service.title, "category": service.get_art51_category_display().lower()}
+    if version is not None and C3_GOODS not in rule_codes(version):
+        return _(
+            "Il piano di welfare aziendale non prevede acquisti nei negozi del circuito "
+            "(fringe benefit, art. 51 c. 3 TUIR)."
+        )
+    return spending.CATEGORIES.check(wallet, provider, amount, day)
+
+
+# The same SQL as the ledger's categories field: at the till (voucher-circuit shops) the gate
+# checks the merchant category, which is what this field checks without a purchase object.
+PLAN_CATEGORIES = spending.RuleField(
+    "plan_categories", _plan_allows, ("w.allowed_categories ? mp.category",)
+)
+COMPANY_PLAN = spending.SpendingPolicy("company_plan", (*spending.VALIDITY, PLAN_CATEGORIES))
+
+
 def register() -> None:
+    from benecomune.corporate.services import fringe
+
     spending.register_policy(WalletSource.COMPANY_PLAN, COMPANY_PLAN)
+    spending.register_hold_hooks(
+        WalletSource.COMPANY_PLAN,
+        spending.HoldHooks(on_hold=fringe.on_hold, on_release=fringe.on_release),
+    )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from benecomune.corporate import urls_funding
-from benecomune.corporate.views import employees, network, personal, plans
+from benecomune.corporate.views import claims, employees, network, personal, plans
 
 app_name = "corporate"
 
@@ -35,6 +35,22 @@ urlpatterns = [
         "gestione/azienda/piani/<int:pk>/<slug:action>/",
         plans.version_action,
         name="version_action",
+    ),
+    # Claims and payroll requests (views/claims.py)
+    path("gestione/azienda/rimborsi/", claims.claim_queue, name="claims"),
+    path("gestione/azienda/rimborsi/<int:pk>/", claims.claim_review, name="claim_review"),
+    path("gestione/azienda/versamenti/", claims.payroll_queue, name="payroll_requests"),
+    path(
+        "gestione/azienda/versamenti/<int:pk>/passato/",
+        claims.payroll_pass,
+        name="payroll_pass",
+    ),
+    path("area-personale/welfare-aziendale/rimborsi/", claims.my_claims, name="my_claims"),
+    path("area-personale/welfare-aziendale/rimborsi/nuovo/", claims.claim_new, name="claim_new"),
+    path(
+        "area-personale/welfare-aziendale/versamenti/nuovo/",
+        claims.payroll_request_new,
+        name="payroll_request_new",
     ),
     # The network admin
     path("gestione/rete/aziende/adesione/", network.company_join, name="company_join"),

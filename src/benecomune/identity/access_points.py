@@ -82,6 +82,7 @@ FILE_KINDS: dict[str, Callable[[dict], Subject | None]] = {
         "application__organization_id",
     ),
     "claim-receipt": CLAIM,
+    "ricevuta-welfare": CLAIM,  # a company-plan claim's receipt, for the company's HR
     "claim-receipt-version": by_model(
         "payouts.ClaimReceipt", "pk", "claim__person_id", "claim__organization_id"
     ),
@@ -135,6 +136,7 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("payouts:desk_claims", "person", person_file("person_pk")),
         AccessPoint("payouts:claim_review", "claim", CLAIM),
         AccessPoint("payouts:claim_document", "document", CLAIM),
+        AccessPoint("corporate:claim_review", "claim", CLAIM),
         # A payment order to a citizen (their IBAN); an order to a shop has no person.
         AccessPoint(
             "payouts:order",

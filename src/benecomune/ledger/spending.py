@@ -25,6 +25,8 @@ that `refusal` refuses. A field that the gate could not express would break that
 gate's SQL file (and a migration applying it) together with the field.
 """
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 from collections.abc import Callable, Iterable
@@ -284,3 +286,61 @@ def purchase_refusal(
 
 
 register_policy(WalletSource.TOP_UP, TOP_UP)
+
+
+# -- What is being bought, while payments check and hold wallet legs of an intent. A policy may
+# read it (`current_purchase`) to let the object's own purchase rule decide what the merchant's
+# category would otherwise decide (a company plan: the service's art. 51 category, not the
+# provider's merchant category). Unset at the till and in shops: merchant categories decide.
+@dataclasses.dataclass(frozen=True)
+class Purchase:
+    object_type: str
+    object_id: str
+
+
+_PURCHASE: contextvars.ContextVar[Purchase | None] = contextvars.ContextVar(
+    "ledger_purchase", default=None
+)
+
+
+@contextlib.contextmanager
+def buying(object_type: str, object_id: str = ""):
+    token = _PURCHASE.set(Purchase(object_type, str(object_id)) if object_type else None)
+    try:
+        yield
+    finally:
+        _PURCHASE.reset(token)
+
+
+def current_purchase() -> Purchase | None:
+    """The object being bought, when it has a registered purchase rule; None otherwise."""
+    purchase = _PURCHASE.get()
+    if purchase is None:
+        return None
+    if any(purchase.object_type.startswith(prefix) for prefix in _PURCHASE_RULES):
+        return purchase
+    return None
+
+
+# -- Hold hooks: an app owning a wallet source may count what its wallets hold (the corporate
+# app: per-category limits and the fringe-benefit cap), in the hold's own transaction, and refuse
+# it by raising a LedgerError. `on_hold(wallet, merchant, amount, reservation)` runs after the
+# hold is written; `on_release(wallet, reservation, amount)` when part of it is released.
+@dataclasses.dataclass(frozen=True)
+class HoldHooks:
+    on_hold: Callable
+    on_release: Callable
+
+
+_HOLD_HOOKS: dict[str, HoldHooks] = {}
+
+
+def register_hold_hooks(source_kind: str, hooks: HoldHooks) -> None:
+    current = _HOLD_HOOKS.get(source_kind)
+    if current is not None and current != hooks:
+        raise ValueError(f"hold hooks for {source_kind!r} already registered")
+    _HOLD_HOOKS[source_kind] = hooks
+
+
+def hold_hooks(wallet: Wallet) -> HoldHooks | None:
+    return _HOLD_HOOKS.get(wallet.source_kind)

@@ -22,7 +22,9 @@ from benecomune.payouts.models import (
 MANAGE = "payouts.manage"
 # A batch not yet approved is withdrawn by its maker or refused by its checker.
 MAKER_OR_CHECKER = (MANAGE, "payouts.approve")
-REVIEW = ("applications.instruct", "applications.decide")
+# A company plan's claims (kind corporate_plan) are reviewed by the company's HR; the service
+# checks the kind's own permissions (payouts.claim_kinds), permissions are per organization.
+REVIEW = ("applications.instruct", "applications.decide", "company.employees")
 
 C = ClaimStatus
 CLAIM = Lifecycle(

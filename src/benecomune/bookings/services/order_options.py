@@ -14,7 +14,7 @@ from benecomune.core.models import Person
 from benecomune.ledger.models import Account, Wallet
 from benecomune.ledger.services.rules import check_spendable
 from benecomune.ledger.services.statements import with_balances
-from benecomune.ledger.spending import purchase_refusal
+from benecomune.ledger.spending import buying, purchase_refusal
 from benecomune.marketplace.models import PriceKind, Service, ServiceVariant
 from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE
 from benecomune.marketplace.services.offer import offer_refusal, visible_services
@@ -122,9 +122,12 @@ def offer_for(
         if wallet.available <= 0:
             reason = _("non ha saldo disponibile.")
         else:
-            reason = check_spendable(wallet, payee) or purchase_refusal(
-                wallet, payee, SERVICE_OBJECT_TYPE, offer.object_id
-            )
+            # What is bought is told to the wallet's policy: a company plan then decides by
+            # the service's art. 51 category, not the provider's merchant category.
+            with buying(SERVICE_OBJECT_TYPE, offer.object_id):
+                reason = check_spendable(wallet, payee) or purchase_refusal(
+                    wallet, payee, SERVICE_OBJECT_TYPE, offer.object_id
+                )
         offer.options.append(WalletOption(wallet, wallet.available, reason or ""))
     # The proposal: payments' own rule; own money pays the rest.
     legs = plan_legs(

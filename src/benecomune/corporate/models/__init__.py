@@ -27,6 +27,14 @@ from .plans import (
     UnspentRule,
     WelfarePlan,
 )
+from .spending import (
+    FringeCap,
+    FringeUsage,
+    PayrollRequest,
+    PayrollRequestStatus,
+    PlanClaimDetail,
+    PlanSpend,
+)
 
 __all__ = [
     "CCNL_CHOICES",
@@ -44,12 +52,18 @@ __all__ = [
     "FundingPayment",
     "FundingRequest",
     "FundingStatus",
+    "FringeCap",
+    "FringeUsage",
     "LegalBasis",
     "OtherFringeBenefit",
+    "PayrollRequest",
+    "PayrollRequestStatus",
     "PlanCategoryRule",
     "PlanFund",
+    "PlanClaimDetail",
     "PlanGroup",
     "PlanOrigin",
+    "PlanSpend",
     "PlanStatus",
     "PlanVersion",
     "ProRata",

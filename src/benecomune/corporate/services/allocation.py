@@ -69,9 +69,9 @@ def wallet_title(version: PlanVersion, kind: str) -> str:
 
 
 def wallet_categories(version: PlanVersion) -> list[str]:
-    """The merchant categories stored on the version's wallets: those of art. 51 TUIR
-    (`corporate.spending`, which the spending work owns)."""
-    return plan_categories()
+    """The categories stored on the version's wallets: those its legal bases cover
+    (`corporate.spending.plan_categories`, which owns the rule)."""
+    return plan_categories(version=version)
 
 
 def wallet_terms(version: PlanVersion, kind: str) -> WalletTerms:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import Organization, Person, Provider
+from benecomune.ledger import spending
 from benecomune.ledger.exceptions import (
     IdempotencyConflict,
     InsufficientFunds,
@@ -87,6 +88,9 @@ def authorise(
         reason=(reason or merchant.name)[:200],
         idempotency_key=idempotency_key,
     )
+    hooks = spending.hold_hooks(wallet)
+    if hooks is not None:  # the wallet source's own counting (e.g. a plan's fringe cap)
+        hooks.on_hold(wallet, merchant, amount, reservation)
     audit.record(
         actor,
         "ledger.hold_authorised",
@@ -174,6 +178,9 @@ def _release(actor: Actor, reservation: Reservation, amount: int, wallet: Wallet
     Account.objects_unscoped.filter(pk=reservation.account_id).update(held=F("held") - amount)
     Reservation.objects_unscoped.filter(pk=reservation.pk).update(released=F("released") + amount)
     reservation.released += amount
+    hooks = spending.hold_hooks(wallet)
+    if hooks is not None:
+        hooks.on_release(wallet, reservation, amount)
     audit.record(
         actor,
         "ledger.hold_released",

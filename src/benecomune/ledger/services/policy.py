@@ -26,7 +26,9 @@ ALLOWED: dict[str, frozenset[tuple[str, str]]] = {
         {(A.MERCHANT, A.CLEARING), (A.MERCHANT, A.PAYOUT), (A.CLEARING, A.PAYOUT)}
     ),
     T.PAYOUT: frozenset({(A.PAYOUT, A.EXTERNAL), (A.CLEARING, A.EXTERNAL)}),
-    T.REIMBURSEMENT: frozenset({(A.FUND, A.PAYOUT), (A.FUND, A.CLEARING)}),
+    # A company plan's wallet pays an accepted claim to the company's payable account (the
+    # employee is paid with the payroll): corporate/plan_wallets.py.
+    T.REIMBURSEMENT: frozenset({(A.FUND, A.PAYOUT), (A.FUND, A.CLEARING), (A.WALLET, A.CLEARING)}),
     T.SHARED_VALUE: frozenset({(A.MERCHANT, A.SHARED_VALUE), (A.SHARED_VALUE, A.FUND)}),
     T.REFUND: frozenset({(A.MERCHANT, A.WALLET), (A.WALLET, A.EXTERNAL)}),
 }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import Provider
+from benecomune.ledger import spending
 from benecomune.ledger.exceptions import LedgerError
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services import holds
@@ -71,7 +72,7 @@ def _authorise(actor: Actor, intent: PaymentIntent) -> PaymentIntent:
     payee = Provider.objects.select_related("municipality").get(pk=intent.payee_id)
     # All wallets locked up front in id order: two intents on the same wallets never deadlock.
     lock_accounts(leg.wallet.account_id for leg in legs if leg.wallet is not None)
-    with compensating() as undo:
+    with compensating() as undo, spending.buying(intent.object_type, intent.object_id):
         for leg in legs:
             if leg.source == LegSource.WALLET:
                 # Checked again now: an accreditation may have been suspended since creation.

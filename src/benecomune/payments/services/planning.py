@@ -20,7 +20,7 @@ from benecomune.ledger.models import Account, Wallet
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.rules import check_spendable
 from benecomune.ledger.services.statements import with_balances
-from benecomune.ledger.spending import payment_order, purchase_refusal
+from benecomune.ledger.spending import buying, payment_order, purchase_refusal
 from benecomune.payments.models import LegSource
 
 OWN_MONEY_SOURCE_TYPE = "payments.own_money"
@@ -66,6 +66,13 @@ def spendable_wallets(
         )
     }
     usable = []
+    with buying(object_type, object_id):
+        usable = _usable(wallets, accounts, payee, at, object_type, object_id)
+    return [(wallet, wallet.available) for wallet in payment_order(usable)]
+
+
+def _usable(wallets, accounts, payee, at, object_type, object_id) -> list[Wallet]:
+    usable = []
     for wallet in wallets:
         wallet.available = accounts.get(wallet.account_id, 0)
         if (
@@ -74,7 +81,7 @@ def spendable_wallets(
             and purchase_refusal(wallet, payee, object_type, object_id, at) is None
         ):
             usable.append(wallet)
-    return [(wallet, wallet.available) for wallet in payment_order(usable)]
+    return usable
 
 
 def plan_legs(

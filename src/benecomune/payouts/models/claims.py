@@ -30,6 +30,9 @@ class ClaimCategory(models.TextChoices):
     PERSONAL_CARE = "personal_care", _("Assistenza alla persona")
     HEALTH = "health", _("Spese sanitarie")
     SCHOOL = "school", _("Spese scolastiche")
+    # Company-plan claims (corporate/claim_rules.py).
+    TRANSPORT = "transport", _("Abbonamento al trasporto pubblico")
+    MORTGAGE_INTEREST = "mortgage_interest", _("Interessi del mutuo sulla prima casa")
     OTHER = "other", _("Altro")
 
 
@@ -80,13 +83,30 @@ OPEN_CLAIM_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.CLARIFICATION)
 ACCEPTED_CLAIM_STATUSES = (ClaimStatus.ACCEPTED, ClaimStatus.PARTIALLY_ACCEPTED)
 
 
+class ClaimKind(models.TextChoices):
+    """Whose money a claim asks for: a Comune's reimbursement call (award and call set), or
+    another kind registered in `payouts.claim_kinds` (a company welfare plan)."""
+
+    CALL = "call", _("Bando di rimborso")
+    CORPORATE_PLAN = "corporate_plan", _("Piano di welfare aziendale")
+
+
 class ExpenseClaim(models.Model):
-    # Tenant: the Comune of the award (the applicant's residence): its desk reviews.
+    # Tenant: the Comune of the award (the applicant's residence): its desk reviews. For a
+    # company plan: the company, whose HR reviews.
     organization = models.ForeignKey(
         "core.Organization", on_delete=models.PROTECT, related_name="expense_claims"
     )
-    award = models.ForeignKey("calls.Award", on_delete=models.PROTECT, related_name="claims")
-    call = models.ForeignKey("calls.Call", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("tipo"), max_length=20, choices=ClaimKind.choices, default=ClaimKind.CALL
+    )
+    # Set for kind `call` only (the check constraint says so).
+    award = models.ForeignKey(
+        "calls.Award", null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    call = models.ForeignKey(
+        "calls.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     person = models.ForeignKey(
         "core.Person", verbose_name=_("beneficiario"), on_delete=models.PROTECT, related_name="+"
     )
@@ -139,6 +159,10 @@ class ExpenseClaim(models.Model):
             models.CheckConstraint(
                 condition=Q(accepted_amount__gte=0, accepted_amount__lte=F("amount")),
                 name="payouts_claim_accepted_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="call") | Q(award__isnull=False, call__isnull=False),
+                name="payouts_claim_call_has_award",
             ),
         ]
         indexes = [

@@ -16,6 +16,7 @@ from benecomune.core.notifications import notify_person
 from benecomune.ledger.models import Reservation, TransferKind
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
+from benecomune.payouts import claim_kinds
 from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.lifecycles import CLAIM
 from benecomune.payouts.models import (
@@ -46,8 +47,10 @@ def _subject(claim: ExpenseClaim, target: str, *, extra_fields) -> clarification
 
 
 def _reviewable(actor: Actor, claim: ExpenseClaim, statuses=(ClaimStatus.SUBMITTED,)):
-    if not any(actor.has_perm(p, claim.organization_id) for p in REVIEW_PERMISSIONS):
-        actor.require("applications.decide", claim.organization_id)
+    handler = claim_kinds.handler_for(claim)
+    permissions = handler.review_permissions if handler else REVIEW_PERMISSIONS
+    if not any(actor.has_perm(p, claim.organization_id) for p in permissions):
+        actor.require(permissions[-1], claim.organization_id)
     claim = ExpenseClaim.objects_unscoped.select_for_update().get(pk=claim.pk)
     if claim.status not in statuses:
         raise PayoutError(
@@ -62,8 +65,12 @@ def accept_claim(
     actor: Actor, claim: ExpenseClaim, *, amount: int | None = None, reason: str = ""
 ) -> ExpenseClaim:
     """Accept in full, or in part with a reason; the money leaves the fund (consuming the
-    call's reservation) for the payer's payable account and a payout order is created."""
-    award = Award.objects_unscoped.select_for_update().get(pk=claim.award_id)
+    call's reservation) for the payer's payable account and a payout order is created. A claim
+    of another kind (claim_kinds) has its money moved by its handler."""
+    handler = claim_kinds.handler_for(claim)
+    award = None
+    if handler is None:
+        award = Award.objects_unscoped.select_for_update().get(pk=claim.award_id)
     claim = _reviewable(actor, claim)
     amount = claim.amount if amount is None else amount
     reason = " ".join((reason or "").split())
@@ -76,6 +83,8 @@ def accept_claim(
         )
     if amount < claim.amount and not reason:
         raise PayoutError({"reason": _("Spieghi perché riconosce solo una parte.")})
+    if handler is not None:
+        return _accept_by_kind(actor, claim, handler, amount, reason)
     accepted_before = ExpenseClaim.objects_unscoped.filter(
         award=award, status__in=ACCEPTED_CLAIM_STATUSES
     ).aggregate(t=Coalesce(Sum("accepted_amount"), 0))["t"]
@@ -161,6 +170,31 @@ def accept_claim(
     return claim
 
 
+def _accept_by_kind(actor, claim, handler, amount: int, reason: str) -> ExpenseClaim:
+    money = handler.accept(actor, claim, amount)
+    claim.accepted_amount, claim.decision_reason = amount, reason
+    claim.reviewed_by, claim.reviewed_at = actor.user, timezone.now()
+    claim.reimbursement_transfer = money
+    CLAIM.apply(
+        actor,
+        claim,
+        ClaimStatus.ACCEPTED if amount == claim.amount else ClaimStatus.PARTIALLY_ACCEPTED,
+        extra_fields=None,
+        organization=Organization(pk=claim.organization_id),
+        person=claim.person,
+        after={"accepted": amount, "claimed": claim.amount, "transfer": money.pk},
+        reason=reason,
+    )
+    body = _("La richiesta n. %(n)s è stata accolta per %(amount)s.") % {
+        "n": claim.pk,
+        "amount": format_euro(amount),
+    }
+    if reason:
+        body += " " + _("Motivazione: %(reason)s") % {"reason": reason}
+    notify_person(claim.person, subject=_("Rimborso accolto"), body=body)
+    return claim
+
+
 @transaction.atomic
 def reject_claim(actor: Actor, claim: ExpenseClaim, *, reason: str) -> ExpenseClaim:
     reason = " ".join((reason or "").split())
@@ -180,6 +214,9 @@ def reject_claim(actor: Actor, claim: ExpenseClaim, *, reason: str) -> ExpenseCl
     )
     # Rejected while waiting for an answer: the question is closed with the claim.
     clarifications.close_open_clarifications(claim.clarifications.all())
+    handler = claim_kinds.handler_for(claim)
+    if handler is not None:
+        handler.reject(actor, claim)  # what the claim set aside goes back
     notify_person(
         claim.person,
         subject=_("Rimborso non accolto"),
@@ -232,7 +269,13 @@ def answer_clarification(
     if upload is not None:
         checked = check_receipt(upload)
         _check_duplicates(
-            claim.award, checked, claim.payee_key, claim.expense_date, claim.amount, claim.pk
+            claim.award,
+            checked,
+            claim.payee_key,
+            claim.expense_date,
+            claim.amount,
+            claim.pk,
+            person_id=claim.person_id,
         )
         # A new receipt row: the earlier one stays as history. With a receipt, no longer a
         # self-declaration (receipt or self-declaration, never neither).

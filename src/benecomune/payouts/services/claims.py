@@ -113,16 +113,23 @@ def _payee_key(payee: str) -> str:
     return " ".join(payee.split()).casefold()[:200]
 
 
-def _check_duplicates(award: Award, checked, payee_key: str, expense_date, amount, exclude=None):
+def _check_duplicates(
+    award: Award | None, checked, payee_key: str, expense_date, amount, exclude=None, person_id=None
+):
     """Refuse a receipt already used (`checked`: the new receipt, if any) or an expense the
-    beneficiary already claimed; return another beneficiary's claim of the same expense."""
+    beneficiary already claimed (within the award; without one, e.g. a company plan's claim,
+    of the same person); return another beneficiary's claim of the same expense."""
     if checked is not None:
         reject_used_receipt(checked, claim_id=exclude)
     live = ExpenseClaim.objects_unscoped.exclude(status=ClaimStatus.REJECTED)
     if exclude is not None:
         live = live.exclude(pk=exclude)
     same_expense = live.filter(payee_key=payee_key, expense_date=expense_date, amount=amount)
-    mine = same_expense.filter(award=award).first()
+    mine = (
+        same_expense.filter(award=award)
+        if award is not None
+        else same_expense.filter(award=None, person_id=person_id)
+    ).first()
     if mine is not None:
         raise PayoutError(
             _(
