@@ -26,6 +26,14 @@ _ADMINISTRATION = (
     ),
 )
 
+_COMPANY = (
+    (_("Piano di welfare"), ("corporate:plans", "corporate:bonuses")),
+    (
+        _("Azienda"),
+        ("corporate:profile", "core:staff", "desk:points", "core:audit"),
+    ),
+)
+
 NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
     "citizen": (
         (
@@ -96,6 +104,9 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
         ),
         (_("Organizzazione"), ("core:staff", "core:tokens", "desk:points")),
     ),
+    Role.COMPANY_HR: _COMPANY,
+    Role.COMPANY_HR_OPERATOR: _COMPANY,
+    Role.COMPANY_AUDITOR: _COMPANY,
     Role.MUNICIPALITY_ADMIN: (
         (
             _("Welfare pubblico"),
