@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("benecomune.bookings.urls")),
     path("", include("benecomune.identity.urls")),
     path("", include("benecomune.corporate.urls")),
+    path("", include("benecomune.observatory.urls")),
     # The core app holds the catch-all public pages under a Comune's slug: keep it last.
     path("", include("benecomune.core.urls")),
 ]

@@ -35,6 +35,7 @@ RESERVED_SLUGS = frozenset(
         "azienda",
         "fornitore",
         "invito",
+        "dati-aperti",
     }
 )
 
