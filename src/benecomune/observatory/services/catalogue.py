@@ -7,6 +7,8 @@ distribution (format, access URL, licence); agents with dct:identifier and foaf:
 Publisher and rights holder come from settings (OBSERVATORY_PUBLISHER_NAME, _ID); the licence
 is CC BY 4.0 unless OBSERVATORY_LICENSE_URL says otherwise."""
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.urls import reverse
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -26,6 +28,15 @@ LICENSE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
 
 def _setting(name: str, default: str) -> str:
     return getattr(settings, name, default) or default
+
+
+def _contact_email() -> str:
+    """OBSERVATORY_CONTACT_EMAIL, else the address of DEFAULT_FROM_EMAIL ("Name <a@b>")."""
+    configured = _setting("OBSERVATORY_CONTACT_EMAIL", "")
+    if configured:
+        return configured
+    _name, address = parseaddr(getattr(settings, "DEFAULT_FROM_EMAIL", ""))
+    return address or "dati@example.org"
 
 
 def _agent(graph: Graph, node: URIRef, name: str, identifier: str) -> URIRef:
@@ -67,13 +78,7 @@ def build(base_url: str) -> Graph:
         (
             contact,
             VCARD.hasEmail,
-            URIRef(
-                "mailto:"
-                + _setting(
-                    "OBSERVATORY_CONTACT_EMAIL",
-                    getattr(settings, "DEFAULT_FROM_EMAIL", "dati@example.org"),
-                )
-            ),
+            URIRef("mailto:" + _contact_email()),
         )
     )
 

@@ -8,8 +8,8 @@ groups, so each group is protected on its own:
 2. Total: if the group's total has fewer than k persons, the whole group is suppressed.
 3. Complementary: if exactly one cell of a group is suppressed, the total minus the published
    cells would give it back, so the published cell with the fewest persons (then the smallest
-   amount, then the key) is suppressed as well. With two or more suppressed cells the
-   subtraction only gives their sum.
+   amount, then the key) is suppressed as well (with no other cell, the total is). With two
+   or more suppressed cells the subtraction only gives their sum.
 """
 
 import dataclasses
@@ -68,4 +68,6 @@ def suppress(groups: list[Group], k: int | None = None) -> list[Group]:
         shown = [c for c in group.cells if not c.suppressed]
         if len(hidden) == 1 and shown:
             min(shown, key=lambda c: (c.persons, c.amount, repr(c.key))).suppressed = True
+        elif len(hidden) == 1:
+            group.suppressed = True  # no cell to pair it with: the total would be the cell
     return groups
