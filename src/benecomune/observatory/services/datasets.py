@@ -25,8 +25,9 @@ class Dataset:
     description: str
     theme: str  # EU data theme code
     columns: tuple[str, ...]
-    build: object  # () -> list[Group]
-    label: object  # (group, cell or None) -> list of label columns
+    build: object = None  # () -> list[Group], suppressed by persons
+    label: object = None  # () -> (group, cell or None) -> list of label columns
+    rows: object = None  # () -> list of rows: a table about no person, published as it is
 
 
 def _euro(cents: int) -> str:
@@ -131,6 +132,45 @@ def award_labels():
     return label
 
 
+def service_rows() -> list[list[str]]:
+    """Published services of the marketplace per Comune served, user area and type: counts of
+    services and of providers. About providers' public offers only, so nothing to suppress;
+    a service serving no listed Comune counts under an empty Comune."""
+    from benecomune.marketplace.models import Service, ServiceStatus, ServiceType, UserArea
+
+    served = Service.municipalities_served.through
+    published = Service.objects_unscoped.filter(status=ServiceStatus.PUBLISHED)
+    many = defaultdict(set)
+    for service_id, municipality_id in served.objects.filter(service__in=published).values_list(
+        "service_id", "municipality_id"
+    ):
+        many[service_id].add(municipality_id)
+    counts = defaultdict(lambda: [0, set()])
+    for pk, provider_id, area, kind in published.values_list(
+        "pk", "provider_id", "user_area", "service_type"
+    ):
+        for town in many.get(pk) or {None}:
+            entry = counts[(town, area, kind)]
+            entry[0] += 1
+            entry[1].add(provider_id)
+    municipalities = _municipalities()
+    areas, kinds = dict(UserArea.choices), dict(ServiceType.choices)
+    out = []
+    for (town, area, kind), (n, providers) in sorted(counts.items(), key=repr):
+        place = municipalities.get(town)
+        out.append(
+            [
+                place.istat_code if place else "",
+                place.name if place else "",
+                str(areas.get(area, area)),
+                str(kinds.get(kind, kind)),
+                str(n),
+                str(len(providers)),
+            ]
+        )
+    return out
+
+
 DATASETS = {
     d.slug: d
     for d in (
@@ -168,12 +208,32 @@ DATASETS = {
             build=award_groups,
             label=award_labels,
         ),
+        Dataset(
+            slug="servizi-categoria",
+            title=_("Servizi offerti per Comune e categoria"),
+            description=_(
+                "Servizi pubblicati nel catalogo dei fornitori, per Comune servito, area di "
+                "utenza e tipo di servizio: numero di servizi e di fornitori."
+            ),
+            theme="SOCI",
+            columns=(
+                "codice_istat",
+                "comune",
+                "area_utenza",
+                "tipo_servizio",
+                "servizi",
+                "fornitori",
+            ),
+            rows=service_rows,
+        ),
     )
 }
 
 
 def table(dataset: Dataset, k: int | None = None) -> list[list[str]]:
     """Header and rows of the published table, suppressed cells shown as SUPPRESSED."""
+    if dataset.rows is not None:
+        return [list(dataset.columns), *dataset.rows()]
     groups = suppress(dataset.build(), k)
     label = dataset.label()
     out = [list(dataset.columns)]
