@@ -195,3 +195,22 @@ def test_rebuild_gives_the_same_tables_and_check_reports_a_tampered_cell(world, 
     SpendingCell.objects.filter(category="pharmacy").update(amount=1)
     with pytest.raises(CommandError):
         call_command("observatory_check", "--no-catch-up", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_the_beat_task_runs_the_upkeep(world, system_actor):
+    from benecomune.celery import app
+    from benecomune.observatory import tasks
+
+    _fund, wallet_list, merchants = world
+    wallets.pay_from_wallet(
+        system_actor,
+        wallet=wallet_list[0],
+        merchant=merchants[1],
+        amount=250,
+        idempotency_key="task-1",
+    )
+    assert app.conf.beat_schedule["observatory-upkeep"]["task"] == "observatory.upkeep"
+    result = tasks.upkeep.delay().get()
+    assert result["transfers"] >= 1
+    assert SpendingCell.objects.get(category="pharmacy").amount == 250
+    assert tasks.upkeep()["transfers"] == 0
