@@ -180,7 +180,8 @@ DATASETS = {
             description=_(
                 "Importi spesi con i borsellini di welfare (pubblici, aziendali e ricariche) "
                 "presso esercenti e fornitori, per Comune dell'esercente, categoria e mese; "
-                "storni e rimborsi sono sottratti. Le celle con meno di k persone sono riservate."
+                "storni e rimborsi sono sottratti. Le celle che riguardano poche persone sono "
+                "riservate."
             ),
             theme="SOCI",
             columns=(
@@ -200,7 +201,7 @@ DATASETS = {
             title=_("Contributi assegnati per bando"),
             description=_(
                 "Importi assegnati ai beneficiari per bando, con il numero di assegnazioni e "
-                "di persone; le revoche sono sottratte. Le celle con meno di k persone sono "
+                "di persone; le revoche sono sottratte. Le celle che riguardano poche persone sono "
                 "riservate."
             ),
             theme="SOCI",
