@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "benecomune.bookings",
     "benecomune.identity",
     "benecomune.desk",
+    "benecomune.observatory",
 ]
 
 MIDDLEWARE = [
@@ -325,3 +326,9 @@ LOGGING = {
 
 # The demo's TOTP secrets are printed by `make run`; never set this in production.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+
+# Open data (observatory): cells with fewer persons than this are suppressed; never below 3
+# (a system check refuses a lower value).
+OBSERVATORY_MIN_CELL = env.int("OBSERVATORY_MIN_CELL", default=5)
+OBSERVATORY_PUBLISHER_NAME = env("OBSERVATORY_PUBLISHER_NAME", default="Bene Comune")
+OBSERVATORY_PUBLISHER_ID = env("OBSERVATORY_PUBLISHER_ID", default="benecomune")

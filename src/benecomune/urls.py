@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("benecomune.identity.urls")),
     path("", include("benecomune.corporate.urls")),
     path("", include("benecomune.desk.urls")),
+    path("", include("benecomune.observatory.urls")),
     # The core app holds the catch-all public pages under a Comune's slug: keep it last.
     path("", include("benecomune.core.urls")),
 ]

@@ -36,6 +36,7 @@ RESERVED_SLUGS = frozenset(
         "fornitore",
         "invito",
         "punti-welfare",
+        "dati-aperti",
     }
 )
 

@@ -1,0 +1,126 @@
+"""Incremental upkeep of the rollups from the ledger, by a periodic job (observatory/tasks.py),
+never on the redemption's path.
+
+Transfer ids come from a sequence and are taken before commit, so transactions commit out of
+id order: when a run sees transfer 120, transfer 119 may still be uncommitted. A plain "max id
+seen" watermark would skip 119 forever. So the watermark is `last_id` plus the set of
+`PendingGap` ids below it that were not visible: each run first counts the gaps that have
+committed since, then the transfers above `last_id` (in id order, a batch at a time), and
+records the ids it skipped over as new gaps. A gap is dropped (its id was rolled back and will
+never be used) once no transaction that could hold it is still open: on PostgreSQL, when every
+transaction open now started after the gap was first seen (pg_stat_activity: the one holding
+the id started before the higher id that revealed the gap was committed); on SQLite writers
+are serialised, so a gap is a rollback at once. GAP_MAX_AGE bounds a gap's life in any case.
+
+Runs are serialised by a row lock on the watermark; each run is one transaction, so the
+tables, the watermark and the gaps move together (a crash counts nothing twice).
+"""
+
+import datetime
+import logging
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from benecomune.ledger.models import Transfer
+from benecomune.observatory.models import (
+    AwardCell,
+    AwardMember,
+    PendingGap,
+    SpendingCell,
+    SpendingMember,
+    Watermark,
+)
+from benecomune.observatory.services.apply import apply
+from benecomune.observatory.services.attribution import FIELDS, contributions
+
+log = logging.getLogger(__name__)
+
+NAME = "ledger"
+BATCH = 5_000
+GAP_MAX_AGE = datetime.timedelta(days=1)
+
+
+def _oldest_open_transaction():
+    """When the oldest transaction open now (other than this one) started; None if none.
+    SQLite has one writer at a time: nothing can be open with an uncommitted transfer."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND xact_start IS NOT NULL"
+        )
+        return cursor.fetchone()[0]
+
+
+def _lock() -> Watermark:
+    Watermark.objects.get_or_create(name=NAME)
+    return Watermark.objects.select_for_update().get(name=NAME)
+
+
+@transaction.atomic
+def run_once(batch: int = BATCH) -> dict:
+    """Count what committed since the last run (at most `batch` new transfers)."""
+    mark = _lock()
+    now = timezone.now()
+    oldest = _oldest_open_transaction()
+    gaps = {g.transfer_id: g for g in PendingGap.objects.all()}
+    rows = list(Transfer.objects_unscoped.filter(pk__in=list(gaps)).values(*FIELDS))
+    found_gaps = {r["id"] for r in rows}
+    new = list(
+        Transfer.objects_unscoped.filter(pk__gt=mark.last_id).order_by("pk").values(*FIELDS)[:batch]
+    )
+    rows += new
+    changed = apply(contributions(rows))
+    # Gaps that showed up are counted; those no open transaction can fill are rollbacks.
+    dropped = [
+        pk
+        for pk, gap in gaps.items()
+        if pk not in found_gaps
+        and ((oldest is None or oldest > gap.first_seen) or now - gap.first_seen > GAP_MAX_AGE)
+    ]
+    PendingGap.objects.filter(transfer_id__in=[*found_gaps, *dropped]).delete()
+    new_gaps = []
+    if new:
+        seen = {r["id"] for r in new}
+        new_gaps = [
+            PendingGap(transfer_id=pk, first_seen=now)
+            for pk in range(mark.last_id + 1, new[-1]["id"])
+            if pk not in seen
+        ]
+        if connection.vendor != "postgresql":
+            new_gaps = []  # serialised writers: a hole is a rollback
+        PendingGap.objects.bulk_create(new_gaps)
+        mark.last_id = new[-1]["id"]
+        mark.save(update_fields=["last_id", "updated_at"])
+    return {
+        "transfers": len(rows),
+        "cells": changed,
+        "last_id": mark.last_id,
+        "gaps": len(gaps) - len(found_gaps) - len(dropped) + len(new_gaps),
+    }
+
+
+def run(batch: int = BATCH) -> dict:
+    """Catch up: batches until nothing new is left. Returns the totals."""
+    total = {"transfers": 0, "cells": 0}
+    while True:
+        result = run_once(batch)
+        total["transfers"] += result["transfers"]
+        total["cells"] += result["cells"]
+        total.update(last_id=result["last_id"], gaps=result["gaps"])
+        if result["transfers"] < batch:
+            return total
+
+
+@transaction.atomic
+def rebuild(batch: int = BATCH) -> dict:
+    """Empty the rollups and count the whole ledger again (observatory_rebuild)."""
+    mark = _lock()
+    for model in (SpendingMember, AwardMember, SpendingCell, AwardCell, PendingGap):
+        model.objects.all().delete()
+    mark.last_id = 0
+    mark.save(update_fields=["last_id", "updated_at"])
+    return run(batch)
