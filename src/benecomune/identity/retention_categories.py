@@ -325,6 +325,29 @@ def _purge_ledger(rows):
     return [(transfer, "pseudonymised", person_id) for transfer, person_id in changed]
 
 
+# --- Welfare Points' cases ---------------------------------------------------------------
+
+
+def _desk_cases(organization_id, cutoff):
+    """Closed cases of the Comune's own Points, and of its residents at any Point (a union's,
+    a company's): needs, notes and consents of a person the Comune looks after."""
+    return _model("desk.Case")._base_manager.filter(
+        Q(organization_id=organization_id) | Q(person__residence_id=organization_id),
+        status="closed",
+        closed_at__lt=cutoff,
+    )
+
+
+def _purge_desk_cases(rows):
+    """Deleted with their notes, consents and attachments (and the attachments' files)."""
+    cases = list(rows)
+    ids = [case.pk for case in cases]
+    for attachment in _model("desk.CaseAttachment")._base_manager.filter(case_id__in=ids):
+        attachment.file.delete(save=False)
+    _model("desk.Case")._base_manager.filter(pk__in=ids).delete()
+    return [(case, "deleted", case.person_id) for case in cases]
+
+
 HANDLERS: dict[str, Handler] = {
     C.REJECTED_APPLICATIONS: Handler(5, _applications, _purge_applications),
     C.NOTIFICATIONS: Handler(2, _notifications, _delete("person_id")),
@@ -335,6 +358,7 @@ HANDLERS: dict[str, Handler] = {
     C.WALLETS: Handler(10, _wallets, _purge_wallets),
     C.DATA_REQUESTS: Handler(5, _data_requests, _delete("person_id")),
     C.ACCESS_LOG: Handler(5, _access_log, _purge_access_log),
+    C.DESK_CASES: Handler(5, _desk_cases, _purge_desk_cases),
     C.LEDGER: Handler(10, _ledger, _purge_ledger),
     C.AUDIT: Handler(10, _audit, _purge_audit),
 }

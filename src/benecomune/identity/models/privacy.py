@@ -95,6 +95,7 @@ class RetentionCategory(models.TextChoices):
     WALLETS = "wallets", _("Buoni scaduti e vuoti: titolare del conto e descrizioni (anni)")
     DATA_REQUESTS = "data_requests", _("Richieste di rettifica e cancellazione chiuse (anni)")
     ACCESS_LOG = "access_log", _("Registro degli accessi ai dati (anni)")
+    DESK_CASES = "desk_cases", _("Casi chiusi dei Punti Welfare (anni dalla chiusura)")
     LEDGER = "ledger", _("Movimenti contabili: causali pseudonimizzate (anni)")
     AUDIT = "audit", _("Registro delle attività: riferimenti pseudonimizzati (anni)")
 
