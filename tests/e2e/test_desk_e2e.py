@@ -30,8 +30,9 @@ def test_welfare_manager_opens_a_case(
     assert "Lista di lavoro" in page.content()
     page.get_by_role("link", name="Apri un nuovo caso").first.click()
     page.get_by_label("Codice fiscale").fill(elder.fiscal_code)
-    page.locator("label", has_text="Anziani — Assistenza domiciliare").click()
-    page.locator("label", has_text="Anziani — Solitudine e socialità").click()
+    elderly = page.get_by_role("group", name="Anziani")
+    elderly.locator("label", has_text="Assistenza domiciliare").click()
+    elderly.locator("label", has_text="Solitudine e socialità").click()
     page.get_by_label("Provenienza").select_option("walk_in")
     page.locator(
         "label", has_text="Ho consegnato o letto l'informativa sul trattamento dei dati"

@@ -55,10 +55,12 @@ class OperatorForm(forms.Form):
 
 def need_choices():
     areas = NeedArea.objects.prefetch_related("needs").order_by("position")
-    # Flat, each named with its area: the same need ("assistenza domiciliare") sits under
-    # more than one area.
+    # Grouped by area (headings on the page): the same need ("assistenza domiciliare") may sit
+    # under more than one area, each its own row.
     return [
-        (n.pk, f"{area.name} — {n.name}") for area in areas for n in area.needs.all() if n.is_active
+        (area.name, [(n.pk, n.name) for n in area.needs.all() if n.is_active])
+        for area in areas
+        if any(n.is_active for n in area.needs.all())
     ]
 
 

@@ -1,6 +1,7 @@
 """Template helpers for forms and display."""
 
 from django import template
+from django.forms import ModelChoiceField
 
 register = template.Library()
 
@@ -21,6 +22,29 @@ def with_class(field, css: str):
 @register.filter
 def widget_type(field) -> str:
     return field.field.widget.__class__.__name__.lower()
+
+
+@register.filter
+def option_groups(field) -> list[tuple]:
+    """The options of a choice field as (group label or None, [options]): grouped choices
+    (`[("Anziani", [(1, "Solitudine"), ...]), ...]`) keep their groups, so a long list of
+    checkboxes can be shown under headings. Django's iteration of the field is flat, in the
+    choices' order."""
+    options = list(field)
+    if isinstance(field.field, ModelChoiceField):  # never grouped: no second query for them
+        return [(None, options)] if options else []
+    groups, index = [], 0
+    for value, label in field.field.choices:
+        if isinstance(label, (list, tuple)):
+            groups.append((value, options[index : index + len(label)]))
+            index += len(label)
+            continue
+        if groups and groups[-1][0] is None:
+            groups[-1][1].append(options[index])
+        else:
+            groups.append((None, [options[index]]))
+        index += 1
+    return groups
 
 
 @register.filter
