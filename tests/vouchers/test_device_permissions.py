@@ -19,14 +19,24 @@ from tests.vouchers.conftest import new_key, new_shop, qr
 
 pytestmark = pytest.mark.django_db
 
+
+def _route_url(prefix: str, path: str) -> str:
+    # A router's "/" is its prefix with the trailing slash (/api/v1/bookings/).
+    parts = [p.strip("/") for p in (prefix, path) if p.strip("/")]
+    return "/api/v1/" + "/".join(parts) + ("/" if path.strip("/") == "" and parts else "")
+
+
 ROUTES = sorted(
-    (method, "/api/v1/" + "/".join(p.strip("/") for p in (prefix, path) if p.strip("/")))
+    (method, _route_url(prefix, path))
     for prefix, router in api._routers
     for path, view in router.path_operations.items()
     for operation in view.operations
     for method in operation.methods
 )
 PUBLIC = {("GET", "/api/v1/health")}
+# Public data that names no person (the free slots of a published service): no token needed,
+# tested in tests/bookings/test_api_bookings.py.
+PUBLIC_DATA = {("GET", "/api/v1/bookings/slots")}
 
 
 def route_id(route) -> str:
@@ -90,6 +100,10 @@ def _body(route, w):
         return {"amount": 100}
     if path.endswith("/void") and "redemptions" in path:
         return {"reason": "prova"}
+    if path.endswith("/reschedule"):
+        return {"date": "2030-01-07", "time": "10:00", "reason": "prova"}
+    if path == "/api/v1/bookings/":
+        return {"service": 1, "date": "2030-01-07", "time": "10:00", "fiscal_code": "X"}
     return {}
 
 
@@ -123,14 +137,19 @@ ATTEMPTS = [
     ("a Comune's token (no device permission)", "comune", {401, 403, 404}, False),
     ("shop A's till on shop B's objects, or without its permissions", "a", {401, 403, 404}, True),
 ]
-CASES = [(route, attempt) for route in ROUTES if route not in PUBLIC for attempt in ATTEMPTS]
+CASES = [
+    (route, attempt)
+    for route in ROUTES
+    if route not in PUBLIC | PUBLIC_DATA
+    for attempt in ATTEMPTS
+]
 
 
 def test_every_route_of_the_api_is_covered():
     assert ("POST", "/api/v1/pos/redeem") in ROUTES
     assert ("GET", "/api/v1/whoami") in ROUTES
     assert len(ROUTES) == len(set(ROUTES)) >= 7
-    covered = {route for route, _attempt in CASES} | PUBLIC
+    covered = {route for route, _attempt in CASES} | PUBLIC | PUBLIC_DATA
     assert covered == set(ROUTES)
 
 
