@@ -3,6 +3,7 @@ Callers hold the intent's lock inside their transaction and have checked the act
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Provider
+from benecomune.ledger import spending
 from benecomune.ledger.models import Account, Reservation, Transfer, TransferKind, Wallet
 from benecomune.ledger.services import holds, refunds, transfers
 from benecomune.payments.models import LegCapture, LegSource, PaymentIntent, PaymentLeg
@@ -32,16 +33,19 @@ def capture_wallet_leg(
     if amount == 0:
         holds.void(actor, hold, wallet=wallet, merchant=payee)
         return
-    payment = holds.capture(
-        actor,
-        hold,
-        wallet=wallet,
-        merchant=payee,
-        amount=amount,
-        idempotency_key=key or transfer_key(intent, "capture", leg.position),
-        merchant_account_=credit,
-        obj=intent,
-    )
+    # The capture checks the spending rules again: they must see what is bought (a service of
+    # the marketplace, not a shop's goods), as the authorisation did.
+    with spending.buying(intent.object_type, intent.object_id):
+        payment = holds.capture(
+            actor,
+            hold,
+            wallet=wallet,
+            merchant=payee,
+            amount=amount,
+            idempotency_key=key or transfer_key(intent, "capture", leg.position),
+            merchant_account_=credit,
+            obj=intent,
+        )
     _piece(leg, amount, payment, None)
 
 
