@@ -123,3 +123,21 @@ def approved_plan(draft_plan, hr_operator, hr_admin):
 # Plan wallets and the employee who spends them (tests of spending, claims and the fringe cap).
 from tests.corporate.plan_wallet import employee, employee_actor  # noqa: E402, F401
 from tests.ledger.conftest import make_provider  # noqa: E402, F401
+
+
+def restore_reference_rows():
+    """A transactional test's flush empties the data migrations' reference rows: put back the
+    legal bases, bonus rules and fringe caps (the migrations' own functions, idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migrations = "benecomune.corporate.migrations."
+    import_module(migrations + "0002_companies_plans").load_legal_bases(apps, None)
+    import_module(migrations + "0004_bonus").seed_rules(apps, None)
+    import_module(migrations + "0005_spending").seed_caps(apps, None)
+
+
+@pytest.fixture
+def reference_rows(transactional_db):
+    restore_reference_rows()

@@ -14,17 +14,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def reference_rows(transactional_db):
-    """A transactional test's flush empties the data migrations' reference rows: put back the
-    legal bases and bonus rules for each test (the migrations' own functions)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("benecomune.corporate.migrations.0002_companies_plans").load_legal_bases(
-        apps, None
-    )
-    import_module("benecomune.corporate.migrations.0004_bonus").seed_rules(apps, None)
+def _reference_rows(reference_rows):
+    """The legal bases, bonus rules and caps, put back after other tests' flush."""
 
 
 NEED = 60_000 + 40_000 + 40_000 + 35_000

@@ -9,7 +9,11 @@ from benecomune.ledger.services import holds
 from tests.corporate.plan_wallet import approved_version, open_plan_wallet
 from tests.helpers import run_parallel
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows"),
+]
 
 
 def test_art51_c3_two_parallel_purchases_cannot_both_cross_the_cap(

@@ -12,6 +12,17 @@ from tests.e2e.helpers import PHONE, assert_fits, log_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def taxonomy(transactional_db):
+    """Earlier transactional tests' flush empties the data migration's needs: put them back
+    (the migration's own, idempotent function)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("benecomune.desk.migrations.0001_initial").load_taxonomy(apps, None)
+
+
 def test_welfare_manager_opens_a_case(
     live_server, page_for, make_user, make_person, municipality, system_actor, screenshot_dir
 ):
