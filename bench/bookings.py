@@ -180,15 +180,23 @@ def _services(providers, resources, now):
 
 def _plan(company, actor):
     """The plan version the company wallets come from (corporate's own service)."""
+    from benecomune.corporate.models import LegalBasis
     from benecomune.corporate.services import plans
 
-    return plans.create_plan(
+    version = plans.create_plan(
         actor,
         company,
         name="Welfare bench",
         starts_on=datetime.date.today().replace(month=1, day=1),
         origin="company_contract",
     )
+    # Approved, with art. 51 c.2 lett. f delivered through the platform: what pays for the
+    # providers' home care (the plan's spending policy reads these rules).
+    plans.add_group(actor, version, name="Tutti", credit=PER_WALLET)
+    basis = LegalBasis.objects.get(code="art51_c2_f")
+    plans.set_rule(actor, version, legal_basis=basis, delivery="platform")
+    plans.submit(actor, version)
+    return plans.approve(actor, version)
 
 
 def _logged_in(people) -> list[tuple[str, str]]:
