@@ -72,6 +72,15 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
         )
         company = Company.objects.get()
         assert Employee.objects.filter(company=company).count() >= 10
+        # The plan is funded and allocated through HR's services: every employee in the
+        # period holds plan credit, and no more than the company paid in.
+        from benecomune.corporate.services import funding
+
+        version = company.welfare_plans.get().versions.get()
+        figures = funding.plan_figures(version)
+        assert figures["funded"] > 0 and figures["allocated"] == figures["funded"]
+        plan_wallets = Wallet.objects.filter(source_kind="company_plan", organization=company)
+        assert plan_wallets.count() >= 10
         people = list(Person.objects.all())
         assert len(people) >= 200
         for person in people:
@@ -83,8 +92,9 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
             == Household.objects.count()
         )
         # The demo's money went through the ledger and its books balance.
-        # Piazzola's food fund and its network fund, and the network's joint-call fund.
-        assert Fund.objects.count() == 3
+        # Piazzola's food fund and its network fund, the network's joint-call fund, and the
+        # company plan's fund.
+        assert Fund.objects.count() == 4
         joint = Call.objects.get(code="buoni-spesa-rete-2026")
         assert (joint.share_mode, joint.redistribute_unused) == ("per_municipality", True)
         assert Application.objects.filter(call=joint, organization__slug="limena").count() == 3

@@ -1,6 +1,8 @@
 """Demo data of Meccanica Brenta S.r.l.: its welfare profile, 15 employees imported through
 the roster service (people of the network, found by codice fiscale) and an approved plan with
-three groups. Additive and idempotent: a second seed changes nothing."""
+three groups, funded by one bank transfer against its pro-forma and allocated to the employees'
+plan wallets (the same services HR uses). Additive and idempotent: a second seed changes
+nothing."""
 
 import datetime
 
@@ -9,7 +11,7 @@ from django.db import transaction
 from benecomune.core.models import Company, Person
 from benecomune.corporate.models import CompanyProfile, Employee, LegalBasis, WelfarePlan
 from benecomune.corporate.roster_format import COLUMNS
-from benecomune.corporate.services import companies, plans, roster
+from benecomune.corporate.services import allocation, companies, funding, plans, roster
 
 EMPLOYEES = 15
 DEMO_URL = "http://localhost:8000"
@@ -103,4 +105,14 @@ def seed(actor, network, rng):
         ]:
             plans.set_rule(actor, version, legal_basis=bases[code], delivery=delivery, limit=limit)
         plans.submit(actor, version)
-        plans.approve(actor, version)
+        version = plans.approve(actor, version)
+    with transaction.atomic():
+        (request,) = funding.request_funding(actor, version, schedule="single")
+        funding.record_payment(
+            actor,
+            request,
+            amount=request.amount,
+            received_on=datetime.date(2026, 1, 20),
+            bank_reference="DEMO-CRO-0001",
+        )
+        allocation.allocate(actor, version)
