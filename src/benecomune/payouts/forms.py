@@ -184,6 +184,23 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def decide(self, actor, claim) -> None:
+        """Record the valid form's decision through the review services (the call's and the
+        company plan's claims alike); a refusal raises ValidationError for the form."""
+        from benecomune.payouts.services import claim_review as review
+
+        data = self.cleaned_data
+        if data["decision"] == "accept":
+            review.accept_claim(actor, claim, reason=data["reason"])
+        elif data["decision"] == "partial":
+            if not data["amount"]:
+                raise forms.ValidationError({"amount": _("Indichi l'importo riconosciuto.")})
+            review.accept_claim(actor, claim, amount=data["amount"], reason=data["reason"])
+        elif data["decision"] == "reject":
+            review.reject_claim(actor, claim, reason=data["reason"])
+        else:
+            review.request_claim_clarification(actor, claim, question=data["reason"])
+
 
 class ClarificationAnswerForm(forms.Form):
     answer = forms.CharField(

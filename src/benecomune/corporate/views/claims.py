@@ -26,7 +26,6 @@ from benecomune.ledger.exceptions import LedgerError
 from benecomune.ledger.services.statements import available
 from benecomune.payouts.forms import ReviewForm
 from benecomune.payouts.models import OPEN_CLAIM_STATUSES
-from benecomune.payouts.services import claim_review as review
 
 
 def _employments(request):
@@ -137,22 +136,8 @@ def claim_review(request, company, pk):
         if not can_decide:
             raise PermissionDenied
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                if data["decision"] == "accept":
-                    review.accept_claim(request.actor, claim, reason=data["reason"])
-                elif data["decision"] == "partial":
-                    if not data["amount"]:
-                        raise ValidationError({"amount": _("Indichi l'importo riconosciuto.")})
-                    review.accept_claim(
-                        request.actor, claim, amount=data["amount"], reason=data["reason"]
-                    )
-                elif data["decision"] == "reject":
-                    review.reject_claim(request.actor, claim, reason=data["reason"])
-                else:
-                    review.request_claim_clarification(
-                        request.actor, claim, question=data["reason"]
-                    )
+                form.decide(request.actor, claim)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:

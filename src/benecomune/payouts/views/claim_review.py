@@ -44,20 +44,8 @@ def claim_review(request, pk):
     if request.method == "POST" and form.is_valid():
         if not can_decide:
             raise PermissionDenied
-        data = form.cleaned_data
         try:
-            if data["decision"] == "accept":
-                review.accept_claim(request.actor, claim, reason=data["reason"])
-            elif data["decision"] == "partial":
-                if not data["amount"]:
-                    raise ValidationError({"amount": _("Indichi l'importo riconosciuto.")})
-                review.accept_claim(
-                    request.actor, claim, amount=data["amount"], reason=data["reason"]
-                )
-            elif data["decision"] == "reject":
-                review.reject_claim(request.actor, claim, reason=data["reason"])
-            else:
-                review.request_claim_clarification(request.actor, claim, question=data["reason"])
+            form.decide(request.actor, claim)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
