@@ -55,7 +55,12 @@ class Clock:
     """timezone.now() frozen at `now`, moved with `advance`."""
 
     def __init__(self):
-        self.now = timezone.now().replace(microsecond=0)
+        # 01:00 of today in Rome, whatever the hour the suite runs at: a test that advances
+        # the clock by hours must not push tomorrow's first turn inside the service's notice.
+        today = timezone.localdate()
+        self.now = timezone.make_aware(
+            datetime.datetime.combine(today, datetime.time(1, 0)), ROME
+        ).astimezone(datetime.UTC)
 
     def advance(self, **delta):
         self.now += datetime.timedelta(**delta)
