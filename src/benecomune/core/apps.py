@@ -35,6 +35,9 @@ class CoreConfig(AppConfig):
                 "municipality.updated": _("Dati del Comune modificati"),
                 "api_token.created": _("Token API creato"),
                 "api_token.revoked": _("Token API revocato"),
+                "core.on_behalf_refused": _(
+                    "Azione per conto di un cittadino rifiutata: delega non valida"
+                ),
                 "job.started": _("Lavoro in background avviato"),
                 "job.refused": _(
                     "Lavoro in background non eseguito: chi l'ha avviato non ha più il ruolo"

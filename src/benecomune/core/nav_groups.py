@@ -56,7 +56,10 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:my_reviews",
             ),
         ),
-        (_("Profilo e privacy"), ("core:profile", "identity:my_data")),
+        (
+            _("Profilo e privacy"),
+            ("core:profile", "identity:my_data", "desk:my_delegations", "desk:acted_for_me"),
+        ),
     ),
     Role.MERCHANT_STAFF: (
         (
@@ -100,6 +103,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:agenda",
                 "marketplace:provider_reviews",
                 "marketplace:my_accreditations",
+                "desk:received_referrals",
             ),
         ),
         (_("Organizzazione"), ("core:staff", "core:tokens", "desk:points")),

@@ -42,3 +42,96 @@ def require_consent(consent: str, field: str = "consent_note") -> str:
             }
         )
     return consent
+
+
+# --- Delegations ------------------------------------------------------------------------------
+# An operator acts for a citizen with a valid delegation in scope, or with the consent the
+# citizen gives at the desk now. Delegations are kept by the app that records them (the desk's
+# `Delegation`, for its Points) and registered here as sources, so that every app asks one
+# question: `authorize(actor, person, scope, consent)`.
+
+APPLY, BOOK_PAY, CLAIMS, VOUCHER_CARDS = "apply", "book_pay", "claims", "voucher_cards"
+
+# source(actor, person, scope) -> (basis, problem): basis is the text for the audit reason when
+# a delegation covers the action; problem an Italian message when one exists but does not
+# (expired, revoked, out of scope); (None, None) when the source knows of none.
+_SOURCES: list = []
+
+
+def register_delegation_source(source) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+class OnBehalfRefused(ValidationError):
+    """An assisted action refused: the delegation is expired, revoked or out of scope."""
+
+
+def authorize(
+    actor: Actor, person: Person, scope: str, consent: str = "", field: str = "consent_note"
+) -> str:
+    """How the desk may act for `person` (the text for the audit reason): a delegation in
+    scope, else the consent given now. Refuses (OnBehalfRefused) when the only delegation
+    does not cover the action and no consent is given; `refusals_audited` records it."""
+    if not is_assisting(actor):
+        return ""
+    problems = []
+    for source in _SOURCES:
+        basis, problem = source(actor, person, scope)
+        if basis:
+            return basis
+        if problem:
+            problems.append(problem)
+    if (consent or "").strip():
+        return require_consent(consent, field)
+    if problems:
+        refusal = OnBehalfRefused({field: problems[0]})
+        refusal.person_id = person.pk
+        raise refusal
+    return require_consent(consent, field)
+
+
+def refusals_audited(service):
+    """Wrap an assisting service (its own transaction): a refusal for want of a valid
+    delegation is recorded after the rollback as `core.on_behalf_refused`, then raised."""
+    import functools
+
+    from django.db import transaction
+
+    from benecomune.core import audit
+
+    @functools.wraps(service)
+    def wrapper(actor, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                return service(actor, *args, **kwargs)
+        except OnBehalfRefused as exc:
+            with transaction.atomic():
+                audit.record(
+                    actor,
+                    "core.on_behalf_refused",
+                    organization=actor.organization,
+                    person=getattr(exc, "person_id", None),
+                    after={"service": service.__name__},
+                    reason="; ".join(exc.messages)[:500],
+                )
+            raise
+
+    return wrapper
+
+
+def actions_for(person: Person):
+    """What staff did for `person` on their behalf ("Chi ha agito per me"): the audit events
+    naming them as the person acted for (`on_behalf_of`, or the reason `on_behalf_reason`
+    writes, which carries their codice fiscale)."""
+    from django.db.models import Q
+
+    from benecomune.core.models import AuditEvent
+
+    return (
+        AuditEvent.objects_unscoped.filter(person=person, actor__isnull=False)
+        .exclude(actor__person=person)
+        .filter(Q(after__on_behalf_of=person.fiscal_code) | Q(reason__contains=person.fiscal_code))
+        .select_related("actor", "organization")
+        .order_by("-created_at")
+    )

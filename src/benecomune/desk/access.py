@@ -4,6 +4,8 @@
   work at, nothing else: another Point's case is not found (404), whatever their
   organisation's other roles may see. Admins of the organisation manage Points and operators
   but do not read cases.
+- A Point that receives a referral (desk.services.referrals) also sees the referred case,
+  read-only: changes stay with the case's own Point (`own_cases`).
 - A confidential note is read by the case's team only: the operator the case is assigned
   to, the Point's coordinators, and the note's author. Nobody else, admins included.
 - A refused attempt (another Point's case, a bad codice fiscale) changes nothing and is
@@ -16,7 +18,14 @@ from django.http import Http404
 
 from benecomune.core import audit
 from benecomune.core.models import Role
-from benecomune.desk.models import Case, CaseNote, PointOperator, WelfarePoint
+from benecomune.desk.models import (
+    Case,
+    CaseNote,
+    PointOperator,
+    Referral,
+    ReferralStatus,
+    WelfarePoint,
+)
 
 OPERATOR_ROLES = (Role.WELFARE_MANAGER, Role.WELFARE_DESK_STAFF, Role.WELFARE_COORDINATOR)
 
@@ -54,9 +63,36 @@ def public_points():
     )
 
 
-def visible_cases(actor):
+def own_cases(actor):
     """The cases of the actor's Points (unscoped rows: this filter is the scope)."""
     return Case.objects_unscoped.filter(point__in=my_points(actor).values("pk"))
+
+
+def visible_cases(actor):
+    """The cases of the actor's Points and those referred to them (not declined)."""
+    referred = (
+        Referral.objects_unscoped.filter(to_point__in=my_points(actor).values("pk"))
+        .exclude(status=ReferralStatus.DECLINED)
+        .values("case_id")
+    )
+    return Case.objects_unscoped.filter(
+        Q(point__in=my_points(actor).values("pk")) | Q(pk__in=referred)
+    )
+
+
+# Who answers the referrals sent to their organisation as a provider or a Comune office.
+RECEIVING_PERMISSIONS = ("provider.manage", "desk.assist", "desk.points")
+
+
+def received_referrals(actor):
+    """The referrals the actor's organisation received: those to a Point, for its operators;
+    the others, for the organisation's provider staff, desk or admin."""
+    if actor is None or actor.system or actor.organization is None:
+        return Referral.objects_unscoped.none()
+    to_points = Q(to_point__in=my_points(actor).values("pk"))
+    if any(actor.has_perm(code) for code in RECEIVING_PERMISSIONS):
+        to_points |= Q(to_point__isnull=True)
+    return Referral.objects_unscoped.filter(to_points, to_organization=actor.organization)
 
 
 def record_refusal(actor, action: str, *, reason: str, after: dict | None = None, obj=None):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.audit import register_actions
 from benecomune.core.lifecycle import Lifecycle, Transition
-from benecomune.desk.models import Case, CaseStatus
+from benecomune.desk.models import Case, CaseStatus, Referral, ReferralStatus
 
 S = CaseStatus
 WORK = "desk.cases"
@@ -26,7 +26,24 @@ CASE = Lifecycle(
     ],
 )
 
-LIFECYCLES = {"desk.Case": CASE}
+R = ReferralStatus
+# The receiving side: a provider's staff, a Comune's desk or admin, another Point's operators
+# (the service also checks that the actor belongs to the referral's receiving organisation).
+RECEIVE = ("provider.manage", "desk.assist", "desk.points", "desk.cases")
+TO = "to_organization_id"
+
+REFERRAL = Lifecycle(
+    model=Referral,
+    initial=R.PENDING,
+    transitions=[
+        Transition(R.PENDING, R.ACCEPTED, RECEIVE, "desk.referral_accepted", scope=TO),
+        Transition(R.PENDING, R.DECLINED, RECEIVE, "desk.referral_declined", scope=TO),
+        Transition(R.ACCEPTED, R.COMPLETED, RECEIVE, "desk.referral_completed", scope=TO),
+    ],
+    terminal=(R.DECLINED, R.COMPLETED),
+)
+
+LIFECYCLES = {"desk.Case": CASE, "desk.Referral": REFERRAL}
 
 register_actions(
     {
@@ -35,5 +52,8 @@ register_actions(
         "desk.case_resumed": _("Caso ripreso"),
         "desk.case_closed": _("Caso chiuso"),
         "desk.case_reopened": _("Caso riaperto"),
+        "desk.referral_accepted": _("Segnalazione accettata"),
+        "desk.referral_declined": _("Segnalazione rifiutata"),
+        "desk.referral_completed": _("Segnalazione conclusa"),
     }
 )

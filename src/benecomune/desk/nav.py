@@ -6,9 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from benecomune.core.audit import register_actions
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
+from benecomune.core.on_behalf import register_delegation_source
 from benecomune.core.views.home import register_home_card
 from benecomune.desk import files, home_cards
 from benecomune.desk.access import OPERATOR_ROLES
+from benecomune.desk.services.delegations import delegation_source
+from benecomune.desk.services.referrals import referral_dashboard_section
+from benecomune.marketplace.dashboard_sections import register_dashboard_section
 
 for role in OPERATOR_ROLES:
     register_nav(role, _("Lista di lavoro"), "desk:worklist")
@@ -16,10 +20,16 @@ for role in OPERATOR_ROLES:
     register_home_card(role, home_cards.my_cases_card)
     register_home_card(role, home_cards.reviews_card)
 register_nav(Role.WELFARE_COORDINATOR, _("Squadra del punto"), "desk:team")
+for role in (*OPERATOR_ROLES, Role.PROVIDER_STAFF):
+    register_nav(role, _("Segnalazioni ricevute"), "desk:received_referrals")
+register_dashboard_section(referral_dashboard_section)
+register_nav("citizen", _("Le mie deleghe"), "desk:my_delegations")
+register_nav("citizen", _("Chi ha agito per me"), "desk:acted_for_me")
 for role in (Role.MUNICIPALITY_ADMIN, Role.COMPANY_HR, Role.PROVIDER_STAFF, Role.PLATFORM_ADMIN):
     register_nav(role, _("Punti Welfare"), "desk:points")
 
 files.register()
+register_delegation_source(delegation_source)
 
 register_actions(
     {
@@ -38,5 +48,10 @@ register_actions(
         "desk.case_transferred": _("Caso trasferito a un altro operatore"),
         "desk.note_added": _("Nota aggiunta al caso"),
         "desk.attachment_added": _("Allegato aggiunto al caso"),
+        "desk.referral_sent": _("Segnalazione inviata dal Punto Welfare"),
+        "desk.referral_refused": _("Operazione su una segnalazione rifiutata"),
+        "desk.delegation_given": _("Delega registrata"),
+        "desk.delegation_revoked": _("Delega revocata"),
+        "desk.delegation_refused": _("Operazione su una delega rifiutata"),
     }
 )

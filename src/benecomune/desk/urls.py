@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.desk.views import cases, points, public
+from benecomune.desk.views import cases, delegations, points, public, referrals
 
 app_name = "desk"
 
@@ -31,4 +31,34 @@ urlpatterns = [
     ),
     # Public
     path("punti-welfare/", public.point_directory, name="directory"),
+    # Referrals (issue 18 point 4)
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/segnala/nuova/",
+        referrals.referral_new,
+        name="referral_new",
+    ),
+    path("gestione/segnalazioni-ricevute/", referrals.received, name="received_referrals"),
+    path(
+        "gestione/segnalazioni-ricevute/<int:pk>/<slug:action>/",
+        referrals.received_action,
+        name="received_action",
+    ),
+    # Delegations (issue 18 point 5)
+    path("area-personale/deleghe/", delegations.my_delegations, name="my_delegations"),
+    path(
+        "area-personale/deleghe/<int:pk>/revoca/",
+        delegations.my_delegation_revoke,
+        name="my_delegation_revoke",
+    ),
+    path("area-personale/chi-ha-agito-per-me/", delegations.acted_for_me, name="acted_for_me"),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/deleghe/nuova/",
+        delegations.desk_delegation_new,
+        name="desk_delegation_new",
+    ),
+    path(
+        "gestione/sportello-welfare/deleghe/<int:pk>/revoca/",
+        delegations.desk_delegation_revoke,
+        name="desk_delegation_revoke",
+    ),
 ]

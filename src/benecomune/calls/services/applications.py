@@ -30,7 +30,7 @@ from benecomune.calls.services.application_access import (
 )
 from benecomune.calls.services.facts import call_municipality_ids, household_people
 from benecomune.calls.services.paper import takes_applications
-from benecomune.core import audit
+from benecomune.core import audit, on_behalf
 from benecomune.core.actors import Actor
 from benecomune.core.clarifications import close_open_clarifications
 from benecomune.core.models import HouseholdMember, Person, Relationship
@@ -128,6 +128,7 @@ def _members_for(application: Application, people: list[Person]) -> list[Applica
     ]
 
 
+@on_behalf.refusals_audited
 @transaction.atomic
 def start_application(
     actor: Actor,
@@ -144,15 +145,8 @@ def start_application(
     note = (assisted_consent or "").strip()
     if assisting:
         _check_assistant(actor, applicant, applicant.residence_id)
-        if not note:
-            raise ValidationError(
-                {
-                    "consent_note": _(
-                        "Indichi come il cittadino ha dato il consenso a farsi assistere "
-                        "(per esempio: di persona, con documento d'identità)."
-                    )
-                }
-            )
+        # A delegation in scope, or the consent given now (core.on_behalf).
+        note = on_behalf.authorize(actor, applicant, on_behalf.APPLY, note)
     elif not actor.system and (actor.user is None or actor.user.person_id != applicant.pk):
         raise PermissionDenied(_("Non ha i permessi per questa operazione."))
 

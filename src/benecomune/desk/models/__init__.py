@@ -12,10 +12,19 @@ from .cases import (
     Source,
     Urgency,
 )
+from .delegations import (
+    Delegation,
+    DelegationChannel,
+    DelegationDocument,
+    DelegationScope,
+    IdDocumentType,
+)
 from .points import PointKind, PointOperator, WelfarePoint
+from .referrals import OPEN_REFERRAL, Referral, ReferralStatus, ReferralTarget
 from .taxonomy import Need, NeedArea
 
 __all__ = [
+    "OPEN_REFERRAL",
     "Case",
     "CaseAttachment",
     "CaseConsent",
@@ -23,11 +32,19 @@ __all__ = [
     "CaseStatus",
     "ConsentMethod",
     "ConsentPurpose",
+    "Delegation",
+    "DelegationChannel",
+    "DelegationDocument",
+    "DelegationScope",
+    "IdDocumentType",
     "Need",
     "NeedArea",
     "Outcome",
     "PointKind",
     "PointOperator",
+    "Referral",
+    "ReferralStatus",
+    "ReferralTarget",
     "Source",
     "Urgency",
     "WelfarePoint",

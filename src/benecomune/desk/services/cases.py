@@ -13,7 +13,7 @@ from benecomune.core.actors import Actor
 from benecomune.core.files import stored_name
 from benecomune.core.models import Membership
 from benecomune.core.uploads import check_upload, reject_duplicate
-from benecomune.desk.access import coordinated_points, visible_cases
+from benecomune.desk.access import coordinated_points, own_cases
 from benecomune.desk.informativa import INFORMATIVA_VERSION
 from benecomune.desk.lifecycles import CASE
 from benecomune.desk.models import (
@@ -39,7 +39,7 @@ def locked(actor: Actor, case: Case | int) -> Case:
     """The case, locked, if the actor works at its Point; PermissionDenied otherwise."""
     actor.require("desk.cases")
     pk = getattr(case, "pk", case)
-    found = visible_cases(actor).select_for_update().filter(pk=pk).first()
+    found = own_cases(actor).select_for_update().filter(pk=pk).first()
     if found is None:
         raise PermissionDenied(
             _("Questo caso appartiene a un altro Punto Welfare: non può consultarlo né cambiarlo.")

@@ -31,6 +31,7 @@ from benecomune.desk.models import CaseStatus, WelfarePoint
 from benecomune.desk.services import cases as services
 from benecomune.desk.services import intake as intake_services
 from benecomune.desk.services.points import municipalities_for
+from benecomune.desk.views import referrals
 from benecomune.desk.views.common import operator_page
 
 
@@ -84,6 +85,7 @@ def worklist(request, points):
             "counts": _counts(mine),
             "due": due,
             "today": timezone.localdate(),
+            "referrals": referrals.worklist_section(request.actor),
         },
     )
 
@@ -195,6 +197,8 @@ def case_detail(request, points, pk):
             "person", "household", "point", "assigned_to"
         ),
     )
+    if not access.own_cases(request.actor).filter(pk=case.pk).exists():
+        return referrals.referred_case(request, case)  # referred to the actor's Point
     return render(request, "desk/cases/detail.html", _case_context(request, case))
 
 
@@ -223,6 +227,7 @@ def _case_context(request, case, **forms) -> dict:
         "transfer_form": forms.get("transfer_form")
         or TransferForm(memberships=services.transfer_targets(case), auto_id=TRANSFER_ID),
         "consent_form": forms.get("consent_form") or ConsentForm(),
+        "referrals": case.referrals.select_related("to_organization", "to_point", "to_service"),
     }
 
 
