@@ -1,7 +1,10 @@
 """Welfare Point fixtures: three Points (a Comune's, another Comune's, a company's), their
 operators in each desk role, people and cases opened through the real services."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from benecomune.core.models import Membership, Role
 from benecomune.core.services import people
@@ -10,6 +13,8 @@ from benecomune.desk.services import intake, points
 from tests.helpers import actor_for, login
 
 HOURS = "Lunedì 9-12"
+# The frozen clock's start (`clock`): a Monday.
+MONDAY = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
 
 
 def make_point(system_actor, organization, municipality, name, kind):
@@ -122,3 +127,15 @@ def operator_client(client):
         return login(client, user, membership)
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A frozen clock from MONDAY: clock(days) moves it on."""
+    now = {"value": MONDAY}
+    monkeypatch.setattr(timezone, "now", lambda: now["value"])
+
+    def move(days):
+        now["value"] = MONDAY + datetime.timedelta(days=days)
+
+    return move

@@ -17,19 +17,7 @@ from benecomune.desk.services import delegations
 from benecomune.desk.services.delegations import DelegationRequest
 from tests.helpers import login
 
-MONDAY = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = {"value": MONDAY}
-    monkeypatch.setattr(timezone, "now", lambda: now["value"])
-
-    def move(days):
-        now["value"] = MONDAY + datetime.timedelta(days=days)
-
-    return move
 
 
 @pytest.fixture
@@ -153,3 +141,21 @@ def test_the_citizen_sees_who_acted_for_them(citizen, elder, point, manager, cli
     assert manager[1].full_name in body and "delega n." in body
     body = page.get("/area-personale/deleghe/").content.decode()
     assert point.name in body and "attiva" in body
+
+
+def test_a_welfare_manager_books_for_a_citizen_only_with_a_delegation(
+    clock, citizen, elder, point, manager
+):
+    from benecomune.bookings.services.bookings import acting_for
+
+    with pytest.raises(PermissionDenied):  # no delegation: not their Comune's desk
+        acting_for(manager[0], elder)
+    delegations.give_digitally(citizen[0], request_for(point, scopes=[on_behalf.BOOK_PAY]))
+    on_behalf_flag, basis = acting_for(manager[0], elder)
+    assert on_behalf_flag and "delega n." in basis
+    clock(40)  # expired
+    with pytest.raises(ValidationError, match="scaduta"):
+        acting_for(manager[0], elder)
+    assert AuditEvent.objects_unscoped.filter(
+        action="core.on_behalf_refused", person=elder
+    ).exists()

@@ -16,19 +16,6 @@ from benecomune.desk.services import cases, referrals
 from benecomune.desk.services.referrals import ReferralRequest
 from tests.helpers import actor_for
 
-MONDAY = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = {"value": MONDAY}
-    monkeypatch.setattr(timezone, "now", lambda: now["value"])
-
-    def move(days):
-        now["value"] = MONDAY + datetime.timedelta(days=days)
-
-    return move
-
 
 @pytest.fixture
 def provider_staff(make_user, shop):

@@ -4,27 +4,12 @@ not; a new date is reminded again."""
 
 import datetime
 
-import pytest
 from django.core import mail
-from django.utils import timezone
 
 from benecomune.desk.models import Case
 from benecomune.desk.services import cases
 from benecomune.desk.services.reviews import remind_due_reviews
 from benecomune.desk.tasks import remind_reviews
-
-MONDAY = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = {"value": MONDAY}
-    monkeypatch.setattr(timezone, "now", lambda: now["value"])
-
-    def move(days):
-        now["value"] = MONDAY + datetime.timedelta(days=days)
-
-    return move
 
 
 def test_a_due_review_is_reminded_once(

@@ -67,6 +67,24 @@ class OnBehalfRefused(ValidationError):
     """An assisted action refused: the delegation is expired, revoked or out of scope."""
 
 
+def delegation_basis(actor: Actor, person: Person, scope: str) -> str:
+    """The basis of a valid delegation covering the action (text for the audit reason), ""
+    when the actor holds none; OnBehalfRefused when one exists but does not cover it
+    (expired, revoked, not yet valid, out of scope)."""
+    problems = []
+    for source in _SOURCES:
+        basis, problem = source(actor, person, scope)
+        if basis:
+            return basis
+        if problem:
+            problems.append(problem)
+    if problems:
+        refusal = OnBehalfRefused({"consent_note": problems[0]})
+        refusal.person_id = person.pk
+        raise refusal
+    return ""
+
+
 def authorize(
     actor: Actor, person: Person, scope: str, consent: str = "", field: str = "consent_note"
 ) -> str:
@@ -75,20 +93,33 @@ def authorize(
     does not cover the action and no consent is given; `refusals_audited` records it."""
     if not is_assisting(actor):
         return ""
-    problems = []
-    for source in _SOURCES:
-        basis, problem = source(actor, person, scope)
-        if basis:
-            return basis
-        if problem:
-            problems.append(problem)
-    if (consent or "").strip():
-        return require_consent(consent, field)
-    if problems:
-        refusal = OnBehalfRefused({field: problems[0]})
-        refusal.person_id = person.pk
-        raise refusal
-    return require_consent(consent, field)
+    try:
+        basis = delegation_basis(actor, person, scope)
+    except OnBehalfRefused as refusal:
+        if (consent or "").strip():
+            return require_consent(consent, field)
+        if field != "consent_note":
+            refusal = OnBehalfRefused({field: refusal.messages[0]})
+            refusal.person_id = person.pk
+        raise refusal from None
+    return basis or require_consent(consent, field)
+
+
+def record_refusal(actor: Actor, refusal: OnBehalfRefused, service: str) -> None:
+    """Audit a refused assisted action (`core.on_behalf_refused`), after its rollback."""
+    from django.db import transaction
+
+    from benecomune.core import audit
+
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "core.on_behalf_refused",
+            organization=actor.organization,
+            person=getattr(refusal, "person_id", None),
+            after={"service": service},
+            reason="; ".join(refusal.messages)[:500],
+        )
 
 
 def refusals_audited(service):
@@ -98,23 +129,13 @@ def refusals_audited(service):
 
     from django.db import transaction
 
-    from benecomune.core import audit
-
     @functools.wraps(service)
     def wrapper(actor, *args, **kwargs):
         try:
             with transaction.atomic():
                 return service(actor, *args, **kwargs)
         except OnBehalfRefused as exc:
-            with transaction.atomic():
-                audit.record(
-                    actor,
-                    "core.on_behalf_refused",
-                    organization=actor.organization,
-                    person=getattr(exc, "person_id", None),
-                    after={"service": service.__name__},
-                    reason="; ".join(exc.messages)[:500],
-                )
+            record_refusal(actor, exc, service.__name__)
             raise
 
     return wrapper

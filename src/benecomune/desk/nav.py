@@ -20,7 +20,7 @@ for role in OPERATOR_ROLES:
     register_home_card(role, home_cards.my_cases_card)
     register_home_card(role, home_cards.reviews_card)
 register_nav(Role.WELFARE_COORDINATOR, _("Squadra del punto"), "desk:team")
-for role in (*OPERATOR_ROLES, Role.PROVIDER_STAFF):
+for role in (*OPERATOR_ROLES, Role.PROVIDER_STAFF, Role.DESK_OPERATOR):
     register_nav(role, _("Segnalazioni ricevute"), "desk:received_referrals")
 register_dashboard_section(referral_dashboard_section)
 register_nav("citizen", _("Le mie deleghe"), "desk:my_delegations")

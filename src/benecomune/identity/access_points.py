@@ -90,6 +90,9 @@ FILE_KINDS: dict[str, Callable[[dict], Subject | None]] = {
     "desk-case-attachment": by_model(
         "desk.CaseAttachment", "pk", "case__person_id", "case__organization_id"
     ),
+    "desk-delegation-document": by_model(
+        "desk.DelegationDocument", "pk", "delegation__person_id", "delegation__organization_id"
+    ),
 }
 # File kinds without a person's data, or not the administration's (a provider's own files).
 EXEMPT_FILE_KINDS: dict[str, str] = {
@@ -154,6 +157,8 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("bookings:desk_bookings", "person", person_file("person_pk")),
         # A Welfare Point's case file (an anonymous contact names nobody: nothing to log).
         AccessPoint("desk:case", "welfare_case", DESK_CASE),
+        AccessPoint("desk:referral_new", "welfare_case", DESK_CASE),
+        AccessPoint("desk:desk_delegation_new", "welfare_case", DESK_CASE),
     ]
 }
 

@@ -275,6 +275,12 @@ CATEGORIES: list[Category] = [
         _desk_cases,
     ),
     Category(
+        "deleghe",
+        _("Deleghe ai Punti Welfare"),
+        ("desk.Delegation",),
+        _rows("desk.Delegation", _mine()),
+    ),
+    Category(
         "notifiche",
         _("Messaggi ricevuti nell'area personale"),
         ("core.Notification",),

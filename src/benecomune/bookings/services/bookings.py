@@ -32,10 +32,10 @@ from benecomune.bookings.services import (
     resource_busy,
 )
 from benecomune.bookings.slots import ROME, local_instant, minutes_of
-from benecomune.core import audit
+from benecomune.core import audit, on_behalf
 from benecomune.core.actors import Actor
 from benecomune.core.models import HouseholdMember, Person
-from benecomune.core.on_behalf import on_behalf_reason, require_consent
+from benecomune.core.on_behalf import on_behalf_reason
 from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.marketplace.models import PriceKind, Service
 from benecomune.marketplace.services.offer import offer_refusal, visible_services
@@ -55,7 +55,16 @@ def acting_for(actor: Actor, booker: Person, consent_note: str = "") -> tuple[bo
     if is_citizen(actor, booker.pk):
         return False, ""
     if is_desk_for(actor, booker):
-        return True, require_consent(consent_note)
+        return True, on_behalf.authorize(actor, booker, on_behalf.BOOK_PAY, consent_note)
+    if on_behalf.is_assisting(actor):
+        # Another desk (a Welfare Point's operator): with a delegation to book and pay.
+        try:
+            basis = on_behalf.delegation_basis(actor, booker, on_behalf.BOOK_PAY)
+        except on_behalf.OnBehalfRefused as refusal:
+            on_behalf.record_refusal(actor, refusal, "book")
+            raise
+        if basis:
+            return True, basis
     raise PermissionDenied(_("Si può prenotare solo per sé o per il proprio nucleo familiare."))
 
 

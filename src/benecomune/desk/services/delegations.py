@@ -230,3 +230,15 @@ def delegation_source(actor: Actor, person: Person, scope: str):
             return basis, None
         problem = problem or found
     return None, problem
+
+
+def of_person(person: Person):
+    """The person's own delegations (their area)."""
+    return Delegation.objects_unscoped.filter(person=person).select_related("point")
+
+
+def at_my_points(actor: Actor):
+    """The delegations to the actor's Points (the desk's pages)."""
+    return Delegation.objects_unscoped.filter(
+        point__in=my_points(actor).values("pk")
+    ).select_related("point", "document")

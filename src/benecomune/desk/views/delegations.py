@@ -16,7 +16,6 @@ from benecomune.core.on_behalf import actions_for
 from benecomune.core.views.decorators import citizen_required
 from benecomune.desk import access
 from benecomune.desk.delegation_forms import DelegationForm, DeskDelegationForm
-from benecomune.desk.models import Delegation
 from benecomune.desk.services import delegations as services
 from benecomune.desk.services.delegations import DelegationRequest
 from benecomune.desk.views.common import operator_page
@@ -62,7 +61,7 @@ def my_delegations(request):
         else:
             messages.success(request, _("Delega registrata."))
             return redirect("desk:my_delegations")
-    rows = Delegation.objects_unscoped.filter(person=person).select_related("point")
+    rows = services.of_person(person)
     return render(
         request,
         "desk/delegations/mine.html",
@@ -73,7 +72,7 @@ def my_delegations(request):
 @require_POST
 @citizen_required
 def my_delegation_revoke(request, pk):
-    delegation = Delegation.objects_unscoped.filter(pk=pk, person=request.user.person).first()
+    delegation = services.of_person(request.user.person).filter(pk=pk).first()
     if delegation is None:
         raise Http404
     try:
@@ -115,9 +114,7 @@ def desk_delegation_new(request, points, pk):
         else:
             messages.success(request, _("Delega registrata."))
             return redirect("desk:case", pk=case.pk)
-    rows = Delegation.objects_unscoped.filter(
-        person=case.person, point__in=access.my_points(request.actor).values("pk")
-    ).select_related("point", "document")
+    rows = services.at_my_points(request.actor).filter(person=case.person)
     return render(
         request,
         "desk/delegations/desk_new.html",
@@ -128,9 +125,7 @@ def desk_delegation_new(request, points, pk):
 @require_POST
 @operator_page
 def desk_delegation_revoke(request, points, pk):
-    delegation = Delegation.objects_unscoped.filter(
-        pk=pk, point__in=access.my_points(request.actor).values("pk")
-    ).first()
+    delegation = services.at_my_points(request.actor).filter(pk=pk).first()
     if delegation is None:
         raise Http404
     try:
