@@ -159,3 +159,34 @@ def test_a_welfare_manager_books_for_a_citizen_only_with_a_delegation(
     assert AuditEvent.objects_unscoped.filter(
         action="core.on_behalf_refused", person=elder
     ).exists()
+
+
+def test_pages_paper_delegation_and_citizen_revocation(
+    clock, citizen, elder, case, manager, operator_client, client
+):
+    page = operator_client(manager)
+    url = f"/gestione/sportello-welfare/casi/{case.pk}/deleghe/nuova/"
+    assert page.get(url).status_code == 200
+    data = {
+        "point": case.point_id,
+        "scopes": [on_behalf.APPLY, on_behalf.VOUCHER_CARDS],
+        "valid_from": "2026-03-02",
+        "valid_until": "2026-12-31",
+        "id_document_type": "identity_card",
+        "id_document_number": "ca 12345 aa",
+        "id_document_expiry": "2029-05-01",
+    }
+    response = page.post(url, data)  # no scan: the form says so, nothing written
+    assert response.status_code == 200 and not Delegation.objects_unscoped.exists()
+    scan = SimpleUploadedFile("ci.pdf", PDF, content_type="application/pdf")
+    assert page.post(url, {**data, "scan": scan}).status_code == 302
+    delegation = Delegation.objects_unscoped.get()
+    assert delegation.channel == DelegationChannel.DESK
+    assert delegation.id_document_number == "CA 12345 AA"
+    assert "documento" in page.get(url).content.decode()
+    mine = login(client, citizen[1])
+    assert case.point.name in mine.get("/area-personale/deleghe/").content.decode()
+    mine.post(f"/area-personale/deleghe/{delegation.pk}/revoca/")
+    delegation.refresh_from_db()
+    assert delegation.revoked_at is not None
+    assert delegation.revoke_channel == DelegationChannel.DIGITAL
