@@ -104,7 +104,8 @@ def replica_usable() -> bool:
     lag = replica_lag()
     usable = lag is not None and lag <= settings.DATABASE_REPLICA_MAX_LAG_SECONDS
     with health.lock:
-        if usable != health.usable and health.checked_at is not None:
+        changed = usable != health.usable if health.checked_at is not None else not usable
+        if changed:
             logger.warning(
                 "Reports now read from the %s (replica lag: %s s, bound %s s)",
                 "replica" if usable else "primary",
