@@ -31,3 +31,8 @@ if os.environ.get("BENECOMUNE_TEST_REDIS_PREFIX"):  # gunicorn workers of a test
         }
     }
 SHARED_COUNTERS_STORE = "database"  # the shared default, whatever CACHE_URL says
+
+# A "replica" alias reading the test database (a mirror of default), with the reports router;
+# reports use it only where a test sets REPORTS_DATABASE = "replica" (tests/core/test_replica*).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = ["benecomune.core.replica.ReportsRouter"]

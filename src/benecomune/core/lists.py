@@ -22,6 +22,7 @@ from django.forms import Form
 from django.http import HttpResponse
 
 from benecomune.core.forms_helpers import querystring as encode_querystring
+from benecomune.core.replica import reading_reports
 
 PAGE_PARAM = "page"
 EXPORT_PARAM = "formato"
@@ -94,11 +95,14 @@ def export(request, **makers: Callable[[], object]) -> HttpResponse | None:
     """The answer to `?formato=<name>`: `makers[name]()`, a response, or a `ServedFile` sent
     through `core.files.file_response` (files built on request are never public). None when
     the page itself is asked for, or a format the list does not offer (the page is shown).
-    Makers build their file with `core.exports` (formula guard, BOM, streaming)."""
+    Makers build their file with `core.exports` (formula guard, BOM, streaming) and run inside
+    `core.replica.reading_reports()`: what they read comes from the replica when one is
+    configured (a write, or a read inside a transaction, still goes to the primary)."""
     maker = makers.get(request.GET.get(EXPORT_PARAM, ""))
     if maker is None:
         return None
-    answer = maker()
+    with reading_reports():  # an export is a report: from the replica, when there is one
+        answer = maker()
     if isinstance(answer, HttpResponse):
         return answer
     from benecomune.core.files import file_response

@@ -1,10 +1,12 @@
 """Public open-data pages: the list of datasets, each dataset as CSV, the DCAT-AP_IT catalogue.
-Everything here is aggregated and suppressed (services/datasets.py): no login, no scope."""
+Everything here is aggregated and suppressed (services/datasets.py): no login, no scope.
+Reports: read from the replica when one is configured (`core/replica.py`)."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from benecomune.core.replica import reports_view
 from benecomune.observatory.services import catalogue, datasets
 from benecomune.observatory.services.suppression import min_cell
 
@@ -14,6 +16,7 @@ def _base(request) -> str:
 
 
 @require_GET
+@reports_view
 def open_data(request):
     return render(
         request,
@@ -28,6 +31,7 @@ def open_data(request):
 
 
 @require_GET
+@reports_view
 def dataset_csv(request, slug):
     dataset = datasets.DATASETS.get(slug)
     if dataset is None:
@@ -38,11 +42,13 @@ def dataset_csv(request, slug):
 
 
 @require_GET
+@reports_view
 def catalogue_ttl(request):
     return HttpResponse(catalogue.turtle(_base(request)), content_type="text/turtle; charset=utf-8")
 
 
 @require_GET
+@reports_view
 def catalogue_jsonld(request):
     return HttpResponse(
         catalogue.json_ld(_base(request)), content_type="application/ld+json; charset=utf-8"
