@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from benecomune.core.forms_helpers import querystring as encode_querystring
 
@@ -90,7 +90,7 @@ def filtered(form: Form, rows, apply: Callable[[QuerySet, dict], QuerySet]):
     return rows
 
 
-def export(request, **makers: Callable[[], object]) -> HttpResponse | None:
+def export(request, **makers: Callable[[], object]) -> HttpResponseBase | None:
     """The answer to `?formato=<name>`: `makers[name]()`, a response, or a `ServedFile` sent
     through `core.files.file_response` (files built on request are never public). None when
     the page itself is asked for, or a format the list does not offer (the page is shown).
@@ -99,7 +99,7 @@ def export(request, **makers: Callable[[], object]) -> HttpResponse | None:
     if maker is None:
         return None
     answer = maker()
-    if isinstance(answer, HttpResponse):
+    if isinstance(answer, HttpResponseBase):  # streamed CSV too
         return answer
     from benecomune.core.files import file_response
 
