@@ -21,7 +21,7 @@ from benecomune.core.models import Provider
 from benecomune.corporate.models import Employee, PlanClaimDetail
 from benecomune.corporate.plan_wallets import plan_wallets_of
 from benecomune.corporate.services import claims, declarations, payroll_mapping
-from benecomune.marketplace.demo import _pdf
+from benecomune.marketplace.demo import _pdf, submitted_request
 from benecomune.marketplace.models import Accreditation, Service
 from benecomune.marketplace.services import accreditation
 from benecomune.marketplace.services.evidence import checklist
@@ -42,21 +42,7 @@ CODES = {
 def _accredit(actor, provider, today) -> None:
     if Accreditation.objects_unscoped.filter(provider=provider).exists():
         return
-    request = accreditation.create_draft(actor, provider, area="family")
-    for requirement, _evidence in checklist(request):
-        if requirement.required:
-            accreditation.upload_evidence(
-                actor,
-                request,
-                requirement,
-                _pdf(requirement.title),
-                issued_on=today - datetime.timedelta(days=30),
-                expires_on=today + datetime.timedelta(days=300)
-                if requirement.needs_expiry
-                else None,
-                today=today,
-            )
-    accreditation.submit(actor, request, today=today)
+    request = submitted_request(actor, provider, "family", today)
     accreditation.take_in_review(actor, request)
     for _requirement, evidence in checklist(request):
         if evidence is not None:
