@@ -81,6 +81,20 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
         assert figures["funded"] > 0 and figures["allocated"] == figures["funded"]
         plan_wallets = Wallet.objects.filter(source_kind="company_plan", organization=company)
         assert plan_wallets.count() >= 10
+        # Some credit spent at a cooperative and a summer camp claim (f-bis) approved by HR:
+        # the month's payroll export shows both, with the company's item codes.
+        from benecomune.core.actors import Actor
+        from benecomune.corporate.services import payroll_export
+
+        export = payroll_export.build_export(
+            Actor.system_actor("test"), company, payroll_export.current_period()
+        )
+        rows = {(r.basis_code, r.expense_year) for r in export.rows}
+        year = payroll_export.current_period().year
+        assert ("art51_c2_f_bis", None) in rows  # the cooperative's service
+        assert ("art51_c2_f_bis", year) in rows  # the summer camp (CU 701 year)
+        assert {r.item_code for r in export.rows} == {"0452"}
+        assert export.total_exempt == 2_800 + 18_000
         people = list(Person.objects.all())
         assert len(people) >= 200
         for person in people:

@@ -91,6 +91,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view",
             "jobs.view",
             "desk.points",
+            # the payroll software's API token (corporate/payroll_api.py)
+            "tokens.manage",
         }
     ),
     Role.COMPANY_HR_OPERATOR: frozenset({"company.employees", "company.view", "jobs.view"}),
@@ -109,6 +111,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # the minimum the API routes need. A kind not listed gets nothing.
 DEVICE_PERMISSIONS: dict[str, frozenset[str]] = {
     OrganizationKind.PROVIDER: frozenset({"merchant.redeem"}),
+    # The payroll software reads the payroll export (the only company route).
+    OrganizationKind.COMPANY: frozenset({"company.view"}),
 }
 # A shop signing itself up from the public form, once its (inactive) record exists: it may
 # only ask to join a circuit on its own behalf.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 BOM = "\ufeff"  # spreadsheets then read the file as UTF-8
@@ -125,6 +126,8 @@ def add_sheet(
 ):
     """A sheet with a bold header; floats (euro from `euro_number`) shown with two decimals."""
     sheet = workbook.create_sheet(title[:31])
+    if workbook.write_only:
+        return _add_streamed_rows(sheet, header, rows, widths, default_width, columns)
     sheet.append(safe_row(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -141,10 +144,32 @@ def add_sheet(
     return sheet
 
 
-def xlsx_bytes(build: Callable[[Workbook], None]) -> bytes:
-    """A workbook filled by `build(workbook)` (which adds its sheets), as bytes."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def _add_streamed_rows(sheet, header, rows, widths, default_width, columns):
+    """`add_sheet` for a write-only workbook: each row is written out as it comes, so memory
+    stays flat for a long list (widths must be set before the first row)."""
+    for letter in columns:
+        sheet.column_dimensions[letter].width = (widths or {}).get(letter, default_width)
+
+    def cell(value, bold=False):
+        out = WriteOnlyCell(sheet, value=value)
+        if bold:
+            out.font = Font(bold=True)
+        elif isinstance(value, float):
+            out.number_format = MONEY_FORMAT
+        return out
+
+    sheet.append([cell(value, bold=True) for value in safe_row(header)])
+    for row in rows:
+        sheet.append([cell(value) for value in safe_row(row)])
+    return sheet
+
+
+def xlsx_bytes(build: Callable[[Workbook], None], *, write_only: bool = False) -> bytes:
+    """A workbook filled by `build(workbook)` (which adds its sheets), as bytes. With
+    `write_only`, rows are streamed to the file as `add_sheet` reads them (long lists)."""
+    workbook = Workbook(write_only=write_only)
+    if not write_only:
+        workbook.remove(workbook.active)
     build(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from benecomune.core.forms_helpers import querystring as encode_querystring
 from benecomune.core.replica import reading_reports
@@ -91,7 +91,7 @@ def filtered(form: Form, rows, apply: Callable[[QuerySet, dict], QuerySet]):
     return rows
 
 
-def export(request, **makers: Callable[[], object]) -> HttpResponse | None:
+def export(request, **makers: Callable[[], object]) -> HttpResponseBase | None:
     """The answer to `?formato=<name>`: `makers[name]()`, a response, or a `ServedFile` sent
     through `core.files.file_response` (files built on request are never public). None when
     the page itself is asked for, or a format the list does not offer (the page is shown).
@@ -101,9 +101,11 @@ def export(request, **makers: Callable[[], object]) -> HttpResponse | None:
     maker = makers.get(request.GET.get(EXPORT_PARAM, ""))
     if maker is None:
         return None
-    with reading_reports():  # an export is a report: from the replica, when there is one
+    # An export is a report: from the replica, when there is one. A streamed CSV reads its rows
+    # after this block, so it streams from the primary (correct, only not offloaded).
+    with reading_reports():
         answer = maker()
-    if isinstance(answer, HttpResponse):
+    if isinstance(answer, HttpResponseBase):  # streamed CSV too
         return answer
     from benecomune.core.files import file_response
 

@@ -27,10 +27,13 @@ _ADMINISTRATION = (
 )
 
 _COMPANY = (
-    (_("Piano di welfare"), ("corporate:plans", "corporate:bonuses")),
+    (
+        _("Piano di welfare"),
+        ("corporate:plans", "corporate:bonuses", "corporate:payroll_export"),
+    ),
     (
         _("Azienda"),
-        ("corporate:profile", "core:staff", "desk:points", "core:audit"),
+        ("corporate:profile", "core:staff", "core:tokens", "desk:points", "core:audit"),
     ),
 )
 

@@ -14,4 +14,4 @@ class CorporateConfig(AppConfig):
         spending.register()
         claim_kind.register()
         # nav: navigation, audit labels, the plan PDF's file kind.
-        load_modules(self, ("nav", "funding_nav"))
+        load_modules(self, ("nav", "funding_nav", "payroll_nav"))

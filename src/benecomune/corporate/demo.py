@@ -1,7 +1,9 @@
 """Demo data of Meccanica Brenta S.r.l.: its welfare profile, 15 employees imported through
 the roster service (people of the network, found by codice fiscale) and an approved plan with
 three groups, funded by one bank transfer against its pro-forma and allocated to the employees'
-plan wallets (the same services HR uses). Additive and idempotent: a second seed changes
+plan wallets (the same services HR uses); then the year in use (demo_activity.py): credit spent
+at a cooperative, a summer-camp claim approved by HR, the payroll item codes, so that the
+payroll export of the month shows them. Additive and idempotent: a second seed changes
 nothing."""
 
 import datetime
@@ -9,9 +11,17 @@ import datetime
 from django.db import transaction
 
 from benecomune.core.models import Company, Person
-from benecomune.corporate.models import CompanyProfile, Employee, LegalBasis, WelfarePlan
+from benecomune.corporate import demo_activity
+from benecomune.corporate.models import (
+    CompanyProfile,
+    Employee,
+    LegalBasis,
+    PlanVersion,
+    WelfarePlan,
+)
 from benecomune.corporate.roster_format import COLUMNS
 from benecomune.corporate.services import allocation, companies, funding, plans, roster
+from benecomune.marketplace import demo as marketplace_demo
 
 EMPLOYEES = 15
 DEMO_URL = "http://localhost:8000"
@@ -55,8 +65,20 @@ def _roster(people) -> bytes:
 
 def seed(actor, network, rng):
     company = Company.objects.filter(network=network).order_by("pk").first()
-    if company is None or WelfarePlan.objects_unscoped.filter(company=company).exists():
-        return
+    if company is None:
+        return []
+    if not WelfarePlan.objects_unscoped.filter(company=company).exists():
+        _seed_plan(actor, network, rng, company)
+    version = PlanVersion.objects_unscoped.filter(company=company, status="approved").first()
+    if version is None:
+        return []
+    # The spending needs the cooperatives' catalogue (the marketplace's demo, idempotent).
+    marketplace_demo.seed(actor, network, rng)
+    with transaction.atomic():
+        return demo_activity.seed(actor, company, network, version)
+
+
+def _seed_plan(actor, network, rng, company):
     # A database seeded before plans existed has the employees already: keep the same people.
     people = [
         e.person

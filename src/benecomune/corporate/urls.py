@@ -1,7 +1,7 @@
 from django.urls import path
 
 from benecomune.corporate import urls_funding
-from benecomune.corporate.views import claims, employees, network, personal, plans
+from benecomune.corporate.views import claims, employees, network, payroll, personal, plans
 
 app_name = "corporate"
 
@@ -52,6 +52,9 @@ urlpatterns = [
         claims.payroll_request_new,
         name="payroll_request_new",
     ),
+    # Payroll export and item codes (views/payroll.py)
+    path("gestione/azienda/paghe/", payroll.export_page, name="payroll_export"),
+    path("gestione/azienda/paghe/voci/", payroll.codes_page, name="payroll_codes"),
     # The network admin
     path("gestione/rete/aziende/adesione/", network.company_join, name="company_join"),
     # The employee

@@ -66,7 +66,13 @@ def _seed(actor, network):
         publication="published",
     )
     today = timezone.localdate()
-    request = accreditation.create_draft(actor, provider, area="home")
+    submitted_request(actor, provider, "home", today)
+
+
+def submitted_request(actor, provider, area, today):
+    """An accreditation request of `provider` for `area` with every required document (demo
+    PDFs, valid for 300 days), submitted (also used by corporate's demo)."""
+    request = accreditation.create_draft(actor, provider, area=area)
     for requirement, _evidence in accreditation.checklist(request):
         if requirement.required:
             accreditation.upload_evidence(
@@ -80,7 +86,7 @@ def _seed(actor, network):
                 else None,
                 today=today,
             )
-    accreditation.submit(actor, request, today=today)
+    return accreditation.submit(actor, request, today=today)
 
 
 T = datetime.time

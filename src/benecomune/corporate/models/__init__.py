@@ -15,6 +15,7 @@ from .funding import (
     PlanFund,
     RunStatus,
 )
+from .payroll import PayrollItemCode
 from .plans import (
     Delivery,
     LegalBasis,
@@ -56,6 +57,7 @@ __all__ = [
     "FundingStatus",
     "LegalBasis",
     "OtherFringeBenefit",
+    "PayrollItemCode",
     "PayrollRequest",
     "PayrollRequestStatus",
     "PlanCategoryRule",
