@@ -96,6 +96,7 @@ def test_every_model_with_a_status_has_a_table():
         "bookings.WaitlistEntry",
         "identity.DataRequest",
         "desk.Case",
+        "observatory.SocialProject",
     }
 
 

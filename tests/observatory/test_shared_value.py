@@ -215,3 +215,25 @@ def test_shares_are_shared_value_transfers_naming_the_payment(
     share = Transfer.objects_unscoped.get(credit_account=project.account)
     assert share.kind == TransferKind.SHARED_VALUE
     assert share.object_id == str(redemption.transfer_id) and share.amount == 99
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_tills_one_statement_steps_aside_for_a_merchant_with_an_agreement(
+    signed, project, ctx, voucher, system_actor
+):
+    """The device API's single statement does not route: for a merchant with an agreement it
+    answers "usual path" (nothing written), and the usual path routes."""
+    from benecomune.vouchers.services import one_statement
+
+    assert one_statement.applies(system_actor)
+    paid = one_statement.pay_at_till(
+        system_actor, ctx, wallet_id=voucher.pk, amount=1_000, key=new_key(),
+        client_key="k", device_id=None,
+    )  # fmt: skip
+    assert paid is None and raised(project) == 0
+    redemption = redeem_services.redeem(
+        system_actor, ctx, amount=1_000, idempotency_key=new_key(), code=qr(voucher)
+    )
+    assert raised(project) == 100 and routing.share_of_payment(redemption.transfer)[0] == 100
+    sound()

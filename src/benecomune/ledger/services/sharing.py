@@ -16,9 +16,9 @@ share of its transfer by key):
   merchant is not locked: the share is appended as a negative delta, as the payment's credit
   it comes out of was appended as a positive one in the same transaction, so the merchant's
   balance (stored + deltas) never goes below zero and a busy shop never becomes a queue.
-- REFUND of `x` (total refunded so far `r`): project → merchant, `s·r // a` minus what earlier
-  refunds gave back, before the refund (the project's account is locked as any payer), so a
-  whole refund gives back exactly `s`.
+- REFUND of `x` (refunds not reversed, this one included, total `r`): project → merchant, what
+  brings the payment's net share down to `s - s·r // a`, before the refund (the project's
+  account is locked as any payer), so a whole refund gives back exactly `s`.
 - REVERSAL of the payment (a void): project → merchant, what is left of `s`, before it.
 - REVERSAL of a refund: merchant → project, what that refund had given back, after it.
 
@@ -30,7 +30,7 @@ import dataclasses
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Case, F, Sum, When
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
 from benecomune.core.actors import Actor
@@ -115,21 +115,17 @@ def _out(actor, merchant: Account, project: Account, amount: int, key: str, paym
     )
 
 
-def _shares(payment_id) -> tuple[int, int, int | None]:
-    """(routed out, given back, project account id) of a payment's shares."""
+def _shares(payment: Transfer) -> tuple[int, int, int | None]:
+    """(the payment's share, its net share now, the project's account id)."""
     rows = Transfer.objects_unscoped.filter(
-        kind=TransferKind.SHARED_VALUE, object_type=REFUND_OBJECT, object_id=str(payment_id)
-    )
-    totals = rows.aggregate(
-        out=Coalesce(
-            Sum(Case(When(debit_account__kind=AccountKind.MERCHANT, then=F("amount")))), 0
-        ),
-        back=Coalesce(
-            Sum(Case(When(credit_account__kind=AccountKind.MERCHANT, then=F("amount")))), 0
-        ),
-    )
-    first = rows.filter(debit_account__kind=AccountKind.MERCHANT).first()
-    return totals["out"], totals["back"], first.credit_account_id if first else None
+        kind=TransferKind.SHARED_VALUE, object_type=REFUND_OBJECT, object_id=str(payment.pk)
+    ).values_list("idempotency_key", "amount", "debit_account__kind", "credit_account_id")
+    first, net, project_id = 0, 0, None
+    for key, amount, debit_kind, credit_id in rows:
+        if key == share_key(payment.idempotency_key):
+            first, project_id = amount, credit_id
+        net += amount if debit_kind == AccountKind.MERCHANT else -amount
+    return first, net, project_id
 
 
 def around(actor: Actor, args, wallet, original: Transfer | None, run: Callable[[], Transfer]):
@@ -155,19 +151,17 @@ def around(actor: Actor, args, wallet, original: Transfer | None, run: Callable[
 
 
 def _give_back(actor, args, payment: Transfer, run):
-    routed, back, project_id = _shares(payment.pk)
-    if (
-        routed == 0
-        or Transfer.objects_unscoped.filter(idempotency_key=share_key(args.key)).exists()
-    ):
+    share, net, project_id = _shares(payment)
+    if share == 0 or Transfer.objects_unscoped.filter(idempotency_key=share_key(args.key)).exists():
         return run()
     if args.kind == TransferKind.REVERSAL:
-        due = routed - back
+        due = net
     else:
-        from benecomune.ledger.services.refunds import refunded
+        from benecomune.ledger.services.refunds import refunds_of
 
-        target = routed * (refunded(payment) + args.amount) // payment.amount
-        due = min(target, routed) - back
+        live = refunds_of(payment).filter(reversal__isnull=True)
+        refunded = live.aggregate(t=Coalesce(Sum("amount"), 0))["t"] + args.amount
+        due = net - (share - share * min(refunded, payment.amount) // payment.amount)
     with transaction.atomic():
         if due > 0:
             from benecomune.ledger.services.transfers import transfer
@@ -210,3 +204,23 @@ def shares_of_transfers(transfers) -> dict[int, int]:
     for key, amount, debit_kind in rows:
         result[keys[key]] = amount if debit_kind == AccountKind.MERCHANT else -amount
     return result
+
+
+def fetch_one(sql: str, params: list):
+    """One row of the planner's lookup, run on every payment: on PostgreSQL through the
+    ledger's prepared psycopg cursor (no Django cursor, plan cached per connection), else
+    through Django's. `sql` uses %s placeholders; integers are sent as bigint."""
+    from django.db import connections
+
+    from benecomune.ledger.services.transfers_pg import pg_cursor
+
+    conn = connections["default"]
+    if conn.vendor != "postgresql" or conn.queries_logged or conn.execute_wrappers:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    conn.ensure_connection()
+    cursor = pg_cursor(conn)
+    with conn.wrap_database_errors:
+        cursor.execute(sql, params, prepare=True, binary=True)
+    return cursor.fetchone()

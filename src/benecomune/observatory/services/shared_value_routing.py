@@ -37,20 +37,47 @@ def _in_force(merchant_id: int):
     )
 
 
+# On every payment: one plain statement, no ORM query building (bench/shared_value.py).
+_IN_FORCE_SQL = (
+    "SELECT a.mode, a.value_public, a.value_corporate, a.value_own, p.account_id,"
+    " p.organization_id, p.title FROM observatory_sharedvalueagreement a"
+    " JOIN observatory_socialproject p ON p.id = a.project_id"
+    " WHERE a.merchant_id = %s AND a.valid_from <= %s AND a.valid_until >= %s"
+    " AND a.comune_signed_at IS NOT NULL AND a.merchant_signed_at IS NOT NULL"
+    " AND p.status = %s LIMIT 1"
+)
+
+
+def _agreement_row(merchant_id: int):
+    today = timezone.localdate()
+    return sharing.fetch_one(_IN_FORCE_SQL, [merchant_id, today, today, ProjectStatus.ACTIVE.value])
+
+
 def applies(merchant_id: int) -> bool:
-    return _in_force(merchant_id).exists()
+    return _agreement_row(merchant_id) is not None
 
 
 def planner(merchant_id: int, amount: int, wallet_getter) -> sharing.Share | None:
-    agreement = _in_force(merchant_id).select_related("project__account").first()
-    if agreement is None:
+    row = _agreement_row(merchant_id)
+    if row is None:
         return None
+    mode, public, corporate, own, account_id, organization_id, title = row
+    agreement = SharedValueAgreement(
+        mode=mode, value_public=public, value_corporate=corporate, value_own=own
+    )
     wallet = wallet_getter()
     cents = share_of(agreement, amount, wallet.source_kind if wallet else "")
     if cents <= 0:
         return None
-    memo = _("Valore condiviso per «%(project)s»") % {"project": agreement.project.title}
-    return sharing.Share(account=agreement.project.account, amount=cents, memo=memo[:200])
+    account = Account(
+        pk=account_id,
+        organization_id=organization_id,
+        person_id=None,
+        kind=AccountKind.SHARED_VALUE,
+        allow_negative=False,
+    )
+    memo = _("Valore condiviso per «%(project)s»") % {"project": title}
+    return sharing.Share(account=account, amount=cents, memo=memo[:200])
 
 
 def register() -> None:
@@ -228,6 +255,3 @@ def comune_totals(projects) -> dict:
         "transactions": sum(f["transactions"] for f in figures),
         "figures": figures,
     }
-
-
-__all__ = ["Account"]
