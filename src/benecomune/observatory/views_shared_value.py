@@ -24,8 +24,6 @@ from benecomune.observatory.pdf_agreement import render_agreement, share_text
 from benecomune.observatory.services import shared_value as sv
 from benecomune.observatory.services import shared_value_routing as routing
 
-PUBLIC = (ProjectStatus.ACTIVE, ProjectStatus.CLOSED)
-
 
 def _organization(request) -> Organization:
     return get_object_or_404(Organization, pk=request.actor.organization.pk)
@@ -150,16 +148,8 @@ def agreement_create(request):
 
 def _agreement_for(request, pk) -> SharedValueAgreement:
     """The agreement, for the Comune that made it or the merchant it binds; else 404."""
-    actor = request.actor
-    if actor is None:
-        raise Http404
-    agreement = get_object_or_404(
-        SharedValueAgreement.objects_unscoped.select_related("merchant", "project", "organization"),
-        pk=pk,
-    )
-    comune = actor.has_perm("funds.manage", agreement.organization_id)
-    merchant = any(actor.has_perm(p, agreement.merchant_id) for p in sv.MERCHANT_PERMISSIONS)
-    if not (comune or merchant):
+    agreement = sv.agreement_for(request.actor, pk) if request.actor else None
+    if agreement is None:
         raise Http404
     return agreement
 
@@ -188,13 +178,7 @@ def _pdf(agreement):
 @staff_permission("merchant.view")
 def merchant_agreements(request):
     merchant_id = request.actor.organization.pk
-    agreements = _with_text(
-        list(
-            SharedValueAgreement.objects_unscoped.filter(merchant_id=merchant_id)
-            .select_related("organization", "project")
-            .order_by("-valid_from")
-        )
-    )
+    agreements = _with_text(sv.merchant_agreements(merchant_id))
     for agreement in agreements:
         agreement.figures = routing.project_figures(agreement.project)
     return render(
@@ -228,11 +212,9 @@ def merchant_accept(request, pk):
 
 @require_GET
 def public_project(request, pk):
-    project = get_object_or_404(
-        SocialProject.objects_unscoped.select_related("organization", "beneficiary"),
-        pk=pk,
-        status__in=PUBLIC,
-    )
+    project = routing.public_project(pk)
+    if project is None:
+        raise Http404
     return render(
         request,
         "observatory/shared_value/project.html",
@@ -247,11 +229,7 @@ def public_project(request, pk):
 @require_GET
 def public_comune(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
-    projects = list(
-        SocialProject.objects_unscoped.filter(organization=organization, status__in=PUBLIC)
-        .select_related("beneficiary")
-        .order_by("-starts_on")
-    )
+    projects = routing.public_projects(organization)
     totals = routing.comune_totals(projects)
     for project, figures in zip(projects, totals["figures"], strict=True):
         project.figures = figures

@@ -209,6 +209,29 @@ def accept_agreement(
     return agreement
 
 
+def agreement_for(actor: Actor, pk: int) -> SharedValueAgreement | None:
+    """The agreement, if `actor` is of the Comune that made it or of the merchant it binds."""
+    agreement = (
+        SharedValueAgreement.objects_unscoped.select_related("merchant", "project", "organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if agreement is None:
+        return None
+    comune = actor.has_perm(COMUNE_PERMISSION, agreement.organization_id)
+    merchant = any(actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS)
+    return agreement if comune or merchant else None
+
+
+def merchant_agreements(merchant_id: int) -> list[SharedValueAgreement]:
+    """The agreements binding a merchant (the merchant's page: its own, by its id)."""
+    return list(
+        SharedValueAgreement.objects_unscoped.filter(merchant_id=merchant_id)
+        .select_related("organization", "project")
+        .order_by("-valid_from")
+    )
+
+
 def share_of(agreement: SharedValueAgreement, amount: int, wallet_kind: str) -> int:
     """Cents of a payment of `amount` from a wallet of `wallet_kind` (WalletSource) that go to
     the project: rounded down, never more than the payment."""

@@ -247,6 +247,26 @@ def share_of_payment(payment: Transfer) -> tuple[int, SocialProject | None]:
     return net, SocialProject.objects_unscoped.filter(account_id=project_account).first()
 
 
+PUBLIC = (ProjectStatus.ACTIVE, ProjectStatus.CLOSED)
+
+
+def public_project(pk: int) -> SocialProject | None:
+    """A project the public may see (raising money or closed; never a draft)."""
+    return (
+        SocialProject.objects_unscoped.select_related("organization", "beneficiary")
+        .filter(pk=pk, status__in=PUBLIC)
+        .first()
+    )
+
+
+def public_projects(organization) -> list[SocialProject]:
+    return list(
+        SocialProject.objects_unscoped.filter(organization=organization, status__in=PUBLIC)
+        .select_related("beneficiary")
+        .order_by("-starts_on")
+    )
+
+
 def comune_totals(projects) -> dict:
     figures = [project_figures(p) for p in projects]
     return {
