@@ -97,6 +97,7 @@ def test_every_model_with_a_status_has_a_table():
         "identity.DataRequest",
         "desk.Case",
         "desk.Referral",
+        "observatory.SocialProject",
     }
 
 

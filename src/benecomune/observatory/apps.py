@@ -9,4 +9,8 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self):
         # Registers the system check refusing a small-cell threshold below 3.
-        from benecomune.observatory import checks  # noqa: F401
+        from benecomune.observatory import checks, lifecycles, nav  # noqa: F401
+        from benecomune.observatory.services import shared_value_routing
+
+        # Every payment at a merchant with a shared value agreement routes its share.
+        shared_value_routing.register()

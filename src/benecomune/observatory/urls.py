@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.observatory import views
+from benecomune.observatory import views, views_shared_value
 
 app_name = "observatory"
 
@@ -9,4 +9,53 @@ urlpatterns = [
     path("dati-aperti/catalogo.ttl", views.catalogue_ttl, name="catalogue_ttl"),
     path("dati-aperti/catalogo.jsonld", views.catalogue_jsonld, name="catalogue_jsonld"),
     path("dati-aperti/<slug:slug>.csv", views.dataset_csv, name="dataset_csv"),
+]
+
+# Shared value (views_shared_value.py): the Comune's pages, the merchant's, the public ones.
+urlpatterns += [
+    path("gestione/valore-condiviso/", views_shared_value.manage, name="sv_manage"),
+    path(
+        "gestione/valore-condiviso/progetti/nuovo/",
+        views_shared_value.project_create,
+        name="sv_project_create",
+    ),
+    path(
+        "gestione/valore-condiviso/progetti/<int:pk>/stato/",
+        views_shared_value.project_status,
+        name="sv_project_status",
+    ),
+    path(
+        "gestione/valore-condiviso/progetti/<int:pk>/eroga/",
+        views_shared_value.project_disburse,
+        name="sv_project_disburse",
+    ),
+    path(
+        "gestione/valore-condiviso/accordi/nuovo/",
+        views_shared_value.agreement_create,
+        name="sv_agreement_create",
+    ),
+    path(
+        "gestione/valore-condiviso/accordi/<int:pk>/accordo.pdf",
+        views_shared_value.agreement_pdf,
+        name="sv_agreement_pdf",
+    ),
+    path(
+        "gestione/esercente/valore-condiviso/",
+        views_shared_value.merchant_agreements,
+        name="sv_merchant",
+    ),
+    path(
+        "gestione/esercente/valore-condiviso/<int:pk>/accetta/",
+        views_shared_value.merchant_accept,
+        name="sv_merchant_accept",
+    ),
+    path(
+        "gestione/esercente/valore-condiviso/<int:pk>/accordo.pdf",
+        views_shared_value.agreement_pdf_merchant,
+        name="sv_merchant_pdf",
+    ),
+    path(
+        "valore-condiviso/progetti/<int:pk>/", views_shared_value.public_project, name="sv_project"
+    ),
+    path("valore-condiviso/comuni/<int:pk>/", views_shared_value.public_comune, name="sv_comune"),
 ]

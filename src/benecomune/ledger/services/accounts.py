@@ -57,3 +57,11 @@ def external_account(organization_id: int, name: str) -> Account:
     except IntegrityError:  # opened concurrently
         account = Account.objects_unscoped.get(**lookup)
     return account
+
+
+def open_shared_value_account(organization_id: int, name: str) -> Account:
+    """A social project's account (observatory app): shares of payments come in, payouts to
+    the beneficiary body go out. The caller records the project holding it."""
+    return Account.objects_unscoped.create(
+        organization_id=organization_id, kind=AccountKind.SHARED_VALUE, name=name[:200]
+    )

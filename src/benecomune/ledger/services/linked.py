@@ -24,7 +24,7 @@ from benecomune.core.actors import Actor
 from benecomune.core.models import Provider
 from benecomune.ledger.exceptions import TransferNotAllowed
 from benecomune.ledger.models import Account, Transfer, TransferKind, Wallet
-from benecomune.ledger.services import policy, transfers
+from benecomune.ledger.services import policy, sharing, transfers
 from benecomune.ledger.services import transfers_pg as pg
 from benecomune.ledger.services.wallets import pay_from_wallet
 
@@ -83,13 +83,26 @@ def pay_and_record(
     refused = pg.rules_verdict(TransferKind.PAYMENT, debit, credit, amount, now, wallet, merchant)
     sql = _sql(record.pg_function, len(record.pg_params))
     params = pg.pg_params(args, refused) + tuple(record.pg_params)
+    share = sharing.plan(debit, credit, amount, wallet)
+    if share is None:
+        return _call(conn, sql, params, args, refused)
+    with transaction.atomic():  # the payment and its shared value: one transaction
+        payment, row = _call(conn, sql, params, args, refused)
+        sharing.route(actor, payment, share, key)
+        return payment, row
+
+
+def _call(conn, sql, params, args, refused) -> tuple[Transfer, tuple | None]:
     try:
         row = pg.in_savepoint(conn, call_function, sql, params)
     except (DatabaseError, psycopg.Error) as exc:
-        pg.raise_refusal(exc, refused, amount)
+        pg.raise_refusal(exc, refused, args.amount)
         raise
     if row is None:
-        return transfers._replay(key, TransferKind.PAYMENT, debit, credit, amount, None), None
+        payment = transfers._replay(
+            args.key, TransferKind.PAYMENT, args.debit, args.credit, args.amount, None
+        )
+        return payment, None
     payment = transfers._result(row[0], args, conn.alias)
     return payment, tuple(row[1:])
 

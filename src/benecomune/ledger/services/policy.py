@@ -29,7 +29,16 @@ ALLOWED: dict[str, frozenset[tuple[str, str]]] = {
     # A company plan's wallet pays an accepted claim to the company's payable account (the
     # employee is paid with the payroll): corporate/plan_wallets.py.
     T.REIMBURSEMENT: frozenset({(A.FUND, A.PAYOUT), (A.FUND, A.CLEARING), (A.WALLET, A.CLEARING)}),
-    T.SHARED_VALUE: frozenset({(A.MERCHANT, A.SHARED_VALUE), (A.SHARED_VALUE, A.FUND)}),
+    # Shared value (services/sharing.py): a payment's share to a project and back with its
+    # refund or void; a project's money disbursed through the payer's payable account.
+    T.SHARED_VALUE: frozenset(
+        {
+            (A.MERCHANT, A.SHARED_VALUE),
+            (A.SHARED_VALUE, A.MERCHANT),
+            (A.SHARED_VALUE, A.FUND),
+            (A.SHARED_VALUE, A.CLEARING),
+        }
+    ),
     T.REFUND: frozenset({(A.MERCHANT, A.WALLET), (A.WALLET, A.EXTERNAL)}),
 }
 

@@ -36,7 +36,7 @@ from benecomune.ledger.exceptions import (
     TransferNotAllowed,
 )
 from benecomune.ledger.models import Account, AccountKind, Reservation, Transfer, TransferKind
-from benecomune.ledger.services import policy, rules
+from benecomune.ledger.services import policy, rules, sharing
 from benecomune.ledger.services.locks import debit as debit_payer
 from benecomune.ledger.services.locks import (  # noqa: F401 (re-exported from their old home)
     fold_deltas,
@@ -124,10 +124,23 @@ def transfer(
         actor, debit, credit, amount, kind, key, object_type, object_id, memo, reservation,
         _reversal_of, now,
     )  # fmt: skip
+    return sharing.around(
+        actor,
+        args,
+        wallet,
+        _reversal_of if _reversal_of is not None else _refund_of,
+        lambda: _write(conn, args, wallet, merchant),
+    )
+
+
+def _write(conn, args: "TransferArgs", wallet, merchant) -> Transfer:
+    """The transfer itself (shared value aside: sharing.around)."""
     if conn.vendor == "postgresql" and USE_PG_FUNCTION:
         from benecomune.ledger.services.transfers_pg import transfer_pg
 
         return transfer_pg(conn, args, wallet, merchant)
+    actor, debit, credit, amount, kind, key = args[:6]
+    object_type, object_id, memo, reservation, _reversal_of, now = args[6:]
     with transaction.atomic(), connection.cursor() as cursor:
         created = connection.ops.adapt_datetimefield_value(now)
         cursor.execute(_CLAIM_SQL, [*transfer_columns(args, kind), created])

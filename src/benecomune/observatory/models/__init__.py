@@ -1,10 +1,20 @@
 from .rollups import AwardCell, AwardMember, SpendingCell, SpendingMember
+from .shared_value import (
+    ProjectStatus,
+    SharedValueAgreement,
+    ShareMode,
+    SocialProject,
+)
 from .watermark import PendingGap, Watermark
 
 __all__ = [
     "AwardCell",
     "AwardMember",
     "PendingGap",
+    "ProjectStatus",
+    "ShareMode",
+    "SharedValueAgreement",
+    "SocialProject",
     "SpendingCell",
     "SpendingMember",
     "Watermark",

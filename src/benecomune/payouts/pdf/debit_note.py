@@ -7,7 +7,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from benecomune.core.pdf import build, euro, p, table
 from benecomune.payouts.models import DebitNote, DebitNoteLine
-from benecomune.payouts.services.note_lines import with_receipts
+from benecomune.payouts.services.note_lines import gross_and_shared, with_receipts
 from benecomune.payouts.services.payees import payee_account_for
 
 STAMP_DUTY_THRESHOLD = 7_747  # 77,47 euro
@@ -84,6 +84,10 @@ def render_debit_note(note: DebitNote) -> bytes:
                 euro(line.amount),
             ]
         )
+    gross, shared = gross_and_shared(note)
+    if shared:
+        rows.append(["", "", "", _("Totale lordo"), euro(gross)])
+        rows.append(["", "", "", _("Valore condiviso ai progetti sociali"), euro(-shared)])
     rows.append(
         [
             "",

@@ -35,6 +35,7 @@ from benecomune.payouts.models import (
     SettlementPeriod,
 )
 from benecomune.payouts.services.accounts import payer_setup, settlement_period_for
+from benecomune.payouts.services.note_lines import gross_and_shared
 from benecomune.payouts.services.notify import notify_organization
 from benecomune.payouts.services.orders import create_order
 from benecomune.payouts.services.payees import payee_account_for
@@ -126,6 +127,9 @@ def _refresh_totals(note: DebitNote, period_end: datetime.date | None = None) ->
         first=Min("occurred_at"),
         last=Max("occurred_at"),
     )
+    # Net of the shared value the lines routed to social projects (no query without lines).
+    shared = gross_and_shared(note)[1] if totals["count"] else 0
+    totals["total"] -= shared
     note.total, note.line_count = max(totals["total"], 0), totals["count"]
     if totals["first"]:
         note.period_start = timezone.localdate(totals["first"])

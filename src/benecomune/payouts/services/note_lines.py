@@ -16,3 +16,19 @@ def with_receipts(merchant_id: int, rows: Iterable, *, transfer_id=lambda row: r
     for row in rows:
         row.receipt = receipts.get(transfer_id(row))
     return rows
+
+
+def gross_and_shared(note) -> tuple[int, int]:
+    """(gross of the note's lines, the shared value they routed to social projects): the note's
+    total is the net, what the merchant's receivable still holds for them
+    (ledger/services/sharing.py)."""
+    from benecomune.ledger.models import Transfer
+    from benecomune.ledger.services.sharing import shares_of_transfers
+    from benecomune.payouts.models import DebitNoteLine
+
+    lines = list(DebitNoteLine.objects.filter(note=note).values_list("transfer_id", "amount"))
+    gross = sum(amount for _id, amount in lines)
+    transfers = Transfer.objects_unscoped.filter(pk__in=[pk for pk, _amount in lines]).only(
+        "pk", "idempotency_key"
+    )
+    return gross, sum(shares_of_transfers(transfers).values())

@@ -24,7 +24,7 @@ from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from benecomune.core.actors import Actor
-from benecomune.ledger.services import linked, transfers
+from benecomune.ledger.services import linked, sharing, transfers
 from benecomune.ledger.services import transfers_pg as pg
 from benecomune.vouchers.models import Channel, Redemption
 from benecomune.vouchers.services import notices
@@ -106,6 +106,8 @@ def pay_at_till(
     `cached_token_id` (a token read from the cache without the revocation version) is not
     valid any more (nothing written in either case). Raises the ledger's InsufficientFunds
     when the balance does not cover `amount`."""
+    if sharing.applies_to(ctx.merchant_id):
+        return None  # shared value is routed on the usual path (ledger/services/sharing.py)
     conn = connections["default"]
     now = timezone.now()
     params = (

@@ -39,6 +39,7 @@ def all_lifecycles() -> dict:
     from benecomune.desk.lifecycles import LIFECYCLES as desk
     from benecomune.identity.data_requests_lifecycle import LIFECYCLES as identity
     from benecomune.marketplace.lifecycles import LIFECYCLES as marketplace
+    from benecomune.observatory.lifecycles import LIFECYCLES as observatory
     from benecomune.payouts.lifecycles import LIFECYCLES as payouts
     from benecomune.vouchers.lifecycles import LIFECYCLES as vouchers
 
@@ -52,6 +53,7 @@ def all_lifecycles() -> dict:
         **corporate,
         **identity,
         **desk,
+        **observatory,
     }
 
 

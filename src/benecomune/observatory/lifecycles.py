@@ -1,0 +1,32 @@
+"""The social project's lifecycle (shared value): drafted, raising money, closed."""
+
+from django.utils.translation import gettext_lazy as _
+
+from benecomune.core.audit import register_actions
+from benecomune.core.lifecycle import Lifecycle
+from benecomune.core.lifecycle import Transition as T
+from benecomune.observatory.models import ProjectStatus as P
+from benecomune.observatory.models import SocialProject
+
+PROJECT = Lifecycle(
+    SocialProject,
+    initial=P.DRAFT,
+    terminal=(P.CLOSED,),
+    transitions=[
+        T(P.DRAFT, P.ACTIVE, "funds.manage", "observatory.project_opened"),
+        T(P.ACTIVE, P.CLOSED, "funds.manage", "observatory.project_closed"),
+    ],
+)
+
+LIFECYCLES = {"observatory.SocialProject": PROJECT}
+
+register_actions(
+    {
+        "observatory.project_created": _("Progetto sociale creato"),
+        "observatory.project_opened": _("Progetto sociale aperto alla raccolta"),
+        "observatory.project_closed": _("Progetto sociale concluso"),
+        "observatory.project_disbursed": _("Fondi del progetto erogati all'ente beneficiario"),
+        "observatory.agreement_created": _("Accordo di valore condiviso proposto"),
+        "observatory.agreement_signed": _("Accordo di valore condiviso firmato"),
+    }
+)

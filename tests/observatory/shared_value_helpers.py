@@ -1,0 +1,61 @@
+"""Shared value test helpers: a project and a signed agreement made through the services."""
+
+import datetime
+import itertools
+
+from benecomune.core.models import Provider, Role
+from benecomune.observatory.models import ProjectStatus, ShareMode
+from benecomune.observatory.services import shared_value as sv
+from tests.helpers import actor_for
+
+IBAN = "IT60X0542811101000000123456"
+_bodies = itertools.count(1)
+
+
+def comune_actor(make_user, municipality):
+    user = make_user(
+        "comune-sv@example.org", role=Role.MUNICIPALITY_ADMIN, organization=municipality
+    )
+    return actor_for(user, Role.MUNICIPALITY_ADMIN, municipality)
+
+
+def merchant_actor(make_user, shop):
+    user = make_user(
+        f"negozio-sv-{shop.pk}@example.org", role=Role.MERCHANT_STAFF, organization=shop
+    )
+    return actor_for(user, Role.MERCHANT_STAFF, shop)
+
+
+def body(network, municipality) -> Provider:
+    from tests.vouchers.conftest import new_shop
+
+    return new_shop(f"Cooperativa Il Girasole {next(_bodies)}", network, municipality)
+
+
+def project(actor, municipality, beneficiary, *, iban=IBAN, target=100_000):
+    made = sv.create_project(
+        actor,
+        municipality,
+        title="Doposcuola solidale",
+        description="Un doposcuola gratuito per i ragazzi del quartiere.",
+        target_amount=target,
+        beneficiary=beneficiary,
+        beneficiary_iban=iban,
+        starts_on=datetime.date.today(),
+    )
+    return sv.set_project_status(actor, made, ProjectStatus.ACTIVE)
+
+
+def agreement(actor, merchant_actor_, municipality, shop, project_, *, percent="10", named=True):
+    today = datetime.date.today()
+    made = sv.propose_agreement(
+        actor,
+        municipality,
+        merchant=shop,
+        project=project_,
+        mode=ShareMode.PERCENT,
+        values={"value_public": percent, "value_corporate": percent, "value_own": "0"},
+        valid_from=today - datetime.timedelta(days=1),
+        valid_until=today + datetime.timedelta(days=365),
+    )
+    return sv.accept_agreement(merchant_actor_, made, named_publicly=named)
