@@ -27,7 +27,7 @@ _ADMINISTRATION = (
 )
 
 _COMPANY = (
-    (_("Piano di welfare"), ("corporate:plans", "corporate:bonuses")),
+    (_("Piano di welfare"), ("corporate:plans", "corporate:bonuses", "payouts:home")),
     (
         _("Azienda"),
         ("corporate:profile", "core:staff", "desk:points", "core:audit"),
