@@ -120,6 +120,9 @@ def test_completed_booking_is_settled_in_one_note_per_wallet_kind(
 
     # The company's HR reads its note on its page, the order number on the line.
     login(client, hr_admin.user, hr_admin.membership)
+    home = client.get("/gestione/pagamenti/")
+    assert home.status_code == 200  # its payer's pages, reached from the menu
+    assert 'href="/gestione/pagamenti/"' in home.content.decode()
     page = client.get(f"/gestione/pagamenti/note-di-debito/{company_note.pk}/")
     assert page.status_code == 200
     assert f"ordine n. {order.number}" in page.content.decode()
