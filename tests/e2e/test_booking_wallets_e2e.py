@@ -3,8 +3,8 @@ home-care session from the public calendar and pays it with part of a public vou
 the company welfare credit (an approved plan's wallet, made through the real services) and the
 rest online on the fake provider's page; the booking is confirmed; after the appointment the
 provider marks it completed (the order is captured); the platform's debit-note run puts the
-legs in the provider's notes, one per payer, which the provider reads. No page scrolls
-sideways."""
+legs in the provider's notes, one per payer and wallet kind, which the provider reads. No page
+scrolls sideways."""
 
 import datetime
 import re
@@ -129,13 +129,22 @@ def test_a_resident_books_home_care_paying_with_two_wallets_and_online(
         notes = debit_notes.build_debit_notes(system, provider)
         for note in notes:
             debit_notes.issue_debit_note(system, note)
-    totals = {note.payer_id: note.total for note in notes}
-    assert totals == {municipality.pk: 3_500, company.pk: 1_500}
+    # One note per payer and wallet kind: the Comune's vouchers, the company's plan, and the
+    # own money collected online (settled by the buyer's Comune in a note of its own).
+    totals = {(note.payer_id, note.kind): note.total for note in notes}
+    assert totals == {
+        (municipality.pk, "public"): 2_000,
+        (company.pk, "corporate"): 1_500,
+        (municipality.pk, "own_money"): 1_500,
+    }
     staff.goto(base + reverse("payouts:merchant_notes"))
     assert_fits(staff)
     company_note = next(n for n in notes if n.payer_id == company.pk)
     staff.goto(base + reverse("payouts:merchant_note", args=[company_note.pk]))
     expect(staff.get_by_test_id("note-total")).to_contain_text("€ 15,00")
     expect(staff.locator("main")).to_contain_text(company.name)
+    expect(staff.get_by_test_id("note-receipt")).to_contain_text(
+        f"ordine n. {booking.order.number}"
+    )
     assert_fits(staff)
     staff.screenshot(path=screenshot_dir / "booking-debit-note-phone.png", full_page=True)

@@ -28,6 +28,17 @@ def cents(text: str) -> int:
     return parse_euro(text)
 
 
+def wallet_amounts(data) -> dict[int, int]:
+    """{wallet id: cents} of the checkout's `wallet_<id>` fields read straight from the POST
+    (zero amounts left out); a bad amount raises ValidationError."""
+    split = {}
+    for name, value in data.items():
+        head, _sep, wallet_id = name.partition("_")
+        if head == "wallet" and wallet_id.isdigit() and (amount := cents(value)):
+            split[int(wallet_id)] = amount
+    return split
+
+
 class CheckoutForm(forms.Form):
     """Built from an order's offer (services/order_options.py): one amount per wallet that may
     pay it, prefilled with the proposal."""

@@ -82,10 +82,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"provider.manage", "merchant.view", "tokens.manage", "desk.points"}
     ),
     # A company's HR (corporate welfare): the admin manages the company and approves plans,
-    # the operator keeps the roster and drafts plans, the auditor reads everything.
+    # the operator keeps the roster and drafts plans, the auditor reads everything. The admin
+    # is also the payer of the plan's spending (payouts.manage, in the company only): it
+    # approves the providers' debit notes of corporate-wallet payments and pays them.
     Role.COMPANY_HR: frozenset(
         {
             "company.manage",
+            "payouts.manage",
             "company.employees",
             "company.view",
             "audit.view",

@@ -29,7 +29,7 @@ _ADMINISTRATION = (
 _COMPANY = (
     (
         _("Piano di welfare"),
-        ("corporate:plans", "corporate:bonuses", "corporate:payroll_export"),
+        ("corporate:plans", "corporate:bonuses", "corporate:payroll_export", "payouts:home"),
     ),
     (
         _("Azienda"),

@@ -344,3 +344,35 @@ def register_hold_hooks(source_kind: str, hooks: HoldHooks) -> None:
 
 def hold_hooks(wallet: Wallet) -> HoldHooks | None:
     return _HOLD_HOOKS.get(wallet.source_kind)
+
+
+# -- A memo for one use case (a booking and its order): the rows the checks of every wallet,
+# at every stage (offer, intent, authorisation), read again and again (the service bought, the
+# provider's accreditation) are loaded once. Outside a `memo_scope` nothing is kept.
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "ledger_spending_memo", default=None
+)
+
+
+@contextlib.contextmanager
+def memo_scope():
+    """Keep `memoized` values until the scope ends (nested scopes share the outer one); also a
+    decorator of a service function."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memoized(key: tuple, load: Callable[[], object]):
+    """`load()`, once per `key` inside a `memo_scope`; every time outside one."""
+    memo = _MEMO.get()
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]

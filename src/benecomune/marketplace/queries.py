@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core.models import OrganizationKind
+from benecomune.ledger.spending import memoized
 from benecomune.marketplace.models import (
     Accreditation,
     AccreditationStatus,
@@ -44,8 +45,21 @@ def accredited(provider, organization, *, area: str | None = None, on: datetime.
     return rows
 
 
+def _accredited_key(provider, organization, area, on) -> tuple:
+    return (
+        "marketplace.accredited",
+        getattr(provider, "pk", provider),
+        getattr(organization, "pk", organization),
+        area,
+        on,
+    )
+
+
 def is_accredited(provider, network_or_municipality, area: str | None = None, on=None) -> bool:
-    return accredited(provider, network_or_municipality, area=area, on=on).exists()
+    key = _accredited_key(provider, network_or_municipality, area, on)
+    return memoized(
+        key, lambda: accredited(provider, network_or_municipality, area=area, on=on).exists()
+    )
 
 
 # Wallet sources paid by someone else (a Comune's award, a company's plan): only accredited
@@ -65,7 +79,9 @@ def payment_refusal(wallet, provider, *, area: str | None = None, on=None) -> st
     wallet's issuer (its Comune or company)."""
     if wallet.source_kind not in RESTRICTED_SOURCES:
         return None
-    if is_accredited(provider, wallet.organization, area=area, on=on):
+    # Keyed by the issuer's id: the issuer is loaded only when the answer is not known yet.
+    key = _accredited_key(provider, wallet.organization_id, area, on)
+    if memoized(key, lambda: is_accredited(provider, wallet.organization, area=area, on=on)):
         return None
     return _(
         "%(provider)s non è accreditato nella rete del Comune o dell'azienda che ha emesso il "
@@ -119,7 +135,10 @@ def service_of_object(object_id: str) -> Service | None:
     head = str(object_id).split(":", 1)[0]
     if not head.isdigit():
         return None
-    return Service.objects_unscoped.select_related("provider").filter(pk=int(head)).first()
+    return memoized(
+        ("marketplace.service", int(head)),
+        lambda: Service.objects_unscoped.select_related("provider").filter(pk=int(head)).first(),
+    )
 
 
 def purchase_rule(wallet, payee, object_type: str, object_id: str, day) -> str | None:

@@ -11,6 +11,7 @@ register_nav(Role.MERCHANT_STAFF, _("Incassi e note di debito"), "payouts:mercha
 register_nav(Role.MUNICIPALITY_ADMIN, _("Pagamenti"), "payouts:home")
 register_nav(Role.VALIDATOR, _("Distinte di pagamento"), "payouts:batches")
 register_nav(Role.PLATFORM_ADMIN, _("Pagamenti"), "payouts:home")
+register_nav(Role.COMPANY_HR, _("Note di debito e pagamenti"), "payouts:home")
 register_nav("citizen", _("I miei rimborsi"), "payouts:citizen_claims")
 register_nav(Role.DESK_OPERATOR, _("Rimborsi"), "payouts:claim_queue")
 register_nav(Role.VALIDATOR, _("Rimborsi"), "payouts:claim_queue")

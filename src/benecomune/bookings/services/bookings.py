@@ -37,8 +37,9 @@ from benecomune.core.actors import Actor
 from benecomune.core.models import HouseholdMember, Person
 from benecomune.core.on_behalf import on_behalf_reason
 from benecomune.ledger.exceptions import IdempotencyConflict
+from benecomune.ledger.spending import memo_scope
 from benecomune.marketplace.models import PriceKind, Service
-from benecomune.marketplace.services.offer import offer_refusal, visible_services
+from benecomune.marketplace.services.offer import offer_refusal, still_offered
 from benecomune.marketplace.services.thread_access import is_citizen, is_desk_for
 
 SLOT_FULL = gettext_lazy("Il turno è appena stato completato: scelga un altro orario.")
@@ -90,7 +91,7 @@ check_person = _check_person  # used by the waiting list
 def bookable_refusal(service: Service, booker: Person) -> str | None:
     """None when `booker` may book `service` (published, its provider active, offered to
     them: the catalogue's rule); otherwise why not, in Italian."""
-    if not visible_services(service.provider).filter(pk=service.pk).exists():
+    if not still_offered(service):
         return _("«%(title)s» non è più offerto.") % {"title": service.title}
     return offer_refusal(service, booker)
 
@@ -128,6 +129,7 @@ def deadline_of(schedule, starts_at: datetime.datetime) -> datetime.datetime:
     return starts_at - datetime.timedelta(hours=schedule.cancellation_deadline_hours)
 
 
+@memo_scope()
 def book(
     actor: Actor,
     *,
@@ -276,7 +278,7 @@ def _book(
     when = timezone.now()
     booking = Booking.objects_unscoped.create(
         organization_id=service.provider_id,
-        provider_id=service.provider_id,
+        provider=service.provider,  # loaded with the service: the notices read it
         service=service,
         schedule=None if series else schedule,
         series=series,

@@ -17,7 +17,7 @@ from benecomune.ledger.services.statements import with_balances
 from benecomune.ledger.spending import buying, purchase_refusal
 from benecomune.marketplace.models import PriceKind, Service, ServiceVariant
 from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE
-from benecomune.marketplace.services.offer import offer_refusal, visible_services
+from benecomune.marketplace.services.offer import offer_refusal, still_offered
 from benecomune.payments import fake_hosted
 from benecomune.payments.services.planning import OWN_MONEY_SOURCE_TYPE, plan_legs
 
@@ -74,7 +74,7 @@ def orderable_refusal(service: Service, buyer: Person | None) -> str | None:
         return _("«%(title)s» non ha un prezzo fisso: non si può ordinare online.") % {
             "title": service.title
         }
-    if not visible_services(service.provider).filter(pk=service.pk).exists():
+    if not still_offered(service):
         return _("«%(title)s» non è più offerto.") % {"title": service.title}
     return offer_refusal(service, buyer)
 
@@ -87,7 +87,7 @@ def _wallets(buyer: Person) -> list[Wallet]:
     wallets = list(
         Wallet.objects_unscoped.filter(person=buyer, expired_at__isnull=True)
         .exclude(source_type=OWN_MONEY_SOURCE_TYPE)
-        .select_related("account")
+        .select_related("account", "organization")
         .prefetch_related("territory_municipalities")
         .order_by("valid_until", "pk")
     )
@@ -137,6 +137,7 @@ def offer_for(
         gateway=fake_hosted.NAME,
         object_type=SERVICE_OBJECT_TYPE,
         object_id=offer.object_id,
+        usable=[o.wallet for o in offer.options if not o.refusal],  # checked just above
     )
     proposed = {leg.wallet.pk: leg.amount for leg in legs if leg.wallet is not None}
     for option in offer.options:

@@ -28,6 +28,7 @@ from benecomune.core.actors import Actor
 from benecomune.core.models import Person
 from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.ledger.money import format_euro
+from benecomune.ledger.spending import memo_scope
 from benecomune.marketplace.models import Service, ServiceVariant
 from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE
 from benecomune.payments import fake_hosted
@@ -90,6 +91,7 @@ def _replay(key, buyer, service, variant, quantity, split, own_money) -> Order |
     return existing
 
 
+@memo_scope()
 def place_order(
     actor: Actor,
     *,

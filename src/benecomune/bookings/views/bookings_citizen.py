@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from benecomune.bookings import booking_queries, order_queries
 from benecomune.bookings.booking_forms import ReasonForm, RescheduleForm, WhoForm, new_key
-from benecomune.bookings.models import LatePolicy, OwnMoney, Series
+from benecomune.bookings.models import Booking, LatePolicy, OwnMoney, Series
 from benecomune.bookings.models.bookings import ACTIVE_STATUSES
 from benecomune.bookings.models.waitlist import OPEN_STATUSES
-from benecomune.bookings.order_forms import CheckoutForm
+from benecomune.bookings.order_forms import CheckoutForm, cents, wallet_amounts
 from benecomune.bookings.services import (
     agenda_reads,
     booking_moves,
@@ -33,6 +33,7 @@ from benecomune.bookings.views.orders_citizen import citizen_actor
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.lists import paged
 from benecomune.core.views.decorators import citizen_required
+from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.marketplace.services.public_catalogue import person_of
 
 PER_PAGE = 20
@@ -83,6 +84,8 @@ def booking_page(request, *, actor, booker, service_pk, done, desk=False):
         raise Http404
     params = request.POST if request.method == "POST" else request.GET
     if request.method == "POST" and (made := bookings.submitted(booker, params.get("key"))):
+        return done(request, made)
+    if request.method == "POST" and (made := _book_at_once(request, actor, booker, service, desk)):
         return done(request, made)
     series = _series(service, params.get("serie"))
     day, time = _date(params.get("giorno")), _time(params.get("ora"))
@@ -153,6 +156,45 @@ def booking_page(request, *, actor, booker, service_pk, done, desk=False):
             else None,
         },
     )
+
+
+def _book_at_once(request, actor, booker, service, desk) -> Booking | None:
+    """The lean path of a POST: `bookings.book` checks everything again (the slot, the person,
+    each wallet and the split) in its one transaction, so the page's own checks (the slot, the
+    wallets' offer, the forms) are skipped when the booking goes through. None when the form
+    cannot be read or the service refuses: the full page then explains why, in Italian."""
+    post = request.POST
+    series = _series(service, post.get("serie"))
+    day, time = _date(post.get("giorno")), _time(post.get("ora"))
+    if series is None and (day is None or time is None):
+        return None
+    people = bookings.household_people(booker)
+    who = WhoForm(post, people=people, prefix="chi", desk=desk)
+    if not who.is_valid():
+        return None
+    try:
+        split, own = wallet_amounts(post), cents(post.get("own_amount"))
+    except ValidationError:
+        return None
+    if (split or own) and not bookings.is_priced(service):
+        return None
+    try:
+        return bookings.book(
+            actor,
+            service=service,
+            booker=booker,
+            person=next(p for p in people if p.pk == who.cleaned_data["person"]),
+            day=day,
+            time=time,
+            series=series,
+            split=split,
+            own_amount=own,
+            own_money=post.get("own_money", "") if own else OwnMoney.NONE,
+            idempotency_key=post.get("key", ""),
+            consent_note=who.cleaned_data.get("consent_note", ""),
+        )
+    except (ValidationError, IdempotencyConflict):
+        return None
 
 
 def first_free_slots(schedule, count=24):

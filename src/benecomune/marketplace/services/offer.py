@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core.models import Person
+from benecomune.ledger.spending import memoized
 from benecomune.marketplace.models import (
     Accreditation,
     AccreditationStatus,
@@ -28,6 +29,15 @@ from benecomune.marketplace.models import (
 )
 from benecomune.marketplace.models.catalogue import PAYER_FIELDS
 from benecomune.marketplace.queries import network_id_of
+
+
+def still_offered(service: Service) -> bool:
+    """The service is published by an active provider (the catalogue's rule), read once per
+    use case (`ledger.spending.memo_scope`: a booking checks it, then its order)."""
+    return memoized(
+        ("marketplace.visible", service.pk),
+        lambda: visible_services(service.provider).filter(pk=service.pk).exists(),
+    )
 
 
 def offer_refusal(service: Service, person: Person | None) -> str | None:

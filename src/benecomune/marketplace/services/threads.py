@@ -24,6 +24,7 @@ from benecomune.core.models import Person, Provider
 from benecomune.core.notifications import EMAIL, INAPP, notify
 from benecomune.core.on_behalf import on_behalf_reason, require_consent
 from benecomune.core.uploads import check_upload
+from benecomune.ledger.spending import memoized
 from benecomune.marketplace.models import (
     AbuseReport,
     AbuseStatus,
@@ -182,8 +183,13 @@ def _notify_other_side(thread: Thread, side: str, base_url: str) -> None:
 def provider_address(provider: Provider) -> str:
     """Where a provider is told of a message: its profile's contact person, else the
     organisation's own address."""
-    profile = ProviderProfile.objects_unscoped.filter(provider_id=provider.pk).first()
-    return (profile.contact_email if profile else "") or provider.email
+
+    def load() -> str:
+        profile = ProviderProfile.objects_unscoped.filter(provider_id=provider.pk).first()
+        return (profile.contact_email if profile else "") or provider.email
+
+    # A booking and its order tell the same provider twice in one transaction.
+    return memoized(("marketplace.provider_address", provider.pk), load)
 
 
 def person_address(person: Person) -> str:

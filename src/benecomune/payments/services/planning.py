@@ -49,10 +49,19 @@ def gateway_leg(gateway: str, amount: int) -> LegSpec:
 
 
 def spendable_wallets(
-    buyer: Person, payee: Provider, at=None, *, object_type: str = "", object_id: str = ""
+    buyer: Person,
+    payee: Provider,
+    at=None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    usable: list[Wallet] | None = None,
 ) -> list[tuple[Wallet, int]]:
     """The buyer's wallets that may pay `payee` (for the object `object_type`/`object_id`
-    when given), with what is available on each, in the wallet-order rule's order."""
+    when given), with what is available on each, in the wallet-order rule's order. `usable`:
+    the caller already checked them (each with `available`, cents): only ordered here."""
+    if usable is not None:
+        return [(wallet, wallet.available) for wallet in payment_order(usable)]
     wallets = (
         Wallet.objects_unscoped.filter(person=buyer, expired_at__isnull=True)
         .exclude(source_type=OWN_MONEY_SOURCE_TYPE)
@@ -92,11 +101,15 @@ def plan_legs(
     gateway: str = "",
     object_type: str = "",
     object_id: str = "",
+    usable: list[Wallet] | None = None,
 ) -> list[LegSpec]:
     """The legs that pay `amount`: wallets by the wallet-order rule, the rest from own money
-    through `gateway` (when given). InsufficientFunds when they cannot cover it."""
+    through `gateway` (when given). InsufficientFunds when they cannot cover it. `usable`: as
+    `spendable_wallets`."""
     legs, rest = [], amount
-    wallets = spendable_wallets(buyer, payee, object_type=object_type, object_id=object_id)
+    wallets = spendable_wallets(
+        buyer, payee, object_type=object_type, object_id=object_id, usable=usable
+    )
     for wallet, available in wallets:
         if rest == 0:
             break

@@ -10,7 +10,13 @@ from .claims import (
     ClaimStatus,
     ExpenseClaim,
 )
-from .debit_notes import DebitNote, DebitNoteCounter, DebitNoteLine, DebitNoteStatus
+from .debit_notes import (
+    DebitNote,
+    DebitNoteCounter,
+    DebitNoteLine,
+    DebitNoteStatus,
+    SettlementKind,
+)
 from .orders import BeneficiaryKind, PayoutOrder, PayoutStatus
 from .payees import PayeeAccount
 from .settings import PayoutSettings, SepaScheme, SettlementPeriod
@@ -40,5 +46,6 @@ __all__ = [
     "PayoutSettings",
     "PayoutStatus",
     "SepaScheme",
+    "SettlementKind",
     "SettlementPeriod",
 ]

@@ -25,6 +25,15 @@ class DebitNoteStatus(models.TextChoices):
     REJECTED = "rejected", _("Respinta dal Comune")
 
 
+class SettlementKind(models.TextChoices):
+    """Which wallets a note settles: each kind is its own note, so a payer reads (and approves)
+    public vouchers, a company plan's spending and own money collected online apart."""
+
+    PUBLIC = "public", _("Buoni e contributi pubblici")
+    CORPORATE = "corporate", _("Welfare aziendale")
+    OWN_MONEY = "own_money", _("Denaro proprio incassato online dalla piattaforma")
+
+
 class DebitNote(models.Model):
     merchant = models.ForeignKey(
         "core.Provider",
@@ -38,6 +47,12 @@ class DebitNote(models.Model):
         verbose_name=_("ente debitore"),
         on_delete=models.PROTECT,
         related_name="debit_notes_received",
+    )
+    kind = models.CharField(
+        _("tipo di portafoglio"),
+        max_length=20,
+        choices=SettlementKind.choices,
+        default=SettlementKind.PUBLIC,
     )
     year = models.PositiveSmallIntegerField(_("anno"), null=True, blank=True)
     number = models.PositiveIntegerField(_("numero"), null=True, blank=True)
@@ -85,11 +100,11 @@ class DebitNote(models.Model):
                 condition=Q(number__isnull=False),
                 name="payouts_debit_note_number",
             ),
-            # One open draft per merchant and payer: new payments are added to it.
+            # One open draft per merchant, payer and wallet kind: new payments are added to it.
             models.UniqueConstraint(
-                fields=["merchant", "payer"],
+                fields=["merchant", "payer", "kind"],
                 condition=Q(status="draft"),
-                name="payouts_one_draft_per_payer",
+                name="payouts_one_draft_per_payer_kind",
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="payouts_debit_note_total"),
         ]

@@ -18,9 +18,19 @@ def _party(title, org, extra_lines):
     return p("<br/>".join(lines))
 
 
+def _reference(line) -> str:
+    if line.receipt:
+        return _("n. %(n)s") % {"n": line.receipt.number}
+    if line.order_number:
+        return _("ordine n. %(n)s") % {"n": line.order_number}
+    return "—"
+
+
 def _kind(line) -> str:
     if line.amount > 0:
-        return _("Pagamento con buono")
+        return _("Pagamento di un ordine") if line.order_number else _("Pagamento con buono")
+    if line.order_number:
+        return _("Rimborso dell'ordine n. %(n)s") % {"n": line.order_number}
     if line.receipt:
         return _("Storno dello scontrino n. %(n)s") % {"n": line.receipt.number}
     return _("Storno")
@@ -39,6 +49,7 @@ def render_debit_note(note: DebitNote) -> bytes:
                 "end": formats.date_format(note.period_end, "d/m/Y"),
             }
         ),
+        p(_("Portafogli: %(kind)s") % {"kind": note.get_kind_display()}),
         Spacer(1, 5 * mm),
     ]
     parties = Table(
@@ -72,13 +83,13 @@ def render_debit_note(note: DebitNote) -> bytes:
         )
     )
     story.append(Spacer(1, 4 * mm))
-    rows = [[_("Riga"), _("Scontrino"), _("Data e ora"), _("Tipo"), _("Importo")]]
+    rows = [[_("Riga"), _("Scontrino o ordine"), _("Data e ora"), _("Tipo"), _("Importo")]]
     lines = DebitNoteLine.objects.filter(note=note).order_by("occurred_at", "pk")
     for index, line in enumerate(with_receipts(note.merchant_id, lines), start=1):
         rows.append(
             [
                 index,
-                _("n. %(n)s") % {"n": line.receipt.number} if line.receipt else "—",
+                _reference(line),
                 formats.date_format(timezone.localtime(line.occurred_at), "d/m/Y H:i"),
                 _kind(line),
                 euro(line.amount),

@@ -1,6 +1,7 @@
 """Settlement of merchants: debit notes listing the voucher payments they received.
 
-A note is per merchant and payer (the organisation that issued the wallets), numbered per
+A note is per merchant, payer (the organisation that issued the wallets) and wallet kind
+(public vouchers, a company plan, own money collected online: `wallet_kind`), numbered per
 merchant per year when issued. The payer approves it: the merchant's receivable is moved to
 the payer's payable account (SETTLEMENT, whole amount: no commission) and a payout order to
 the merchant's IBAN is created.
@@ -11,7 +12,19 @@ from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +33,18 @@ from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.files import stored_name
 from benecomune.core.models import Organization, Provider
-from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKind
+from benecomune.ledger.models import (
+    Account,
+    AccountKind,
+    Transfer,
+    TransferKind,
+    Wallet,
+    WalletSource,
+)
 from benecomune.ledger.money import format_euro
 from benecomune.ledger.services.transfers import transfer
 from benecomune.ledger.services.wallets import merchant_account
+from benecomune.payments.services.planning import OWN_MONEY_SOURCE_TYPE
 from benecomune.payouts.exceptions import PayoutError
 from benecomune.payouts.lifecycles import DEBIT_NOTE
 from benecomune.payouts.models import (
@@ -32,6 +53,7 @@ from benecomune.payouts.models import (
     DebitNoteCounter,
     DebitNoteLine,
     DebitNoteStatus,
+    SettlementKind,
     SettlementPeriod,
 )
 from benecomune.payouts.services.accounts import payer_setup, settlement_period_for
@@ -80,7 +102,26 @@ def redemptions(merchant: Provider | int):
         signed_amount=Case(When(is_payment, then=F("amount")), default=-F("amount")),
         in_note=Exists(DebitNoteLine.objects.filter(transfer_id=OuterRef("pk"), live=True)),
     )
+    qs = qs.annotate(wallet_kind=wallet_kind("wallet_account_id"))
     return qs if account_id is not None else qs.none()
+
+
+def wallet_kind(account_field: str):
+    """The settlement kind of the wallet whose account is `account_field`: own money collected
+    online by the platform, a company plan (corporate), else public (a call's award, a
+    voucher); a transfer from no wallet counts as public."""
+    wallets = Wallet.objects_unscoped.filter(account_id=OuterRef(account_field))
+    return Case(
+        When(
+            Exists(wallets.filter(source_type=OWN_MONEY_SOURCE_TYPE)),
+            then=Value(SettlementKind.OWN_MONEY.value),
+        ),
+        When(
+            Exists(wallets.filter(source_kind=WalletSource.COMPANY_PLAN)),
+            then=Value(SettlementKind.CORPORATE.value),
+        ),
+        default=Value(SettlementKind.PUBLIC.value),
+    )
 
 
 def unsettled_payments(merchant, *, until: datetime.datetime | None = None, payer_id=None):
@@ -101,22 +142,21 @@ def unsettled_payments(merchant, *, until: datetime.datetime | None = None, paye
     return qs
 
 
-def _open_draft(merchant: Provider, payer_id: int, today: datetime.date) -> DebitNote:
+def _open_draft(merchant: Provider, payer_id: int, kind: str, today: datetime.date) -> DebitNote:
+    draft = {"merchant": merchant, "payer_id": payer_id, "kind": kind}
     note = (
         DebitNote.objects_unscoped.select_for_update()
-        .filter(merchant=merchant, payer_id=payer_id, status=DebitNoteStatus.DRAFT)
+        .filter(**draft, status=DebitNoteStatus.DRAFT)
         .first()
     )
     if note is not None:
         return note
     try:
         with transaction.atomic():
-            return DebitNote.objects_unscoped.create(
-                merchant=merchant, payer_id=payer_id, period_start=today, period_end=today
-            )
+            return DebitNote.objects_unscoped.create(**draft, period_start=today, period_end=today)
     except IntegrityError:  # another request opened it meanwhile
         return DebitNote.objects_unscoped.select_for_update().get(
-            merchant=merchant, payer_id=payer_id, status=DebitNoteStatus.DRAFT
+            **draft, status=DebitNoteStatus.DRAFT
         )
 
 
@@ -147,19 +187,19 @@ def build_debit_notes(
     payer_id: int | None = None,
 ) -> list[DebitNote]:
     """Put the merchant's unsettled voucher payments (before `until`) into its draft notes,
-    one per payer. Returns the drafts that changed."""
+    one per payer and wallet kind. Returns the drafts that changed."""
     actor.require("merchant.manage", merchant)
     today = timezone.localdate()
     rows = unsettled_payments(merchant, until=until, payer_id=payer_id).values_list(
-        "pk", "payer_id", "wallet_account_id", "signed_amount", "created_at"
+        "pk", "payer_id", "wallet_account_id", "signed_amount", "created_at", "wallet_kind"
     )
     by_payer = defaultdict(list)
     for row in rows.order_by("created_at", "pk"):
-        by_payer[row[1]].append(row)
+        by_payer[row[1], row[5]].append(row)
     period_end = (timezone.localtime(until) - datetime.timedelta(days=1)).date() if until else None
     notes = []
-    for payer, lines in sorted(by_payer.items()):
-        note = _open_draft(merchant, payer, today)
+    for (payer, kind), lines in sorted(by_payer.items()):
+        note = _open_draft(merchant, payer, kind, today)
         DebitNoteLine.objects.bulk_create(
             [
                 DebitNoteLine(
@@ -169,7 +209,7 @@ def build_debit_notes(
                     occurred_at=created,
                     wallet_account_id=wallet,
                 )
-                for pk, _payer, wallet, signed, created in lines
+                for pk, _payer, wallet, signed, created, _kind in lines
             ],
             ignore_conflicts=True,  # a concurrent build took some: they stay there
         )
@@ -179,7 +219,12 @@ def build_debit_notes(
             "payouts.debit_note_drafted",
             note,
             organization=merchant,
-            after={"payer": payer, "lines": note.line_count, "total": note.total},
+            after={
+                "payer": payer,
+                "kind": kind,
+                "lines": note.line_count,
+                "total": note.total,
+            },
         )
         notes.append(note)
     return notes
