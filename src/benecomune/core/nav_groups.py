@@ -54,6 +54,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:my_orders",
                 "marketplace:my_threads",
                 "marketplace:my_reviews",
+                "desk:my_orientations",
             ),
         ),
         (_("Profilo e privacy"), ("core:profile", "identity:my_data")),

@@ -16,6 +16,7 @@ for role in OPERATOR_ROLES:
     register_home_card(role, home_cards.my_cases_card)
     register_home_card(role, home_cards.reviews_card)
 register_nav(Role.WELFARE_COORDINATOR, _("Squadra del punto"), "desk:team")
+register_nav("citizen", _("Il mio orientamento"), "desk:my_orientations")
 for role in (Role.MUNICIPALITY_ADMIN, Role.COMPANY_HR, Role.PROVIDER_STAFF, Role.PLATFORM_ADMIN):
     register_nav(role, _("Punti Welfare"), "desk:points")
 
@@ -38,5 +39,8 @@ register_actions(
         "desk.case_transferred": _("Caso trasferito a un altro operatore"),
         "desk.note_added": _("Nota aggiunta al caso"),
         "desk.attachment_added": _("Allegato aggiunto al caso"),
+        "desk.suggestion_dismissed": _("Proposta di orientamento scartata"),
+        "desk.orientation_given": _("Orientamento consegnato alla persona"),
+        "desk.need_unmet": _("Bisogno registrato come senza risposta"),
     }
 )

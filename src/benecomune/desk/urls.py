@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.desk.views import cases, points, public
+from benecomune.desk.views import cases, orientation, points, public
 
 app_name = "desk"
 
@@ -31,4 +31,26 @@ urlpatterns = [
     ),
     # Public
     path("punti-welfare/", public.point_directory, name="directory"),
+    # Orientation (issue 18, point 3) and unmet needs (point 7)
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/",
+        orientation.orientation,
+        name="orientation",
+    ),
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/scarta/",
+        orientation.dismiss,
+        name="orientation_dismiss",
+    ),
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/consegna/",
+        orientation.give,
+        name="orientation_give",
+    ),
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/senza-risposta/",
+        orientation.unmet,
+        name="orientation_unmet",
+    ),
+    path("area-personale/orientamento/", orientation.my_orientations, name="my_orientations"),
 ]

@@ -12,6 +12,14 @@ from .cases import (
     Source,
     Urgency,
 )
+from .orientation import (
+    DismissedSuggestion,
+    NeedOutcome,
+    NeedStatus,
+    Orientation,
+    OrientationItem,
+    SuggestionKind,
+)
 from .points import PointKind, PointOperator, WelfarePoint
 from .taxonomy import Need, NeedArea
 
@@ -23,12 +31,18 @@ __all__ = [
     "CaseStatus",
     "ConsentMethod",
     "ConsentPurpose",
+    "DismissedSuggestion",
     "Need",
     "NeedArea",
+    "NeedOutcome",
+    "NeedStatus",
+    "Orientation",
+    "OrientationItem",
     "Outcome",
     "PointKind",
     "PointOperator",
     "Source",
+    "SuggestionKind",
     "Urgency",
     "WelfarePoint",
 ]
