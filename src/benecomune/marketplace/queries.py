@@ -119,7 +119,9 @@ def service_of_object(object_id: str) -> Service | None:
     head = str(object_id).split(":", 1)[0]
     if not head.isdigit():
         return None
-    return Service.objects_unscoped.select_related("provider").filter(pk=int(head)).first()
+    # The search vector is the catalogue search's, never a payment's: not read here.
+    rows = Service.objects_unscoped.select_related("provider").defer("search_vector")
+    return rows.filter(pk=int(head)).first()
 
 
 def purchase_rule(wallet, payee, object_type: str, object_id: str, day) -> str | None:

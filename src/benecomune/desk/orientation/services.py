@@ -14,34 +14,40 @@ from benecomune.desk.models import SuggestionKind
 from benecomune.desk.orientation.suggestions import Suggestion
 from benecomune.ledger.money import format_euro
 from benecomune.marketplace.models import Delivery, PriceKind, Service, ServiceType, TargetGroup
-from benecomune.marketplace.queries import SERVICE_OBJECT_TYPE, network_id_of
+from benecomune.marketplace.queries import PAYER_OF_SOURCE, SERVICE_OBJECT_TYPE, network_id_of
 from benecomune.marketplace.services.offer import accredited_for_service, visible_services
 
-# At most this many services per need, and candidates read per case.
+# At most this many services per need; candidates read per need (targets filter some out).
 PER_NEED = 5
-CANDIDATES = 200
+CANDIDATES_PER_NEED = 20
 
 
 def candidates(needs, municipality, on):
-    """The services that may answer `needs` for a resident of `municipality`, accredited ones
-    first (they may be paid by public and company wallets), then the cheapest."""
-    types = {t for need in needs for t in need.service_types}
-    areas = {need.area.user_area for need in needs if need.area.user_area} | {"multi_user"}
-    if not types or municipality is None:
+    """The services that may answer `needs` for a resident of `municipality`, per need:
+    accredited ones first (public and company wallets may pay them), then the cheapest."""
+    if municipality is None:
         return []
     served = Service.municipalities_served.through.objects.filter(service_id=OuterRef("pk"))
-    rows = (
+    base = (
         visible_services(municipality, on=on)
-        .filter(service_type__in=types, user_area__in=areas)
         .filter(
             ~Q(delivery=Delivery.AT_HOME)
             | ~Exists(served)
             | Exists(served.filter(municipality_id=municipality.pk))
         )
+        .defer("search_vector", "description")
         .annotate(accredited=accredited_for_service(network_id_of(municipality), on))
         .order_by("-accredited", "price", "pk")
     )
-    return list(rows[:CANDIDATES])
+    found = {}
+    for need in needs:
+        if not need.service_types:
+            continue
+        areas = {need.area.user_area, "multi_user"} - {""}
+        rows = base.filter(service_type__in=need.service_types, user_area__in=areas)
+        for service in rows[:CANDIDATES_PER_NEED]:
+            found.setdefault(service.pk, service)
+    return sorted(found.values(), key=lambda s: (not s.accredited, s.price or 0, s.pk))
 
 
 def _price(service) -> str:
@@ -68,6 +74,7 @@ def _payers(service, profile) -> tuple[list[str], list[str]]:
         w
         for w in profile.wallets
         if w.available > 0
+        and PAYER_OF_SOURCE.get(w.source_kind) in service.payable_by  # the rule's first test
         and wallet_refusal(w, service.provider, profile.on, SERVICE_OBJECT_TYPE, str(service.pk))
         is None
     ]
