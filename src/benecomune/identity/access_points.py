@@ -90,6 +90,7 @@ FILE_KINDS: dict[str, Callable[[dict], Subject | None]] = {
     "desk-case-attachment": by_model(
         "desk.CaseAttachment", "pk", "case__person_id", "case__organization_id"
     ),
+    "desk-orientation": by_model("desk.Orientation", "pk", "person_id", "case__organization_id"),
 }
 # File kinds without a person's data, or not the administration's (a provider's own files).
 EXEMPT_FILE_KINDS: dict[str, str] = {
@@ -154,6 +155,7 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("bookings:desk_bookings", "person", person_file("person_pk")),
         # A Welfare Point's case file (an anonymous contact names nobody: nothing to log).
         AccessPoint("desk:case", "welfare_case", DESK_CASE),
+        AccessPoint("desk:orientation", "welfare_case", DESK_CASE),
     ]
 }
 
@@ -195,6 +197,9 @@ EXEMPT: dict[str, str] = {
     "bookings:provider_order_refund": _ACTION,
     "desk:case_action": _ACTION,
     "desk:consent_withdraw": _ACTION,
+    "desk:orientation_dismiss": _ACTION,
+    "desk:orientation_give": _ACTION,
+    "desk:orientation_unmet": _ACTION,
 }
 
 
