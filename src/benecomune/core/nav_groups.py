@@ -57,6 +57,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:my_orders",
                 "marketplace:my_threads",
                 "marketplace:my_reviews",
+                "desk:my_orientations",
             ),
         ),
         (

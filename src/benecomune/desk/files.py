@@ -2,11 +2,12 @@
 (staff, /gestione/); nobody else, and never from MEDIA_ROOT."""
 
 from benecomune.core.files import ServedFile, register_file_kind
-from benecomune.desk.access import my_points, own_cases
-from benecomune.desk.models import CaseAttachment, DelegationDocument
+from benecomune.desk.access import in_team, my_points, own_cases, visible_cases
+from benecomune.desk.models import CaseAttachment, DelegationDocument, Orientation
 
 ATTACHMENT = "desk-case-attachment"
 ID_DOCUMENT = "desk-delegation-document"
+ORIENTATION = "desk-orientation"
 
 
 def staff_attachment(actor, pk: int) -> ServedFile | None:
@@ -38,6 +39,33 @@ def staff_id_document(actor, pk: int) -> ServedFile | None:
     )
 
 
+def staff_orientation(actor, pk: int) -> ServedFile | None:
+    """The orientation PDF for the case's team (its operator, the Point's coordinators)."""
+    from benecomune.desk.orientation_pdf import orientation_pdf
+
+    orientation = (
+        Orientation.objects_unscoped.filter(pk=pk, case__in=visible_cases(actor).values("pk"))
+        .select_related("case__point", "case__person")
+        .first()
+    )
+    if orientation is None or not in_team(actor, orientation.case):
+        return None
+    return orientation_pdf(orientation)
+
+
+def citizen_orientation(actor, pk: int) -> ServedFile | None:
+    """The person's own orientation PDF."""
+    from benecomune.desk.orientation_pdf import orientation_pdf
+
+    orientation = (
+        Orientation.objects_unscoped.filter(pk=pk, person_id=actor.user.person_id)
+        .select_related("case__point", "case__person")
+        .first()
+    )
+    return orientation_pdf(orientation) if orientation is not None else None
+
+
 def register() -> None:
     register_file_kind(ATTACHMENT, staff=staff_attachment)
     register_file_kind(ID_DOCUMENT, staff=staff_id_document)
+    register_file_kind(ORIENTATION, staff=staff_orientation, citizen=citizen_orientation)

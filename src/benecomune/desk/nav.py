@@ -25,6 +25,7 @@ for role in (*OPERATOR_ROLES, Role.PROVIDER_STAFF, Role.DESK_OPERATOR):
 register_dashboard_section(referral_dashboard_section)
 register_nav("citizen", _("Le mie deleghe"), "desk:my_delegations")
 register_nav("citizen", _("Chi ha agito per me"), "desk:acted_for_me")
+register_nav("citizen", _("Il mio orientamento"), "desk:my_orientations")
 for role in (Role.MUNICIPALITY_ADMIN, Role.COMPANY_HR, Role.PROVIDER_STAFF, Role.PLATFORM_ADMIN):
     register_nav(role, _("Punti Welfare"), "desk:points")
 
@@ -53,5 +54,8 @@ register_actions(
         "desk.delegation_given": _("Delega registrata"),
         "desk.delegation_revoked": _("Delega revocata"),
         "desk.delegation_refused": _("Operazione su una delega rifiutata"),
+        "desk.suggestion_dismissed": _("Proposta di orientamento scartata"),
+        "desk.orientation_given": _("Orientamento consegnato alla persona"),
+        "desk.need_unmet": _("Bisogno registrato come senza risposta"),
     }
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.desk.views import cases, delegations, points, public, referrals
+from benecomune.desk.views import cases, delegations, orientation, points, public, referrals
 
 app_name = "desk"
 
@@ -61,4 +61,26 @@ urlpatterns = [
         delegations.desk_delegation_revoke,
         name="desk_delegation_revoke",
     ),
+    # Orientation (issue 18, point 3) and unmet needs (point 7)
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/",
+        orientation.orientation,
+        name="orientation",
+    ),
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/scarta/",
+        orientation.dismiss,
+        name="orientation_dismiss",
+    ),
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/consegna/",
+        orientation.give,
+        name="orientation_give",
+    ),
+    path(
+        "gestione/sportello-welfare/orientamento/<int:pk>/senza-risposta/",
+        orientation.unmet,
+        name="orientation_unmet",
+    ),
+    path("area-personale/orientamento/", orientation.my_orientations, name="my_orientations"),
 ]

@@ -93,6 +93,7 @@ FILE_KINDS: dict[str, Callable[[dict], Subject | None]] = {
     "desk-delegation-document": by_model(
         "desk.DelegationDocument", "pk", "delegation__person_id", "delegation__organization_id"
     ),
+    "desk-orientation": by_model("desk.Orientation", "pk", "person_id", "case__organization_id"),
 }
 # File kinds without a person's data, or not the administration's (a provider's own files).
 EXEMPT_FILE_KINDS: dict[str, str] = {
@@ -159,6 +160,7 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("desk:case", "welfare_case", DESK_CASE),
         AccessPoint("desk:referral_new", "welfare_case", DESK_CASE),
         AccessPoint("desk:desk_delegation_new", "welfare_case", DESK_CASE),
+        AccessPoint("desk:orientation", "welfare_case", DESK_CASE),
     ]
 }
 
@@ -200,6 +202,9 @@ EXEMPT: dict[str, str] = {
     "bookings:provider_order_refund": _ACTION,
     "desk:case_action": _ACTION,
     "desk:consent_withdraw": _ACTION,
+    "desk:orientation_dismiss": _ACTION,
+    "desk:orientation_give": _ACTION,
+    "desk:orientation_unmet": _ACTION,
 }
 
 

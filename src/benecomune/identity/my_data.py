@@ -124,7 +124,16 @@ def _desk_cases(person) -> list[dict]:
             "closed_at",
         )
     )
+    orientation = apps.get_model("desk.OrientationItem")
     for row in rows:
+        # The orientations given to the person: what was proposed and why.
+        row["orientation"] = list(
+            orientation.objects_unscoped.filter(
+                orientation__case_id=row["id"], orientation__person=person
+            )
+            .order_by("orientation__given_at", "position")
+            .values("orientation__given_at", "title", "detail", "reasons", "unknowns")
+        )
         row["needs"] = list(
             case.needs.through.objects.filter(case_id=row["id"])
             .order_by("need__area__position", "need__position")
@@ -271,7 +280,7 @@ CATEGORIES: list[Category] = [
     Category(
         "punti-welfare",
         _("Casi ai Punti Welfare"),
-        ("desk.Case",),
+        ("desk.Case", "desk.Orientation"),
         _desk_cases,
     ),
     Category(

@@ -135,9 +135,15 @@ def service_of_object(object_id: str) -> Service | None:
     head = str(object_id).split(":", 1)[0]
     if not head.isdigit():
         return None
+    # The search vector is the catalogue search's, never a payment's: not read here.
     return memoized(
         ("marketplace.service", int(head)),
-        lambda: Service.objects_unscoped.select_related("provider").filter(pk=int(head)).first(),
+        lambda: (
+            Service.objects_unscoped.select_related("provider")
+            .defer("search_vector")
+            .filter(pk=int(head))
+            .first()
+        ),
     )
 
 

@@ -19,6 +19,14 @@ from .delegations import (
     DelegationScope,
     IdDocumentType,
 )
+from .orientation import (
+    DismissedSuggestion,
+    NeedOutcome,
+    NeedStatus,
+    Orientation,
+    OrientationItem,
+    SuggestionKind,
+)
 from .points import PointKind, PointOperator, WelfarePoint
 from .referrals import OPEN_REFERRAL, Referral, ReferralStatus, ReferralTarget
 from .taxonomy import Need, NeedArea
@@ -36,9 +44,14 @@ __all__ = [
     "DelegationChannel",
     "DelegationDocument",
     "DelegationScope",
+    "DismissedSuggestion",
     "IdDocumentType",
     "Need",
     "NeedArea",
+    "NeedOutcome",
+    "NeedStatus",
+    "Orientation",
+    "OrientationItem",
     "Outcome",
     "PointKind",
     "PointOperator",
@@ -46,6 +59,7 @@ __all__ = [
     "ReferralStatus",
     "ReferralTarget",
     "Source",
+    "SuggestionKind",
     "Urgency",
     "WelfarePoint",
 ]

@@ -60,9 +60,14 @@ def spendable_wallets(
     """The buyer's wallets that may pay `payee` (for the object `object_type`/`object_id`
     when given), with what is available on each, in the wallet-order rule's order. `usable`:
     the caller already checked them (each with `available`, cents): only ordered here."""
-    if usable is not None:
-        return [(wallet, wallet.available) for wallet in payment_order(usable)]
-    wallets = (
+    if usable is None:
+        usable = wallets_paying(person_wallets(buyer), payee, at, object_type, object_id)
+    return [(wallet, wallet.available) for wallet in payment_order(usable)]
+
+
+def person_wallets(buyer: Person) -> list[Wallet]:
+    """The buyer's unexpired wallets, each with `available` (cents), in two queries."""
+    wallets = list(
         Wallet.objects_unscoped.filter(person=buyer, expired_at__isnull=True)
         .exclude(source_type=OWN_MONEY_SOURCE_TYPE)
         .select_related("account")
@@ -74,23 +79,28 @@ def spendable_wallets(
             Account.objects_unscoped.filter(pk__in=[w.account_id for w in wallets])
         )
     }
-    usable = []
-    with buying(object_type, object_id):
-        usable = _usable(wallets, accounts, payee, at, object_type, object_id)
-    return [(wallet, wallet.available) for wallet in payment_order(usable)]
-
-
-def _usable(wallets, accounts, payee, at, object_type, object_id) -> list[Wallet]:
-    usable = []
     for wallet in wallets:
         wallet.available = accounts.get(wallet.account_id, 0)
-        if (
-            wallet.available > 0
-            and check_spendable(wallet, payee, None, at) is None
-            and purchase_refusal(wallet, payee, object_type, object_id, at) is None
-        ):
-            usable.append(wallet)
-    return usable
+    return wallets
+
+
+def wallet_refusal(wallet: Wallet, payee: Provider, at=None, object_type="", object_id=""):
+    """Why `wallet` may not pay `payee` (for the object, when given), or None: its spending
+    policy and the object's purchase rule, as an intent's legs are checked."""
+    with buying(object_type, object_id):
+        return check_spendable(wallet, payee, None, at) or purchase_refusal(
+            wallet, payee, object_type, object_id, at
+        )
+
+
+def wallets_paying(wallets, payee, at=None, object_type="", object_id="") -> list[Wallet]:
+    """Of `wallets` (from person_wallets), those with money that may pay `payee`."""
+    return [
+        wallet
+        for wallet in wallets
+        if wallet.available > 0
+        and wallet_refusal(wallet, payee, at, object_type, object_id) is None
+    ]
 
 
 def plan_legs(

@@ -1,0 +1,1 @@
+"""Orientation: what the platform proposes for a case (profile, matching, explanations)."""
