@@ -27,7 +27,7 @@ _ADMINISTRATION = (
 )
 
 _COMPANY = (
-    (_("Piano di welfare"), ("corporate:plans", "corporate:bonuses")),
+    (_("Piano di welfare"), ("corporate:plans", "corporate:bonuses", "observatory:dashboard")),
     (
         _("Azienda"),
         ("corporate:profile", "core:staff", "desk:points", "core:audit"),
@@ -68,6 +68,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:provider_bookings",
                 "bookings:provider_agenda_day",
                 "marketplace:dashboard",
+                "observatory:dashboard",
             ),
         ),
         (
@@ -90,6 +91,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:provider_bookings",
                 "bookings:provider_orders",
                 "marketplace:dashboard",
+                "observatory:dashboard",
             ),
         ),
         (
@@ -120,6 +122,8 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:district",
                 "bookings:comune_bookings",
                 "desk:points",
+                "observatory:dashboard",
+                "observatory:needs_offer",
             ),
         ),
         _ADMINISTRATION,
@@ -137,6 +141,8 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:abuse_reports",
                 "corporate:company_join",
                 "desk:points",
+                "observatory:dashboard",
+                "observatory:needs_offer",
             ),
         ),
         (_("Amministrazione"), ("core:audit", "core:tokens", "core:outbox")),

@@ -9,4 +9,4 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self):
         # Registers the system check refusing a small-cell threshold below 3.
-        from benecomune.observatory import checks  # noqa: F401
+        from benecomune.observatory import checks, nav  # noqa: F401

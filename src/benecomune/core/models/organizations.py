@@ -37,6 +37,7 @@ RESERVED_SLUGS = frozenset(
         "invito",
         "punti-welfare",
         "dati-aperti",
+        "osservatorio",
     }
 )
 
