@@ -51,7 +51,7 @@ def test_comune_admin_filters_exports_and_downloads_the_report(
         assert_fits(page, width)
     page.screenshot(path=screenshot_dir / f"observatory-{width}.png", full_page=True)
 
-    page.get_by_label("Categoria").select_option("pharmacy")
+    page.get_by_test_id("dashboard-filters").get_by_label("Categoria").select_option("pharmacy")
     page.get_by_role("button", name="Applica i filtri").click()
     page.wait_for_url("**categoria=pharmacy**")
     expect(categories.locator("tbody tr")).to_have_count(1)
