@@ -29,7 +29,13 @@ _ADMINISTRATION = (
 _COMPANY = (
     (
         _("Piano di welfare"),
-        ("corporate:plans", "corporate:bonuses", "corporate:payroll_export", "payouts:home"),
+        (
+            "corporate:plans",
+            "corporate:bonuses",
+            "corporate:payroll_export",
+            "payouts:home",
+            "observatory:dashboard",
+        ),
     ),
     (
         _("Azienda"),
@@ -75,6 +81,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:provider_bookings",
                 "bookings:provider_agenda_day",
                 "marketplace:dashboard",
+                "observatory:dashboard",
             ),
         ),
         (
@@ -98,6 +105,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:provider_bookings",
                 "bookings:provider_orders",
                 "marketplace:dashboard",
+                "observatory:dashboard",
             ),
         ),
         (
@@ -130,6 +138,8 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "bookings:comune_bookings",
                 "desk:points",
                 "observatory:sv_manage",
+                "observatory:dashboard",
+                "observatory:needs_offer",
             ),
         ),
         _ADMINISTRATION,
@@ -147,6 +157,8 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:abuse_reports",
                 "corporate:company_join",
                 "desk:points",
+                "observatory:dashboard",
+                "observatory:needs_offer",
             ),
         ),
         (_("Amministrazione"), ("core:audit", "core:tokens", "core:outbox")),

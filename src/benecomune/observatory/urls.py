@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.observatory import views, views_shared_value
+from benecomune.observatory import views, views_dashboard, views_shared_value
 
 app_name = "observatory"
 
@@ -58,4 +58,16 @@ urlpatterns += [
         "valore-condiviso/progetti/<int:pk>/", views_shared_value.public_project, name="sv_project"
     ),
     path("valore-condiviso/comuni/<int:pk>/", views_shared_value.public_comune, name="sv_comune"),
+]
+
+# Dashboards (issue 19 points 4 and 8): staff pages, each organisation its own figures.
+urlpatterns += [
+    path("osservatorio/", views_dashboard.dashboard, name="dashboard"),
+    path("osservatorio/report.pdf", views_dashboard.dashboard_pdf, name="dashboard_pdf"),
+    path(
+        "osservatorio/tabelle/<slug:slug>.<str:fmt>",
+        views_dashboard.dashboard_export,
+        name="dashboard_export",
+    ),
+    path("osservatorio/bisogni-e-offerta/", views_dashboard.needs_offer, name="needs_offer"),
 ]

@@ -38,6 +38,7 @@ RESERVED_SLUGS = frozenset(
         "punti-welfare",
         "dati-aperti",
         "valore-condiviso",
+        "osservatorio",
     }
 )
 

@@ -1,3 +1,4 @@
+from .flows import Flow, FlowCell
 from .rollups import AwardCell, AwardMember, SpendingCell, SpendingMember
 from .shared_value import (
     ProjectStatus,
@@ -10,6 +11,8 @@ from .watermark import PendingGap, Watermark
 __all__ = [
     "AwardCell",
     "AwardMember",
+    "Flow",
+    "FlowCell",
     "PendingGap",
     "ProjectStatus",
     "ShareMode",

@@ -3,8 +3,16 @@ a cell while their net number of transactions, or awards, there is above zero)."
 
 from collections import defaultdict
 
-from benecomune.observatory.models import AwardCell, AwardMember, SpendingCell, SpendingMember
-from benecomune.observatory.services.attribution import AWARDS, SPENDING, Contribution
+from django.db.models import F
+
+from benecomune.observatory.models import (
+    AwardCell,
+    AwardMember,
+    FlowCell,
+    SpendingCell,
+    SpendingMember,
+)
+from benecomune.observatory.services.attribution import AWARDS, FLOWS, SPENDING, Contribution
 
 # table -> (cell model, member model, key fields, count field)
 TABLES = {
@@ -39,7 +47,23 @@ def apply(items: list[Contribution]) -> int:
                 cell_model, member_model, key_fields, count_field, key, amount, count, members[key]
             )
             changed += 1
-    return changed
+    return changed + _apply_flows([item for item in items if item.table == FLOWS])
+
+
+def _apply_flows(items: list[Contribution]) -> int:
+    """The dashboards' cells: no members, just amount and count per key."""
+    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for item in items:
+        totals[item.key][0] += item.amount
+        totals[item.key][1] += item.count
+    for key, (amount, count) in totals.items():
+        fields = dict(zip(FlowCell.KEY, key, strict=True))
+        updated = FlowCell.objects.filter(**fields).update(
+            amount=F("amount") + amount, count=F("count") + count
+        )
+        if not updated:
+            FlowCell.objects.create(**fields, amount=amount, count=count)
+    return len(totals)
 
 
 def _apply_cell(cell_model, member_model, key_fields, count_field, key, amount, count, deltas):

@@ -10,18 +10,30 @@ upkeep and the full recomputation, so that both count by the same definitions
   -1 transaction; a voided award: -amount, -1 award), in the original's cell.
 - AWARD (fund -> wallet): +amount, +1 award, for the call the wallet comes from (a wallet
   opened by a call names its application), or no call.
-Other kinds (contributions, top-ups, expiries, settlements, payouts, ...) add nothing.
+- EXPIRY (wallet -> fund): dashboards only (FLOWS), +amount, +1, the unspent money returned.
+Every PAYMENT, AWARD and EXPIRY also adds to FLOWS (models/flows.py), the dashboards' table,
+keyed by the wallet's issuer, fund (and its origin), call, merchant, category, month and wallet
+kind; corrections count there against the original as well.
+Other kinds (contributions, top-ups, settlements, payouts, ...) add nothing.
 """
 
 import dataclasses
 
+from django.db.models import Q
 from django.utils import timezone
 
 from benecomune.ledger.models import REFUND_OBJECT, Account, Transfer, TransferKind, Wallet
 
 SPENDING = "spending"
 AWARDS = "awards"
-RELEVANT = (TransferKind.PAYMENT, TransferKind.REFUND, TransferKind.REVERSAL, TransferKind.AWARD)
+FLOWS = "flows"
+RELEVANT = (
+    TransferKind.PAYMENT,
+    TransferKind.REFUND,
+    TransferKind.REVERSAL,
+    TransferKind.AWARD,
+    TransferKind.EXPIRY,
+)
 FIELDS = (
     "id",
     "kind",
@@ -38,8 +50,10 @@ APPLICATION_SOURCE = "calls.application"
 
 @dataclasses.dataclass(frozen=True)
 class Contribution:
-    table: str  # SPENDING or AWARDS
-    key: tuple  # spending: (municipality id, category, month, wallet kind); awards: (call id,)
+    table: str  # SPENDING, AWARDS or FLOWS
+    # spending: (municipality id, category, month, wallet kind); awards: (call id,);
+    # flows: FlowCell.KEY
+    key: tuple
     person_id: int
     amount: int
     count: int
@@ -63,6 +77,7 @@ class _Context:
     def __init__(self, rows: dict[int, dict]):
         from benecomune.calls.models import Application
         from benecomune.core.models import Provider
+        from benecomune.ledger.models import Fund
 
         account_ids = {
             r[f] for r in rows.values() for f in ("debit_account_id", "credit_account_id")
@@ -76,14 +91,29 @@ class _Context:
         self.wallets = {
             w["account_id"]: w
             for w in Wallet.objects_unscoped.filter(account_id__in=account_ids).values(
-                "account_id", "person_id", "source_kind", "source_type", "source_id"
+                "account_id",
+                "person_id",
+                "source_kind",
+                "source_type",
+                "source_id",
+                "organization_id",
+                "fund_id",
             )
         }
+        fund_accounts = {a for a, v in self.accounts.items() if v["kind"] == "fund"}
+        fund_ids = {w["fund_id"] for w in self.wallets.values() if w["fund_id"]}
+        self.funds = {}  # fund id -> (fund id, origin); also by account id in fund_by_account
+        self.fund_by_account = {}
+        for f in Fund.objects_unscoped.filter(
+            Q(pk__in=fund_ids) | Q(account_id__in=fund_accounts)
+        ).values("pk", "account_id", "origin"):
+            self.funds[f["pk"]] = (f["pk"], f["origin"])
+            self.fund_by_account[f["account_id"]] = (f["pk"], f["origin"])
         org_ids = {a["organization_id"] for a in self.accounts.values() if a["kind"] == "merchant"}
         self.providers = {
             p["pk"]: p
             for p in Provider.objects.filter(pk__in=org_ids).values(
-                "pk", "category", "municipality_id"
+                "pk", "category", "municipality_id", "provider_kind"
             )
         }
         application_ids = {
@@ -109,14 +139,49 @@ class _Context:
         )
         return key, wallet["person_id"]
 
+    def call_of(self, wallet) -> int | None:
+        if wallet["source_type"] == APPLICATION_SOURCE and wallet["source_id"].isdigit():
+            return self.calls.get(int(wallet["source_id"]))
+        return None
+
+    def flow_key(self, row, flow: str) -> tuple | None:
+        """FlowCell.KEY for a payment ("spend"), an award or an expiry."""
+        if flow == "award":
+            wallet = self.wallets.get(row["credit_account_id"])
+            fund = self.fund_by_account.get(row["debit_account_id"])
+        else:
+            wallet = self.wallets.get(row["debit_account_id"])
+            fund = self.funds.get(wallet["fund_id"]) if wallet else None
+        if wallet is None:
+            return None
+        fund_id, origin = fund or (0, "")
+        merchant_id, town, kind, category = 0, 0, "", ""
+        if flow == "spend":
+            merchant = self.accounts.get(row["credit_account_id"]) or {}
+            merchant_id = merchant.get("organization_id") or 0
+            provider = self.providers.get(merchant_id, {})
+            town = provider.get("municipality_id") or 0
+            kind = provider.get("provider_kind", "")
+            category = provider.get("category", "other")
+        return (
+            wallet["organization_id"],
+            fund_id,
+            origin,
+            self.call_of(wallet) or 0,
+            merchant_id,
+            town,
+            kind,
+            category,
+            month_of(row["created_at"]),
+            wallet["source_kind"],
+            flow,
+        )
+
     def award_key(self, row) -> tuple[tuple, int] | None:
         wallet = self.wallets.get(row["credit_account_id"])
         if wallet is None:
             return None
-        call_id = None
-        if wallet["source_type"] == APPLICATION_SOURCE and wallet["source_id"].isdigit():
-            call_id = self.calls.get(int(wallet["source_id"]))
-        return (call_id,), wallet["person_id"]
+        return (self.call_of(wallet),), wallet["person_id"]
 
 
 def _with_originals(rows: dict[int, dict]) -> dict[int, dict]:
@@ -138,25 +203,36 @@ def contributions(rows: list[dict]) -> list[Contribution]:
     everything = _with_originals(rows_by_id)
     context = _Context(everything)
 
-    def of(row) -> Contribution | None:
+    def flow(row, name) -> list[Contribution]:
+        key = context.flow_key(row, name)
+        return [Contribution(FLOWS, key, 0, row["amount"], 1)] if key else []
+
+    def of(row) -> list[Contribution]:
         kind = row["kind"]
         if kind == TransferKind.PAYMENT:
             found = context.spending_key(row)
-            return found and Contribution(SPENDING, found[0], found[1], row["amount"], 1)
+            if found is None:
+                return []
+            return [
+                Contribution(SPENDING, found[0], found[1], row["amount"], 1),
+                *flow(row, "spend"),
+            ]
         if kind == TransferKind.AWARD:
             found = context.award_key(row)
-            return found and Contribution(AWARDS, found[0], found[1], row["amount"], 1)
+            if found is None:
+                return []
+            return [Contribution(AWARDS, found[0], found[1], row["amount"], 1), *flow(row, "award")]
+        if kind == TransferKind.EXPIRY:
+            return flow(row, "expire")
         original_id = _original_id(row)
         original = everything.get(original_id) if original_id else None
         if original is None:
-            return None
+            return []
         base = of(original)
-        if base is None:
-            return None
         if kind == TransferKind.REFUND:
             if original["kind"] != TransferKind.PAYMENT:
-                return None  # a top-up given back to the provider: not spending
-            return dataclasses.replace(base, amount=-row["amount"], count=0)
-        return dataclasses.replace(base, amount=-base.amount, count=-base.count)
+                return []  # a top-up given back to the provider: not spending
+            return [dataclasses.replace(b, amount=-row["amount"], count=0) for b in base]
+        return [dataclasses.replace(b, amount=-b.amount, count=-b.count) for b in base]
 
-    return [c for c in (of(r) for r in rows_by_id.values()) if c is not None]
+    return [c for r in rows_by_id.values() for c in of(r)]

@@ -8,10 +8,17 @@ runs the upkeep first unless told not to)."""
 from collections import defaultdict
 
 from benecomune.ledger.models import Transfer
-from benecomune.observatory.models import AwardCell, AwardMember, SpendingCell, SpendingMember
+from benecomune.observatory.models import (
+    AwardCell,
+    AwardMember,
+    FlowCell,
+    SpendingCell,
+    SpendingMember,
+)
 from benecomune.observatory.services.attribution import (
     AWARDS,
     FIELDS,
+    FLOWS,
     RELEVANT,
     SPENDING,
     contributions,
@@ -22,7 +29,7 @@ CHUNK = 20_000
 
 def recompute() -> dict[str, dict[tuple, tuple[int, int, int]]]:
     """table -> cell key -> (amount, count, persons), from the ledger alone."""
-    cells = {SPENDING: defaultdict(lambda: [0, 0]), AWARDS: defaultdict(lambda: [0, 0])}
+    cells = {table: defaultdict(lambda: [0, 0]) for table in (SPENDING, AWARDS, FLOWS)}
     members = {SPENDING: defaultdict(int), AWARDS: defaultdict(int)}
     last = 0
     while True:
@@ -38,8 +45,10 @@ def recompute() -> dict[str, dict[tuple, tuple[int, int, int]]]:
             cell = cells[item.table][item.key]
             cell[0] += item.amount
             cell[1] += item.count
-            members[item.table][(item.key, item.person_id)] += item.count
-    result = {}
+            if item.table != FLOWS:
+                members[item.table][(item.key, item.person_id)] += item.count
+    # Flow cells count no persons.
+    result = {FLOWS: {key: (amount, count, 0) for key, (amount, count) in cells[FLOWS].items()}}
     for table in (SPENDING, AWARDS):
         persons = defaultdict(int)
         for (key, _person), count in members[table].items():
@@ -54,7 +63,8 @@ def stored() -> dict[str, dict[tuple, tuple[int, int, int]]]:
     """The same shape, read from the rollup tables (cells and their member rows)."""
     spending = {c.key(): (c.amount, c.transactions, c.persons) for c in SpendingCell.objects.all()}
     awards = {c.key(): (c.amount, c.awards, c.persons) for c in AwardCell.objects.all()}
-    return {SPENDING: spending, AWARDS: awards}
+    flows = {c.key(): (c.amount, c.count, 0) for c in FlowCell.objects.all()}
+    return {SPENDING: spending, AWARDS: awards, FLOWS: flows}
 
 
 def _members_agree() -> list[str]:
@@ -84,7 +94,7 @@ def differences() -> list[str]:
     Cells that are zero everywhere count as absent."""
     expected, actual = recompute(), stored()
     problems = []
-    for table in (SPENDING, AWARDS):
+    for table in (SPENDING, AWARDS, FLOWS):
         zero = (0, 0, 0)
         for key in sorted(expected[table].keys() | actual[table].keys(), key=repr):
             want, got = expected[table].get(key, zero), actual[table].get(key, zero)

@@ -132,18 +132,20 @@ def award_labels():
     return label
 
 
-def service_rows() -> list[list[str]]:
-    """Published services of the marketplace per Comune served, user area and type: counts of
-    services and of providers. About providers' public offers only, so nothing to suppress;
-    a service serving no listed Comune counts under an empty Comune."""
-    from benecomune.marketplace.models import Service, ServiceStatus, ServiceType, UserArea
+def service_counts(municipality_ids=None) -> dict[tuple, list]:
+    """(Comune served, user area, service type) -> [services, provider ids] over the published
+    services of the marketplace (a service serving no listed Comune counts under None); only
+    the given Comuni when `municipality_ids` is not None."""
+    from benecomune.marketplace.models import Service, ServiceStatus
 
     served = Service.municipalities_served.through
     published = Service.objects_unscoped.filter(status=ServiceStatus.PUBLISHED)
+    links = served.objects.filter(service__in=published)
+    if municipality_ids is not None:
+        links = links.filter(municipality_id__in=list(municipality_ids))
+        published = published.filter(pk__in=links.values("service_id"))
     many = defaultdict(set)
-    for service_id, municipality_id in served.objects.filter(service__in=published).values_list(
-        "service_id", "municipality_id"
-    ):
+    for service_id, municipality_id in links.values_list("service_id", "municipality_id"):
         many[service_id].add(municipality_id)
     counts = defaultdict(lambda: [0, set()])
     for pk, provider_id, area, kind in published.values_list(
@@ -153,6 +155,16 @@ def service_rows() -> list[list[str]]:
             entry = counts[(town, area, kind)]
             entry[0] += 1
             entry[1].add(provider_id)
+    return counts
+
+
+def service_rows() -> list[list[str]]:
+    """Published services of the marketplace per Comune served, user area and type: counts of
+    services and of providers. About providers' public offers only, so nothing to suppress;
+    a service serving no listed Comune counts under an empty Comune."""
+    from benecomune.marketplace.models import ServiceType, UserArea
+
+    counts = service_counts()
     municipalities = _municipalities()
     areas, kinds = dict(UserArea.choices), dict(ServiceType.choices)
     out = []

@@ -26,6 +26,7 @@ from benecomune.ledger.models import Transfer
 from benecomune.observatory.models import (
     AwardCell,
     AwardMember,
+    FlowCell,
     PendingGap,
     SpendingCell,
     SpendingMember,
@@ -119,7 +120,7 @@ def run(batch: int = BATCH) -> dict:
 def rebuild(batch: int = BATCH) -> dict:
     """Empty the rollups and count the whole ledger again (observatory_rebuild)."""
     mark = _lock()
-    for model in (SpendingMember, AwardMember, SpendingCell, AwardCell, PendingGap):
+    for model in (SpendingMember, AwardMember, SpendingCell, AwardCell, FlowCell, PendingGap):
         model.objects.all().delete()
     mark.last_id = 0
     mark.save(update_fields=["last_id", "updated_at"])
