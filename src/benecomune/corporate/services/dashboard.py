@@ -142,22 +142,22 @@ def reached(versions) -> dict:
     # The payee is the credit side of each payment: its account belongs to the provider.
     rows = (
         Entry.objects_unscoped.filter(transfer_id__in=payments.values("transfer_id"), amount__gt=0)
-        .values("account__organization__provider__provider_kind")
+        .values("account__organization__as_provider__provider_kind")
         .annotate(total=Coalesce(Sum("amount"), 0))
     )
     by_kind: dict[str, int] = defaultdict(int)
     for row in rows:
-        by_kind[row["account__organization__provider__provider_kind"] or ""] += row["total"]
+        by_kind[row["account__organization__as_provider__provider_kind"] or ""] += row["total"]
     given_back = (
         Entry.objects_unscoped.filter(account_id__in=accounts, transfer__kind__in=GIVEN_BACK)
-        .values("transfer__debit_account__organization__provider__provider_kind")
+        .values("transfer__debit_account__organization__as_provider__provider_kind")
         .annotate(total=Coalesce(Sum("amount"), 0))
     )
     for row in given_back:
-        kind = row["transfer__debit_account__organization__provider__provider_kind"] or ""
+        kind = row["transfer__debit_account__organization__as_provider__provider_kind"] or ""
         by_kind[kind] -= row["total"]
     cooperatives = by_kind.get(ProviderKind.SOCIAL_COOPERATIVE, 0)
-    shops = by_kind.get("shop", 0)
+    shops = by_kind.get(ProviderKind.SHOP, 0)
     total = sum(by_kind.values())
     return {
         "total": total,
@@ -165,3 +165,74 @@ def reached(versions) -> dict:
         "shops": shops,
         "other_providers": total - cooperatives - shops,
     }
+
+
+# -- Reads behind the pages (views/dashboard.py), scoped by the actor's permissions -----------
+
+SHOWN = ("approved", "closed")
+
+
+def open_claims(version: PlanVersion) -> int:
+    from benecomune.payouts.models import OPEN_CLAIM_STATUSES, ExpenseClaim
+
+    return ExpenseClaim.objects_unscoped.filter(
+        plan_detail__version=version, status__in=OPEN_CLAIM_STATUSES
+    ).count()
+
+
+def network_companies(actor: Actor) -> list:
+    """The companies of the actor's network it may view (network staff); PermissionDenied for
+    anyone acting for another kind of organisation."""
+    from django.core.exceptions import PermissionDenied
+
+    from benecomune.core.models import Company
+
+    network = actor.organization
+    if network is None or network.kind != "network":
+        raise PermissionDenied
+    return [
+        c
+        for c in Company.objects.filter(network_id=network.pk).order_by("name")
+        if actor.has_perm("company.view", c)
+    ]
+
+
+def visible_company(actor: Actor, pk: int):
+    """A company the actor may view (its network's staff, its own HR), else Http404."""
+    from django.http import Http404
+
+    from benecomune.core.models import Company
+
+    company = Company.objects.filter(pk=pk).first()
+    if company is None or not actor.has_perm("company.view", company):
+        raise Http404
+    return company
+
+
+def company_summary(company) -> dict:
+    versions = list(
+        PlanVersion.objects_unscoped.filter(company=company, status__in=SHOWN).select_related(
+            "plan"
+        )
+    )
+    return {
+        "company": company,
+        "versions": versions,
+        "money": money(versions),
+        "reached": reached(versions),
+    }
+
+
+def open_funding_requests(actor: Actor):
+    """Funding requests still to be paid, of the network's companies the actor manages."""
+    from benecomune.corporate.models import FundingRequest, FundingStatus
+
+    companies = [c.pk for c in network_companies(actor) if actor.has_perm("company.manage", c)]
+    return (
+        FundingRequest.objects_unscoped.filter(
+            company_id__in=companies,
+            status__in=(FundingStatus.OPEN, FundingStatus.PARTLY_PAID),
+        )
+        .select_related("company", "version__plan")
+        .order_by("due_on", "pk")
+    )

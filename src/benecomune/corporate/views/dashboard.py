@@ -4,8 +4,7 @@ their credit went, and the network's page to record incoming transfers against f
 requests. Figures come from `services.dashboard` (the ledger) and `funding.plan_figures`."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,18 +12,11 @@ from django.utils.translation import gettext as _
 
 from benecomune.core.charts import Chart, euro_cell
 from benecomune.core.forms_helpers import add_errors
-from benecomune.core.models import Company
 from benecomune.core.views.decorators import staff_permission
 from benecomune.corporate.forms_funding import PaymentForm
-from benecomune.corporate.models import (
-    FundingRequest,
-    FundingStatus,
-    PlanStatus,
-    PlanVersion,
-)
+from benecomune.corporate.models import PlanStatus, PlanVersion
 from benecomune.corporate.services import dashboard, funding
 from benecomune.corporate.views.common import company_page, company_row
-from benecomune.payouts.models import OPEN_CLAIM_STATUSES
 
 SHOWN = (PlanStatus.APPROVED, PlanStatus.CLOSED)
 
@@ -84,11 +76,6 @@ def plan_dashboard(request, company, pk):
         pk=pk,
     )
     board = dashboard.plan_dashboard(request.actor, version)
-    from benecomune.payouts.models import ExpenseClaim
-
-    open_claims = ExpenseClaim.objects_unscoped.filter(
-        plan_detail__version=version, status__in=OPEN_CLAIM_STATUSES
-    ).count()
     can_audit = request.actor.has_perm("audit.view", company)
     return render(
         request,
@@ -101,7 +88,7 @@ def plan_dashboard(request, company, pk):
                 _category_chart(board["categories"]),
                 _group_chart(board["groups"]),
             ],
-            "open_claims": open_claims,
+            "open_claims": dashboard.open_claims(version),
             "audit_url": reverse("core:audit") + "?" + urlencode({"object": "corporate."})
             if can_audit
             else "",
@@ -112,41 +99,9 @@ def plan_dashboard(request, company, pk):
 # -- The network ----------------------------------------------------------------------------
 
 
-def _visible_company(actor, pk) -> Company:
-    company = Company.objects_unscoped.filter(pk=pk).first()
-    if company is None or not actor.has_perm("company.view", company):
-        raise Http404
-    return company
-
-
-def company_summary(company: Company) -> dict:
-    versions = list(
-        PlanVersion.objects_unscoped.filter(company=company, status__in=SHOWN).select_related(
-            "plan"
-        )
-    )
-    return {
-        "company": company,
-        "versions": versions,
-        "money": dashboard.money(versions),
-        "reached": dashboard.reached(versions),
-    }
-
-
-def _network_companies(actor):
-    network = actor.organization
-    if network is None or network.kind != "network":
-        raise PermissionDenied
-    return [
-        c
-        for c in Company.objects_unscoped.filter(network_id=network.pk).order_by("name")
-        if actor.has_perm("company.view", c)
-    ]
-
-
 @staff_permission("company.view")
 def network_overview(request):
-    rows = [company_summary(c) for c in _network_companies(request.actor)]
+    rows = [dashboard.company_summary(c) for c in dashboard.network_companies(request.actor)]
     totals = {
         key: sum(r["reached"][key] for r in rows)
         for key in ("total", "cooperatives", "shops", "other_providers")
@@ -175,8 +130,8 @@ def network_overview(request):
 def company_overview(request, pk):
     """One company's plans and where their credit went: network staff, or the company's own
     HR; anyone else (another company's HR) gets a 404."""
-    company = _visible_company(request.actor, pk)
-    summary = company_summary(company)
+    company = dashboard.visible_company(request.actor, pk)
+    summary = dashboard.company_summary(company)
     return render(
         request,
         "corporate/company_overview.html",
@@ -190,23 +145,11 @@ def company_overview(request, pk):
     )
 
 
-OPEN_FUNDING = (FundingStatus.OPEN, FundingStatus.PARTLY_PAID)
-
-
-def _open_requests(actor):
-    companies = [c.pk for c in _network_companies(actor) if actor.has_perm("company.manage", c)]
-    return (
-        FundingRequest.objects_unscoped.filter(company_id__in=companies, status__in=OPEN_FUNDING)
-        .select_related("company", "version__plan")
-        .order_by("due_on", "pk")
-    )
-
-
 @staff_permission("company.manage")
 def incoming_transfers(request):
     """The network's treasury records a company's bank transfer against its funding request
     (the causale names it): `funding.record_payment`, as on HR's page."""
-    requests = _open_requests(request.actor)
+    requests = dashboard.open_funding_requests(request.actor)
     form = PaymentForm(request.POST or None, requests=requests)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

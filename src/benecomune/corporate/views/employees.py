@@ -81,12 +81,12 @@ def _apply_filters(rows, data):
 def in_group(rows, group_pk: int):
     """The employees whose group in the plan is `group_pk` (the first group, by position,
     whose objective criteria they meet: `credit.group_for`)."""
-    group = PlanGroup.objects_unscoped.select_related("version").get(pk=group_pk)
+    group = PlanGroup.objects.select_related("version").get(pk=group_pk)
     groups = list(group.version.group_rows())
     fields = ("pk", "category", "level", "site", "hired_on")
     ids = [
         e.pk
-        for e in rows.only(*fields).iterator()
+        for e in rows.select_related(None).only(*fields).iterator()
         if getattr(group_for(group.version, e, groups), "pk", None) == group.pk
     ]
     return rows.filter(pk__in=ids)
