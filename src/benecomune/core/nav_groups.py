@@ -156,6 +156,8 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:network_reviews",
                 "marketplace:abuse_reports",
                 "corporate:company_join",
+                "corporate:network_overview",
+                "corporate:incoming_transfers",
                 "desk:points",
                 "observatory:dashboard",
                 "observatory:needs_offer",

@@ -85,6 +85,16 @@ class EmployeeFilterForm(forms.Form):
         choices=[("", _("Tutti")), ("active", _("In servizio")), ("left", _("Cessati"))],
         required=False,
     )
+    group = forms.TypedChoiceField(
+        label=_("Gruppo di un piano approvato"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [
+            ("", _("Tutti")),
+            *((g.pk, f"{g.version.plan.name}: {g.name}") for g in groups),
+        ]
 
 
 class VersionForm(forms.Form):

@@ -17,6 +17,8 @@ for role in HR_ROLES:
     register_nav(role, _("Rimborsi welfare"), "corporate:claims")
     register_nav(role, _("Dati dell'azienda"), "corporate:profile")
 register_nav(Role.PLATFORM_ADMIN, _("Adesione di un'azienda"), "corporate:company_join")
+register_nav(Role.PLATFORM_ADMIN, _("Welfare aziendale nella rete"), "corporate:network_overview")
+register_nav(Role.PLATFORM_ADMIN, _("Bonifici delle aziende"), "corporate:incoming_transfers")
 register_nav("citizen", _("Welfare aziendale"), "corporate:my_welfare")
 for role in HR_ROLES:
     register_home_card(role, home_cards.plans_card)

@@ -139,7 +139,15 @@ def _plan_allows(wallet, provider, amount, day):
 PLAN_CATEGORIES = spending.RuleField(
     "plan_categories", _plan_allows, ("w.allowed_categories ? mp.category",)
 )
-COMPANY_PLAN = spending.SpendingPolicy("company_plan", (*spending.VALIDITY, PLAN_CATEGORIES))
+# The till's one-statement SQL path cannot count a purchase against the plan's limits and the
+# fringe cap: the gate sends every plan wallet to the Python path, where the ledger's `on_pay`
+# hook counts it in the payment's transaction (`services.fringe.on_pay`).
+COUNTED_IN_PYTHON = spending.RuleField(
+    "counted_in_python", lambda *args: None, ("w.source_kind <> 'company_plan'",)
+)
+COMPANY_PLAN = spending.SpendingPolicy(
+    "company_plan", (*spending.VALIDITY, PLAN_CATEGORIES, COUNTED_IN_PYTHON)
+)
 
 
 def register() -> None:
@@ -148,5 +156,10 @@ def register() -> None:
     spending.register_policy(WalletSource.COMPANY_PLAN, COMPANY_PLAN)
     spending.register_hold_hooks(
         WalletSource.COMPANY_PLAN,
-        spending.HoldHooks(on_hold=fringe.on_hold, on_release=fringe.on_release),
+        spending.HoldHooks(
+            on_hold=fringe.on_hold,
+            on_release=fringe.on_release,
+            on_pay=fringe.on_pay,
+            on_refund=fringe.on_refund,
+        ),
     )

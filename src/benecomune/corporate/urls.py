@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benecomune.corporate import urls_funding
+from benecomune.corporate import urls_funding, urls_views
 from benecomune.corporate.views import claims, employees, network, payroll, personal, plans
 
 app_name = "corporate"
@@ -76,5 +76,5 @@ urlpatterns = [
     ),
     path("invito/dipendente/<str:token>/", personal.activate, name="activate"),
 ]
-# Before the plan pages: their `<pk>/<action>/` would catch `finanziamento/`.
-urlpatterns = urls_funding.urlpatterns + urlpatterns
+# Before the plan pages: their `<pk>/<action>/` would catch `finanziamento/`, `cruscotto/`.
+urlpatterns = urls_funding.urlpatterns + urls_views.urlpatterns + urlpatterns

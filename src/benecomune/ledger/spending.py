@@ -326,10 +326,17 @@ def current_purchase() -> Purchase | None:
 # app: per-category limits and the fringe-benefit cap), in the hold's own transaction, and refuse
 # it by raising a LedgerError. `on_hold(wallet, merchant, amount, reservation)` runs after the
 # hold is written; `on_release(wallet, reservation, amount)` when part of it is released.
+# Direct payments (the till: `wallets.pay_from_wallet`, `linked.pay_and_record`) run
+# `on_pay(wallet, merchant, amount, payment)` in the payment's transaction (a replay finds its
+# own count and adds nothing); a refund or reversal of a wallet's payment runs
+# `on_refund(wallet, original, amount)` once, in its transaction. A source with `on_pay` never
+# goes through the till's one-statement SQL path (its policy sends it to the Python path).
 @dataclasses.dataclass(frozen=True)
 class HoldHooks:
     on_hold: Callable
     on_release: Callable
+    on_pay: Callable | None = None
+    on_refund: Callable | None = None
 
 
 _HOLD_HOOKS: dict[str, HoldHooks] = {}
@@ -376,3 +383,22 @@ def memoized(key: tuple, load: Callable[[], object]):
     if key not in memo:
         memo[key] = load()
     return memo[key]
+
+
+def counts_payments(wallet: Wallet) -> bool:
+    """Whether direct payments from `wallet` must run its source's `on_pay` (Python path)."""
+    hooks = _HOLD_HOOKS.get(wallet.source_kind)
+    return hooks is not None and hooks.on_pay is not None
+
+
+def payment_given_back(original, amount: int) -> None:
+    """Part (`amount`) of a wallet's PAYMENT `original` came back (refund or reversal): tell the
+    wallet source's hooks, in the caller's transaction. Called once per refund/reversal."""
+    from benecomune.ledger.models import TransferKind
+
+    if original.kind != TransferKind.PAYMENT or not _HOLD_HOOKS:
+        return
+    wallet = Wallet.objects_unscoped.filter(account_id=original.debit_account_id).first()
+    hooks = hold_hooks(wallet) if wallet is not None else None
+    if hooks is not None and hooks.on_refund is not None:
+        hooks.on_refund(wallet, original, amount)

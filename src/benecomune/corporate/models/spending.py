@@ -5,8 +5,9 @@
 - `FringeUsage`: one counter row per employee and tax year, locked (SELECT ... FOR UPDATE) in
   the same transaction as the hold that spends under c.3, so two parallel purchases cannot both
   pass the cap.
-- `PlanSpend`: what one hold (a purchase or a claim) set aside under which legal basis of the
-  plan; it shrinks when part of the hold is released. Per-category limits and the fringe counter
+- `PlanSpend`: what one hold (a purchase or a claim) set aside, or one direct payment (the
+  till) paid, under which legal basis of the plan; it shrinks when part of the hold is released
+  or the payment is refunded or reversed. Per-category limits and the fringe counter
   are checked against it.
 - `PayrollRequest`: a contribution to a health or pension fund (lett. a, …) that HR passes to
   payroll; the credit is held on the plan wallet until HR marks it passed.
@@ -68,8 +69,20 @@ class PlanSpend(models.Model):
     legal_basis = models.ForeignKey(
         "corporate.LegalBasis", on_delete=models.PROTECT, related_name="+"
     )
+    # A hold (checkout, claims, payroll requests) or a direct payment (the till).
     hold = models.OneToOneField(
-        "ledger.Reservation", on_delete=models.PROTECT, related_name="plan_spend"
+        "ledger.Reservation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_spend",
+    )
+    transfer = models.OneToOneField(
+        "ledger.Transfer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_spend",
     )
     tax_year = models.PositiveSmallIntegerField(_("anno d'imposta"))
     is_fringe_benefit = models.BooleanField(default=False)
@@ -86,7 +99,11 @@ class PlanSpend(models.Model):
         base_manager_name = "objects_unscoped"
         indexes = [models.Index(fields=["wallet", "legal_basis"], name="corporate_spend_basis")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="plan_spend_not_negative")
+            models.CheckConstraint(condition=Q(amount__gte=0), name="plan_spend_not_negative"),
+            models.CheckConstraint(
+                condition=Q(hold__isnull=False) | Q(transfer__isnull=False),
+                name="plan_spend_hold_or_payment",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -146,9 +146,12 @@ def check_plan_limit(version, wallet, basis: LegalBasis, amount: int) -> None:
         )
 
 
-def record_spend(wallet, reservation, basis_code: str, amount: int, day=None) -> PlanSpend | None:
-    """Write the spend of a hold under `basis_code`, checking the plan's limit and, under c.3,
-    the fringe cap. The caller holds the wallet's row lock, inside its transaction."""
+def record_spend(
+    wallet, reservation, basis_code: str, amount: int, day=None, payment=None
+) -> PlanSpend | None:
+    """Write the spend of a hold (or of a direct `payment`) under `basis_code`, checking the
+    plan's limit and, under c.3, the fringe cap. The caller holds the wallet's row lock, inside
+    its transaction."""
     from benecomune.corporate.plan_wallets import employee_of, plan_version_of
 
     version = plan_version_of(wallet)
@@ -167,6 +170,7 @@ def record_spend(wallet, reservation, basis_code: str, amount: int, day=None) ->
         wallet=wallet,
         legal_basis=basis,
         hold=reservation,
+        transfer=payment,
         tax_year=tax_year,
         is_fringe_benefit=basis.is_fringe_benefit,
         amount=amount,
@@ -182,17 +186,49 @@ def on_hold(wallet, merchant, amount: int, reservation) -> None:
         record_spend(wallet, reservation, code, amount)
 
 
-def on_release(wallet, reservation, amount: int) -> None:
-    """Ledger hold hook (and plan_wallets.release): part of a hold given back."""
-    spend = PlanSpend.objects_unscoped.select_for_update().filter(hold=reservation).first()
+def on_pay(wallet, merchant, amount: int, payment) -> None:
+    """Ledger payment hook: a direct payment from a plan wallet (the till, a shop), in the
+    payment's transaction, after the transfer locked the wallet. A replayed payment finds its
+    spend and counts nothing again; what would cross a limit or the cap is refused (the caller
+    rolls the payment back)."""
+    from benecomune.corporate.spending import basis_for_purchase
+
+    if PlanSpend.objects_unscoped.filter(transfer=payment).exists():
+        return
+    code = basis_for_purchase(wallet, merchant)
+    if code is not None:
+        record_spend(wallet, None, code, amount, payment=payment)
+
+
+def _give_back(spend: PlanSpend | None, amount: int) -> None:
     if spend is None:
         return
     amount = min(amount, spend.amount)
+    if amount <= 0:
+        return
     PlanSpend.objects_unscoped.filter(pk=spend.pk).update(amount=F("amount") - amount)
     if spend.is_fringe_benefit:
         FringeUsage.objects_unscoped.filter(
             employee_id=spend.employee_id, tax_year=spend.tax_year
         ).update(used=F("used") - amount)
+
+
+def on_release(wallet, reservation, amount: int) -> None:
+    """Ledger hold hook (and plan_wallets.release): part of a hold given back."""
+    _give_back(
+        PlanSpend.objects_unscoped.select_for_update().filter(hold=reservation).first(), amount
+    )
+
+
+def on_refund(wallet, original, amount: int) -> None:
+    """Ledger hook: part of a plan wallet's payment refunded or reversed (a void at the till, a
+    shop's refund, a captured hold refunded): its spend and the fringe counter go down."""
+    spends = PlanSpend.objects_unscoped.select_for_update()
+    if original.reservation_id is not None:
+        spend = spends.filter(hold_id=original.reservation_id).first()
+    else:
+        spend = spends.filter(transfer=original).first()
+    _give_back(spend, amount)
 
 
 def tax_year_of(day: datetime.date | None) -> int:

@@ -18,8 +18,9 @@ from benecomune.core.forms_helpers import add_errors
 from benecomune.core.views.decorators import citizen_required
 from benecomune.corporate.claim_files import CLAIM_RECEIPT
 from benecomune.corporate.claim_forms import PayrollRequestForm, PlanClaimForm
+from benecomune.corporate.employee_view import rules_in_words, spend_links
 from benecomune.corporate.models import Employee
-from benecomune.corporate.plan_wallets import plan_wallets_of
+from benecomune.corporate.plan_wallets import plan_version_of, plan_wallets_of
 from benecomune.corporate.services import claims, fringe, payroll_requests
 from benecomune.corporate.views.common import company_page
 from benecomune.ledger.exceptions import LedgerError
@@ -42,15 +43,20 @@ def _wallets(request):
 def employee_summary(request) -> list[dict]:
     """Per employment: the plan wallets with what is available, and the fringe cap."""
     rows = []
-    for employee in _employments(request).select_related("company"):
-        wallets = list(plan_wallets_of(employee))
-        rows.append(
-            {
-                "employee": employee,
-                "wallets": [(w, available(w.account)) for w in wallets],
-                "cap": fringe.cap_status(employee),
-            }
-        )
+    for employee in _employments(request).select_related("company", "person__residence"):
+        wallets = []
+        for wallet in plan_wallets_of(employee):
+            version = plan_version_of(wallet)
+            wallets.append(
+                {
+                    "wallet": wallet,
+                    "available": available(wallet.account),
+                    "version": version,
+                    "rules": rules_in_words(version) if version else [],
+                    "links": spend_links(employee, wallet, version) if version else [],
+                }
+            )
+        rows.append({"employee": employee, "wallets": wallets, "cap": fringe.cap_status(employee)})
     return rows
 
 

@@ -9,15 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core import exports
+from benecomune.core.files import ServedFile
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.lists import export, filter_form, filtered, paged
-from benecomune.corporate.credit import credit_for
+from benecomune.corporate.credit import credit_for, group_for
 from benecomune.corporate.forms import EmployeeFilterForm, ProfileForm, RosterForm
 from benecomune.corporate.models import (
     CompanyProfile,
     DependentChild,
     Employee,
     OtherFringeBenefit,
+    PlanGroup,
     PlanStatus,
     PlanVersion,
 )
@@ -71,12 +73,27 @@ def _apply_filters(rows, data):
         rows = rows.filter(Q(left_on__isnull=True) | Q(left_on__gte=timezone.localdate()))
     elif data.get("status") == "left":
         rows = rows.filter(left_on__lt=timezone.localdate())
+    if data.get("group"):
+        rows = in_group(rows, data["group"])
     return rows
 
 
-def _employees_csv(rows):
-    header = [c.key for c in COLUMNS if c.key != "comune_residenza"]
-    lines = (
+def in_group(rows, group_pk: int):
+    """The employees whose group in the plan is `group_pk` (the first group, by position,
+    whose objective criteria they meet: `credit.group_for`)."""
+    group = PlanGroup.objects.select_related("version").get(pk=group_pk)
+    groups = list(group.version.group_rows())
+    fields = ("pk", "category", "level", "site", "hired_on")
+    ids = [
+        e.pk
+        for e in rows.select_related(None).only(*fields).iterator()
+        if getattr(group_for(group.version, e, groups), "pk", None) == group.pk
+    ]
+    return rows.filter(pk__in=ids)
+
+
+def _employee_lines(rows):
+    return (
         [
             e.person.fiscal_code,
             e.employee_number,
@@ -92,15 +109,36 @@ def _employees_csv(rows):
         ]
         for e in rows.iterator()
     )
-    return exports.csv_response(header, lines, "dipendenti.csv")
+
+
+HEADER = [c.key for c in COLUMNS if c.key != "comune_residenza"]
+
+
+def _employees_csv(rows):
+    return exports.csv_response(HEADER, _employee_lines(rows), "dipendenti.csv")
+
+
+def _employees_xlsx(rows):
+    def build(workbook):
+        exports.add_sheet(workbook, _("Dipendenti"), HEADER, _employee_lines(rows))
+
+    return ServedFile(
+        filename="dipendenti.xlsx",
+        content_type=exports.XLSX_TYPE,
+        content=exports.xlsx_bytes(build),
+    )
 
 
 @company_page()
 def employee_list(request, company):
-    form = filter_form(request, EmployeeFilterForm)
+    groups = PlanGroup.objects.filter(
+        version__company=company, version__status=PlanStatus.APPROVED
+    ).select_related("version__plan")
+    form = filter_form(request, EmployeeFilterForm, groups=groups)
     rows = Employee.objects.filter(company=company).select_related("person")
     rows = filtered(form, rows, _apply_filters).order_by("employee_number")
-    if (response := export(request, csv=lambda: _employees_csv(rows))) is not None:
+    response = export(request, csv=lambda: _employees_csv(rows), xlsx=lambda: _employees_xlsx(rows))
+    if response is not None:
         return response
     listing = paged(request, rows, per_page=50, form=form)
     return render(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Provider
+from benecomune.ledger import spending
 from benecomune.ledger.exceptions import TransferNotAllowed
 from benecomune.ledger.models import Account, Transfer, TransferKind, Wallet
 from benecomune.ledger.services import policy, sharing, transfers
@@ -53,7 +54,13 @@ def pay_and_record(
     """(payment, the caller's row). On a replay the first payment comes back with row None
     (or, on the Python path, the row if it was missing): the caller reads its own row."""
     conn = connections["default"]
-    if conn.vendor != "postgresql" or not transfers.USE_PG_FUNCTION:
+    # A wallet whose source counts its payments (a company plan's fringe cap) takes the Python
+    # path, where `pay_from_wallet` runs the count in the payment's transaction.
+    if (
+        conn.vendor != "postgresql"
+        or not transfers.USE_PG_FUNCTION
+        or spending.counts_payments(wallet)
+    ):
         with transaction.atomic():
             payment = pay_from_wallet(
                 actor,

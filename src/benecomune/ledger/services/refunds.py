@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from benecomune.core.actors import Actor
+from benecomune.ledger import spending
 from benecomune.ledger.exceptions import IdempotencyConflict, RefundExceeded, TransferNotAllowed
 from benecomune.ledger.models import REFUND_OBJECT, Account, Transfer, TransferKind
 from benecomune.ledger.money import format_euro
@@ -94,7 +95,7 @@ def refund(
                     % {"id": original.pk, "left": format_euro(left), "amount": format_euro(amount)}
                 )
         # A replay with other accounts or amount is refused by transfer() (IdempotencyConflict).
-        return transfer(
+        result = transfer(
             actor,
             debit=debit,
             credit=credit,
@@ -106,3 +107,6 @@ def refund(
             memo=memo,
             _refund_of=original,
         )
+        if first is None:  # the wallet source's counters (a plan's fringe cap) go down
+            spending.payment_given_back(original, amount)
+        return result

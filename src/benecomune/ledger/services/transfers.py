@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import Organization, Person
+from benecomune.ledger import spending
 from benecomune.ledger.exceptions import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -285,7 +286,8 @@ def reverse(
         with transaction.atomic():
             if original.kind in policy.REFUNDABLE:
                 refuse_if_refunded(original, debit)
-            return transfer(
+            first = not Transfer.objects_unscoped.filter(reversal_of=original).exists()
+            result = transfer(
                 actor,
                 debit=debit,
                 credit=credit,
@@ -297,6 +299,9 @@ def reverse(
                 memo=reason or _("Storno del movimento n. %(id)s") % {"id": original.pk},
                 _reversal_of=original,
             )
+            if first:  # the wallet source's counters (a plan's fringe cap) go down
+                spending.payment_given_back(original, original.amount)
+            return result
     except IntegrityError as exc:
         # Two reversals raced with different keys: the unique reversal_of decided.
         raise AlreadyReversed(_("Il movimento è già stornato.")) from exc

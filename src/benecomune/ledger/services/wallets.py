@@ -1,6 +1,7 @@
 """Wallets: opening one, crediting it, paying a merchant, and the expiry sweep."""
 
 import datetime
+from contextlib import nullcontext
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.models import Network, Organization, Person, Provider
+from benecomune.ledger import spending
 from benecomune.ledger.exceptions import LedgerError, TransferNotAllowed
 from benecomune.ledger.models import (
     Account,
@@ -131,18 +133,23 @@ def pay_from_wallet(
     if not (actor.system or (actor.user and actor.user.person_id == wallet.person_id)):
         actor.require("merchant.redeem", merchant)
     credit = merchant_account_ or merchant_account(merchant)
-    return transfer(
-        actor,
-        debit=wallet.account,
-        credit=credit,
-        amount=amount,
-        kind=TransferKind.PAYMENT,
-        idempotency_key=idempotency_key,
-        obj=obj,
-        memo=memo or merchant.name,
-        wallet=wallet,
-        merchant=merchant,
-    )
+    counted = spending.counts_payments(wallet)
+    with transaction.atomic() if counted else nullcontext():
+        payment = transfer(
+            actor,
+            debit=wallet.account,
+            credit=credit,
+            amount=amount,
+            kind=TransferKind.PAYMENT,
+            idempotency_key=idempotency_key,
+            obj=obj,
+            memo=memo or merchant.name,
+            wallet=wallet,
+            merchant=merchant,
+        )
+        if counted:  # the wallet source counts it (a plan's fringe cap): refused = rolled back
+            spending.hold_hooks(wallet).on_pay(wallet, merchant, amount, payment)
+    return payment
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ BEGIN
            (NOT a.allow_negative
             AND mp.category IS NOT NULL AND mo.is_active
             AND w.expired_at IS NULL
+            AND w.source_kind <> 'company_plan'
             AND (w.valid_until IS NULL OR p_today <= w.valid_until)
             AND (w.valid_from IS NULL OR p_today >= w.valid_from)
             AND (w.allowed_categories IS NULL OR w.allowed_categories = '[]'::jsonb

@@ -1,0 +1,189 @@
+"""Corporate welfare for a company of 10,000 employees on PostgreSQL: time and peak memory.
+
+    .venv/bin/python bench/corporate.py [--sizes 1000,10000] [--url postgres://...]
+
+Creates (drops first) the database `bc_bench_corporate` and migrates it. Then, for each size,
+a fresh Python process does what HR does, through the real services: the roster import of that
+many employees (CSV files of at most `roster_format.MAX_ROWS` rows, the service's limit: the
+import is all or nothing per file), a plan (one group, lett. f and c.3 goods) approved, one
+funding request paid by one transfer, and the credit allocation (`allocation.allocate`: the
+background job's two halves). It reports wall time per phase and the peak resident memory of
+that process (ru_maxrss). Targets: roster import <= 20 s, allocation <= 20 s, <= 300 MB, flat
+from 1,000 to 10,000.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import common  # bench/common.py, next to this script
+from common import with_db
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "bc_bench_corporate"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+HEADER = (
+    "codice_fiscale;matricola;nome;cognome;email;categoria;livello;sede;data_assunzione;"
+    "data_cessazione;part_time;comune_residenza"
+)
+
+
+def setup_django(url: str) -> None:
+    common.setup_django(url, MEDIA_ROOT="/tmp/bc-bench-corporate-media")  # noqa: S108
+
+
+def roster_files(size: int, istat: str, max_rows: int) -> list[bytes]:
+    """CSV rosters of `size` employees (distinct codici fiscali: one name, distinct birth
+    dates), `max_rows` per file."""
+    from codicefiscale import codicefiscale
+
+    lines = []
+    day = datetime.date(1960, 1, 1)
+    for n in range(size):
+        birth = day + datetime.timedelta(days=n)
+        cf = codicefiscale.encode(
+            lastname="Bench",
+            firstname="Dipendente",
+            gender="M",
+            birthdate=birth.strftime("%d/%m/%Y"),
+            birthplace="Padova",
+        )
+        category = ("operaio", "impiegato", "quadro")[n % 3]
+        part = "50" if n % 10 == 0 else "100"
+        lines.append(
+            f"{cf};M{n:06d};Dipendente;Bench;;{category};{n % 7};Sede {n % 4};01/01/2020;;"
+            f"{part};{istat}"
+        )
+    return [
+        ("\n".join([HEADER, *lines[i : i + max_rows]]) + "\n").encode()
+        for i in range(0, len(lines), max_rows)
+    ]
+
+
+def measure(size: int) -> dict:
+    from benecomune.core.actors import Actor
+    from benecomune.core.models import Company, Municipality
+    from benecomune.core.scoping import all_tenants
+    from benecomune.corporate.models import LegalBasis
+    from benecomune.corporate.roster_format import MAX_ROWS
+    from benecomune.corporate.services import allocation, funding, plans, roster
+
+    actor = Actor.system_actor("bench")
+    town = Municipality.objects.get(slug="comune-bench")
+    files = roster_files(size, town.istat_code, MAX_ROWS)
+    with all_tenants():
+        company = Company.objects.create(
+            name=f"Bench {size}",
+            slug=f"bench-{size}",
+            vat_number=f"{size:011d}",
+            network=town.network,
+        )
+        start = time.perf_counter()
+        for data in files:
+            roster.import_roster(actor, company, data)
+        imported = time.perf_counter()
+        version = plans.create_plan(
+            actor,
+            company,
+            name="Welfare bench",
+            starts_on=datetime.date(2026, 1, 1),
+            origin="company_contract",
+            pro_rata="months_part_time",
+        )
+        plans.add_group(actor, version, name="Tutti", credit=100_000)
+        for code in ("art51_c2_f", "art51_c3_goods"):
+            plans.set_rule(
+                actor,
+                version,
+                legal_basis=LegalBasis.objects.get(code=code),
+                delivery="platform",
+                limit=None,
+            )
+        plans.submit(actor, version)
+        version = plans.approve(actor, version)
+        (request,) = funding.request_funding(actor, version, schedule="single")
+        funding.record_payment(
+            actor,
+            request,
+            amount=request.amount,
+            received_on=datetime.date(2026, 1, 20),
+            bank_reference=f"BENCH-{size}",
+        )
+        funded = time.perf_counter()
+        summary = allocation.allocate(actor, version)
+        allocated = time.perf_counter()
+        # TODO(payroll export, issue 17 point 7): the payroll export is written by another
+        # helper. When `corporate.services.payroll` exists, time here the export of a year of
+        # activity (~200,000 transactions seeded in bulk) and add "payroll_s" to the result.
+        try:
+            from benecomune.corporate.services import payroll
+
+            payroll_note = f"{payroll.__name__} exists: TODO time its export here"
+        except ImportError:
+            payroll_note = "TODO: not built yet"
+        figures = funding.plan_figures(version)
+    return {
+        "employees": size,
+        "roster_files": len(files),
+        "roster_import_s": round(imported - start, 2),
+        "plan_and_funding_s": round(funded - imported, 2),
+        "allocation_s": round(allocated - funded, 2),
+        "allocated_cents": figures["allocated"],
+        "allocation": {k: v for k, v in summary.items() if isinstance(v, int | str)},
+        "payroll_export": payroll_note,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=os.environ.get("BENCH_PG_URL", DEFAULT_URL))
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    url = with_db(args.url, BENCH_DB)
+    if args.measure:
+        setup_django(url)
+        print(json.dumps(measure(args.measure)))
+        return
+    common.recreate_database(args.url, BENCH_DB)
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    setup_django(url)
+    common.bench_town()
+    results = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        out = subprocess.run(
+            [sys.executable, __file__, "--url", args.url, "--measure", str(size)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results[size] = r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"{size:>6} employees: roster import {r['roster_import_s']} s "
+            f"({r['roster_files']} files), allocation {r['allocation_s']} s, "
+            f"peak RSS {r['peak_rss_mb']} MB",
+            flush=True,
+        )
+    from django.core.management import call_command
+
+    call_command("ledger_check")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
