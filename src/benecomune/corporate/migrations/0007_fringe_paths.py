@@ -11,7 +11,7 @@ from benecomune.core.sql_files import ApplySqlFiles
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0011_desk_roles"),
-        ("corporate", "0005_spending"),
+        ("corporate", "0006_payroll"),
         ("ledger", "0007_refund_kind"),
         ("vouchers", "0001_squashed_0007_sql_files"),
     ]
