@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from benecomune.core.models import Provider, Role
-from benecomune.ledger.models import FundOrigin, WalletSource
+from benecomune.ledger.models import FundOrigin, Wallet, WalletSource
 from benecomune.ledger.services import funds, refunds, transfers, wallets
 from benecomune.observatory.models import Flow, FlowCell
 from benecomune.observatory.services import check, upkeep
@@ -222,3 +222,24 @@ def test_filters_by_call_use_the_calls_awards(activity, staff_client, municipali
     response = client.get(URL, {"dal": "2000-01-01", "bando": call.pk})
     assert response.status_code == 200
     assert _table(response, "bandi").rows == []  # the wallets above come from no call
+
+
+def test_without_a_scheduler_the_dashboard_counts_new_payments_first(
+    activity, staff_client, municipality, system_actor, shop, settings
+):
+    """No broker (the demo, `make run`): no beat runs the upkeep, so the page catches up."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client, _user, _m = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
+    before = _table(client.get(URL, {"dal": "2000-01-01"}), "origini").rows[0][2]
+    wallet = Wallet.objects_unscoped.filter(fund=activity["fund"]).order_by("pk").first()
+    wallets.pay_from_wallet(
+        system_actor, wallet=wallet, merchant=shop, amount=300, idempotency_key="fresh"
+    )
+    after = _table(client.get(URL, {"dal": "2000-01-01"}), "origini").rows[0][2]
+    assert after == before + 300
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a beat runs it: the page only reads
+    wallets.pay_from_wallet(
+        system_actor, wallet=wallet, merchant=shop, amount=200, idempotency_key="fresh2"
+    )
+    assert _table(client.get(URL, {"dal": "2000-01-01"}), "origini").rows[0][2] == after

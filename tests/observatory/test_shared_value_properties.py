@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from benecomune.ledger.exceptions import LedgerError
@@ -51,6 +51,9 @@ def world(make_fund, make_wallet, make_provider, make_user, municipality, networ
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ops=operations)
+# Undoing a refund after a later one: the share is routed again up to the standing refunds'
+# target, not by the cents that refund gave back (those were rounded with the other one).
+@example(ops=[("pay", 0, 33), ("refund", 0, 1), ("refund", 0, 8), ("unrefund", 0)])
 def test_random_sequences_route_exactly_the_shares(ops, world, system_actor):
     with transaction.atomic():
         _run(ops, *world, system_actor)

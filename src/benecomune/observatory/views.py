@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from benecomune.core.replica import reports_view
+from benecomune.observatory.freshness import catch_up_without_scheduler
 from benecomune.observatory.services import catalogue, datasets
 from benecomune.observatory.services.suppression import min_cell
 
@@ -16,6 +17,7 @@ def _base(request) -> str:
 
 
 @require_GET
+@catch_up_without_scheduler
 @reports_view
 def open_data(request):
     return render(
@@ -31,6 +33,7 @@ def open_data(request):
 
 
 @require_GET
+@catch_up_without_scheduler
 @reports_view
 def dataset_csv(request, slug):
     dataset = datasets.DATASETS.get(slug)
@@ -42,12 +45,14 @@ def dataset_csv(request, slug):
 
 
 @require_GET
+@catch_up_without_scheduler
 @reports_view
 def catalogue_ttl(request):
     return HttpResponse(catalogue.turtle(_base(request)), content_type="text/turtle; charset=utf-8")
 
 
 @require_GET
+@catch_up_without_scheduler
 @reports_view
 def catalogue_jsonld(request):
     return HttpResponse(

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET
 
 from benecomune.core import exports
 from benecomune.core.models import Municipality, OrganizationKind
+from benecomune.core.replica import reports_view
 from benecomune.core.scoping import tenant_scope
 from benecomune.observatory.dashboards import figures, report
 from benecomune.observatory.dashboards.offer import needs_and_offer
 from benecomune.observatory.dashboards.scope import audience_of, read_filters
+from benecomune.observatory.freshness import catch_up_without_scheduler
 
 FORMATS = ("csv", "xlsx")
 
@@ -30,6 +32,8 @@ def _dashboard(request):
 
 @login_required
 @require_GET
+@catch_up_without_scheduler
+@reports_view
 def dashboard(request):
     audience, form, filters, tables = _dashboard(request)
     return render(
@@ -48,6 +52,8 @@ def dashboard(request):
 
 @login_required
 @require_GET
+@catch_up_without_scheduler
+@reports_view
 def dashboard_export(request, slug, fmt):
     audience, _form, _filters, tables = _dashboard(request)
     table = next((t for t in tables if t.slug == slug), None)
@@ -64,6 +70,8 @@ def dashboard_export(request, slug, fmt):
 
 @login_required
 @require_GET
+@catch_up_without_scheduler
+@reports_view
 def dashboard_pdf(request):
     audience, _form, filters, tables = _dashboard(request)
     body = report.pdf_bytes(tables, name=audience.name, filters=filters, described=[])
@@ -86,6 +94,8 @@ def _territory(request) -> list[Municipality]:
 
 @login_required
 @require_GET
+@catch_up_without_scheduler
+@reports_view
 def needs_offer(request):
     from benecomune.observatory.dashboards.scope import DashboardFilterForm
 

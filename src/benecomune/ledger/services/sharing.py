@@ -181,15 +181,23 @@ def _give_back(actor, args, payment: Transfer, run):
 
 
 def _route_again(actor, args, refund: Transfer, run):
-    given = Transfer.objects_unscoped.filter(
-        kind=TransferKind.SHARED_VALUE, idempotency_key=share_key(refund.idempotency_key)
-    ).first()
-    if given is None:
+    """A refund undone: the payment's share is routed again up to what its refunds still
+    standing leave (the same target as `_give_back`, so rounding never drifts a cent, even when
+    the undone refund itself gave nothing back)."""
+    from benecomune.ledger.services.refunds import refunds_of
+
+    payment = Transfer.objects_unscoped.filter(pk=int(refund.object_id or 0)).first()
+    share, net, project_id = _shares(payment) if payment is not None else (0, 0, None)
+    if share == 0 or project_id is None:
         return run()
+    standing = refunds_of(payment).filter(reversal__isnull=True).exclude(pk=refund.pk)
+    refunded = standing.aggregate(t=Coalesce(Sum("amount"), 0))["t"]
+    due = (share - share * min(refunded, payment.amount) // payment.amount) - net
     with transaction.atomic():
         reversal = run()
-        _out(actor, args.credit, Account.objects_unscoped.get(pk=given.debit_account_id),
-             given.amount, args.key, refund.object_id, args.memo)  # fmt: skip
+        if due > 0:
+            _out(actor, args.credit, Account.objects_unscoped.get(pk=project_id),
+                 due, args.key, refund.object_id, args.memo)  # fmt: skip
         return reversal
 
 
