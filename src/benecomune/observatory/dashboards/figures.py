@@ -271,14 +271,16 @@ def by_issuer(cells) -> Table:
 
 def tables(audience: Audience, filters: Filters) -> list[Table]:
     """Every table of the audience's dashboard, in page order."""
-    from benecomune.observatory.dashboards import activity
+    from benecomune.observatory.dashboards import activity, shared_value
 
     cells = filters.apply(audience.cells())
+    shared = shared_value.table(audience, filters)
     if audience.side != ISSUERS:
         return [
             by_month(cells, audience.side),
             by_issuer(cells),
             by_call(cells.filter(flow=Flow.SPEND)),
+            *([shared] if shared else []),
         ]
     out = [
         by_origin(cells),
@@ -296,4 +298,6 @@ def tables(audience: Audience, filters: Filters) -> list[Table]:
         corporate(cells),
         activity.needs(audience, filters),
     ]
+    if shared is not None:
+        out.append(shared)
     return out

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.models import MerchantCategory, Municipality
 from benecomune.observatory.models import AwardCell, AwardMember, SpendingCell, SpendingMember
+from benecomune.observatory.services import dataset_needs
 from benecomune.observatory.services.suppression import Cell, Group, suppress
 
 SUPPRESSED = "riservato"
@@ -28,6 +29,7 @@ class Dataset:
     build: object = None  # () -> list[Group], suppressed by persons
     label: object = None  # () -> (group, cell or None) -> list of label columns
     rows: object = None  # () -> list of rows: a table about no person, published as it is
+    figures: object = None  # (cell or group) -> its figures' texts; default euro, count, persons
 
 
 def _euro(cents: int) -> str:
@@ -239,8 +241,28 @@ DATASETS = {
             ),
             rows=service_rows,
         ),
+        Dataset(
+            slug="bisogni-categoria",
+            title=_("Bisogni registrati per Comune e categoria"),
+            description=_(
+                "Bisogni registrati dai Punti Welfare per Comune, area di utenza e bisogno, con "
+                "quanti sono stati soddisfatti e quanti no. Le celle che riguardano poche "
+                "persone sono riservate."
+            ),
+            theme="SOCI",
+            columns=dataset_needs.COLUMNS,
+            build=dataset_needs.needs_groups,
+            label=dataset_needs.needs_labels,
+            figures=dataset_needs.needs_figures,
+        ),
     )
 }
+
+
+def _figures(item) -> list[str]:
+    if isinstance(item, Group):
+        return [_euro(item.total_amount), str(item.total_count), str(item.total_persons)]
+    return [_euro(item.amount), str(item.count), str(item.persons)]
 
 
 def table(dataset: Dataset, k: int | None = None) -> list[list[str]]:
@@ -249,20 +271,13 @@ def table(dataset: Dataset, k: int | None = None) -> list[list[str]]:
         return [list(dataset.columns), *dataset.rows()]
     groups = suppress(dataset.build(), k)
     label = dataset.label()
+    figures = dataset.figures or _figures
     out = [list(dataset.columns)]
     for group in groups:
         for cell in group.cells:
-            figures = (
-                [SUPPRESSED] * 3
-                if cell.suppressed
-                else [_euro(cell.amount), str(cell.count), str(cell.persons)]
-            )
-            out.append(label(group, cell) + figures)
-        total = (
-            [SUPPRESSED] * 3
-            if group.suppressed
-            else [_euro(group.total_amount), str(group.total_count), str(group.total_persons)]
-        )
+            shown = [SUPPRESSED] * 3 if cell.suppressed else figures(cell)
+            out.append(label(group, cell) + shown)
+        total = [SUPPRESSED] * 3 if group.suppressed else figures(group)
         out.append(label(group, None) + total)
     return out
 
