@@ -145,14 +145,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("BENCH_PG_URL", DEFAULT_URL))
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--db", default=BENCH_DB, help="database to (re)create")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    url = with_db(args.url, BENCH_DB)
+    url = with_db(args.url, args.db)
     if args.measure:
         setup_django(url)
         print(json.dumps(measure(args.measure)))
         return
-    common.recreate_database(args.url, BENCH_DB)
+    common.recreate_database(args.url, args.db)
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -165,7 +166,7 @@ def main():
     results = {}
     for size in (int(s) for s in args.sizes.split(",")):
         out = subprocess.run(
-            [sys.executable, __file__, "--url", args.url, "--measure", str(size)],
+            [sys.executable, __file__, "--url", args.url, "--db", args.db, "--measure", str(size)],
             cwd=ROOT,
             env=env,
             check=True,
