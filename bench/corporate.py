@@ -27,6 +27,9 @@ from common import with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "bc_bench_corporate"
+# A year of activity: ~200,000 transactions for 10,000 employees.
+PAYMENTS_PER_EMPLOYEE = 20
+PAYMENT_CENTS = 1_000
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 HEADER = (
     "codice_fiscale;matricola;nome;cognome;email;categoria;livello;sede;data_assunzione;"
@@ -64,6 +67,98 @@ def roster_files(size: int, istat: str, max_rows: int) -> list[bytes]:
         ("\n".join([HEADER, *lines[i : i + max_rows]]) + "\n").encode()
         for i in range(0, len(lines), max_rows)
     ]
+
+
+def seed_year_of_spending(company, version) -> int:
+    """PAYMENTS_PER_EMPLOYEE payments of PAYMENT_CENTS from every plan wallet of `version` to
+    one shop, spread over the 12 months of 2026: a year of activity at the voucher circuit's
+    shops (c.3 goods, the till's path). Seeded in bulk like bench/common.py (transfers, their
+    two entries, balances moved in one update each), so that ledger_check stays sound."""
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from benecomune.core.bulk import db_value, insert_rows
+    from benecomune.ledger.models import Account, AccountKind, Entry, Transfer, Wallet
+
+    zone = timezone.get_current_timezone()
+    with transaction.atomic():
+        shop = Account.objects_unscoped.create(
+            organization=company, kind=AccountKind.MERCHANT, name="Negozio bench"
+        )
+        wallets = list(
+            Wallet.objects_unscoped.filter(
+                organization=company, source_id=str(version.pk)
+            ).values_list("account_id", flat=True)
+        )
+        columns = [
+            "idempotency_key",
+            "kind",
+            "debit_account",
+            "credit_account",
+            "amount",
+            "object_type",
+            "object_id",
+            "memo",
+            "actor_role",
+            "created_at",
+        ]
+        for n in range(PAYMENTS_PER_EMPLOYEE):  # a batch per round: memory stays flat
+            when = db_value(datetime.datetime(2026, n % 12 + 1, n // 12 + 1, 10, tzinfo=zone))
+            rows = [
+                (
+                    f"bench-pay-{a}-{n}",
+                    "payment",
+                    a,
+                    shop.pk,
+                    PAYMENT_CENTS,
+                    "",
+                    "",
+                    "Spesa",
+                    "",
+                    when,
+                )
+                for a in wallets
+            ]
+            ids = insert_rows(Transfer, columns, rows, returning=True)
+            entries = [
+                entry
+                for pk, a in zip(ids, wallets, strict=True)
+                for entry in ((pk, a, -PAYMENT_CENTS, when), (pk, shop.pk, PAYMENT_CENTS, when))
+            ]
+            insert_rows(Entry, ["transfer", "account", "amount", "created_at"], entries)
+        spent = PAYMENTS_PER_EMPLOYEE * PAYMENT_CENTS
+        Account.objects_unscoped.filter(pk__in=wallets).update(balance=F("balance") - spent)
+        Account.objects_unscoped.filter(pk=shop.pk).update(balance=spent * len(wallets))
+    return PAYMENTS_PER_EMPLOYEE * len(wallets)
+
+
+def profiled(function, *args):
+    """Run `function`; with BENCH_PROFILE=path, under cProfile, its top 40 (cumulative) there."""
+    path = os.environ.get("BENCH_PROFILE")
+    if not path:
+        return function(*args)
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    result = profile.runcall(function, *args)
+    with open(path, "w") as out:
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+    return result
+
+
+def time_payroll_export(actor, company) -> list[dict]:
+    """`build_export` (one month per call, as the pages and the API call it) for each month
+    of 2026: the year's export is the 12 calls."""
+    from benecomune.corporate.services.payroll_export import Period, build_export
+
+    months = []
+    for month in range(1, 13):
+        start = time.perf_counter()
+        export = build_export(actor, company, Period(2026, month))
+        months.append({"s": round(time.perf_counter() - start, 2), "rows": len(export.rows)})
+    return months
 
 
 def measure(size: int) -> dict:
@@ -116,17 +211,12 @@ def measure(size: int) -> dict:
             bank_reference=f"BENCH-{size}",
         )
         funded = time.perf_counter()
-        summary = allocation.allocate(actor, version)
+        summary = profiled(allocation.allocate, actor, version)
         allocated = time.perf_counter()
-        # TODO(payroll export, issue 17 point 7): the payroll export is written by another
-        # helper. When `corporate.services.payroll` exists, time here the export of a year of
-        # activity (~200,000 transactions seeded in bulk) and add "payroll_s" to the result.
-        try:
-            from benecomune.corporate.services import payroll
-
-            payroll_note = f"{payroll.__name__} exists: TODO time its export here"
-        except ImportError:
-            payroll_note = "TODO: not built yet"
+        spends = seed_year_of_spending(company, version)
+        seeded = time.perf_counter()
+        months = time_payroll_export(actor, company)
+        exported = time.perf_counter()
         figures = funding.plan_figures(version)
     return {
         "employees": size,
@@ -136,7 +226,11 @@ def measure(size: int) -> dict:
         "allocation_s": round(allocated - funded, 2),
         "allocated_cents": figures["allocated"],
         "allocation": {k: v for k, v in summary.items() if isinstance(v, int | str)},
-        "payroll_export": payroll_note,
+        "payroll_transactions": spends,
+        "payroll_seed_s": round(seeded - allocated, 2),
+        "payroll_export_s": round(exported - seeded, 2),
+        "payroll_month_max_s": max(m["s"] for m in months),
+        "payroll_rows": sum(m["rows"] for m in months),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -176,7 +270,8 @@ def main():
         results[size] = r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"{size:>6} employees: roster import {r['roster_import_s']} s "
-            f"({r['roster_files']} files), allocation {r['allocation_s']} s, "
+            f"({r['roster_files']} files), allocation {r['allocation_s']} s, payroll export "
+            f"{r['payroll_export_s']} s ({r['payroll_transactions']} transactions, 12 months), "
             f"peak RSS {r['peak_rss_mb']} MB",
             flush=True,
         )
