@@ -133,17 +133,18 @@ def seed_year_of_spending(company, version) -> int:
     return PAYMENTS_PER_EMPLOYEE * len(wallets)
 
 
-def profiled(function, *args):
-    """Run `function`; with BENCH_PROFILE=path, under cProfile, its top 40 (cumulative) there."""
-    path = os.environ.get("BENCH_PROFILE")
-    if not path:
+def profiled(phase: str, function, *args):
+    """Run `function`; with BENCH_PROFILE=prefix, under cProfile, its top 40 (cumulative) in
+    `prefix-phase.txt`."""
+    prefix = os.environ.get("BENCH_PROFILE")
+    if not prefix:
         return function(*args)
     import cProfile
     import pstats
 
     profile = cProfile.Profile()
     result = profile.runcall(function, *args)
-    with open(path, "w") as out:
+    with open(f"{prefix}-{phase}.txt", "w") as out:
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
     return result
 
@@ -181,7 +182,7 @@ def measure(size: int) -> dict:
         )
         start = time.perf_counter()
         for data in files:
-            roster.import_roster(actor, company, data)
+            profiled("roster", roster.import_roster, actor, company, data)
         imported = time.perf_counter()
         version = plans.create_plan(
             actor,
@@ -211,11 +212,11 @@ def measure(size: int) -> dict:
             bank_reference=f"BENCH-{size}",
         )
         funded = time.perf_counter()
-        summary = profiled(allocation.allocate, actor, version)
+        summary = profiled("allocation", allocation.allocate, actor, version)
         allocated = time.perf_counter()
         spends = seed_year_of_spending(company, version)
         seeded = time.perf_counter()
-        months = time_payroll_export(actor, company)
+        months = profiled("payroll", time_payroll_export, actor, company)
         exported = time.perf_counter()
         figures = funding.plan_figures(version)
     return {

@@ -112,7 +112,9 @@ def ensure_people(actor: Actor, wanted: list[dict]) -> dict[str, Person]:
             residence=w["residence"],
             email=w.get("email", "").strip().lower(),
         )
-        person.full_clean(validate_unique=False)  # uniqueness: checked above, every Comune
+        # Uniqueness: checked above, across every Comune; the residence is a row just read
+        # (its per-person existence query would be one round trip each).
+        person.full_clean(exclude=["residence"], validate_unique=False)
         new.append(person)
     Person.objects_unscoped.bulk_create(new, batch_size=BATCH)
     audit.record_many(
