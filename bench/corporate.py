@@ -74,7 +74,7 @@ def seed_year_of_spending(company, version) -> int:
     one shop, spread over the 12 months of 2026: a year of activity at the voucher circuit's
     shops (c.3 goods, the till's path). Seeded in bulk like bench/common.py (transfers, their
     two entries, balances moved in one update each), so that ledger_check stays sound."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.db.models import F
     from django.utils import timezone
 
@@ -130,6 +130,8 @@ def seed_year_of_spending(company, version) -> int:
         spent = PAYMENTS_PER_EMPLOYEE * PAYMENT_CENTS
         Account.objects_unscoped.filter(pk__in=wallets).update(balance=F("balance") - spent)
         Account.objects_unscoped.filter(pk=shop.pk).update(balance=spent * len(wallets))
+    with connection.cursor() as cursor:  # fresh statistics, as after any bulk load
+        cursor.execute("ANALYZE")
     return PAYMENTS_PER_EMPLOYEE * len(wallets)
 
 
@@ -159,6 +161,7 @@ def time_payroll_export(actor, company) -> list[dict]:
         start = time.perf_counter()
         export = build_export(actor, company, Period(2026, month))
         months.append({"s": round(time.perf_counter() - start, 2), "rows": len(export.rows)})
+        print(f"payroll month {month}: {months[-1]}", file=sys.stderr, flush=True)
     return months
 
 
@@ -184,6 +187,7 @@ def measure(size: int) -> dict:
         for data in files:
             profiled("roster", roster.import_roster, actor, company, data)
         imported = time.perf_counter()
+        print(f"{size}: roster import {imported - start:.2f} s", file=sys.stderr, flush=True)
         version = plans.create_plan(
             actor,
             company,
@@ -214,6 +218,7 @@ def measure(size: int) -> dict:
         funded = time.perf_counter()
         summary = profiled("allocation", allocation.allocate, actor, version)
         allocated = time.perf_counter()
+        print(f"{size}: allocation {allocated - funded:.2f} s", file=sys.stderr, flush=True)
         spends = seed_year_of_spending(company, version)
         seeded = time.perf_counter()
         months = profiled("payroll", time_payroll_export, actor, company)
@@ -265,7 +270,7 @@ def main():
             cwd=ROOT,
             env=env,
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         )
         results[size] = r = json.loads(out.stdout.strip().splitlines()[-1])
