@@ -7,9 +7,12 @@ a fresh Python process does what HR does, through the real services: the roster 
 many employees (CSV files of at most `roster_format.MAX_ROWS` rows, the service's limit: the
 import is all or nothing per file), a plan (one group, lett. f and c.3 goods) approved, one
 funding request paid by one transfer, and the credit allocation (`allocation.allocate`: the
-background job's two halves). It reports wall time per phase and the peak resident memory of
-that process (ru_maxrss). Targets: roster import <= 20 s, allocation <= 20 s, <= 300 MB, flat
-from 1,000 to 10,000.
+background job's two halves), then a year of spending seeded in bulk (PAYMENTS_PER_EMPLOYEE
+shop payments per wallet over 2026: 200,000 transactions for 10,000) and the payroll export
+timed as its 12 monthly `build_export` calls. It reports wall time per phase and the peak
+resident memory of that process (ru_maxrss). Targets: each phase <= 20 s, <= 300 MB, flat
+from 1,000 to 10,000. `--db NAME` picks the database; BENCH_PROFILE=prefix writes a cProfile
+top 40 per phase to prefix-<phase>.txt.
 """
 
 import argparse
