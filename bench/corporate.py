@@ -7,9 +7,12 @@ a fresh Python process does what HR does, through the real services: the roster 
 many employees (CSV files of at most `roster_format.MAX_ROWS` rows, the service's limit: the
 import is all or nothing per file), a plan (one group, lett. f and c.3 goods) approved, one
 funding request paid by one transfer, and the credit allocation (`allocation.allocate`: the
-background job's two halves). It reports wall time per phase and the peak resident memory of
-that process (ru_maxrss). Targets: roster import <= 20 s, allocation <= 20 s, <= 300 MB, flat
-from 1,000 to 10,000.
+background job's two halves), then a year of spending seeded in bulk (PAYMENTS_PER_EMPLOYEE
+shop payments per wallet over 2026: 200,000 transactions for 10,000) and the payroll export
+timed as its 12 monthly `build_export` calls. It reports wall time per phase and the peak
+resident memory of that process (ru_maxrss). Targets: each phase <= 20 s, <= 300 MB, flat
+from 1,000 to 10,000. `--db NAME` picks the database; BENCH_PROFILE=prefix writes a cProfile
+top 40 per phase to prefix-<phase>.txt.
 """
 
 import argparse
@@ -27,6 +30,9 @@ from common import with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "bc_bench_corporate"
+# A year of activity: ~200,000 transactions for 10,000 employees.
+PAYMENTS_PER_EMPLOYEE = 20
+PAYMENT_CENTS = 1_000
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 HEADER = (
     "codice_fiscale;matricola;nome;cognome;email;categoria;livello;sede;data_assunzione;"
@@ -66,6 +72,102 @@ def roster_files(size: int, istat: str, max_rows: int) -> list[bytes]:
     ]
 
 
+def seed_year_of_spending(company, version) -> int:
+    """PAYMENTS_PER_EMPLOYEE payments of PAYMENT_CENTS from every plan wallet of `version` to
+    one shop, spread over the 12 months of 2026: a year of activity at the voucher circuit's
+    shops (c.3 goods, the till's path). Seeded in bulk like bench/common.py (transfers, their
+    two entries, balances moved in one update each), so that ledger_check stays sound."""
+    from django.db import connection, transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from benecomune.core.bulk import db_value, insert_rows
+    from benecomune.ledger.models import Account, AccountKind, Entry, Transfer, Wallet
+
+    zone = timezone.get_current_timezone()
+    with transaction.atomic():
+        shop = Account.objects_unscoped.create(
+            organization=company, kind=AccountKind.MERCHANT, name="Negozio bench"
+        )
+        wallets = list(
+            Wallet.objects_unscoped.filter(
+                organization=company, source_id=str(version.pk)
+            ).values_list("account_id", flat=True)
+        )
+        columns = [
+            "idempotency_key",
+            "kind",
+            "debit_account",
+            "credit_account",
+            "amount",
+            "object_type",
+            "object_id",
+            "memo",
+            "actor_role",
+            "created_at",
+        ]
+        for n in range(PAYMENTS_PER_EMPLOYEE):  # a batch per round: memory stays flat
+            when = db_value(datetime.datetime(2026, n % 12 + 1, n // 12 + 1, 10, tzinfo=zone))
+            rows = [
+                (
+                    f"bench-pay-{a}-{n}",
+                    "payment",
+                    a,
+                    shop.pk,
+                    PAYMENT_CENTS,
+                    "",
+                    "",
+                    "Spesa",
+                    "",
+                    when,
+                )
+                for a in wallets
+            ]
+            ids = insert_rows(Transfer, columns, rows, returning=True)
+            entries = [
+                entry
+                for pk, a in zip(ids, wallets, strict=True)
+                for entry in ((pk, a, -PAYMENT_CENTS, when), (pk, shop.pk, PAYMENT_CENTS, when))
+            ]
+            insert_rows(Entry, ["transfer", "account", "amount", "created_at"], entries)
+        spent = PAYMENTS_PER_EMPLOYEE * PAYMENT_CENTS
+        Account.objects_unscoped.filter(pk__in=wallets).update(balance=F("balance") - spent)
+        Account.objects_unscoped.filter(pk=shop.pk).update(balance=spent * len(wallets))
+    with connection.cursor() as cursor:  # fresh statistics, as after any bulk load
+        cursor.execute("ANALYZE")
+    return PAYMENTS_PER_EMPLOYEE * len(wallets)
+
+
+def profiled(phase: str, function, *args):
+    """Run `function`; with BENCH_PROFILE=prefix, under cProfile, its top 40 (cumulative) in
+    `prefix-phase.txt`."""
+    prefix = os.environ.get("BENCH_PROFILE")
+    if not prefix:
+        return function(*args)
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    result = profile.runcall(function, *args)
+    with open(f"{prefix}-{phase}.txt", "w") as out:
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+    return result
+
+
+def time_payroll_export(actor, company) -> list[dict]:
+    """`build_export` (one month per call, as the pages and the API call it) for each month
+    of 2026: the year's export is the 12 calls."""
+    from benecomune.corporate.services.payroll_export import Period, build_export
+
+    months = []
+    for month in range(1, 13):
+        start = time.perf_counter()
+        export = build_export(actor, company, Period(2026, month))
+        months.append({"s": round(time.perf_counter() - start, 2), "rows": len(export.rows)})
+        print(f"payroll month {month}: {months[-1]}", file=sys.stderr, flush=True)
+    return months
+
+
 def measure(size: int) -> dict:
     from benecomune.core.actors import Actor
     from benecomune.core.models import Company, Municipality
@@ -86,8 +188,9 @@ def measure(size: int) -> dict:
         )
         start = time.perf_counter()
         for data in files:
-            roster.import_roster(actor, company, data)
+            profiled("roster", roster.import_roster, actor, company, data)
         imported = time.perf_counter()
+        print(f"{size}: roster import {imported - start:.2f} s", file=sys.stderr, flush=True)
         version = plans.create_plan(
             actor,
             company,
@@ -116,17 +219,13 @@ def measure(size: int) -> dict:
             bank_reference=f"BENCH-{size}",
         )
         funded = time.perf_counter()
-        summary = allocation.allocate(actor, version)
+        summary = profiled("allocation", allocation.allocate, actor, version)
         allocated = time.perf_counter()
-        # TODO(payroll export, issue 17 point 7): the payroll export is written by another
-        # helper. When `corporate.services.payroll` exists, time here the export of a year of
-        # activity (~200,000 transactions seeded in bulk) and add "payroll_s" to the result.
-        try:
-            from benecomune.corporate.services import payroll
-
-            payroll_note = f"{payroll.__name__} exists: TODO time its export here"
-        except ImportError:
-            payroll_note = "TODO: not built yet"
+        print(f"{size}: allocation {allocated - funded:.2f} s", file=sys.stderr, flush=True)
+        spends = seed_year_of_spending(company, version)
+        seeded = time.perf_counter()
+        months = profiled("payroll", time_payroll_export, actor, company)
+        exported = time.perf_counter()
         figures = funding.plan_figures(version)
     return {
         "employees": size,
@@ -136,7 +235,11 @@ def measure(size: int) -> dict:
         "allocation_s": round(allocated - funded, 2),
         "allocated_cents": figures["allocated"],
         "allocation": {k: v for k, v in summary.items() if isinstance(v, int | str)},
-        "payroll_export": payroll_note,
+        "payroll_transactions": spends,
+        "payroll_seed_s": round(seeded - allocated, 2),
+        "payroll_export_s": round(exported - seeded, 2),
+        "payroll_month_max_s": max(m["s"] for m in months),
+        "payroll_rows": sum(m["rows"] for m in months),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -145,14 +248,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("BENCH_PG_URL", DEFAULT_URL))
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--db", default=BENCH_DB, help="database to (re)create")
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    url = with_db(args.url, BENCH_DB)
+    url = with_db(args.url, args.db)
     if args.measure:
         setup_django(url)
         print(json.dumps(measure(args.measure)))
         return
-    common.recreate_database(args.url, BENCH_DB)
+    common.recreate_database(args.url, args.db)
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -165,17 +269,18 @@ def main():
     results = {}
     for size in (int(s) for s in args.sizes.split(",")):
         out = subprocess.run(
-            [sys.executable, __file__, "--url", args.url, "--measure", str(size)],
+            [sys.executable, __file__, "--url", args.url, "--db", args.db, "--measure", str(size)],
             cwd=ROOT,
             env=env,
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         )
         results[size] = r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"{size:>6} employees: roster import {r['roster_import_s']} s "
-            f"({r['roster_files']} files), allocation {r['allocation_s']} s, "
+            f"({r['roster_files']} files), allocation {r['allocation_s']} s, payroll export "
+            f"{r['payroll_export_s']} s ({r['payroll_transactions']} transactions, 12 months), "
             f"peak RSS {r['peak_rss_mb']} MB",
             flush=True,
         )

@@ -85,6 +85,47 @@ def ensure_person(
     return _register(actor, code, first_name, last_name, residence, email), True
 
 
+def ensure_people(actor: Actor, wanted: list[dict]) -> dict[str, Person]:
+    """`ensure_person` for many at once (a company's roster): {codice fiscale: person}.
+    `wanted` holds dicts of ensure_person's keywords; the unknown are checked like one by one
+    and registered with multi-row INSERTs, each with its `person.registered` event. Known
+    people are locked (select_for_update) and never changed. Inside the caller's transaction."""
+    from benecomune.core.bulk import BATCH
+
+    codes = {normalize_fiscal_code(w["fiscal_code"]): w for w in wanted}
+    found = {
+        p.fiscal_code: p
+        for p in Person.objects_unscoped.select_for_update().filter(fiscal_code__in=list(codes))
+    }
+    new = []
+    for code, w in codes.items():
+        if code in found:
+            continue
+        if w.get("residence") is None:
+            raise ValidationError(
+                {"residence": _("Indichi il Comune di residenza di chi non è ancora registrato.")}
+            )
+        person = Person(
+            fiscal_code=code,
+            first_name=w["first_name"].strip(),
+            last_name=w["last_name"].strip(),
+            residence=w["residence"],
+            email=w.get("email", "").strip().lower(),
+        )
+        # Uniqueness: checked above, across every Comune; the residence is a row just read
+        # (its per-person existence query would be one round trip each).
+        person.full_clean(exclude=["residence"], validate_unique=False)
+        new.append(person)
+    Person.objects_unscoped.bulk_create(new, batch_size=BATCH)
+    audit.record_many(
+        actor,
+        "person.registered",
+        [(p, p.residence_id, p.pk, audit.snapshot(p, PERSON_FIELDS), str(p)) for p in new],
+    )
+    found.update((p.fiscal_code, p) for p in new)
+    return found
+
+
 @transaction.atomic
 def update_contacts(
     actor: Actor, person: Person, *, email: str, phone: str, address: str, reason: str = ""
