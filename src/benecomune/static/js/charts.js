@@ -10,8 +10,10 @@
                  "#00a3a3"];
 
   function numberOf(cell) {
-    var raw = cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent;
-    var value = parseFloat(String(raw).replace(/\./g, "").replace(",", "."));
+    // data-value is a plain number ("1234.5"); the text is Italian ("1.234,5", "€ 12,30").
+    var value = cell.dataset.value !== undefined
+      ? parseFloat(cell.dataset.value)
+      : parseFloat(cell.textContent.replace(/[^0-9,.-]/g, "").replace(/\./g, "").replace(",", "."));
     return isNaN(value) ? null : value;
   }
 
