@@ -71,3 +71,38 @@ def test_vat_number():
     with pytest.raises(ValidationError) as exc:
         validate_vat_number("04123450283")
     assert "partita IVA" in exc.value.messages[0]
+
+
+# The project's decoder (core.identifiers._decode) skips the library's omocode list; it must
+# accept, refuse and read every code exactly as `codicefiscale.decode` does.
+LIBRARY_CASES = [
+    "RSSMRA80A01H501U",  # valid
+    "RSSMRA80A01H501V",  # wrong check character
+    "RSSMRA80A41H501Y",  # a woman (day + 40)
+    "RSSMRA80A01H50MI",  # omocode (letter for the last digit of the place)
+    "RSSMRAUMALMH5MMI",  # omocode, every substitutable position
+    "RSSMRA80A32H501X",  # 32 January
+    "RSSMRA80A01Z999X",  # unknown place
+    "RSSMRA05B29H501X",  # 29 February of a non-leap year
+    "BNCGNN20C10F205Q",  # born in 1920 or 2020: the century guess
+    "MRARSS01T45Z404D",  # born abroad
+]
+
+
+@pytest.mark.parametrize("code", LIBRARY_CASES)
+def test_the_fast_decoder_agrees_with_the_library(code):
+    from codicefiscale import codicefiscale as cf
+
+    from benecomune.core.identifiers import _decode
+
+    try:
+        expected = cf.decode(code)
+    except ValueError:
+        with pytest.raises(ValueError):
+            _decode(code)
+        return
+    got = _decode(code)
+    assert got["birthdate"] == expected["birthdate"]
+    assert got["gender"] == expected["gender"]
+    assert got["birthplace"] == expected["birthplace"]
+    assert got["is_omocode"] == (code in expected["omocodes"][1:])
