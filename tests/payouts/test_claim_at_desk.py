@@ -107,3 +107,45 @@ def test_other_comune_desk_and_validator_cannot_file(
     validator, _u, _m = staff_client(Role.VALIDATOR, municipality, email="v@example.org")
     assert validator.post(new_url, claim_data()).status_code == 403
     assert not ExpenseClaim.objects_unscoped.exists()
+
+
+def _claim(actor, award, **over):
+    from benecomune.payouts.services import claims
+
+    data = {
+        "category": "summer_camp",
+        "amount": 1_000,
+        "expense_date": timezone.localdate(),
+        "payee": "Centro",
+        "upload": receipt(),
+    }
+    data.update(over)
+    return claims.submit_claim(actor, award, **data)
+
+
+def test_a_delegation_to_file_claims_covers_the_desk_or_is_refused(monkeypatch, award, operator):
+    """core.on_behalf.authorize with the `claims` scope: a delegation in scope is the basis (no
+    consent typed); one that does not cover it refuses, audited after the rollback."""
+    from django.core.exceptions import ValidationError
+
+    from benecomune.core import on_behalf
+
+    answer = {"value": ("delega n. 9 (su carta), valida fino al 31/12/2026", None)}
+    seen = []
+
+    def source(actor, person, scope):
+        seen.append(scope)
+        return answer["value"]
+
+    monkeypatch.setattr(on_behalf, "_SOURCES", [source])
+    claim = _claim(operator, award)
+    assert seen == [on_behalf.CLAIMS]
+    with all_tenants():
+        event = AuditEvent.objects.get(action="payouts.claim_submitted")
+    assert "delega n. 9" in event.reason and event.after["on_behalf_of"]
+    answer["value"] = (None, "La delega è scaduta il 01/01/2026.")
+    with pytest.raises(ValidationError, match="scaduta"):
+        _claim(operator, award, payee="Altro centro")
+    assert list(ExpenseClaim.objects_unscoped.values_list("pk", flat=True)) == [claim.pk]
+    with all_tenants():
+        assert AuditEvent.objects.filter(action="core.on_behalf_refused").count() == 1

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from benecomune.desk.views import cases, delegations, orientation, points, public, referrals
+from benecomune.desk.views import (
+    bookings,
+    cases,
+    delegations,
+    orientation,
+    points,
+    public,
+    referrals,
+)
 
 app_name = "desk"
 
@@ -28,6 +36,11 @@ urlpatterns = [
         "gestione/sportello-welfare/casi/<int:pk>/<slug:action>/",
         cases.case_action,
         name="case_action",
+    ),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/prenota/<int:service_pk>/",
+        bookings.case_booking,
+        name="case_booking",
     ),
     # Public
     path("punti-welfare/", public.point_directory, name="directory"),

@@ -161,6 +161,7 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("desk:referral_new", "welfare_case", DESK_CASE),
         AccessPoint("desk:desk_delegation_new", "welfare_case", DESK_CASE),
         AccessPoint("desk:orientation", "welfare_case", DESK_CASE),
+        AccessPoint("desk:case_booking", "welfare_case", DESK_CASE),
     ]
 }
 

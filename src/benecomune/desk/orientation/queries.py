@@ -30,3 +30,13 @@ def orientation_items(orientation):
         .prefetch_related("needs")
         .order_by("position", "pk")
     )
+
+
+def bookable_services(suggestions) -> set[int]:
+    """The suggested catalogue services that have booking rules (an agenda to book a slot)."""
+    from benecomune.bookings.models import ServiceSchedule
+    from benecomune.desk.models import SuggestionKind
+
+    ids = [s.object_id for s in suggestions if s.kind == SuggestionKind.SERVICE]
+    rows = ServiceSchedule.objects_unscoped.filter(service_id__in=ids)
+    return set(rows.values_list("service_id", flat=True))

@@ -28,6 +28,7 @@ def _context(request, case, proposal, **forms) -> dict:
         "give_form": forms.get("give_form") or GiveForm(suggestions=proposal.suggestions),
         "unmet_form": forms.get("unmet_form") or UnmetForm(needs=case.needs.all()),
         "dismiss_error": forms.get("dismiss_form"),
+        "bookable": queries.bookable_services(proposal.suggestions) if case.person_id else set(),
     }
 
 

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.calls.models import Award, AwardStatus, Call, CallStatus
-from benecomune.core import audit
+from benecomune.core import audit, on_behalf
 from benecomune.core.actors import Actor
 from benecomune.core.models import Organization
 from benecomune.core.notifications import notify_person
-from benecomune.core.on_behalf import on_behalf_reason, require_consent
+from benecomune.core.on_behalf import on_behalf_reason
 from benecomune.core.services.people import set_payment_account
 from benecomune.ledger.money import format_euro
 from benecomune.payouts.exceptions import PayoutError
@@ -169,6 +169,7 @@ def _check_receipt(
     return None
 
 
+@on_behalf.refusals_audited
 @transaction.atomic
 def submit_claim(
     actor: Actor,
@@ -197,7 +198,8 @@ def submit_claim(
     is_owner = actor.user is not None and actor.user.person_id == award.person_id
     if not is_owner:
         actor.require("desk.assist", award.organization_id)
-        consent_note = require_consent(consent_note)
+        # A delegation in scope (core.on_behalf), else the consent the person gives now.
+        consent_note = on_behalf.authorize(actor, award.person, on_behalf.CLAIMS, consent_note)
     call = award.call
     if award.status != AwardStatus.ACTIVE or award.benefit_type != "reimbursement":
         raise PayoutError(_("Questo contributo non prevede rimborsi."))
