@@ -101,3 +101,24 @@ def test_a_file_of_only_known_people_registers_nobody(hr_operator, company, muni
     report = roster.import_roster(hr_operator, company, other, base_url="http://t")
     assert len(report.created) == 4
     assert Person.objects_unscoped.count() == people
+
+
+def test_a_person_registered_meanwhile_gets_an_italian_message_and_saves_nothing(
+    hr_operator, company, monkeypatch
+):
+    """Another operation registers one of the file's people between the import's read and its
+    insert: the unique codice fiscale refuses the insert, the whole import rolls back."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    before = (Person.objects_unscoped.count(), AuditEvent.objects_unscoped.count())
+
+    def registered_meanwhile(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Person.objects_unscoped, "bulk_create", registered_meanwhile)
+    with pytest.raises(ValidationError) as refused:
+        roster.import_roster(hr_operator, company, roster_csv(), base_url="http://t")
+    assert "ripeta l'importazione" in refused.value.messages[0]
+    assert (Person.objects_unscoped.count(), AuditEvent.objects_unscoped.count()) == before
+    assert not Employee.objects_unscoped.filter(company=company).exists()

@@ -1,7 +1,7 @@
 """Registry use cases: people, households, payment data."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from benecomune.core import audit
@@ -116,7 +116,16 @@ def ensure_people(actor: Actor, wanted: list[dict]) -> dict[str, Person]:
         # (its per-person existence query would be one round trip each).
         person.full_clean(exclude=["residence"], validate_unique=False)
         new.append(person)
-    Person.objects_unscoped.bulk_create(new, batch_size=BATCH)
+    try:
+        with transaction.atomic():
+            Person.objects_unscoped.bulk_create(new, batch_size=BATCH)
+    except IntegrityError as exc:  # registered meanwhile by another operation, after our read
+        raise ValidationError(
+            _(
+                "Alcune persone del file sono state registrate proprio ora da un'altra "
+                "operazione: ripeta l'importazione, non è stato salvato nulla."
+            )
+        ) from exc
     audit.record_many(
         actor,
         "person.registered",

@@ -182,6 +182,8 @@ def roster_import(request, company):
         except roster.RosterRefused as exc:
             form.add_error(None, exc.messages)
             problems = exc.problems
+        except ValidationError as exc:  # e.g. a person registered meanwhile by someone else
+            form.add_error(None, exc.messages)
     return render(
         request,
         "corporate/roster_import.html",
