@@ -76,7 +76,9 @@ def _first_day(service):
     schedule = agenda_reads.schedule_of(service)
     first, last = agenda_reads.bookable_range(schedule)
     slots = agenda_reads.available_slots(schedule, first, last)
-    return slots[0].local_start.date()
+    # The first whole day: the minimum notice cuts into today's and tomorrow's morning,
+    # depending on the hour the suite runs.
+    return next(s.local_start.date() for s in slots if s.local_start.strftime("%H:%M") == "09:00")
 
 
 def _times_on(service, day):

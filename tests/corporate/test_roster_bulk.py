@@ -104,7 +104,7 @@ def test_a_file_of_only_known_people_registers_nobody(hr_operator, company, muni
 
 
 def test_a_person_registered_meanwhile_gets_an_italian_message_and_saves_nothing(
-    hr_operator, company, monkeypatch
+    hr_operator, company, municipality, monkeypatch
 ):
     """Another operation registers one of the file's people between the import's read and its
     insert: the unique codice fiscale refuses the insert, the whole import rolls back."""
