@@ -154,7 +154,11 @@ def test_desk_prints_card_and_pin_slip(staff_client, municipality, voucher, citi
     desk, _user, _m = staff_client(Role.DESK_OPERATOR, municipality)
     response = desk.post(
         f"/gestione/buoni/{voucher.pk}/tessera/",
-        {f"w{voucher.pk}-pin": "", f"w{voucher.pk}-pin_again": ""},
+        {
+            f"w{voucher.pk}-pin": "",
+            f"w{voucher.pk}-pin_again": "",
+            f"w{voucher.pk}-consent_note": "di persona, documento verificato",
+        },
     )
     issued = desk.get(response["Location"]).content.decode()
     pin = re.search(r'data-testid="issued-pin">(\d+)<', issued).group(1)

@@ -4,7 +4,7 @@ reissue, who may do it, the citizen told)."""
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from benecomune.core.models import AuditEvent, Notification, Role
@@ -132,7 +132,11 @@ def test_someone_else_cannot_touch_the_card(voucher, make_person, municipality, 
 
 def test_desk_operator_issues_for_the_citizen(voucher, make_user, municipality):
     user = make_user("desk@example.org", role=Role.DESK_OPERATOR, organization=municipality)
-    card, pin = cards.issue_card(actor_for(user, Role.DESK_OPERATOR, municipality), voucher)
+    desk = actor_for(user, Role.DESK_OPERATOR, municipality)
+    with pytest.raises(ValidationError):  # no consent, no delegation
+        cards.issue_card(desk, voucher)
+    assert not VoucherCard.objects_unscoped.exists()
+    card, pin = cards.issue_card(desk, voucher, consent="di persona, con documento")
     assert card.issued_by == user
     assert cards.pin_matches(card, pin)
 

@@ -8,7 +8,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from benecomune.core.models import Job, Membership, Municipality, Provider, Role, User
+from benecomune.core.models import (
+    AuditEvent,
+    Job,
+    Membership,
+    Municipality,
+    Provider,
+    Role,
+    User,
+)
 from benecomune.ledger.models import Wallet
 from benecomune.ledger.services import statements
 from benecomune.vouchers.models import CardStatus, CircuitMembership, Redemption, VoucherCard
@@ -313,11 +321,16 @@ def test_desk_operator_prints_a_card_for_a_citizen(staff_client, municipality, v
     assert citizen.full_name in found
     person = client.get(f"/gestione/buoni/persone/{citizen.pk}/").content.decode()
     assert voucher.title in person
-    response = client.post(
-        f"/gestione/buoni/{voucher.pk}/tessera/",
-        {f"w{voucher.pk}-pin": "", f"w{voucher.pk}-pin_again": ""},
-    )
+    url = f"/gestione/buoni/{voucher.pk}/tessera/"
+    form = {f"w{voucher.pk}-pin": "", f"w{voucher.pk}-pin_again": ""}
+    refused = client.post(url, form, follow=True).content.decode()
+    assert "Indichi come il cittadino ha dato il consenso" in refused
+    assert not VoucherCard.objects_unscoped.exists()
+    form[f"w{voucher.pk}-consent_note"] = "di persona, carta d'identità"
+    response = client.post(url, form)
     assert response.status_code == 302
+    event = AuditEvent.objects_unscoped.get(action="vouchers.card_issued")
+    assert citizen.fiscal_code in event.reason and "carta d'identità" in event.reason
     issued = client.get(response["Location"]).content.decode()
     pin = re.search(r'data-testid="issued-pin">(\d+)<', issued).group(1)
     assert cards.pin_matches(VoucherCard.objects_unscoped.get(), pin)

@@ -3,7 +3,22 @@ current page's query string with some parameters changed (for paging and export 
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+
+CONSENT_LABEL = gettext_lazy("Come ha dato il consenso il cittadino")
+CONSENT_HELP = gettext_lazy(
+    "Per esempio: di persona allo sportello, documento d'identità verificato; oppure: delega "
+    "scritta firmata, conservata agli atti."
+)
+
+
+def consent_field(*, required: bool = True, help_text=CONSENT_HELP) -> forms.CharField:
+    """The desk's note of how the citizen consented to be assisted (core.on_behalf)."""
+    return forms.CharField(
+        label=CONSENT_LABEL, max_length=200, required=required, help_text=help_text
+    )
 
 
 def add_errors(form, exc: ValidationError, *, on_fields: bool = True) -> None:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from benecomune.desk.views import (
     bookings,
+    cards,
     cases,
     delegations,
     orientation,
@@ -31,6 +32,28 @@ urlpatterns = [
         "gestione/sportello-welfare/casi/<int:pk>/consensi/<int:consent_pk>/revoca/",
         cases.consent_withdraw,
         name="consent_withdraw",
+    ),
+    # Voucher cards printed for a case's person, with a delegation (point 5)
+    path("gestione/sportello-welfare/casi/<int:pk>/tessere/", cards.case_cards, name="case_cards"),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/tessere/<int:wallet_pk>/emetti/",
+        cards.case_card_issue,
+        name="case_card_issue",
+    ),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/tessere/<int:wallet_pk>/emessa/",
+        cards.case_card_issued,
+        name="case_card_issued",
+    ),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/tessere/<int:wallet_pk>/blocca/",
+        cards.case_card_block,
+        name="case_card_block",
+    ),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/tessere/<int:wallet_pk>/tessera.pdf",
+        cards.case_card_pdf,
+        name="case_card_pdf",
     ),
     path(
         "gestione/sportello-welfare/casi/<int:pk>/<slug:action>/",

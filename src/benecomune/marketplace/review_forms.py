@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from benecomune.core.forms_helpers import CONSENT_HELP, CONSENT_LABEL
 from benecomune.marketplace.models import RATING_MAX, RATING_MIN, ReviewStatus
 from benecomune.marketplace.services.reviews import ANSWER_MAX, COMMENT_MAX, REASON_MAX
-from benecomune.marketplace.thread_forms import CONSENT_HELP, CONSENT_LABEL
 
 
 def rating_choices() -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benecomune.core.forms_helpers import CONSENT_HELP, CONSENT_LABEL
 from benecomune.marketplace.models import AbuseStatus
 
 
@@ -39,13 +40,6 @@ class MessageForm(forms.Form):
 class StartForm(MessageForm):
     subject = forms.CharField(label=_("Oggetto"), max_length=200, required=False)
     field_order = ["subject", "text", "files"]
-
-
-CONSENT_LABEL = _("Come ha dato il consenso il cittadino")
-CONSENT_HELP = _(
-    "Per esempio: di persona allo sportello, documento d'identità verificato; oppure: delega "
-    "scritta firmata, conservata agli atti."
-)
 
 
 class DeskStartForm(StartForm):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from benecomune.core.forms_helpers import consent_field
 from benecomune.core.models import MerchantCategory, Municipality
 from benecomune.ledger.forms import EuroField
 
@@ -170,3 +171,16 @@ class TakingsPeriodForm(PeriodForm):
             )
         data["dal"], data["al"] = start, end
         return data
+
+
+class DeskCardForm(CardForm):
+    """The card printed by an operator for the holder: how the holder consented, unless a
+    delegation to print voucher cards covers it."""
+
+    consent_note = consent_field(
+        required=False,
+        help_text=_(
+            "Per esempio: di persona, documento d'identità verificato. Non serve se la persona "
+            "ha dato una delega valida per le tessere."
+        ),
+    )

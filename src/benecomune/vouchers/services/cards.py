@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from benecomune.core import audit
+from benecomune.core import audit, on_behalf
 from benecomune.core.actors import Actor
 from benecomune.core.models import Organization, Person
 from benecomune.core.notifications import notify_person
 from benecomune.ledger.models import Wallet
 from benecomune.vouchers.models import CardStatus, VoucherCard
+from benecomune.vouchers.services.card_access import card_reason
 from benecomune.vouchers.services.codes import CARD_LENGTH, random_digits
 from benecomune.vouchers.services.errors import VoucherError
 
@@ -68,23 +69,6 @@ def _generated_pin() -> str:
             continue
 
 
-def require_holder_or_desk(actor: Actor, wallet: Wallet) -> None:
-    """The wallet's holder in the citizen role, a desk operator of the issuing Comune (or of
-    the holder's Comune), or a system actor."""
-    if actor.system:
-        return
-    if actor.membership is None and actor.user and actor.user.person_id == wallet.person_id:
-        return
-    residence_id = Person.objects_unscoped.values_list("residence_id", flat=True).get(
-        pk=wallet.person_id
-    )
-    if actor.has_perm("desk.assist", wallet.organization_id) or actor.has_perm(
-        "desk.assist", residence_id
-    ):
-        return
-    actor.require("desk.assist", wallet.organization_id)
-
-
 def open_card(wallet: Wallet) -> VoucherCard | None:
     return (
         VoucherCard.objects_unscoped.filter(
@@ -95,11 +79,15 @@ def open_card(wallet: Wallet) -> VoucherCard | None:
     )
 
 
+@on_behalf.refusals_audited
 @transaction.atomic
-def issue_card(actor: Actor, wallet: Wallet, *, pin: str = "") -> tuple[VoucherCard, str]:
+def issue_card(
+    actor: Actor, wallet: Wallet, *, pin: str = "", consent: str = ""
+) -> tuple[VoucherCard, str]:
     """A new card for the wallet, replacing (and so disabling) any previous one. Returns the
-    card and its clear PIN (the one chosen, or a generated one), to be shown once."""
-    require_holder_or_desk(actor, wallet)
+    card and its clear PIN (the one chosen, or a generated one), to be shown once. Staff acts
+    for the holder on a delegation or the consent given now (`card_access`)."""
+    reason = card_reason(actor, wallet, consent=consent)
     if wallet.expired_at is not None:
         raise VoucherError("expired", _("Il buono è scaduto: non si può stampare una tessera."))
     pin = validate_pin(pin) if pin else _generated_pin()
@@ -134,6 +122,7 @@ def issue_card(actor: Actor, wallet: Wallet, *, pin: str = "") -> tuple[VoucherC
         person=Person(pk=wallet.person_id),
         before={"card": previous.pk, "status": previous.status} if previous else None,
         after={"card": card.pk, "number_end": number[-4:]},
+        reason=reason,
     )
     if previous is not None:
         _notify(
@@ -149,11 +138,12 @@ def issue_card(actor: Actor, wallet: Wallet, *, pin: str = "") -> tuple[VoucherC
     return card, pin
 
 
+@on_behalf.refusals_audited
 @transaction.atomic
 def block_card(actor: Actor, card: VoucherCard, *, reason: str = "") -> VoucherCard:
     """Block a card at once (lost, stolen): it stops working at every till."""
     wallet = Wallet.objects_unscoped.get(pk=card.wallet_id)
-    require_holder_or_desk(actor, wallet)
+    acting = card_reason(actor, wallet, protective=True)
     current = VoucherCard.objects_unscoped.select_for_update().get(pk=card.pk)
     if current.status not in (CardStatus.ACTIVE, CardStatus.LOCKED):
         return current
@@ -170,7 +160,7 @@ def block_card(actor: Actor, card: VoucherCard, *, reason: str = "") -> VoucherC
         person=Person(pk=wallet.person_id),
         before={"status": before},
         after={"status": current.status},
-        reason=reason,
+        reason=" — ".join(filter(None, [reason, acting])),
     )
     _notify(
         wallet,

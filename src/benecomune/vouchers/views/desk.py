@@ -4,6 +4,7 @@ by the citizen or generated and read out once), block it, reissue it."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from benecomune.core.models import Person
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.models import Wallet
 from benecomune.ledger.services.rules import rules_text
-from benecomune.vouchers.forms import CardForm
+from benecomune.vouchers.forms import DeskCardForm
 from benecomune.vouchers.models import CardStatus, VoucherCard
 from benecomune.vouchers.services import cards
 from benecomune.vouchers.views.citizen import pdf_response, recall_pin, remember_pin, slip_pin
@@ -41,57 +42,70 @@ def _wallet(request, pk) -> Wallet:
     )
 
 
-@staff_permission("desk.assist")
-def person(request, pk):
-    someone = get_object_or_404(Person.objects, pk=pk)
-    wallets = list(Wallet.objects.filter(person=someone).select_related("organization"))
+def card_items(wallets, url_of) -> list[dict]:
+    """The person's wallets with balance, rules, open card, the form to issue one and the
+    URLs of its actions (`url_of(action, wallet)`: the Comune desk's or a Point's)."""
     amounts = balances(w.account_id for w in wallets)
-    items = [
+    return [
         {
             "wallet": w,
             "balance": amounts.get(w.account_id, 0),
             "rules": rules_text(w),
             "card": cards.open_card(w),
-            "form": CardForm(prefix=f"w{w.pk}"),
+            "form": DeskCardForm(prefix=f"w{w.pk}"),
+            "issue_url": url_of("issue", w),
+            "block_url": url_of("block", w),
+            "pdf_url": url_of("pdf", w),
         }
         for w in wallets
     ]
-    return render(request, "vouchers/desk/person.html", {"person": someone, "items": items})
+
+
+_DESK_URLS = {
+    "issue": "vouchers:desk_issue",
+    "block": "vouchers:desk_block",
+    "pdf": "vouchers:desk_card_pdf",
+}
 
 
 @staff_permission("desk.assist")
-@require_POST
-def issue(request, pk):
-    wallet = _wallet(request, pk)
-    form = CardForm(request.POST, prefix=f"w{wallet.pk}")
+def person(request, pk):
+    someone = get_object_or_404(Person.objects, pk=pk)
+    wallets = list(Wallet.objects.filter(person=someone).select_related("organization"))
+    items = card_items(wallets, lambda action, w: reverse(_DESK_URLS[action], args=[w.pk]))
+    return render(
+        request,
+        "vouchers/desk/person.html",
+        {
+            "person": someone,
+            "items": items,
+            "crumb": (reverse("vouchers:desk"), _("Tessere dei buoni")),
+        },
+    )
+
+
+def issue_from_form(request, wallet, *, prefix=None):
+    """Issue a card from the posted DeskCardForm: the new card, or None with the errors in
+    `messages` (the PIN is remembered for the next page, shown once)."""
+    form = DeskCardForm(request.POST, prefix=prefix or f"w{wallet.pk}")
     if form.is_valid():
         try:
-            card, pin = cards.issue_card(request.actor, wallet, pin=form.cleaned_data["pin"])
+            card, pin = cards.issue_card(
+                request.actor,
+                wallet,
+                pin=form.cleaned_data["pin"],
+                consent=form.cleaned_data["consent_note"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             remember_pin(request, card, pin)
-            return redirect("vouchers:desk_issued", pk=wallet.pk)
+            return card
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("vouchers:desk_person", pk=wallet.person_id)
+    return None
 
 
-@staff_permission("desk.assist")
-def issued(request, pk):
-    wallet = _wallet(request, pk)
-    card = cards.open_card(wallet)
-    pin = recall_pin(request, card)
-    if pin is None:  # shown once: a reload goes back to the person
-        return redirect("vouchers:desk_person", pk=wallet.person_id)
-    return render(
-        request, "vouchers/desk/issued.html", {"wallet": wallet, "card": card, "pin": pin}
-    )
-
-
-@staff_permission("desk.assist")
-@require_POST
-def block(request, pk):
-    wallet = _wallet(request, pk)
+def block_open_card(request, wallet) -> None:
     current = cards.open_card(wallet)
     if current is not None:
         try:
@@ -100,6 +114,43 @@ def block(request, pk):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Tessera bloccata."))
+
+
+@staff_permission("desk.assist")
+@require_POST
+def issue(request, pk):
+    wallet = _wallet(request, pk)
+    if issue_from_form(request, wallet) is not None:
+        return redirect("vouchers:desk_issued", pk=wallet.pk)
+    return redirect("vouchers:desk_person", pk=wallet.person_id)
+
+
+@staff_permission("desk.assist")
+def issued(request, pk):
+    wallet = _wallet(request, pk)
+    return issued_page(
+        request,
+        wallet,
+        pdf_url=reverse("vouchers:desk_card_pdf", args=[wallet.pk]),
+        back_url=reverse("vouchers:desk_person", args=[wallet.person_id]),
+    )
+
+
+def issued_page(request, wallet, *, pdf_url: str, back_url: str):
+    """The new card's number and PIN, shown once: a reload goes back to `back_url`."""
+    card = cards.open_card(wallet)
+    pin = recall_pin(request, card)
+    if pin is None:
+        return redirect(back_url)
+    context = {"wallet": wallet, "card": card, "pin": pin, "pdf_url": pdf_url}
+    return render(request, "vouchers/desk/issued.html", {**context, "back_url": back_url})
+
+
+@staff_permission("desk.assist")
+@require_POST
+def block(request, pk):
+    wallet = _wallet(request, pk)
+    block_open_card(request, wallet)
     return redirect("vouchers:desk_person", pk=wallet.person_id)
 
 

@@ -1,0 +1,133 @@
+"""A Point's operator printing (or blocking) the voucher card of the person of one of their
+cases: the vouchers' own desk page and forms, reached through the case (the Point's cases
+only, else 404 audited). The vouchers service checks that a valid delegation to print
+voucher cards covers it (core.on_behalf) and audits "by operator X for Y"."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benecomune.core import on_behalf
+from benecomune.desk import access
+from benecomune.desk.views.common import operator_page
+from benecomune.ledger.models import Wallet
+from benecomune.vouchers.models import CardStatus, VoucherCard
+from benecomune.vouchers.views.citizen import pdf_response, slip_pin
+from benecomune.vouchers.views.desk import (
+    block_open_card,
+    card_items,
+    issue_from_form,
+    issued_page,
+)
+
+_URLS = {
+    "issue": "desk:case_card_issue",
+    "block": "desk:case_card_block",
+    "pdf": "desk:case_card_pdf",
+}
+
+
+def _case(request, pk):
+    case = access.case_or_404(
+        request.actor, pk, queryset=access.own_cases(request.actor).select_related("person")
+    )
+    if case.person is None:
+        raise Http404
+    return case
+
+
+def _wallets(case):
+    # Unscoped: the person's wallets are in their Comuni's and employers' tenants; the case of
+    # the operator's own Point is the scope.
+    return Wallet.objects_unscoped.filter(person_id=case.person_id).select_related("organization")
+
+
+def _wallet(case, wallet_pk) -> Wallet:
+    return get_object_or_404(_wallets(case), pk=wallet_pk)
+
+
+def _basis(request, case) -> str | None:
+    """The delegation's text, or None (with the reason in `messages`, a refusal audited)."""
+    try:
+        basis = on_behalf.delegation_basis(request.actor, case.person, on_behalf.VOUCHER_CARDS)
+    except on_behalf.OnBehalfRefused as refusal:
+        on_behalf.record_refusal(request.actor, refusal, "voucher_cards")
+        messages.error(request, " ".join(refusal.messages))
+        return None
+    if not basis:
+        messages.error(
+            request,
+            _(
+                "Per stampare le tessere dei buoni per la persona serve una sua delega valida a "
+                "questo Punto: la registri dalla scheda del caso (delega su carta con documento)."
+            ),
+        )
+        return None
+    return basis
+
+
+@operator_page
+def case_cards(request, points, pk):
+    case = _case(request, pk)
+    basis = _basis(request, case)
+    if basis is None:
+        return redirect("desk:case", pk=case.pk)
+    items = card_items(
+        list(_wallets(case)),
+        lambda action, w: reverse(_URLS[action], args=[case.pk, w.pk]),
+    )
+    return render(
+        request,
+        "vouchers/desk/person.html",
+        {
+            "person": case.person,
+            "items": items,
+            "basis": basis,
+            "crumb": (reverse("desk:case", args=[case.pk]), case.protocol),
+        },
+    )
+
+
+@operator_page
+@require_POST
+def case_card_issue(request, points, pk, wallet_pk):
+    case = _case(request, pk)
+    wallet = _wallet(case, wallet_pk)
+    if issue_from_form(request, wallet) is not None:
+        return redirect("desk:case_card_issued", pk=case.pk, wallet_pk=wallet.pk)
+    return redirect("desk:case_cards", pk=case.pk)
+
+
+@operator_page
+def case_card_issued(request, points, pk, wallet_pk):
+    case = _case(request, pk)
+    wallet = _wallet(case, wallet_pk)
+    return issued_page(
+        request,
+        wallet,
+        pdf_url=reverse("desk:case_card_pdf", args=[case.pk, wallet.pk]),
+        back_url=reverse("desk:case_cards", args=[case.pk]),
+    )
+
+
+@operator_page
+@require_POST
+def case_card_block(request, points, pk, wallet_pk):
+    case = _case(request, pk)
+    block_open_card(request, _wallet(case, wallet_pk))
+    return redirect("desk:case_cards", pk=case.pk)
+
+
+@operator_page
+def case_card_pdf(request, points, pk, wallet_pk):
+    case = _case(request, pk)
+    if _basis(request, case) is None:
+        raise Http404
+    wallet = _wallet(case, wallet_pk)
+    current = get_object_or_404(
+        VoucherCard.objects_unscoped, wallet_id=wallet.pk, status=CardStatus.ACTIVE
+    )
+    return pdf_response(wallet, current, pin=slip_pin(request, current))
