@@ -6,7 +6,7 @@ from benecomune.calls.views import applications_citizen as citizen
 from benecomune.calls.views import applications_desk as desk
 
 
-def _application_pages(prefix: str, base: str, views) -> list:
+def application_pages(prefix: str, base: str, views) -> list:
     """The same pages for the citizen and for the desk, under their own URLs and names."""
     return [
         path(f"{base}<int:pk>/", views.application_detail, name=prefix),
@@ -34,10 +34,10 @@ def _application_pages(prefix: str, base: str, views) -> list:
 urlpatterns = [
     path("area-personale/domande/", citizen.my_applications, name="my_applications"),
     path("area-personale/bandi/<int:pk>/domanda/", citizen.apply_start, name="apply_start"),
-    *_application_pages("my_application", "area-personale/domande/", citizen),
+    *application_pages("my_application", "area-personale/domande/", citizen),
     path("gestione/sportello/domande/", desk.desk_home, name="desk_home"),
     path("gestione/sportello/domande/persona/<int:pk>/", desk.desk_person, name="desk_person"),
-    *_application_pages("desk_application", "gestione/sportello/domande/", desk),
+    *application_pages("desk_application", "gestione/sportello/domande/", desk),
     path(
         "gestione/sportello/domande/<int:pk>/consenso/",
         desk.application_consent,

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from benecomune.calls.urls_applications import application_pages
 from benecomune.desk.views import (
+    applications,
     bookings,
     cards,
     cases,
@@ -33,6 +35,18 @@ urlpatterns = [
         cases.consent_withdraw,
         name="consent_withdraw",
     ),
+    # Applications to calls for a case's person, with a delegation (point 5)
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/domande/",
+        applications.case_applications,
+        name="case_applications",
+    ),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/domande/avvia/",
+        applications.case_apply,
+        name="case_apply",
+    ),
+    *application_pages("point_application", "gestione/sportello-welfare/domande/", applications),
     # Voucher cards printed for a case's person, with a delegation (point 5)
     path("gestione/sportello-welfare/casi/<int:pk>/tessere/", cards.case_cards, name="case_cards"),
     path(

@@ -12,19 +12,33 @@ from django.utils.translation import gettext as _
 
 from benecomune.calls.exceptions import CallError
 from benecomune.calls.models import Application
+from benecomune.core import on_behalf
 from benecomune.core.actors import Actor
 from benecomune.core.models import Person
 from benecomune.core.on_behalf import is_assisting
 from benecomune.core.on_behalf import on_behalf_reason as core_on_behalf_reason
 
 
-def _check_assistant(actor: Actor, applicant: Person, organization_id: int) -> None:
+def is_comune_desk(actor: Actor, organization_id: int) -> bool:
+    return actor.has_perm("desk.assist", organization_id) and actor.has_perm(
+        "applications.instruct", organization_id
+    )
+
+
+def _check_assistant(actor: Actor, applicant: Person, organization_id: int) -> str:
+    """The applicant's Comune desk (""), or another operator (a Welfare Point's) holding a
+    valid delegation to apply for the applicant: its text. Refuses anyone else; a delegation
+    expired, revoked or out of scope refuses with its reason (OnBehalfRefused)."""
     if actor.user is not None and actor.user.person_id == applicant.pk:
         raise CallError(
             _("Per una domanda a suo nome usi la sua area personale, non il ruolo di sportello.")
         )
-    actor.require("desk.assist", organization_id)
-    actor.require("applications.instruct", organization_id)
+    if is_comune_desk(actor, organization_id):
+        return ""
+    basis = on_behalf.delegation_basis(actor, applicant, on_behalf.APPLY)
+    if not basis:
+        actor.require("desk.assist", organization_id)  # raises PermissionDenied
+    return basis
 
 
 def authorize(actor: Actor, application: Application) -> None:

@@ -228,10 +228,10 @@ def start_application(
             applicant,
             subject=_("Domanda avviata allo sportello: %(call)s") % {"call": call.title},
             body=_(
-                "Lo sportello del Comune ha avviato per suo conto, con il suo consenso, una "
+                "Lo sportello di %(where)s ha avviato per suo conto, con il suo consenso, una "
                 "domanda per il bando «%(call)s». Può seguirla nella sua area personale."
             )
-            % {"call": call.title},
+            % {"call": call.title, "where": actor.organization.name},
             link=application_link(application),
         )
     return application

@@ -7,6 +7,7 @@ Each page is written once and served twice, under `area-personale/domande/...` f
 """
 
 import dataclasses
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -56,13 +57,18 @@ SUFFIXES = (
 
 @dataclasses.dataclass(frozen=True)
 class Pages:
-    prefix: str  # "my_application" or "desk_application"
-    desk: bool
+    """One set of application pages: the citizen's, the Comune desk's, a Welfare Point's."""
+
+    prefix: str  # "my_application", "desk_application", "point_application"
+    desk: bool  # someone fills it in for the applicant
+    registry: bool = False  # the Comune's own tools: INPS lookup, registry checks
+    namespace: str = "calls"
+    crumbs: Callable[[Application], list[tuple[str, str]]] | None = None
 
     def urls(self, application: Application) -> dict[str, str]:
         return {
             (suffix.lstrip("_") or "detail"): reverse(
-                f"calls:{self.prefix}{suffix}", kwargs={"pk": application.pk}
+                f"{self.namespace}:{self.prefix}{suffix}", kwargs={"pk": application.pk}
             )
             for suffix in SUFFIXES
         }
@@ -70,13 +76,13 @@ class Pages:
     def document_urls(self, application, document) -> dict[str, str]:
         kwargs = {"pk": application.pk, "doc": document.pk}
         return {
-            "download": reverse(f"calls:{self.prefix}_document", kwargs=kwargs),
-            "remove": reverse(f"calls:{self.prefix}_document_remove", kwargs=kwargs),
+            "download": reverse(f"{self.namespace}:{self.prefix}_document", kwargs=kwargs),
+            "remove": reverse(f"{self.namespace}:{self.prefix}_document_remove", kwargs=kwargs),
         }
 
 
 CITIZEN = Pages("my_application", desk=False)
-DESK = Pages("desk_application", desk=True)
+DESK = Pages("desk_application", desk=True, registry=True)
 
 
 def _document_rows(pages: Pages, application: Application, parsed) -> tuple[list, list]:
@@ -125,6 +131,7 @@ def base_context(pages: Pages, application: Application) -> dict:
         "call": application.call,
         "pages": pages,
         "desk": pages.desk,
+        "crumbs": pages.crumbs(application) if pages.crumbs else None,
         "urls": pages.urls(application),
         "badge": badge(application.status),
         "members": members,
@@ -149,7 +156,7 @@ def render_edit(request, pages, application, *, form=None, document_form=None, s
             "form": form
             or DraftForm(
                 application=application,
-                inps=inps_isee_for(application) if pages.desk else None,
+                inps=inps_isee_for(application) if pages.registry else None,
             ),
             "document_form": document_form or DocumentForm(call=application.call),
             "warnings": services.draft_warnings(application),

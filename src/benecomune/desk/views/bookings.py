@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from benecomune.bookings.views.bookings_citizen import booking_page
 from benecomune.core import on_behalf
 from benecomune.desk import access
-from benecomune.desk.views.common import operator_page
+from benecomune.desk.views.common import delegation_or_message, operator_page
 
 
 @operator_page
@@ -20,20 +20,16 @@ def case_booking(request, points, pk, service_pk):
     )
     if case.person is None:
         raise Http404
-    try:
-        basis = on_behalf.delegation_basis(request.actor, case.person, on_behalf.BOOK_PAY)
-    except on_behalf.OnBehalfRefused as refusal:
-        on_behalf.record_refusal(request.actor, refusal, "book")
-        messages.error(request, " ".join(refusal.messages))
-        return redirect("desk:case", pk=case.pk)
-    if not basis:
-        messages.error(
-            request,
-            _(
-                "Per prenotare e pagare per la persona serve una sua delega valida a questo "
-                "Punto: la registri dalla scheda del caso (delega su carta con documento)."
-            ),
-        )
+    basis = delegation_or_message(
+        request,
+        case.person,
+        on_behalf.BOOK_PAY,
+        _(
+            "Per prenotare e pagare per la persona serve una sua delega valida a questo "
+            "Punto: la registri dalla scheda del caso (delega su carta con documento)."
+        ),
+    )
+    if basis is None:
         return redirect("desk:case", pk=case.pk)
 
     def done(request, booking):

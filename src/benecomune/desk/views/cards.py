@@ -3,7 +3,6 @@ cases: the vouchers' own desk page and forms, reached through the case (the Poin
 only, else 404 audited). The vouchers service checks that a valid delegation to print
 voucher cards covers it (core.on_behalf) and audits "by operator X for Y"."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from benecomune.core import on_behalf
 from benecomune.desk import access
-from benecomune.desk.views.common import operator_page
+from benecomune.desk.views.common import delegation_or_message, operator_page
 from benecomune.ledger.models import Wallet
 from benecomune.vouchers.models import CardStatus, VoucherCard
 from benecomune.vouchers.views.citizen import pdf_response, slip_pin
@@ -50,23 +49,15 @@ def _wallet(case, wallet_pk) -> Wallet:
 
 
 def _basis(request, case) -> str | None:
-    """The delegation's text, or None (with the reason in `messages`, a refusal audited)."""
-    try:
-        basis = on_behalf.delegation_basis(request.actor, case.person, on_behalf.VOUCHER_CARDS)
-    except on_behalf.OnBehalfRefused as refusal:
-        on_behalf.record_refusal(request.actor, refusal, "voucher_cards")
-        messages.error(request, " ".join(refusal.messages))
-        return None
-    if not basis:
-        messages.error(
-            request,
-            _(
-                "Per stampare le tessere dei buoni per la persona serve una sua delega valida a "
-                "questo Punto: la registri dalla scheda del caso (delega su carta con documento)."
-            ),
-        )
-        return None
-    return basis
+    return delegation_or_message(
+        request,
+        case.person,
+        on_behalf.VOUCHER_CARDS,
+        _(
+            "Per stampare le tessere dei buoni per la persona serve una sua delega valida a "
+            "questo Punto: la registri dalla scheda del caso (delega su carta con documento)."
+        ),
+    )
 
 
 @operator_page

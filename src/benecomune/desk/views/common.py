@@ -1,10 +1,13 @@
-"""Guards of the desk pages: the Point operators' pages and the Points' admin pages."""
+"""Guards of the desk pages: the Point operators' pages and the Points' admin pages, and the
+delegation a Point's operator needs to act for a case's person."""
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from benecomune.core import on_behalf
 from benecomune.desk.access import is_operator_role, my_points
 from benecomune.desk.services.points import can_manage
 
@@ -36,3 +39,17 @@ def points_admin_page(view):
         return view(request, organization, *args, **kwargs)
 
     return wrapper
+
+
+def delegation_or_message(request, person, scope: str, missing: str) -> str | None:
+    """The text of the person's valid delegation covering `scope`; else None, with the reason
+    in `messages` (a delegation out of scope, expired or revoked is audited) or `missing`."""
+    try:
+        basis = on_behalf.delegation_basis(request.actor, person, scope)
+    except on_behalf.OnBehalfRefused as refusal:
+        on_behalf.record_refusal(request.actor, refusal, scope)
+        messages.error(request, " ".join(refusal.messages))
+        return None
+    if not basis:
+        messages.error(request, missing)
+    return basis or None
