@@ -150,6 +150,8 @@ class Booking(models.Model):
             models.Index(fields=["person", "starts_at"]),
             models.Index(fields=["provider", "starts_at"]),
             models.Index(fields=["seat_key", "status"]),
+            # The observatory's upkeep reads the rows changed since its watermark.
+            models.Index(fields=["updated_at"], name="bookings_booking_updated"),
             models.Index(
                 fields=["starts_at"],
                 name="bookings_booking_to_remind",

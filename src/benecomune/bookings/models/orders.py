@@ -113,6 +113,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["buyer", "-created_at"]),
             models.Index(fields=["status", "payment_due_by"]),
+            # The observatory's upkeep reads the rows changed since its watermark.
+            models.Index(fields=["updated_at"], name="bookings_order_updated"),
         ]
 
     def __str__(self) -> str:

@@ -271,7 +271,7 @@ def by_issuer(cells) -> Table:
 
 def tables(audience: Audience, filters: Filters) -> list[Table]:
     """Every table of the audience's dashboard, in page order."""
-    from benecomune.observatory.dashboards import activity, shared_value
+    from benecomune.observatory.dashboards import activity, shared_value, usage
 
     cells = filters.apply(audience.cells())
     shared = shared_value.table(audience, filters)
@@ -280,6 +280,7 @@ def tables(audience: Audience, filters: Filters) -> list[Table]:
             by_month(cells, audience.side),
             by_issuer(cells),
             by_call(cells.filter(flow=Flow.SPEND)),
+            usage.table(audience, filters),
             *([shared] if shared else []),
         ]
     out = [
@@ -296,6 +297,7 @@ def tables(audience: Audience, filters: Filters) -> list[Table]:
         local_share(cells),
         by_wallet_kind(cells),
         corporate(cells),
+        usage.table(audience, filters),
         activity.needs(audience, filters),
     ]
     if shared is not None:

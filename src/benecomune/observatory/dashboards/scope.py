@@ -44,6 +44,19 @@ class Audience:
         field = "issuer_id" if self.side == ISSUERS else "merchant_id"
         return FlowCell.objects.filter(**{f"{field}__in": self.tenant_ids})
 
+    def usage_cells(self):
+        """Bookings and services used (models/usage.py): a Comune's or network's residents, a
+        company's plan, a provider's own."""
+        from benecomune.observatory.models import UsageCell
+
+        if self.side == MERCHANTS:
+            field = "provider_id"
+        elif self.kind == OrganizationKind.COMPANY:
+            field = "company_id"
+        else:
+            field = "comune_id"
+        return UsageCell.objects.filter(**{f"{field}__in": self.tenant_ids})
+
     @property
     def is_public_body(self) -> bool:
         return self.kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.NETWORK)
@@ -62,11 +75,13 @@ def audience_of(actor) -> Audience:
 
 def comuni_of(audience: Audience) -> list[Municipality]:
     """The issuing Comuni the audience may filter by: its own (a Comune, a network's members),
-    or for a provider those whose wallets were spent at it; none for a company."""
+    or for a provider those whose wallets were spent at it or whose residents booked or bought
+    from it; none for a company."""
     if audience.side == ISSUERS:
         ids = audience.tenant_ids
     else:
         ids = set(audience.cells().values_list("issuer_id", flat=True).distinct())
+        ids |= set(audience.usage_cells().values_list("comune_id", flat=True).distinct())
     return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
 
 
@@ -116,13 +131,21 @@ class Filters:
     call_id: int | None = None
     category: str = ""
 
-    def apply(self, cells):
+    def apply_usage(self, cells):
+        """The period and the Comune (of residence) on usage cells: calls and merchant
+        categories do not apply to bookings."""
+        return self.apply(cells, calls_and_categories=False)
+
+    def apply(self, cells, *, calls_and_categories=True):
         if self.date_from:
             cells = cells.filter(month__gte=self.date_from.replace(day=1))
         if self.date_to:
             cells = cells.filter(month__lte=self.date_to)
         if self.comune_id:
-            cells = cells.filter(issuer_id=self.comune_id)
+            field = "issuer_id" if calls_and_categories else "comune_id"
+            cells = cells.filter(**{field: self.comune_id})
+        if not calls_and_categories:
+            return cells
         if self.call_id:
             cells = cells.filter(call_id=self.call_id)
         if self.category:

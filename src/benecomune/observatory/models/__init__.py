@@ -6,6 +6,7 @@ from .shared_value import (
     ShareMode,
     SocialProject,
 )
+from .usage import UsageCell, UsageEntry, UsageKind
 from .watermark import PendingGap, Watermark
 
 __all__ = [
@@ -20,5 +21,8 @@ __all__ = [
     "SocialProject",
     "SpendingCell",
     "SpendingMember",
+    "UsageCell",
+    "UsageEntry",
+    "UsageKind",
     "Watermark",
 ]

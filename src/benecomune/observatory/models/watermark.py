@@ -13,6 +13,9 @@ from django.db import models
 class Watermark(models.Model):
     name = models.CharField(max_length=40, unique=True)
     last_id = models.BigIntegerField(default=0)
+    # For tables read by time rather than id (the bookings' `updated_at`, services/usage.py):
+    # every row changed before it has been counted; None: nothing counted yet.
+    since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -100,4 +100,6 @@ def differences() -> list[str]:
             want, got = expected[table].get(key, zero), actual[table].get(key, zero)
             if want != got:
                 problems.append(f"{table} {key}: rollup {got} != ledger {want}")
-    return problems + _members_agree()
+    from benecomune.observatory.services import usage
+
+    return problems + _members_agree() + usage.differences()

@@ -32,6 +32,7 @@ from benecomune.observatory.models import (
     SpendingMember,
     Watermark,
 )
+from benecomune.observatory.services import usage
 from benecomune.observatory.services.apply import apply
 from benecomune.observatory.services.attribution import FIELDS, contributions
 
@@ -43,7 +44,7 @@ REBUILD_BATCH = 50_000  # empty tables, one transaction: bigger batches, fewer r
 GAP_MAX_AGE = datetime.timedelta(days=1)
 
 
-def _oldest_open_transaction():
+def oldest_open_transaction():
     """When the oldest transaction open now (other than this one) started; None if none.
     SQLite has one writer at a time: nothing can be open with an uncommitted transfer."""
     if connection.vendor != "postgresql":
@@ -67,7 +68,7 @@ def run_once(batch: int = BATCH) -> dict:
     """Count what committed since the last run (at most `batch` new transfers)."""
     mark = _lock()
     now = timezone.now()
-    oldest = _oldest_open_transaction()
+    oldest = oldest_open_transaction()
     gaps = {g.transfer_id: g for g in PendingGap.objects.all()}
     rows = list(Transfer.objects_unscoped.filter(pk__in=list(gaps)).values(*FIELDS))
     found_gaps = {r["id"] for r in rows}
@@ -114,7 +115,9 @@ def run(batch: int = BATCH) -> dict:
         total["cells"] += result["cells"]
         total.update(last_id=result["last_id"], gaps=result["gaps"])
         if result["transfers"] < batch:
-            return total
+            break
+    total["usage"] = usage.run()  # bookings and services used (services/usage.py)
+    return total
 
 
 @transaction.atomic
@@ -125,4 +128,5 @@ def rebuild(batch: int = REBUILD_BATCH) -> dict:
         model.objects.all().delete()
     mark.last_id = 0
     mark.save(update_fields=["last_id", "updated_at"])
+    usage.reset()
     return run(batch)

@@ -4,10 +4,11 @@ from benecomune.observatory.services import upkeep
 
 
 class Command(BaseCommand):
-    help = "Rebuild the observatory's rollups from the whole ledger."
+    help = "Rebuild the observatory's rollups from the whole ledger, bookings and orders."
 
     def handle(self, *args, **options):
         result = upkeep.rebuild()
         self.stdout.write(
-            f"Rollups rebuilt: {result['transfers']} transfers, watermark {result['last_id']}."
+            f"Rollups rebuilt: {result['transfers']} transfers, watermark {result['last_id']}; "
+            f"{result['usage']['rows']} bookings and orders."
         )
