@@ -6,6 +6,7 @@ from benecomune.desk.views import (
     bookings,
     cards,
     cases,
+    claims,
     delegations,
     orientation,
     points,
@@ -47,6 +48,17 @@ urlpatterns = [
         name="case_apply",
     ),
     *application_pages("point_application", "gestione/sportello-welfare/domande/", applications),
+    # Expense claims filed for a case's person, with a delegation (point 5)
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/rimborsi/",
+        claims.case_claims,
+        name="case_claims",
+    ),
+    path(
+        "gestione/sportello-welfare/casi/<int:pk>/rimborsi/<int:award_pk>/nuovo/",
+        claims.case_claim_new,
+        name="case_claim_new",
+    ),
     # Voucher cards printed for a case's person, with a delegation (point 5)
     path("gestione/sportello-welfare/casi/<int:pk>/tessere/", cards.case_cards, name="case_cards"),
     path(

@@ -21,18 +21,13 @@ from benecomune.calls.views import applications as pages
 from benecomune.calls.views.applications_citizen import open_calls_for
 from benecomune.core import on_behalf
 from benecomune.desk import access
-from benecomune.desk.views.common import delegation_or_message, operator_page
+from benecomune.desk.views.common import (
+    delegation_or_message,
+    operator_page,
+    person_case_or_404,
+)
 
 POINT = pages.Pages("point_application", desk=True, namespace="desk")
-
-
-def _case(request, pk):
-    case = access.case_or_404(
-        request.actor, pk, queryset=access.own_cases(request.actor).select_related("person")
-    )
-    if case.person is None:
-        raise Http404
-    return case
 
 
 def _basis(request, person) -> str | None:
@@ -57,7 +52,7 @@ def _applications_of(person):
 
 @operator_page
 def case_applications(request, points, pk):
-    case = _case(request, pk)
+    case = person_case_or_404(request, pk)
     basis = _basis(request, case.person)
     if basis is None:
         return redirect("desk:case", pk=case.pk)
@@ -79,7 +74,7 @@ def case_applications(request, points, pk):
 @operator_page
 @require_POST
 def case_apply(request, points, pk):
-    case = _case(request, pk)
+    case = person_case_or_404(request, pk)
     if _basis(request, case.person) is None:
         return redirect("desk:case", pk=case.pk)
     call = next(

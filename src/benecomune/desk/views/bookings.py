@@ -3,23 +3,21 @@ bookings' own page (slots, wallets, confirmation); the bookings service checks t
 delegation to book and pay covers it (core.on_behalf) and audits "by operator X for Y"."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from benecomune.bookings.views.bookings_citizen import booking_page
 from benecomune.core import on_behalf
-from benecomune.desk import access
-from benecomune.desk.views.common import delegation_or_message, operator_page
+from benecomune.desk.views.common import (
+    delegation_or_message,
+    operator_page,
+    person_case_or_404,
+)
 
 
 @operator_page
 def case_booking(request, points, pk, service_pk):
-    case = access.case_or_404(
-        request.actor, pk, queryset=access.own_cases(request.actor).select_related("person")
-    )
-    if case.person is None:
-        raise Http404
+    case = person_case_or_404(request, pk)
     basis = delegation_or_message(
         request,
         case.person,

@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benecomune.core import on_behalf
-from benecomune.desk import access
-from benecomune.desk.views.common import delegation_or_message, operator_page
+from benecomune.desk.views.common import (
+    delegation_or_message,
+    operator_page,
+    person_case_or_404,
+)
 from benecomune.ledger.models import Wallet
 from benecomune.vouchers.models import CardStatus, VoucherCard
 from benecomune.vouchers.views.citizen import pdf_response, slip_pin
@@ -27,15 +30,6 @@ _URLS = {
     "block": "desk:case_card_block",
     "pdf": "desk:case_card_pdf",
 }
-
-
-def _case(request, pk):
-    case = access.case_or_404(
-        request.actor, pk, queryset=access.own_cases(request.actor).select_related("person")
-    )
-    if case.person is None:
-        raise Http404
-    return case
 
 
 def _wallets(case):
@@ -62,7 +56,7 @@ def _basis(request, case) -> str | None:
 
 @operator_page
 def case_cards(request, points, pk):
-    case = _case(request, pk)
+    case = person_case_or_404(request, pk)
     basis = _basis(request, case)
     if basis is None:
         return redirect("desk:case", pk=case.pk)
@@ -85,7 +79,7 @@ def case_cards(request, points, pk):
 @operator_page
 @require_POST
 def case_card_issue(request, points, pk, wallet_pk):
-    case = _case(request, pk)
+    case = person_case_or_404(request, pk)
     wallet = _wallet(case, wallet_pk)
     if issue_from_form(request, wallet) is not None:
         return redirect("desk:case_card_issued", pk=case.pk, wallet_pk=wallet.pk)
@@ -94,7 +88,7 @@ def case_card_issue(request, points, pk, wallet_pk):
 
 @operator_page
 def case_card_issued(request, points, pk, wallet_pk):
-    case = _case(request, pk)
+    case = person_case_or_404(request, pk)
     wallet = _wallet(case, wallet_pk)
     return issued_page(
         request,
@@ -107,14 +101,14 @@ def case_card_issued(request, points, pk, wallet_pk):
 @operator_page
 @require_POST
 def case_card_block(request, points, pk, wallet_pk):
-    case = _case(request, pk)
+    case = person_case_or_404(request, pk)
     block_open_card(request, _wallet(case, wallet_pk))
     return redirect("desk:case_cards", pk=case.pk)
 
 
 @operator_page
 def case_card_pdf(request, points, pk, wallet_pk):
-    case = _case(request, pk)
+    case = person_case_or_404(request, pk)
     if _basis(request, case) is None:
         raise Http404
     wallet = _wallet(case, wallet_pk)

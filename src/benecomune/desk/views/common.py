@@ -53,3 +53,18 @@ def delegation_or_message(request, person, scope: str, missing: str) -> str | No
     if not basis:
         messages.error(request, missing)
     return basis or None
+
+
+def person_case_or_404(request, pk):
+    """One of the operator's own cases that names a person (an anonymous contact has no
+    wallets, applications or claims to act on): else 404, the attempt audited."""
+    from django.http import Http404
+
+    from benecomune.desk import access
+
+    case = access.case_or_404(
+        request.actor, pk, queryset=access.own_cases(request.actor).select_related("person")
+    )
+    if case.person is None:
+        raise Http404
+    return case

@@ -169,6 +169,20 @@ def _check_receipt(
     return None
 
 
+def _assisting_basis(actor: Actor, award: Award, consent_note: str) -> str:
+    """How staff files for the beneficiary: the desk of the award's Comune on a delegation in
+    scope or the consent given now; any other operator (a Welfare Point's) only on a valid
+    delegation to file claims (core.on_behalf)."""
+    if actor.has_perm("desk.assist", award.organization_id):
+        return on_behalf.authorize(actor, award.person, on_behalf.CLAIMS, consent_note)
+    if on_behalf.is_assisting(actor):
+        basis = on_behalf.delegation_basis(actor, award.person, on_behalf.CLAIMS)
+        if basis:
+            return basis
+    actor.require("desk.assist", award.organization_id)  # raises PermissionDenied
+    return ""
+
+
 @on_behalf.refusals_audited
 @transaction.atomic
 def submit_claim(
@@ -187,8 +201,9 @@ def submit_claim(
     iban: str = "",
     iban_holder: str = "",
 ) -> ExpenseClaim:
-    """The beneficiary's claim, from their personal area or filed for them at the desk of
-    their Comune (`desk.assist`), which then says how they consented (`consent_note`).
+    """The beneficiary's claim, from their personal area, filed for them at the desk of their
+    Comune (`desk.assist`), which then says how they consented (`consent_note`), or by a
+    Welfare Point's operator holding their delegation to file claims.
 
     `iban` and `iban_holder`, when given, become the person's payment account in the same
     transaction (core's `set_payment_account`: validated, holder in the household, audited):
@@ -197,9 +212,7 @@ def submit_claim(
     award = Award.objects_unscoped.select_for_update().select_related("call").get(pk=award.pk)
     is_owner = actor.user is not None and actor.user.person_id == award.person_id
     if not is_owner:
-        actor.require("desk.assist", award.organization_id)
-        # A delegation in scope (core.on_behalf), else the consent the person gives now.
-        consent_note = on_behalf.authorize(actor, award.person, on_behalf.CLAIMS, consent_note)
+        consent_note = _assisting_basis(actor, award, consent_note)
     call = award.call
     if award.status != AwardStatus.ACTIVE or award.benefit_type != "reimbursement":
         raise PayoutError(_("Questo contributo non prevede rimborsi."))
@@ -289,13 +302,14 @@ def submit_claim(
     body = _("Abbiamo ricevuto la richiesta n. %(n)s di %(amount)s: la verificheremo presto.")
     if not is_owner:
         body = _(
-            "Lo sportello del Comune ha presentato per suo conto, con il suo consenso, la "
+            "Lo sportello di %(where)s ha presentato per suo conto, con il suo consenso, la "
             "richiesta di rimborso n. %(n)s di %(amount)s: la verificheremo presto. Può "
             "seguirla nella sua area personale."
         )
+    where = actor.organization.name if actor.organization else ""
     notify_person(
         claim.person,
         subject=_("Richiesta di rimborso ricevuta"),
-        body=body % {"n": claim.pk, "amount": format_euro(amount)},
+        body=body % {"n": claim.pk, "amount": format_euro(amount), "where": where},
     )
     return claim

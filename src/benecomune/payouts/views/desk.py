@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,11 +31,11 @@ class DeskClaimForm(ClaimForm):
     )
 
 
-@staff_permission("desk.assist")
-def desk_claims(request, person_pk):
-    person = get_object_or_404(Person.objects.select_related("residence"), pk=person_pk)
+def awards_overview(person_id: int, new_url_of) -> list[dict]:
+    """The person's reimbursement awards with what is left and their claims; `new_url_of`
+    gives the page to file a new claim for an award (the Comune desk's or a Point's)."""
     awards = []
-    for award in services.reimbursement_awards(person.pk):
+    for award in services.reimbursement_awards(person_id):
         claims = ExpenseClaim.objects_unscoped.filter(award=award).order_by("-submitted_at")
         awards.append(
             {
@@ -42,9 +43,27 @@ def desk_claims(request, person_pk):
                 "usage": services.award_usage(award),
                 "claims": claims,
                 "open": award.call.status == "awarded",
+                "new_url": new_url_of(award),
             }
         )
-    return render(request, "payouts/desk/claims.html", {"person": person, "awards": awards})
+    return awards
+
+
+@staff_permission("desk.assist")
+def desk_claims(request, person_pk):
+    person = get_object_or_404(Person.objects.select_related("residence"), pk=person_pk)
+    awards = awards_overview(
+        person.pk, lambda award: reverse("payouts:desk_claim_new", args=[award.pk])
+    )
+    crumbs = [
+        (reverse("calls:desk_home"), _("Sportello")),
+        (reverse("calls:desk_person", args=[person.pk]), person.full_name),
+    ]
+    return render(
+        request,
+        "payouts/desk/claims.html",
+        {"person": person, "awards": awards, "crumbs": crumbs, "review_links": True},
+    )
 
 
 @staff_permission("desk.assist")
@@ -75,9 +94,18 @@ def desk_claim_new(request, award_pk):
                 % {"n": claim.pk, "name": award.person.full_name},
             )
             return redirect("payouts:desk_claims", person_pk=award.person_id)
+    back = reverse("payouts:desk_claims", args=[award.person_id])
     return render(
         request,
         "payouts/desk/claim_form.html",
-        claim_form_context(form, award, policy),
+        {
+            **claim_form_context(form, award, policy),
+            "crumbs": [
+                (reverse("calls:desk_home"), _("Sportello")),
+                (back, award.person.full_name),
+            ],
+            "back_url": back,
+            "consent_asked": True,
+        },
         status=400 if form.errors else 200,
     )
