@@ -20,10 +20,20 @@ from benecomune.payouts.services.results import import_results
 from tests.helpers import login as login_as
 from tests.observatory import shared_value_helpers as h
 from tests.payouts.bank import pain002, ready_batch, refs
-from tests.payouts.conftest import admin, fund, make_shop, make_wallet, new_iban, pay, payer
-from tests.payouts.conftest import validator as validator
+from tests.payouts.conftest import (
+    admin,
+    fund,
+    make_shop,
+    make_wallet,
+    new_iban,
+    pay,
+    payer,
+    validator,
+)
 
-__all__ = ["admin", "fund", "make_shop", "make_wallet", "pay", "payer"]
+# The payouts fixtures this module uses (a Comune admin and a validator, a funded wallet that
+# pays a shop, the payer's bank settings), made visible here.
+__all__ = ["admin", "fund", "make_shop", "make_wallet", "pay", "payer", "validator"]
 
 pytestmark = pytest.mark.django_db
 BAD_IBAN = "IT60X0542811101000000123457"  # one digit off: the check digits fail
