@@ -1,6 +1,6 @@
 """The receipt of an order as a PDF (core/pdf), built on request and served by core's
-`file_response` after the page checked who asks: what was bought, from whom, and how much each
-source paid, was taken and was given back."""
+`file_response` after the page checked who asks: what was bought, from whom, how much each
+source paid, was taken and was given back, and what the purchase gave to social projects."""
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -10,7 +10,8 @@ from reportlab.platypus import Spacer
 from benecomune.bookings.models import Order
 from benecomune.bookings.order_queries import legs_of
 from benecomune.core.files import ServedFile
-from benecomune.core.pdf import build, euro, p, table, when
+from benecomune.core.pdf import build, euro, p, table, text, when
+from benecomune.observatory.services.shared_value_display import gifts_of_order
 
 
 def _source(leg) -> str:
@@ -51,6 +52,12 @@ def receipt_pdf(order: Order) -> ServedFile:
     story.append(
         table(rows, [74 * mm, 34 * mm, 34 * mm, 34 * mm], numeric_columns=(1, 2, 3), total_row=True)
     )
+    # Shared value: what the captured payments gave to social projects, net of refunds and
+    # voids (the same lines as the receipt page).
+    gifts = gifts_of_order(order)
+    if gifts:
+        story.append(Spacer(1, 4 * mm))
+        story.extend(text(gift["text"]) for gift in gifts)
     content = build(story, title=title, footer=None, organization=provider.name)
     return ServedFile(
         filename=f"ricevuta-ordine-{order.number}.pdf",

@@ -157,6 +157,15 @@ def validate_iban(value: str) -> None:
         ) from exc
 
 
+def mask_iban(value: str) -> str:
+    """An IBAN as audit events and notices show it: country and check digits and the last
+    four characters, the rest hidden ("IT60…3456"); "" for none."""
+    iban = normalize_iban(value)
+    if not iban:
+        return ""
+    return f"{iban[:4]}…{iban[-4:]}" if len(iban) > 8 else "…" + iban[-4:]
+
+
 def normalize_vat_number(value: str) -> str:
     code = "".join((value or "").split()).upper()
     return code[2:] if code.startswith("IT") else code

@@ -35,6 +35,27 @@ class ProjectForm(forms.Form):
             self.fields["beneficiary"].queryset = providers
 
 
+class BeneficiaryForm(forms.Form):
+    beneficiary = forms.ModelChoiceField(
+        label=_("Ente beneficiario"), queryset=Provider.objects.none()
+    )
+    beneficiary_iban = forms.CharField(
+        label=_("IBAN dell'ente beneficiario"),
+        max_length=40,
+        help_text=_("Il conto su cui il Comune erogherà i fondi raccolti dal progetto."),
+    )
+    reason = forms.CharField(
+        label=_("Motivo della modifica"),
+        max_length=500,
+        help_text=_("Resta nel registro delle attività con chi ha fatto la modifica e quando."),
+    )
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if providers is not None:
+            self.fields["beneficiary"].queryset = providers
+
+
 class AgreementForm(forms.Form):
     merchant = forms.ModelChoiceField(
         label=_("Esercente o fornitore"), queryset=Provider.objects.none()

@@ -26,6 +26,9 @@ register_actions(
         "observatory.project_opened": _("Progetto sociale aperto alla raccolta"),
         "observatory.project_closed": _("Progetto sociale concluso"),
         "observatory.project_disbursed": _("Fondi del progetto erogati all'ente beneficiario"),
+        "observatory.project_beneficiary_changed": _(
+            "Ente beneficiario o IBAN del progetto sociale cambiato"
+        ),
         "observatory.agreement_created": _("Accordo di valore condiviso proposto"),
         "observatory.agreement_signed": _("Accordo di valore condiviso firmato"),
     }

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from benecomune.observatory import views, views_dashboard, views_shared_value
+from benecomune.observatory import (
+    views,
+    views_dashboard,
+    views_shared_value,
+    views_shared_value_beneficiary,
+)
 
 app_name = "observatory"
 
@@ -28,6 +33,11 @@ urlpatterns += [
         "gestione/valore-condiviso/progetti/<int:pk>/eroga/",
         views_shared_value.project_disburse,
         name="sv_project_disburse",
+    ),
+    path(
+        "gestione/valore-condiviso/progetti/<int:pk>/beneficiario/",
+        views_shared_value_beneficiary.project_beneficiary,
+        name="sv_project_beneficiary",
     ),
     path(
         "gestione/valore-condiviso/accordi/nuovo/",

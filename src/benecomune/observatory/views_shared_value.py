@@ -29,6 +29,11 @@ def _organization(request) -> Organization:
     return get_object_or_404(Organization, pk=request.actor.organization.pk)
 
 
+def active_providers():
+    """The bodies and merchants a Comune may name (beneficiary, agreement's party)."""
+    return Provider.objects.filter(is_active=True).order_by("name")
+
+
 def _with_text(agreements):
     for agreement in agreements:
         agreement.shares = [
@@ -62,8 +67,7 @@ def manage(request):
 @staff_permission("funds.manage")
 def project_create(request):
     organization = _organization(request)
-    providers = Provider.objects.filter(is_active=True).order_by("name")
-    form = ProjectForm(request.POST or None, providers=providers)
+    form = ProjectForm(request.POST or None, providers=active_providers())
     if request.method == "POST" and form.is_valid():
         try:
             sv.create_project(request.actor, organization, **form.cleaned_data)
@@ -121,7 +125,7 @@ def agreement_create(request):
     organization = _organization(request)
     form = AgreementForm(
         request.POST or None,
-        merchants=Provider.objects.filter(is_active=True).order_by("name"),
+        merchants=active_providers(),
         projects=SocialProject.objects.exclude(status=ProjectStatus.CLOSED).order_by("title"),
     )
     if request.method == "POST" and form.is_valid():

@@ -8,21 +8,27 @@ on the public pages (`named_publicly=False`) is not shown as taking part."""
 from collections import defaultdict
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from benecomune.core.models import Provider
 from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKind
 from benecomune.ledger.models.transfers import REFUND_OBJECT
+from benecomune.ledger.money import format_euro
 from benecomune.observatory.models import SharedValueAgreement, SocialProject
 from benecomune.observatory.services.shared_value_routing import PUBLIC
 
 
 def _projects(nets: dict[int, int]) -> list[dict]:
-    """{project account id: net cents} → [{"project", "amount"}], only what is still given."""
+    """{project account id: net cents} → [{"project", "amount", "text"}], only what is still
+    given; `text` is the receipt's sentence (gift_text), the same on the page and the PDF."""
     given = {account: net for account, net in nets.items() if net > 0}
     if not given:
         return []
     projects = SocialProject.objects_unscoped.filter(account_id__in=given).order_by("title")
-    return [{"project": p, "amount": given[p.account_id]} for p in projects]
+    gifts = [{"project": p, "amount": given[p.account_id]} for p in projects]
+    for gift in gifts:
+        gift["text"] = gift_text(gift)
+    return gifts
 
 
 def gifts_of_payments(payment_ids) -> list[dict]:
@@ -39,6 +45,32 @@ def gifts_of_payments(payment_ids) -> list[dict]:
         else:  # given back to the merchant by a refund or a void
             nets[debit_id] -= amount
     return _projects(nets)
+
+
+def gifts_of_redemption(redemption) -> list[dict]:
+    """What a till redemption (one receipt, one PAYMENT) gave."""
+    return gifts_of_payments([redemption.transfer_id])
+
+
+def gifts_of_order(order) -> list[dict]:
+    """What an order gave: all the payments its payment intent captured (nothing before)."""
+    from benecomune.payments.models import LegCapture
+
+    if order.intent_id is None:
+        return []
+    return gifts_of_payments(
+        LegCapture.objects_unscoped.filter(leg__intent_id=order.intent_id).values_list(
+            "payment_id", flat=True
+        )
+    )
+
+
+def gift_text(gift: dict) -> str:
+    """The receipt's sentence for one project (the HTML receipt says the same, same msgid)."""
+    return _("Questo acquisto ha dato %(amount)s al progetto «%(title)s».") % {
+        "amount": format_euro(gift["amount"]),
+        "title": gift["project"].title,
+    }
 
 
 def shop_projects(provider: Provider) -> list[dict]:

@@ -213,14 +213,16 @@ def project_figures(project: SocialProject) -> dict:
 
 
 def timeline(project: SocialProject, limit: int = 24) -> list[dict]:
-    """Month by month: raised and disbursed (no persons, no single payments)."""
+    """Month by month: raised and disbursed (no persons, no single payments); `day` is the
+    month's first day, for the pages to name the month."""
     months: dict = {}
     account = project.account_id
     for created, amount, credit_id, other_kind_out in _moves(project).values_list(
         "created_at", "amount", "credit_account_id", "credit_account__kind"
     ):
-        month = timezone.localtime(created).strftime("%Y-%m")
-        row = months.setdefault(month, {"month": month, "raised": 0, "disbursed": 0})
+        day = timezone.localtime(created).date().replace(day=1)
+        month = day.strftime("%Y-%m")
+        row = months.setdefault(month, {"month": month, "day": day, "raised": 0, "disbursed": 0})
         if credit_id == account:
             row["raised"] += amount
         elif other_kind_out == "merchant":

@@ -14,19 +14,12 @@ GIFT = "observatory/shared_value/_gift.html"
 
 @register.inclusion_tag(GIFT)
 def redemption_gift(redemption):
-    return {"gifts": display.gifts_of_payments([redemption.transfer_id])}
+    return {"gifts": display.gifts_of_redemption(redemption)}
 
 
 @register.inclusion_tag(GIFT)
 def order_gift(order):
-    from benecomune.payments.models import LegCapture
-
-    if order.intent_id is None:
-        return {"gifts": []}
-    payments = LegCapture.objects_unscoped.filter(leg__intent_id=order.intent_id).values_list(
-        "payment_id", flat=True
-    )
-    return {"gifts": display.gifts_of_payments(payments)}
+    return {"gifts": display.gifts_of_order(order)}
 
 
 @register.inclusion_tag("observatory/shared_value/_shop.html")
