@@ -64,6 +64,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "marketplace:my_threads",
                 "marketplace:my_reviews",
                 "desk:my_orientations",
+                "desk:my_appointments",
             ),
         ),
         (

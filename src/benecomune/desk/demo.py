@@ -21,7 +21,7 @@ from benecomune.desk.models import (
     Source,
     WelfarePoint,
 )
-from benecomune.desk.services import cases, intake, points
+from benecomune.desk.services import appointments, cases, intake, points
 
 HOURS = "Lunedì e giovedì 9:00-12:30\nMercoledì 15:00-18:00"
 
@@ -239,4 +239,30 @@ def seed(actor, network, rng):
                 summary="Chiede dove trovare aiuto per la spesa; non vuole lasciare il nome.",
             ),
         )
+        _appointments(actor, comune, managers[comune.pk])
     return logins
+
+
+def _appointments(actor, point, manager) -> None:
+    """The Comune's Point receives by appointment in its hours; the demo citizen has one."""
+    T = datetime.time
+    point = appointments.set_appointments(
+        actor,
+        point,
+        enabled=True,
+        minutes=30,
+        desks=2,
+        notice_hours=2,
+        window_days=30,
+        hours=[
+            appointments.HoursRange(0, T(9), T(12, 30)),
+            appointments.HoursRange(2, T(15), T(18)),
+            appointments.HoursRange(3, T(9), T(12, 30)),
+        ],
+    )
+    citizen = User.objects.filter(email="cittadino@demo.benecomune.it").first()
+    slots = appointments.available_slots(point)
+    if citizen is not None and citizen.person_id and slots:
+        appointments.book(
+            manager, point, citizen.person, slots[0].start, "Informazioni sui contributi"
+        )

@@ -17,6 +17,7 @@ from benecomune.marketplace.dashboard_sections import register_dashboard_section
 for role in OPERATOR_ROLES:
     register_nav(role, _("Lista di lavoro"), "desk:worklist")
     register_nav(role, _("Nuovo caso"), "desk:intake")
+    register_nav(role, _("Appuntamenti"), "desk:appointments")
     register_home_card(role, home_cards.my_cases_card)
     register_home_card(role, home_cards.reviews_card)
 register_nav(Role.WELFARE_COORDINATOR, _("Squadra del punto"), "desk:team")
@@ -26,6 +27,7 @@ register_dashboard_section(referral_dashboard_section)
 register_nav("citizen", _("Le mie deleghe"), "desk:my_delegations")
 register_nav("citizen", _("Chi ha agito per me"), "desk:acted_for_me")
 register_nav("citizen", _("Il mio orientamento"), "desk:my_orientations")
+register_nav("citizen", _("Appuntamenti ai Punti Welfare"), "desk:my_appointments")
 for role in (Role.MUNICIPALITY_ADMIN, Role.COMPANY_HR, Role.PROVIDER_STAFF, Role.PLATFORM_ADMIN):
     register_nav(role, _("Punti Welfare"), "desk:points")
 
@@ -57,5 +59,9 @@ register_actions(
         "desk.suggestion_dismissed": _("Proposta di orientamento scartata"),
         "desk.orientation_given": _("Orientamento consegnato alla persona"),
         "desk.need_unmet": _("Bisogno registrato come senza risposta"),
+        "desk.appointments_set": _("Orari degli appuntamenti del Punto impostati"),
+        "desk.appointment_booked": _("Appuntamento al Punto Welfare prenotato"),
+        "desk.appointment_cancelled": _("Appuntamento al Punto Welfare annullato"),
+        "desk.appointment_closed": _("Esito dell'appuntamento registrato"),
     }
 )

@@ -3,6 +3,7 @@ from django.urls import path
 from benecomune.calls.urls_applications import application_pages
 from benecomune.desk.views import (
     applications,
+    appointments,
     bookings,
     cards,
     cases,
@@ -93,6 +94,25 @@ urlpatterns = [
     ),
     # Public
     path("punti-welfare/", public.point_directory, name="directory"),
+    # Appointments at a Point (point 1)
+    path("punti-welfare/<int:pk>/appuntamento/", appointments.book, name="book_appointment"),
+    path("area-personale/appuntamenti/", appointments.my_appointments, name="my_appointments"),
+    path(
+        "area-personale/appuntamenti/<int:pk>/annulla/",
+        appointments.my_appointment_cancel,
+        name="my_appointment_cancel",
+    ),
+    path("gestione/sportello-welfare/appuntamenti/", appointments.agenda, name="appointments"),
+    path(
+        "gestione/sportello-welfare/appuntamenti/<int:pk>/<slug:action>/",
+        appointments.appointment_action,
+        name="appointment_action",
+    ),
+    path(
+        "gestione/punti-welfare/<int:pk>/appuntamenti/",
+        appointments.settings,
+        name="point_appointments",
+    ),
     # Referrals (issue 18 point 4)
     path(
         "gestione/sportello-welfare/casi/<int:pk>/segnala/nuova/",

@@ -1,5 +1,12 @@
 """Welfare Points: the Points and their operators, the needs taxonomy, the cases."""
 
+from .appointments import (
+    ACTIVE_APPOINTMENT,
+    WEEKDAYS,
+    Appointment,
+    AppointmentHours,
+    AppointmentStatus,
+)
 from .cases import (
     Case,
     CaseAttachment,
@@ -32,7 +39,12 @@ from .referrals import OPEN_REFERRAL, Referral, ReferralStatus, ReferralTarget
 from .taxonomy import Need, NeedArea
 
 __all__ = [
+    "ACTIVE_APPOINTMENT",
     "OPEN_REFERRAL",
+    "WEEKDAYS",
+    "Appointment",
+    "AppointmentHours",
+    "AppointmentStatus",
     "Case",
     "CaseAttachment",
     "CaseConsent",

@@ -54,6 +54,22 @@ class WelfarePoint(models.Model):
         help_text=_("Un punto aziendale riservato ai dipendenti può restare fuori."),
     )
     is_active = models.BooleanField(_("attivo"), default=True)
+    # Appointments (models/appointments.py): off until the Point's admin sets the hours.
+    appointments_enabled = models.BooleanField(_("prenotazione degli appuntamenti"), default=False)
+    appointment_minutes = models.PositiveSmallIntegerField(
+        _("durata di un appuntamento (minuti)"), default=30
+    )
+    appointment_desks = models.PositiveSmallIntegerField(
+        _("appuntamenti alla stessa ora"),
+        default=1,
+        help_text=_("Quanti operatori ricevono nello stesso momento."),
+    )
+    appointment_notice_hours = models.PositiveSmallIntegerField(
+        _("preavviso minimo (ore)"), default=2
+    )
+    appointment_window_days = models.PositiveSmallIntegerField(
+        _("prenotabile fino a (giorni)"), default=30
+    )
     # Cases opened here, for the protocol numbers (incremented under the row's lock).
     case_counter = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,243 @@
+"""Appointments at a Welfare Point: the citizen books from the public list of Points and sees
+them in their area; the Point's operators see the day's appointments, book for a person,
+cancel, and mark them done or missed; the Point's admin sets the hours."""
+
+import datetime
+import itertools
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benecomune.bookings.slots import ROME
+from benecomune.core.forms_helpers import add_errors
+from benecomune.core.identifiers import normalize_fiscal_code
+from benecomune.core.models import Person
+from benecomune.core.views.decorators import citizen_required
+from benecomune.desk.appointment_forms import (
+    AppointmentSettingsForm,
+    BookAppointmentForm,
+    CancelForm,
+    OperatorBookForm,
+)
+from benecomune.desk.models import Appointment, AppointmentHours, AppointmentStatus, WelfarePoint
+from benecomune.desk.services import appointments as services
+from benecomune.desk.views.common import operator_page, points_admin_page
+from benecomune.desk.views.delegations import _citizen
+from benecomune.desk.views.points import _point as admin_point
+
+SHOWN_DAYS = 10  # a short list for the person; the window may be longer
+
+
+def _first_days(slots, days=SHOWN_DAYS):
+    grouped = itertools.groupby(slots, key=lambda s: s.local_start.date())
+    return [slot for _day, group in itertools.islice(grouped, days) for slot in group]
+
+
+def _bookable_point(pk) -> WelfarePoint:
+    return get_object_or_404(
+        WelfarePoint.objects_unscoped.select_related("municipality"),
+        pk=pk,
+        is_active=True,
+        is_public=True,
+        appointments_enabled=True,
+    )
+
+
+# --- The citizen -----------------------------------------------------------------------------
+
+
+@citizen_required
+def book(request, pk):
+    point = _bookable_point(pk)
+    slots = _first_days(services.available_slots(point))
+    form = BookAppointmentForm(request.POST or None, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.slots[form.cleaned_data["slot"]].start
+        try:
+            services.book(
+                _citizen(request),
+                point,
+                request.user.person,
+                starts_at,
+                form.cleaned_data["topic"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Appuntamento prenotato."))
+            return redirect("desk:my_appointments")
+    return render(
+        request,
+        "desk/appointments/book.html",
+        {"point": point, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@citizen_required
+def my_appointments(request):
+    rows = list(
+        Appointment.objects_unscoped.filter(person=request.user.person)
+        .select_related("point", "point__municipality")
+        .order_by("-starts_at")[:50]
+    )
+    now = timezone.now()
+    upcoming = [a for a in rows if a.status == AppointmentStatus.BOOKED and a.starts_at > now]
+    return render(
+        request,
+        "desk/appointments/mine.html",
+        {"upcoming": upcoming[::-1], "past": [a for a in rows if a not in upcoming]},
+    )
+
+
+@citizen_required
+@require_POST
+def my_appointment_cancel(request, pk):
+    appointment = get_object_or_404(Appointment.objects_unscoped, pk=pk, person=request.user.person)
+    try:
+        services.cancel(_citizen(request), appointment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Appuntamento annullato."))
+    return redirect("desk:my_appointments")
+
+
+# --- The Point's operators ---------------------------------------------------------------------
+
+
+@operator_page
+def agenda(request, points):
+    point_pk = request.GET.get("punto") or (points[0].pk if points else None)
+    point = next((p for p in points if str(p.pk) == str(point_pk)), None)
+    if point is None:
+        raise Http404
+    today = timezone.localdate()
+    rows = (
+        Appointment.objects_unscoped.filter(
+            point=point,
+            starts_at__gte=datetime.datetime.combine(today, datetime.time(), ROME),
+        )
+        .select_related("person", "booked_by")
+        .order_by("starts_at")[:200]
+    )
+    slots = _first_days(services.available_slots(point))
+    form = OperatorBookForm(request.POST or None, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        code = normalize_fiscal_code(form.cleaned_data["fiscal_code"])
+        person = Person.objects_unscoped.filter(fiscal_code=code).first()
+        if person is None:
+            form.add_error(
+                "fiscal_code",
+                _("Nessuna persona con questo codice fiscale: la registri aprendo un caso."),
+            )
+        else:
+            try:
+                services.book(
+                    request.actor,
+                    point,
+                    person,
+                    form.slots[form.cleaned_data["slot"]].start,
+                    form.cleaned_data["topic"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Appuntamento prenotato per %(name)s.") % {"name": person.full_name}
+                )
+                return redirect(f"{request.path}?punto={point.pk}")
+    return render(
+        request,
+        "desk/appointments/agenda.html",
+        {
+            "point": point,
+            "points": points,
+            "rows": rows,
+            "form": form,
+            "cancel_form": CancelForm(),
+            "now": timezone.now(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _operator_appointment(request, points, pk) -> Appointment:
+    return get_object_or_404(
+        Appointment.objects_unscoped.select_related("point"),
+        pk=pk,
+        point__in=[p.pk for p in points],
+    )
+
+
+@operator_page
+@require_POST
+def appointment_action(request, points, pk, action):
+    appointment = _operator_appointment(request, points, pk)
+    try:
+        if action == "annulla":
+            form = CancelForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.cancel(request.actor, appointment, reason=reason)
+            messages.success(request, _("Appuntamento annullato: la persona è stata avvisata."))
+        elif action in ("svolto", "assente"):
+            services.close(request.actor, appointment, attended=action == "svolto")
+            messages.success(request, _("Esito registrato."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect(f"{_agenda_url()}?punto={appointment.point_id}")
+
+
+def _agenda_url() -> str:
+    return reverse("desk:appointments")
+
+
+# --- The Point's admin -----------------------------------------------------------------------
+
+
+@points_admin_page
+def settings(request, organization, pk):
+    point = admin_point(request, pk)
+    hours = list(AppointmentHours.objects_unscoped.filter(point=point))
+    initial = {
+        "enabled": point.appointments_enabled,
+        "minutes": point.appointment_minutes,
+        "desks": point.appointment_desks,
+        "notice_hours": point.appointment_notice_hours,
+        "window_days": point.appointment_window_days,
+    }
+    form = AppointmentSettingsForm(request.POST or None, initial=initial, hours=hours)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_appointments(
+                request.actor,
+                point,
+                enabled=data["enabled"],
+                minutes=data["minutes"],
+                desks=data["desks"],
+                notice_hours=data["notice_hours"],
+                window_days=data["window_days"],
+                hours=data["hours"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Appuntamenti del Punto salvati."))
+            return redirect("desk:point", pk=point.pk)
+    return render(
+        request,
+        "desk/appointments/settings.html",
+        {"point": point, "form": form},
+        status=400 if form.errors else 200,
+    )
