@@ -44,8 +44,10 @@ class AppointmentSettingsForm(forms.Form):
                 for end in ("opens", "closes"):
                     key = f"d{number}_{index}_{end}"
                     label = _("dalle") if end == "opens" else _("alle")
+                    if index:
+                        label = _("seconda fascia, %(end)s") % {"end": label}
                     self.fields[key] = forms.TimeField(
-                        label=f"{name} {label}",
+                        label=f"{name}, {label}",
                         required=False,
                         widget=TIME,
                         initial=getattr(current, end, None),
