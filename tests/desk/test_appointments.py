@@ -198,3 +198,19 @@ def test_the_operator_books_by_fiscal_code_cancels_and_closes(
     # (the test client is now another Point's operator)
     assert operator_client(other_manager).post(cancel, {"reason": "x"}).status_code == 404
     assert operator_client(other_manager).get(f"{url}?punto={open_point.pk}").status_code == 404
+
+
+def test_a_reminder_the_day_before_once(clock, open_point, citizen, system_actor):
+    thursday = [
+        s for s in appointments.available_slots(open_point) if "Thu 05/03" in local(s.start)
+    ]
+    appointment = appointments.book(citizen, open_point, citizen.user.person, thursday[0].start)
+    assert appointments.remind_due(system_actor) == 0  # Monday: three days ahead
+    clock(2.1)  # Wednesday 4 March, 11:24 in Rome: less than a day before 9:00 on Thursday
+    assert appointments.remind_due(system_actor) == 1
+    assert appointments.remind_due(system_actor) == 0  # once
+    appointment.refresh_from_db()
+    assert appointment.reminder_sent_at is not None
+    assert Notification.objects.filter(
+        subject="Promemoria: appuntamento al Punto Welfare", body__contains="05/03/2026 alle 09:00"
+    ).exists()

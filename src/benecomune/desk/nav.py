@@ -63,5 +63,6 @@ register_actions(
         "desk.appointment_booked": _("Appuntamento al Punto Welfare prenotato"),
         "desk.appointment_cancelled": _("Appuntamento al Punto Welfare annullato"),
         "desk.appointment_closed": _("Esito dell'appuntamento registrato"),
+        "desk.appointment_reminded": _("Promemoria dell'appuntamento inviato"),
     }
 )

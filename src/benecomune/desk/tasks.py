@@ -18,7 +18,17 @@ def remind_reviews() -> int:
     )
 
 
+@shared_task(name="desk.remind_appointments")
+def remind_appointments() -> int:
+    """Remind the appointments at the Points that start within a day (every 15 minutes)."""
+    from benecomune.core.actors import Actor
+    from benecomune.desk.services.appointments import remind_due
+
+    return remind_due(Actor.system_actor("desk.remind_appointments"))
+
+
 app.conf.beat_schedule = {
     **(app.conf.beat_schedule or {}),
     "desk-remind-reviews": {"task": "desk.remind_reviews", "schedule": crontab(hour=7, minute=0)},
+    "desk-remind-appointments": {"task": "desk.remind_appointments", "schedule": 900.0},
 }

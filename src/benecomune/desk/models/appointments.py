@@ -77,6 +77,7 @@ class Appointment(models.Model):
         "core.User", on_delete=models.PROTECT, related_name="+", null=True
     )
     on_behalf = models.BooleanField(default=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

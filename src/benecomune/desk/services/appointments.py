@@ -323,3 +323,49 @@ def close(actor: Actor, appointment: Appointment, *, attended: bool) -> Appointm
         after={"status": appointment.status},
     )
     return appointment
+
+
+# --- Reminders (Celery beat, desk.remind_appointments) -----------------------------------------
+
+REMINDER_HOURS = 24
+
+
+def remind_due(actor: Actor, *, now=None) -> int:
+    """Remind each booked appointment starting in the next 24 hours, once: the row is locked
+    and marked with the audit event, so a second run (or a second worker) skips it."""
+    now = now or timezone.now()
+    ids = list(
+        Appointment.objects_unscoped.filter(
+            status=AppointmentStatus.BOOKED,
+            reminder_sent_at=None,
+            starts_at__gt=now,
+            starts_at__lte=now + datetime.timedelta(hours=REMINDER_HOURS),
+        ).values_list("pk", flat=True)
+    )
+    return sum(_remind_one(actor, pk, now) for pk in ids)
+
+
+@transaction.atomic
+def _remind_one(actor: Actor, pk: int, now) -> int:
+    appointment = _locked(Appointment(pk=pk))
+    if appointment.status != AppointmentStatus.BOOKED or appointment.reminder_sent_at:
+        return 0
+    appointment.reminder_sent_at = now
+    appointment.save(update_fields=["reminder_sent_at", "updated_at"])
+    audit.record(
+        actor,
+        "desk.appointment_reminded",
+        appointment,
+        organization=appointment.point.organization,
+        person=appointment.person,
+        after={"reminder_sent_at": now.isoformat()},
+    )
+    _tell(
+        appointment,
+        _("Promemoria: appuntamento al Punto Welfare"),
+        _(
+            "Le ricordiamo l'appuntamento al %(point)s (%(address)s) il %(when)s. Se non può "
+            "venire, lo annulli dalla sua area personale o chiami il Punto."
+        ),
+    )
+    return 1
