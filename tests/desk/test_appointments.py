@@ -214,3 +214,14 @@ def test_a_reminder_the_day_before_once(clock, open_point, citizen, system_actor
     assert Notification.objects.filter(
         subject="Promemoria: appuntamento al Punto Welfare", body__contains="05/03/2026 alle 09:00"
     ).exists()
+
+
+def test_from_the_case_the_agenda_has_the_persons_code(
+    clock, open_point, case, manager, operator_client
+):
+    page = operator_client(manager)
+    detail = page.get(reverse("desk:case", args=[case.pk])).content.decode()
+    link = f"{reverse('desk:appointments')}?punto={open_point.pk}&amp;cf={case.person.fiscal_code}"
+    assert link in detail
+    agenda = page.get(link.replace("&amp;", "&")).content.decode()
+    assert f'value="{case.person.fiscal_code}"' in agenda

@@ -128,7 +128,8 @@ def agenda(request, points):
         .order_by("starts_at")[:200]
     )
     slots = _first_days(services.available_slots(point))
-    form = OperatorBookForm(request.POST or None, slots=slots)
+    initial = {"fiscal_code": request.GET.get("cf", "")[:16]}  # from a case page
+    form = OperatorBookForm(request.POST or None, slots=slots, initial=initial)
     if request.method == "POST" and form.is_valid():
         code = normalize_fiscal_code(form.cleaned_data["fiscal_code"])
         person = Person.objects_unscoped.filter(fiscal_code=code).first()
