@@ -71,6 +71,12 @@ APPLICATION = by_model("calls.Application", "pk", "applicant_id", "organization_
 CLAIM = by_model("payouts.ExpenseClaim", "pk", "person_id", "organization_id")
 WALLET = by_model("ledger.Wallet", "pk", "person_id", "organization_id")
 DESK_CASE = by_model("desk.Case", "pk", "person_id", "organization_id")
+# A Point's operator filling an application for a case's person: the application lives in the
+# person's Comune, not the operator's tenant. Looked up unscoped: the middleware logs only a
+# successful GET, after the view found the application among the operator's own cases.
+POINT_APPLICATION = by_model(
+    "calls.Application", "pk", "applicant_id", "organization_id", manager="objects_unscoped"
+)
 THREAD = by_model("marketplace.Thread", "pk", "person_id", "person__residence_id", "for_desk")
 
 # Kinds of core's checked file view (/gestione/file/<kind>/<pk>/) holding personal data.
@@ -162,6 +168,17 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("desk:desk_delegation_new", "welfare_case", DESK_CASE),
         AccessPoint("desk:orientation", "welfare_case", DESK_CASE),
         AccessPoint("desk:case_booking", "welfare_case", DESK_CASE),
+        AccessPoint("desk:case_applications", "welfare_case", DESK_CASE),
+        AccessPoint("desk:case_cards", "welfare_case", DESK_CASE),
+        AccessPoint("desk:case_card_issued", "welfare_case", DESK_CASE),
+        AccessPoint("desk:case_card_pdf", "welfare_case", DESK_CASE),
+        AccessPoint("desk:case_claims", "welfare_case", DESK_CASE),
+        AccessPoint("desk:case_claim_new", "welfare_case", DESK_CASE),
+        AccessPoint("desk:point_application", "application", POINT_APPLICATION),
+        AccessPoint("desk:point_application_edit", "application", POINT_APPLICATION),
+        AccessPoint("desk:point_application_household", "application", POINT_APPLICATION),
+        AccessPoint("desk:point_application_document", "document", POINT_APPLICATION),
+        AccessPoint("desk:point_application_receipt", "application", POINT_APPLICATION),
     ]
 }
 
@@ -206,6 +223,15 @@ EXEMPT: dict[str, str] = {
     "desk:orientation_dismiss": _ACTION,
     "desk:orientation_give": _ACTION,
     "desk:orientation_unmet": _ACTION,
+    "desk:case_apply": _ACTION,
+    "desk:case_card_issue": _ACTION,
+    "desk:case_card_block": _ACTION,
+    "desk:point_application_autosave": _ACTION,
+    "desk:point_application_document_add": _ACTION,
+    "desk:point_application_document_remove": _ACTION,
+    "desk:point_application_submit": _ACTION,
+    "desk:point_application_withdraw": _ACTION,
+    "desk:point_application_answer": _ACTION,
 }
 
 

@@ -290,6 +290,12 @@ CATEGORIES: list[Category] = [
         _rows("desk.Delegation", _mine()),
     ),
     Category(
+        "appuntamenti-punti-welfare",
+        _("Appuntamenti ai Punti Welfare"),
+        ("desk.Appointment",),
+        _rows("desk.Appointment", _mine()),
+    ),
+    Category(
         "notifiche",
         _("Messaggi ricevuti nell'area personale"),
         ("core.Notification",),

@@ -20,7 +20,7 @@ from benecomune.calls.services import applications as services
 from benecomune.calls.views import applications as pages
 from benecomune.calls.views.applications_citizen import open_calls_for
 from benecomune.core import on_behalf
-from benecomune.desk import access
+from benecomune.desk import access, person_reads
 from benecomune.desk.views.common import (
     delegation_or_message,
     operator_page,
@@ -42,21 +42,13 @@ def _basis(request, person) -> str | None:
     )
 
 
-def _applications_of(person):
-    return (
-        Application.objects_unscoped.filter(applicant=person)
-        .select_related("call")
-        .order_by("-created_at")
-    )
-
-
 @operator_page
 def case_applications(request, points, pk):
     case = person_case_or_404(request, pk)
     basis = _basis(request, case.person)
     if basis is None:
         return redirect("desk:case", pk=case.pk)
-    applications = list(_applications_of(case.person))
+    applications = list(person_reads.applications_of(case.person))
     for application in applications:
         application.badge = pages.badge(application.status)
     return render(
@@ -111,12 +103,7 @@ def _point_pages(request, application):
 
 def _application(request, pk) -> Application:
     """The application if its applicant is the person of one of the operator's cases."""
-    people = access.own_cases(request.actor).exclude(person=None).values("person_id")
-    application = (
-        Application.objects_unscoped.filter(pk=pk, applicant_id__in=people)
-        .select_related("call", "call__organization", "applicant", "organization", "assisted_by")
-        .first()
-    )
+    application = person_reads.case_person_application(request.actor, pk)
     if application is None:
         access.record_refusal(
             request.actor,

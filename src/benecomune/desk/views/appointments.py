@@ -2,7 +2,6 @@
 them in their area; the Point's operators see the day's appointments, book for a person,
 cancel, and mark them done or missed; the Point's admin sets the hours."""
 
-import datetime
 import itertools
 
 from django.contrib import messages
@@ -14,18 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benecomune.bookings.slots import ROME
 from benecomune.core.forms_helpers import add_errors
-from benecomune.core.identifiers import normalize_fiscal_code
-from benecomune.core.models import Person
+from benecomune.core.identifiers import parse_fiscal_code
 from benecomune.core.views.decorators import citizen_required
+from benecomune.desk import person_reads
 from benecomune.desk.appointment_forms import (
     AppointmentSettingsForm,
     BookAppointmentForm,
     CancelForm,
     OperatorBookForm,
 )
-from benecomune.desk.models import Appointment, AppointmentHours, AppointmentStatus, WelfarePoint
+from benecomune.desk.models import Appointment, AppointmentStatus, WelfarePoint
 from benecomune.desk.services import appointments as services
 from benecomune.desk.views.common import operator_page, points_admin_page
 from benecomune.desk.views.delegations import _citizen
@@ -40,13 +38,7 @@ def _first_days(slots, days=SHOWN_DAYS):
 
 
 def _bookable_point(pk) -> WelfarePoint:
-    return get_object_or_404(
-        WelfarePoint.objects_unscoped.select_related("municipality"),
-        pk=pk,
-        is_active=True,
-        is_public=True,
-        appointments_enabled=True,
-    )
+    return get_object_or_404(person_reads.bookable_points(), pk=pk)
 
 
 # --- The citizen -----------------------------------------------------------------------------
@@ -82,11 +74,7 @@ def book(request, pk):
 
 @citizen_required
 def my_appointments(request):
-    rows = list(
-        Appointment.objects_unscoped.filter(person=request.user.person)
-        .select_related("point", "point__municipality")
-        .order_by("-starts_at")[:50]
-    )
+    rows = list(person_reads.appointments_of(request.user.person))
     now = timezone.now()
     upcoming = [a for a in rows if a.status == AppointmentStatus.BOOKED and a.starts_at > now]
     return render(
@@ -99,7 +87,9 @@ def my_appointments(request):
 @citizen_required
 @require_POST
 def my_appointment_cancel(request, pk):
-    appointment = get_object_or_404(Appointment.objects_unscoped, pk=pk, person=request.user.person)
+    appointment = person_reads.own_appointment(request.user.person, pk)
+    if appointment is None:
+        raise Http404
     try:
         services.cancel(_citizen(request), appointment)
     except ValidationError as exc:
@@ -119,26 +109,23 @@ def agenda(request, points):
     if point is None:
         raise Http404
     today = timezone.localdate()
-    rows = (
-        Appointment.objects_unscoped.filter(
-            point=point,
-            starts_at__gte=datetime.datetime.combine(today, datetime.time(), ROME),
-        )
-        .select_related("person", "booked_by")
-        .order_by("starts_at")[:200]
-    )
+    rows = person_reads.agenda_from(point, today)
     slots = _first_days(services.available_slots(point))
     initial = {"fiscal_code": request.GET.get("cf", "")[:16]}  # from a case page
     form = OperatorBookForm(request.POST or None, slots=slots, initial=initial)
     if request.method == "POST" and form.is_valid():
-        code = normalize_fiscal_code(form.cleaned_data["fiscal_code"])
-        person = Person.objects_unscoped.filter(fiscal_code=code).first()
-        if person is None:
+        try:
+            code = parse_fiscal_code(form.cleaned_data["fiscal_code"]).code
+        except ValidationError as exc:
+            code = None
+            form.add_error("fiscal_code", exc.messages)
+        person = person_reads.person_by_fiscal_code(code) if code else None
+        if code and person is None:
             form.add_error(
                 "fiscal_code",
                 _("Nessuna persona con questo codice fiscale: la registri aprendo un caso."),
             )
-        else:
+        elif person is not None:
             try:
                 services.book(
                     request.actor,
@@ -170,11 +157,10 @@ def agenda(request, points):
 
 
 def _operator_appointment(request, points, pk) -> Appointment:
-    return get_object_or_404(
-        Appointment.objects_unscoped.select_related("point"),
-        pk=pk,
-        point__in=[p.pk for p in points],
-    )
+    appointment = person_reads.point_appointment(points, pk)
+    if appointment is None:
+        raise Http404
+    return appointment
 
 
 @operator_page
@@ -209,7 +195,7 @@ def _agenda_url() -> str:
 @points_admin_page
 def settings(request, organization, pk):
     point = admin_point(request, pk)
-    hours = list(AppointmentHours.objects_unscoped.filter(point=point))
+    hours = person_reads.hours_of(point)
     initial = {
         "enabled": point.appointments_enabled,
         "minutes": point.appointment_minutes,

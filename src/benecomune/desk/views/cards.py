@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benecomune.core import on_behalf
+from benecomune.desk import person_reads
 from benecomune.desk.views.common import (
     delegation_or_message,
     operator_page,
     person_case_or_404,
 )
 from benecomune.ledger.models import Wallet
-from benecomune.vouchers.models import CardStatus, VoucherCard
 from benecomune.vouchers.views.citizen import pdf_response, slip_pin
 from benecomune.vouchers.views.desk import (
     block_open_card,
@@ -32,14 +32,8 @@ _URLS = {
 }
 
 
-def _wallets(case):
-    # Unscoped: the person's wallets are in their Comuni's and employers' tenants; the case of
-    # the operator's own Point is the scope.
-    return Wallet.objects_unscoped.filter(person_id=case.person_id).select_related("organization")
-
-
 def _wallet(case, wallet_pk) -> Wallet:
-    return get_object_or_404(_wallets(case), pk=wallet_pk)
+    return get_object_or_404(person_reads.case_person_wallets(case), pk=wallet_pk)
 
 
 def _basis(request, case) -> str | None:
@@ -61,7 +55,7 @@ def case_cards(request, points, pk):
     if basis is None:
         return redirect("desk:case", pk=case.pk)
     items = card_items(
-        list(_wallets(case)),
+        list(person_reads.case_person_wallets(case)),
         lambda action, w: reverse(_URLS[action], args=[case.pk, w.pk]),
     )
     return render(
@@ -112,7 +106,7 @@ def case_card_pdf(request, points, pk, wallet_pk):
     if _basis(request, case) is None:
         raise Http404
     wallet = _wallet(case, wallet_pk)
-    current = get_object_or_404(
-        VoucherCard.objects_unscoped, wallet_id=wallet.pk, status=CardStatus.ACTIVE
-    )
+    current = person_reads.active_card(wallet)
+    if current is None:
+        raise Http404
     return pdf_response(wallet, current, pin=slip_pin(request, current))
