@@ -235,7 +235,7 @@ def _when(instant: datetime.datetime) -> str:
     return instant.astimezone(ROME).strftime("%d/%m/%Y alle %H:%M")
 
 
-def _tell(appointment: Appointment, subject: str, body: str) -> None:
+def _tell(appointment: Appointment, subject: str, body: str, **values) -> None:
     point = appointment.point
     notify_person(
         appointment.person,
@@ -245,6 +245,7 @@ def _tell(appointment: Appointment, subject: str, body: str) -> None:
             "point": point.name,
             "address": f"{point.address}, {point.municipality.name}",
             "when": _when(appointment.starts_at),
+            **values,
         },
         link=reverse("desk:my_appointments"),
     )
@@ -294,9 +295,8 @@ def cancel(actor: Actor, appointment: Appointment, *, reason: str = "") -> Appoi
         _tell(
             appointment,
             _("Appuntamento annullato dal Punto Welfare"),
-            _("Il %(point)s ha annullato l'appuntamento del %(when)s.")
-            + " "
-            + _("Motivo: %(reason)s") % {"reason": reason.replace("%", "%%")},
+            _("Il %(point)s ha annullato l'appuntamento del %(when)s. Motivo: %(reason)s"),
+            reason=reason,
         )
     return appointment
 

@@ -25,9 +25,8 @@ from benecomune.desk.appointment_forms import (
 )
 from benecomune.desk.models import Appointment, AppointmentStatus, WelfarePoint
 from benecomune.desk.services import appointments as services
-from benecomune.desk.views.common import operator_page, points_admin_page
-from benecomune.desk.views.delegations import _citizen
-from benecomune.desk.views.points import _point as admin_point
+from benecomune.desk.views.common import citizen_actor, operator_page, points_admin_page
+from benecomune.desk.views.points import managed_point
 
 SHOWN_DAYS = 10  # a short list for the person; the window may be longer
 
@@ -53,7 +52,7 @@ def book(request, pk):
         starts_at = form.slots[form.cleaned_data["slot"]].start
         try:
             services.book(
-                _citizen(request),
+                citizen_actor(request),
                 point,
                 request.user.person,
                 starts_at,
@@ -91,7 +90,7 @@ def my_appointment_cancel(request, pk):
     if appointment is None:
         raise Http404
     try:
-        services.cancel(_citizen(request), appointment)
+        services.cancel(citizen_actor(request), appointment)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -169,9 +168,7 @@ def appointment_action(request, points, pk, action):
     appointment = _operator_appointment(request, points, pk)
     try:
         if action == "annulla":
-            form = CancelForm(request.POST)
-            reason = form.data.get("reason", "")
-            services.cancel(request.actor, appointment, reason=reason)
+            services.cancel(request.actor, appointment, reason=request.POST.get("reason", ""))
             messages.success(request, _("Appuntamento annullato: la persona è stata avvisata."))
         elif action in ("svolto", "assente"):
             services.close(request.actor, appointment, attended=action == "svolto")
@@ -194,7 +191,7 @@ def _agenda_url() -> str:
 
 @points_admin_page
 def settings(request, organization, pk):
-    point = admin_point(request, pk)
+    point = managed_point(request, pk)
     hours = person_reads.hours_of(point)
     initial = {
         "enabled": point.appointments_enabled,

@@ -68,3 +68,13 @@ def person_case_or_404(request, pk):
     if case.person is None:
         raise Http404
     return case
+
+
+def citizen_actor(request):
+    """The citizen acting for themselves (a staff member using their own personal area)."""
+    actor = request.actor
+    if actor.membership is not None:
+        from benecomune.core.actors import Actor
+
+        actor = Actor(user=request.user, ip_address=actor.ip_address)
+    return actor

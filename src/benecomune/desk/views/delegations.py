@@ -18,7 +18,7 @@ from benecomune.desk import access
 from benecomune.desk.delegation_forms import DelegationForm, DeskDelegationForm
 from benecomune.desk.services import delegations as services
 from benecomune.desk.services.delegations import DelegationRequest
-from benecomune.desk.views.common import operator_page
+from benecomune.desk.views.common import citizen_actor, operator_page
 
 
 def _request(data) -> DelegationRequest:
@@ -34,16 +34,6 @@ def _request(data) -> DelegationRequest:
     )
 
 
-def _citizen(request):
-    """The citizen acting for themselves (not in a staff role)."""
-    actor = request.actor
-    if actor.membership is not None:
-        from benecomune.core.actors import Actor
-
-        actor = Actor(user=request.user, ip_address=actor.ip_address)
-    return actor
-
-
 @citizen_required
 def my_delegations(request):
     person = request.user.person
@@ -55,7 +45,7 @@ def my_delegations(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.give_digitally(_citizen(request), _request(form.cleaned_data))
+            services.give_digitally(citizen_actor(request), _request(form.cleaned_data))
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -76,7 +66,7 @@ def my_delegation_revoke(request, pk):
     if delegation is None:
         raise Http404
     try:
-        services.revoke(_citizen(request), delegation)
+        services.revoke(citizen_actor(request), delegation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

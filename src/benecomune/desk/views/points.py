@@ -15,7 +15,8 @@ from benecomune.desk.services import points as services
 from benecomune.desk.views.common import points_admin_page
 
 
-def _point(request, pk) -> WelfarePoint:
+def managed_point(request, pk) -> WelfarePoint:
+    """The Point if the actor administers its organisation; otherwise 404."""
     point = get_object_or_404(WelfarePoint.objects.select_related("organization"), pk=pk)
     if not services.can_manage(request.actor, point.organization):
         raise Http404
@@ -48,7 +49,7 @@ def point_new(request, organization):
 
 @points_admin_page
 def point_edit(request, organization, pk):
-    point = _point(request, pk)
+    point = managed_point(request, pk)
     form = PointForm(
         request.POST if request.POST.get("form") == "point" else None,
         instance=point,
@@ -87,7 +88,7 @@ def point_edit(request, organization, pk):
 @require_POST
 @points_admin_page
 def operator_remove(request, organization, pk, operator_pk):
-    point = _point(request, pk)
+    point = managed_point(request, pk)
     operator = get_object_or_404(PointOperator.objects, pk=operator_pk, point=point)
     services.remove_operator(request.actor, operator)
     messages.success(request, _("Operatore tolto dal punto: i suoi casi restano da riassegnare."))
