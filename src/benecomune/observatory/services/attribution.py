@@ -130,7 +130,7 @@ class _Context:
         merchant = self.accounts.get(row["credit_account_id"])
         if wallet is None or merchant is None:
             return None
-        provider = self.providers.get(merchant["organization_id"], {})
+        provider = self.provider_of(merchant)
         key = (
             provider.get("municipality_id"),
             provider.get("category", "other"),
@@ -138,6 +138,12 @@ class _Context:
             wallet["source_kind"],
         )
         return key, wallet["person_id"]
+
+    def provider_of(self, account) -> dict:
+        """The provider behind a merchant account ({} for any other account)."""
+        if account.get("kind") != "merchant":
+            return {}
+        return self.providers.get(account["organization_id"], {})
 
     def call_of(self, wallet) -> int | None:
         if wallet["source_type"] == APPLICATION_SOURCE and wallet["source_id"].isdigit():
@@ -159,7 +165,7 @@ class _Context:
         if flow == "spend":
             merchant = self.accounts.get(row["credit_account_id"]) or {}
             merchant_id = merchant.get("organization_id") or 0
-            provider = self.providers.get(merchant_id, {})
+            provider = self.provider_of(merchant)
             town = provider.get("municipality_id") or 0
             kind = provider.get("provider_kind", "")
             category = provider.get("category", "other")

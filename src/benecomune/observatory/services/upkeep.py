@@ -19,7 +19,7 @@ tables, the watermark and the gaps move together (a crash counts nothing twice).
 import datetime
 import logging
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from benecomune.ledger.models import Transfer
@@ -32,7 +32,7 @@ from benecomune.observatory.models import (
     SpendingMember,
     Watermark,
 )
-from benecomune.observatory.services import usage
+from benecomune.observatory.services import attribution_sql, usage
 from benecomune.observatory.services.apply import apply
 from benecomune.observatory.services.attribution import FIELDS, contributions
 
@@ -70,13 +70,15 @@ def run_once(batch: int = BATCH) -> dict:
     now = timezone.now()
     oldest = oldest_open_transaction()
     gaps = {g.transfer_id: g for g in PendingGap.objects.all()}
-    rows = list(Transfer.objects_unscoped.filter(pk__in=list(gaps)).values(*FIELDS))
-    found_gaps = {r["id"] for r in rows}
-    new = list(
-        Transfer.objects_unscoped.filter(pk__gt=mark.last_id).order_by("pk").values(*FIELDS)[:batch]
+    found_gaps = set(
+        Transfer.objects_unscoped.filter(pk__in=list(gaps)).values_list("pk", flat=True)
     )
-    rows += new
-    changed = apply(contributions(rows))
+    new = list(
+        Transfer.objects_unscoped.filter(pk__gt=mark.last_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    changed = apply(_contributions([*found_gaps, *new]))
     # Gaps that showed up are counted; those no open transaction can fill are rollbacks.
     dropped = [
         pk
@@ -87,23 +89,31 @@ def run_once(batch: int = BATCH) -> dict:
     PendingGap.objects.filter(transfer_id__in=[*found_gaps, *dropped]).delete()
     new_gaps = []
     if new:
-        seen = {r["id"] for r in new}
+        seen = set(new)
         new_gaps = [
             PendingGap(transfer_id=pk, first_seen=now)
-            for pk in range(mark.last_id + 1, new[-1]["id"])
+            for pk in range(mark.last_id + 1, new[-1])
             if pk not in seen
         ]
         if connection.vendor != "postgresql":
             new_gaps = []  # serialised writers: a hole is a rollback
         PendingGap.objects.bulk_create(new_gaps)
-        mark.last_id = new[-1]["id"]
+        mark.last_id = new[-1]
         mark.save(update_fields=["last_id", "updated_at"])
     return {
-        "transfers": len(rows),
+        "transfers": len(found_gaps) + len(new),
         "cells": changed,
         "last_id": mark.last_id,
         "gaps": len(gaps) - len(found_gaps) - len(dropped) + len(new_gaps),
     }
+
+
+def _contributions(ids: list[int]):
+    """What the transfers `ids` add: in one query on PostgreSQL (services/attribution_sql.py),
+    by the Python attribution elsewhere (the same definitions)."""
+    if connection.vendor == "postgresql":
+        return attribution_sql.of_ids(ids)
+    return contributions(list(Transfer.objects_unscoped.filter(pk__in=ids).values(*FIELDS)))
 
 
 def run(batch: int = BATCH) -> dict:
@@ -120,13 +130,65 @@ def run(batch: int = BATCH) -> dict:
     return total
 
 
-@transaction.atomic
 def rebuild(batch: int = REBUILD_BATCH) -> dict:
-    """Empty the rollups and count the whole ledger again (observatory_rebuild)."""
-    mark = _lock()
+    """Empty the rollups and count the whole ledger again (observatory_rebuild): on
+    PostgreSQL in set-based statements (services/attribution_sql.py), elsewhere by batches of
+    the Python attribution."""
+    if connection.vendor != "postgresql":
+        return _rebuild_by_batches(batch)
+    for attempt in range(3):
+        try:
+            return _rebuild_set_based()
+        except OperationalError as error:
+            # Repeatable read: an upkeep run that committed after this snapshot was taken
+            # makes the watermark's lock fail; the next attempt starts after it.
+            serialization = getattr(error.__cause__, "sqlstate", None) == "40001"
+            if not serialization or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _empty(mark: Watermark) -> None:
     for model in (SpendingMember, AwardMember, SpendingCell, AwardCell, FlowCell, PendingGap):
         model.objects.all().delete()
     mark.last_id = 0
     mark.save(update_fields=["last_id", "updated_at"])
     usage.reset()
+
+
+@transaction.atomic
+def _rebuild_by_batches(batch: int) -> dict:
+    _empty(_lock())
     return run(batch)
+
+
+@transaction.atomic
+def _rebuild_set_based() -> dict:
+    with connection.cursor() as cursor:
+        if len(connection.atomic_blocks) == 1:
+            # One snapshot for every statement below: the ledger counted, its highest id and
+            # the ids not visible (the new gaps) agree. Inside a caller's transaction (tests)
+            # the caller's isolation applies.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        mark = _lock()
+        _empty(mark)
+        counted = attribution_sql.rebuild_tables()
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM ledger_transfer")
+        last = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO observatory_pendinggap (transfer_id, first_seen) "
+            "SELECT g, %s FROM generate_series(1, %s::bigint) g "
+            "WHERE NOT EXISTS (SELECT 1 FROM ledger_transfer t WHERE t.id = g)",
+            [timezone.now(), last],
+        )
+        gaps = cursor.rowcount
+    mark.last_id = last
+    mark.save(update_fields=["last_id", "updated_at"])
+    cells = sum(m.objects.count() for m in (SpendingCell, AwardCell, FlowCell))
+    return {
+        "transfers": counted,
+        "cells": cells,
+        "last_id": last,
+        "gaps": gaps,
+        "usage": usage.run(),
+    }
