@@ -21,16 +21,22 @@ class Summary:
     query instead of one per table); `filter`/`exclude` on equality and `_grouped` work on it
     in memory as they do on the queryset. Rows: dicts of the fields, flow, `a` and `n`."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], fixed: dict | None = None):
         self.rows = rows
+        self.fixed = fixed or {}  # conditions every row already meets
 
     @classmethod
-    def of(cls, cells, *fields) -> "Summary":
-        grouped = cells.values(*fields, "flow").annotate(a=Sum("amount"), n=Sum("count"))
-        return cls(list(grouped.order_by()))
+    def of(cls, cells, *fields, **fixed) -> "Summary":
+        grouped = cells.filter(**fixed).values(*fields, "flow")
+        grouped = grouped.annotate(a=Sum("amount"), n=Sum("count"))
+        return cls(list(grouped.order_by()), fixed)
 
     def filter(self, **equal) -> "Summary":
-        return Summary([r for r in self.rows if all(r[k] == v for k, v in equal.items())])
+        left = {k: v for k, v in equal.items() if k not in self.fixed or self.fixed[k] != v}
+        if not left:
+            return self
+        rows = [r for r in self.rows if all(r[k] == v for k, v in left.items())]
+        return Summary(rows, {**self.fixed, **left})
 
     def exclude(self, **equal) -> "Summary":
         return Summary([r for r in self.rows if not all(r[k] == v for k, v in equal.items())])
@@ -311,13 +317,14 @@ def tables(audience: Audience, filters: Filters) -> list[Table]:
     # category and kind). Each is small whatever the ledger's size (docs/observatory.md).
     balances = Summary.of(cells, "fund_id", "origin", "month", "call_id", "wallet_kind")
     spent = Summary.of(
-        cells.filter(flow=Flow.SPEND),
+        cells,
         "issuer_id",
         "merchant_id",
         "merchant_municipality_id",
         "category",
         "merchant_kind",
         "wallet_kind",
+        flow=Flow.SPEND,
     )
     out = [
         by_origin(balances),
