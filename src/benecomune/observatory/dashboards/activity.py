@@ -3,7 +3,7 @@ grouped by the database, one query) and needs recorded vs met (the Welfare Point
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext as _
 
 from benecomune.observatory.dashboards import needs as needs_source
@@ -46,18 +46,24 @@ def applications(audience: Audience, filters: Filters) -> Table:
     ):
         counts[row["call_id"]][row["status"]] += row["n"]
         titles[row["call_id"]] = row["call__title"]
-    waits = defaultdict(lambda: [0.0, 0])
-    decided = rows_qs.filter(decided_at__isnull=False).values_list(
-        "call_id", "submitted_at", "decided_at"
+    # The mean wait per call, averaged by the database (never a scan of the rows in Python).
+    wait = ExpressionWrapper(F("decided_at") - F("submitted_at"), output_field=DurationField())
+    waits = dict(
+        rows_qs.filter(decided_at__isnull=False)
+        .values("call_id")
+        .annotate(mean=Avg(wait))
+        .order_by()
+        .values_list("call_id", "mean")
     )
-    for call_id, submitted, decided_at in decided.iterator():
-        waits[call_id][0] += (decided_at - submitted).total_seconds() / SECONDS_PER_DAY
-        waits[call_id][1] += 1
     labels = dict(ApplicationStatus.choices)
     rows = []
     for call_id in sorted(counts, key=lambda c: titles[c]):
-        total, n = waits[call_id]
-        days = f"{total / n:.1f}".replace(".", ",") if n else "—"
+        mean = waits.get(call_id)
+        days = (
+            f"{mean.total_seconds() / SECONDS_PER_DAY:.1f}".replace(".", ",")
+            if mean is not None
+            else "—"
+        )
         rows.append([titles[call_id], *(counts[call_id][s] for s in states), days])
     headers = [_("Bando"), *(str(labels[s]) for s in states), _("Giorni medi alla decisione")]
     return Table(
