@@ -19,8 +19,7 @@ def applications(audience: Audience, filters: Filters) -> Table:
     from benecomune.calls.models import Application, ApplicationStatus
 
     rows_qs = Application.objects_unscoped.filter(
-        Q(call__organization_id__in=audience.tenant_ids)
-        | Q(organization_id__in=audience.tenant_ids),
+        Q(call__organization_id__in=audience.tenants) | Q(organization_id__in=audience.tenants),
         submitted_at__isnull=False,
     )
     if filters.date_from:

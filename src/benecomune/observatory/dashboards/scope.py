@@ -39,10 +39,18 @@ class Audience:
     kind: str  # the organisation's kind
     tenant_ids: tuple[int, ...]
     name: str
+    # The organisation's `tenant_subquery()` (same ids as tenant_ids), for the queries of a
+    # network's page; None: filter by the ids.
+    tenant_query: object = dataclasses.field(default=None, compare=False)
+
+    @property
+    def tenants(self):
+        """What `__in` filters take: the ids, or the subquery that lists them."""
+        return self.tenant_ids if self.tenant_query is None else self.tenant_query
 
     def cells(self):
         field = "issuer_id" if self.side == ISSUERS else "merchant_id"
-        return FlowCell.objects.filter(**{f"{field}__in": self.tenant_ids})
+        return FlowCell.objects.filter(**{f"{field}__in": self.tenants})
 
     def usage_cells(self):
         """Bookings and services used (models/usage.py): a Comune's or network's residents, a
@@ -55,7 +63,7 @@ class Audience:
             field = "company_id"
         else:
             field = "comune_id"
-        return UsageCell.objects.filter(**{f"{field}__in": self.tenant_ids})
+        return UsageCell.objects.filter(**{f"{field}__in": self.tenants})
 
     @property
     def is_public_body(self) -> bool:
@@ -70,7 +78,11 @@ def audience_of(actor) -> Audience:
     if organization is None:
         raise PermissionDenied
     side = MERCHANTS if organization.kind == OrganizationKind.PROVIDER else ISSUERS
-    return Audience(side, organization.kind, tuple(actor.tenant_ids), organization.name)
+    tenant_ids = tuple(actor.tenant_ids)
+    # A membership's tenants are its organisation's (core.actors); a network's are many.
+    many = len(tenant_ids) > 1 and set(tenant_ids) == set(organization.tenant_ids())
+    query = organization.tenant_subquery() if many else None
+    return Audience(side, organization.kind, tenant_ids, organization.name, query)
 
 
 def comuni_of(audience: Audience) -> list[Municipality]:
@@ -89,7 +101,7 @@ def calls_of(audience: Audience):
     from benecomune.calls.models import Call
 
     if audience.side == ISSUERS:
-        condition = Q(organization_id__in=audience.tenant_ids)
+        condition = Q(organization_id__in=audience.tenants)
     else:
         ids = set(audience.cells().exclude(call_id=0).values_list("call_id", flat=True))
         condition = Q(pk__in=ids)
