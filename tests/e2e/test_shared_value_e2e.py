@@ -146,7 +146,7 @@ def test_project_agreement_payment_and_public_page(
     expect(rete.get_by_role("heading", level=1)).to_have_text(net_title)
     expect(rete.get_by_text("Progetto della rete di Comuni")).to_be_visible()
     snap(rete, "08-network-project")
-    rete.get_by_role("link", name=network.name).first.click()
+    rete.locator("main").get_by_role("link", name=network.name).click()
     expect(rete.get_by_role("heading", level=1)).to_contain_text(network.name)
     expect(rete.get_by_role("link", name=net_title)).to_be_visible()
     snap(rete, "09-network-public")
