@@ -341,5 +341,7 @@ DEMO_MODE = env.bool("DEMO_MODE", default=False)
 # Open data (observatory): cells with fewer persons than this are suppressed; never below 3
 # (a system check refuses a lower value).
 OBSERVATORY_MIN_CELL = env.int("OBSERVATORY_MIN_CELL", default=5)
+# Shared value open data: cells with fewer contributing merchants are reserved (>= 3).
+OBSERVATORY_MIN_MERCHANTS = env.int("OBSERVATORY_MIN_MERCHANTS", default=3)
 OBSERVATORY_PUBLISHER_NAME = env("OBSERVATORY_PUBLISHER_NAME", default="Bene Comune")
 OBSERVATORY_PUBLISHER_ID = env("OBSERVATORY_PUBLISHER_ID", default="benecomune")

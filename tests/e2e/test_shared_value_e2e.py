@@ -2,7 +2,9 @@
 the Comune's admin creates a social project and opens it, proposes an agreement to a shop of
 its circuit, the shop accepts it from its pages, a voucher pays at the shop's till (the real
 till service), and an anonymous visitor sees the raised amount and the shop on the public
-project page; then the admin changes the project's IBAN from the projects' page."""
+project page; then the admin changes the project's IBAN from the projects' page. The network's
+admin finds the network's own project on its shared value page (not the Comune's) and opens
+its public page and the network's."""
 
 import datetime
 
@@ -11,6 +13,7 @@ from playwright.sync_api import expect
 
 from benecomune.core.models import Role
 from benecomune.observatory.models import SocialProject
+from benecomune.observatory.services import shared_value as sv
 from benecomune.vouchers.services import redeem as redeem_services
 from tests.e2e.helpers import PHONE, assert_fits, sign_in, use_voucher_fixtures
 from tests.observatory import shared_value_helpers as h
@@ -122,3 +125,28 @@ def test_project_agreement_payment_and_public_page(
     expect(comune.get_by_text("Ente beneficiario e IBAN del progetto aggiornati")).to_be_visible()
     project.refresh_from_db()
     assert project.beneficiary_iban == iban
+
+    # 7. The network's admin: its own project on its page (not the Comune's), then the
+    # project's public page and the network's.
+    net_admin = make_user("rete.sv.e2e@example.org", role=Role.PLATFORM_ADMIN,
+                          organization=network)  # fmt: skip
+    net_title = "Emporio solidale di rete"
+    net_actor = h.network_actor(make_user, network)
+    made = sv.create_project(
+        net_actor, network, title=net_title, description="Per le famiglie della rete.",
+        target_amount=500_000, beneficiary=body, starts_on=today,
+    )  # fmt: skip
+    sv.set_project_status(net_actor, made, "active")
+    rete = page_for(**size)
+    sign_in(rete, base, net_admin)
+    rete.goto(f"{base}/gestione/valore-condiviso/")
+    expect(rete.get_by_role("link", name=TITLE, exact=True)).to_have_count(0)
+    snap(rete, "07-network-manage")
+    rete.get_by_role("link", name=net_title, exact=True).click()
+    expect(rete.get_by_role("heading", level=1)).to_have_text(net_title)
+    expect(rete.get_by_text("Progetto della rete di Comuni")).to_be_visible()
+    snap(rete, "08-network-project")
+    rete.locator("main").get_by_role("link", name=network.name).click()
+    expect(rete.get_by_role("heading", level=1)).to_contain_text(network.name)
+    expect(rete.get_by_role("link", name=net_title)).to_be_visible()
+    snap(rete, "09-network-public")

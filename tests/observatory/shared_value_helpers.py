@@ -1,9 +1,14 @@
 """Shared value test helpers: a project and a signed agreement made through the services."""
 
 import datetime
+import io
 import itertools
 
+from django.core.management import call_command
+
 from benecomune.core.models import Provider, Role
+from benecomune.ledger.services import statements
+from benecomune.ledger.services.invariants import check_invariants
 from benecomune.observatory.models import ProjectStatus, ShareMode
 from benecomune.observatory.services import shared_value as sv
 from tests.helpers import actor_for
@@ -17,6 +22,12 @@ def comune_actor(make_user, municipality):
         "comune-sv@example.org", role=Role.MUNICIPALITY_ADMIN, organization=municipality
     )
     return actor_for(user, Role.MUNICIPALITY_ADMIN, municipality)
+
+
+def network_actor(make_user, network):
+    """The network's staff (the platform administrator's role, held in the network)."""
+    user = make_user("rete-sv@example.org", role=Role.PLATFORM_ADMIN, organization=network)
+    return actor_for(user, Role.PLATFORM_ADMIN, network)
 
 
 def merchant_actor(make_user, shop):
@@ -59,3 +70,14 @@ def agreement(actor, merchant_actor_, municipality, shop, project_, *, percent="
         valid_until=today + datetime.timedelta(days=365),
     )
     return sv.accept_agreement(merchant_actor_, made, named_publicly=named)
+
+
+def sound():
+    """The ledger's invariants and `ledger_check` hold."""
+    assert check_invariants() == []
+    call_command("ledger_check", stdout=io.StringIO())
+
+
+def raised(project) -> int:
+    """What the project's account holds."""
+    return statements.balance(project.account)

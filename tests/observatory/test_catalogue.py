@@ -57,6 +57,7 @@ def test_dataset_identifier(graph):
     ids = [str(graph.value(d, DCTERMS.identifier)) for d in _datasets(graph)]
     assert all(ids) and len(set(ids)) == len(ids)
     assert "benecomune:spesa-welfare" in ids
+    assert "benecomune:valore-condiviso" in ids
 
 
 def test_dataset_title(graph):

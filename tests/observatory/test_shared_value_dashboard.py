@@ -64,7 +64,7 @@ def test_a_comune_sees_its_projects_only(projects, staff_client, municipality,
     )
     csv = client.get(URL + f"tabelle/{SLUG}.csv", {"dal": "2000-01-01"})
     text = csv.content.decode("utf-8-sig")
-    assert text.splitlines()[0] == "Progetto;Comune;Raccolto;Erogato;Obiettivo"
+    assert text.splitlines()[0] == "Progetto;Comune o rete;Raccolto;Erogato;Obiettivo"
     assert f"{ours.title};{municipality.name};5,00;2,00;1000,00" in text
     # A period with nothing moved: the project is listed with zeros.
     response = client.get(URL, {"dal": "2000-01-01", "al": "2000-12-31"})

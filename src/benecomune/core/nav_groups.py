@@ -160,6 +160,7 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
                 "corporate:network_overview",
                 "corporate:incoming_transfers",
                 "desk:points",
+                "observatory:sv_manage",
                 "observatory:dashboard",
                 "observatory:needs_offer",
             ),

@@ -7,6 +7,8 @@ from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
 
 register_nav(Role.MUNICIPALITY_ADMIN, _("Valore condiviso"), "observatory:sv_manage")
+# The network's staff: the network's own projects and agreements.
+register_nav(Role.PLATFORM_ADMIN, _("Valore condiviso"), "observatory:sv_manage")
 register_nav(Role.MERCHANT_STAFF, _("Valore condiviso"), "observatory:sv_merchant")
 
 DASHBOARD_ROLES = (

@@ -25,10 +25,23 @@ def _signed(when, user) -> str:
     }
 
 
+def party_text(organization) -> str:
+    """The proposing party as the agreement names it: «name (Comune)», «name (Rete di Comuni)»."""
+    return f"{organization.name} ({organization.get_kind_display()})"
+
+
 def render_agreement(agreement: SharedValueAgreement) -> bytes:
     project = agreement.project
     story = [
         p(_("Accordo di valore condiviso n. %(n)s") % {"n": agreement.pk}, "title"),
+        table(
+            [
+                [_("Parte"), _("Ente")],
+                [_("Proponente"), party_text(agreement.organization)],
+                [_("Esercente o fornitore"), agreement.merchant.name],
+            ],
+            None,
+        ),
         p(
             _(
                 "Tra %(comune)s e %(merchant)s: una quota di ogni pagamento ricevuto con il "
@@ -37,7 +50,7 @@ def render_agreement(agreement: SharedValueAgreement) -> bytes:
                 "piattaforma e torna all'esercente se il pagamento è annullato o rimborsato."
             )
             % {
-                "comune": agreement.organization.name,
+                "comune": party_text(agreement.organization),
                 "merchant": agreement.merchant.name,
                 "project": project.title,
                 "body": project.beneficiary.name,

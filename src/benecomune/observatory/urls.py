@@ -68,6 +68,7 @@ urlpatterns += [
         "valore-condiviso/progetti/<int:pk>/", views_shared_value.public_project, name="sv_project"
     ),
     path("valore-condiviso/comuni/<int:pk>/", views_shared_value.public_comune, name="sv_comune"),
+    path("valore-condiviso/reti/<int:pk>/", views_shared_value.public_network, name="sv_network"),
 ]
 
 # Dashboards (issue 19 points 4 and 8): staff pages, each organisation its own figures.

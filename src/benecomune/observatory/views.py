@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from benecomune.core.replica import reports_view
 from benecomune.observatory.freshness import catch_up_without_scheduler
 from benecomune.observatory.services import catalogue, datasets
-from benecomune.observatory.services.suppression import min_cell
+from benecomune.observatory.services.suppression import min_cell, min_merchants
 
 
 def _base(request) -> str:
@@ -26,6 +26,7 @@ def open_data(request):
         {
             "datasets": list(datasets.DATASETS.values()),
             "k": min_cell(),
+            "k_merchants": min_merchants(),
             "modified": datasets.modified(),
             "licence_url": catalogue.CC_BY_4,
         },

@@ -1,6 +1,8 @@
-"""Shared value pages: the Comune's projects and agreements (funds.manage), the merchant's
-agreements to accept (merchant.manage / provider.manage), the public project pages (no login,
-no personal data: amounts, counts and the names of merchants who agreed to be named)."""
+"""Shared value pages: the projects and agreements of a Comune or of a network (funds.manage,
+each its own only: a network's staff do not manage their member Comuni's projects, nor a
+Comune the network's: 404), the merchant's agreements to accept (merchant.manage /
+provider.manage), the public project pages (no login, no personal data: amounts, counts and the
+names of merchants who agreed to be named)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from benecomune.core.forms_helpers import add_errors
-from benecomune.core.models import Organization, Provider
+from benecomune.core.models import Organization, OrganizationKind, Provider
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.money import parse_euro
 from benecomune.observatory.forms_shared_value import AcceptForm, AgreementForm, ProjectForm
@@ -27,6 +29,15 @@ from benecomune.observatory.services import shared_value_routing as routing
 
 def _organization(request) -> Organization:
     return get_object_or_404(Organization, pk=request.actor.organization.pk)
+
+
+def own_projects(request):
+    """The projects of the acting Comune or network itself (not of a network's members)."""
+    return SocialProject.objects.filter(organization_id=request.actor.organization.pk)
+
+
+def own_project(request, pk) -> SocialProject:
+    return get_object_or_404(own_projects(request).select_related("beneficiary"), pk=pk)
 
 
 def active_providers():
@@ -47,20 +58,27 @@ def _with_text(agreements):
 
 @staff_permission("funds.manage")
 def manage(request):
-    projects = list(SocialProject.objects.select_related("beneficiary").order_by("-created_at"))
+    organization = request.actor.organization
+    projects = list(own_projects(request).select_related("beneficiary").order_by("-created_at"))
     for project in projects:
         project.figures = routing.project_figures(project)
     agreements = _with_text(
         list(
-            SharedValueAgreement.objects.select_related("merchant", "project").order_by(
-                "-valid_from"
-            )
+            SharedValueAgreement.objects.filter(organization_id=organization.pk)
+            .select_related("merchant", "project")
+            .order_by("-valid_from")
         )
     )
     return render(
         request,
         "observatory/shared_value/manage.html",
-        {"projects": projects, "agreements": agreements},
+        {
+            "projects": projects,
+            "agreements": agreements,
+            "is_network": organization.kind == OrganizationKind.NETWORK,
+            "has_public": any(p.status in routing.PUBLIC for p in projects),
+            "organization": organization,
+        },
     )
 
 
@@ -83,7 +101,7 @@ def project_create(request):
 @require_POST
 @staff_permission("funds.manage")
 def project_status(request, pk):
-    project = get_object_or_404(SocialProject, pk=pk)
+    project = own_project(request, pk)
     target = request.POST.get("status", "")
     try:
         sv.set_project_status(request.actor, project, target)
@@ -97,7 +115,7 @@ def project_status(request, pk):
 @require_POST
 @staff_permission("payouts.manage")
 def project_disburse(request, pk):
-    project = get_object_or_404(SocialProject, pk=pk)
+    project = own_project(request, pk)
     try:
         order = routing.disburse(request.actor, project)
     except ValidationError as exc:
@@ -125,8 +143,8 @@ def agreement_create(request):
     organization = _organization(request)
     form = AgreementForm(
         request.POST or None,
-        merchants=active_providers(),
-        projects=SocialProject.objects.exclude(status=ProjectStatus.CLOSED).order_by("title"),
+        merchants=sv.merchants_of(organization),
+        projects=own_projects(request).exclude(status=ProjectStatus.CLOSED).order_by("title"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -230,17 +248,50 @@ def public_project(request, pk):
     )
 
 
-@require_GET
-def public_comune(request, pk):
-    organization = get_object_or_404(Organization, pk=pk)
-    projects = routing.public_projects(organization)
+def _with_figures(projects) -> dict:
     totals = routing.comune_totals(projects)
     for project, figures in zip(projects, totals["figures"], strict=True):
         project.figures = figures
-    if not projects:
+    return totals
+
+
+@require_GET
+def public_comune(request, pk):
+    """A Comune's public projects with their totals, and (apart, not in the totals) the
+    projects of its network, which its shops may also support."""
+    organization = get_object_or_404(Organization, pk=pk, kind=OrganizationKind.MUNICIPALITY)
+    projects = routing.public_projects(organization)
+    network = organization.network if organization.network_id else None
+    network_projects = routing.public_projects(network) if network else []
+    if not projects and not network_projects:
         raise Http404
+    totals = _with_figures(projects)
+    _with_figures(network_projects)
     return render(
         request,
         "observatory/shared_value/comune.html",
-        {"organization": organization, "projects": projects, "totals": totals},
+        {
+            "organization": organization,
+            "projects": projects,
+            "totals": totals,
+            "network": network,
+            "network_projects": network_projects,
+        },
+    )
+
+
+@require_GET
+def public_network(request, pk):
+    """A network's own public projects with their totals, and its member Comuni that have
+    public projects of their own (links to their pages)."""
+    network = get_object_or_404(Organization, pk=pk, kind=OrganizationKind.NETWORK)
+    projects = routing.public_projects(network)
+    members = routing.comuni_with_projects(network)
+    if not projects and not members:
+        raise Http404
+    totals = _with_figures(projects)
+    return render(
+        request,
+        "observatory/shared_value/network.html",
+        {"organization": network, "projects": projects, "totals": totals, "members": members},
     )

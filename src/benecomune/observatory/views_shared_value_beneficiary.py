@@ -1,23 +1,22 @@
 """The page where the Comune that owns a social project changes its beneficiary body and IBAN
-(funds.manage; another Comune's project is a 404). The rules are in
+(funds.manage; another Comune's or network's project is a 404). The rules are in
 services/shared_value_beneficiary.py."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.views.decorators import staff_permission
 from benecomune.observatory.forms_shared_value import BeneficiaryForm
-from benecomune.observatory.models import SocialProject
 from benecomune.observatory.services import shared_value_beneficiary as beneficiary
-from benecomune.observatory.views_shared_value import active_providers
+from benecomune.observatory.views_shared_value import active_providers, own_project
 
 
 @staff_permission("funds.manage")
 def project_beneficiary(request, pk):
-    project = get_object_or_404(SocialProject.objects.select_related("beneficiary"), pk=pk)
+    project = own_project(request, pk)
     initial = {"beneficiary": project.beneficiary_id, "beneficiary_iban": project.beneficiary_iban}
     form = BeneficiaryForm(request.POST or None, initial=initial, providers=active_providers())
     if request.method == "POST" and form.is_valid():

@@ -3,13 +3,16 @@
 Read from the projects' ledger accounts with two grouped sums over SHARED_VALUE transfers
 (by credited and by debited account, both indexed foreign keys), never one row per payment:
 
-- a Comune sees its projects, a network those of its member Comuni (and its own);
+- a Comune sees its projects, a network its own projects and those of its member Comuni (the
+  "Comune o rete" column names the party: a network's project is the network's, never counted
+  under a member Comune);
 - a merchant or provider sees what it gave, per project (from its receivable account);
 - a company has no shared value: no table.
 
 Raised = merchants' shares in - shares given back by refunds and voids; disbursed = project →
 Comune's payable (the payout to the beneficiary body). Period filter on the transfers' time,
-Comune filter on the project's Comune."""
+Comune filter on the project's Comune (so a network's own projects leave the table when a
+Comune is chosen: they belong to no single Comune)."""
 
 import datetime
 from collections import defaultdict
@@ -98,9 +101,9 @@ def table(audience: Audience, filters: Filters) -> Table | None:
         else:
             rows.append([project.title, project.organization.name, Money(row["raised"])])
     if audience.side == ISSUERS:
-        headers = [_("Progetto"), _("Comune"), _("Raccolto"), _("Erogato"), _("Obiettivo")]
+        headers = [_("Progetto"), _("Comune o rete"), _("Raccolto"), _("Erogato"), _("Obiettivo")]
         return Table("valore-condiviso", _("Valore condiviso: raccolto ed erogato per progetto"),
                      headers, rows, columns="2,3")  # fmt: skip
-    headers = [_("Progetto"), _("Comune"), _("Donato")]
+    headers = [_("Progetto"), _("Comune o rete"), _("Donato")]
     return Table("valore-condiviso", _("Valore condiviso: quanto ha donato ai progetti"),
                  headers, rows, columns="2")  # fmt: skip

@@ -92,7 +92,8 @@ def build(base_url: str) -> Graph:
             DCTERMS.description,
             Literal(
                 "Dati aggregati sul welfare: spesa per categoria, Comune e mese, "
-                "contributi per bando.",
+                "contributi per bando, servizi offerti, bisogni registrati, valore condiviso "
+                "per progetto sociale.",
                 lang="it",
             ),
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.models import MerchantCategory, Municipality
 from benecomune.observatory.models import AwardCell, AwardMember, SpendingCell, SpendingMember
-from benecomune.observatory.services import dataset_needs
+from benecomune.observatory.services import dataset_needs, dataset_shared_value
 from benecomune.observatory.services.suppression import Cell, Group, suppress
 
 SUPPRESSED = "riservato"
@@ -28,11 +28,14 @@ class Dataset:
     columns: tuple[str, ...]
     build: object = None  # () -> list[Group], suppressed by persons
     label: object = None  # () -> (group, cell or None) -> list of label columns
-    rows: object = None  # () -> list of rows: a table about no person, published as it is
+    # () -> list of rows, published as they come: a table about no person, or one that applies
+    # its own suppression (shared value: by merchants, dataset_shared_value.py)
+    rows: object = None
     figures: object = None  # (cell or group) -> its figures' texts; default euro, count, persons
 
 
-def _euro(cents: int) -> str:
+def euro(cents: int) -> str:
+    """Cents as open data's euro: a dot, two decimals (-12.05)."""
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"
@@ -255,14 +258,28 @@ DATASETS = {
             label=dataset_needs.needs_labels,
             figures=dataset_needs.needs_figures,
         ),
+        Dataset(
+            slug="valore-condiviso",
+            title=_("Valore condiviso raccolto ed erogato per progetto e mese"),
+            description=_(
+                "Quote dei pagamenti con il welfare che esercenti e fornitori destinano ai "
+                "progetti sociali dei Comuni e delle reti di Comuni, per progetto e mese: "
+                "raccolto (al netto di annulli e rimborsi), erogato all'ente beneficiario, "
+                "acquisti ed esercenti che hanno contribuito. I mesi con pochi esercenti sono "
+                "riservati, così che non si possano ricavare gli incassi di un esercente."
+            ),
+            theme="SOCI",
+            columns=dataset_shared_value.COLUMNS,
+            rows=dataset_shared_value.rows,
+        ),
     )
 }
 
 
 def _figures(item) -> list[str]:
     if isinstance(item, Group):
-        return [_euro(item.total_amount), str(item.total_count), str(item.total_persons)]
-    return [_euro(item.amount), str(item.count), str(item.persons)]
+        return [euro(item.total_amount), str(item.total_count), str(item.total_persons)]
+    return [euro(item.amount), str(item.count), str(item.persons)]
 
 
 def table(dataset: Dataset, k: int | None = None) -> list[list[str]]:

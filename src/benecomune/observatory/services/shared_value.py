@@ -1,19 +1,27 @@
 """Shared value (issue 19, point 1): social projects and agreements, one function per use case,
 each one transaction with its audit event. The routing of money is in shared_value_routing.py.
+
+The party of a project or an agreement is a Comune or a network of Comuni, each acting in its
+own name only (`_party`): a network's staff hold permissions over their member Comuni too, but
+a network's project is the network's and a Comune's the Comune's. A network makes agreements
+with the merchants of its member Comuni (`merchants_of`). A merchant has at most one agreement
+(proposed or signed) per day, whichever the party: the overlap check ignores who proposed it,
+so the payment's share always has one destination.
 """
 
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.identifiers import normalize_iban, validate_iban
-from benecomune.core.models import Organization, Provider
+from benecomune.core.models import Organization, OrganizationKind, Provider
 from benecomune.ledger.services.accounts import open_shared_value_account
 from benecomune.observatory.lifecycles import PROJECT
 from benecomune.observatory.models import (
@@ -44,8 +52,41 @@ def parse_percent(text, field: str = "value") -> int:
     return int(value * 100)
 
 
-def _comune(actor: Actor, organization: Organization) -> None:
+PARTY_KINDS = (OrganizationKind.MUNICIPALITY, OrganizationKind.NETWORK)
+
+
+def acts_for(actor: Actor, organization_id: int) -> bool:
+    """Whether `actor` acts in the name of this very organisation (its role is held there), not
+    through a network's reach over its members. System actors act for anyone."""
+    if actor.system:
+        return True
+    own = actor.organization
+    return own is not None and own.pk == organization_id
+
+
+def _party(actor: Actor, organization: Organization) -> None:
+    """A Comune or a network, acting for itself with `funds.manage`."""
     actor.require(COMUNE_PERMISSION, organization)
+    if organization.kind not in PARTY_KINDS or not acts_for(actor, organization.pk):
+        raise PermissionDenied(_("Non ha i permessi per questa operazione."))
+
+
+def require_owner(actor: Actor, project: SocialProject, permission: str) -> None:
+    """`permission` on the project's Comune or network, acting in its own name."""
+    actor.require(permission, project.organization_id)
+    if not acts_for(actor, project.organization_id):
+        raise PermissionDenied(_("Non ha i permessi per questa operazione."))
+
+
+def merchants_of(organization: Organization):
+    """The active merchants and providers a party may propose an agreement to: any for a
+    Comune; for a network, those whose seat is in a member Comune or that joined the network."""
+    providers = Provider.objects.filter(is_active=True)
+    if organization.kind == OrganizationKind.NETWORK:
+        providers = providers.filter(
+            Q(municipality__network_id=organization.pk) | Q(network_id=organization.pk)
+        )
+    return providers.order_by("name")
 
 
 @transaction.atomic
@@ -61,7 +102,7 @@ def create_project(
     starts_on: datetime.date,
     ends_on: datetime.date | None = None,
 ) -> SocialProject:
-    _comune(actor, organization)
+    _party(actor, organization)
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Indichi il titolo del progetto.")
@@ -104,6 +145,7 @@ def create_project(
 @transaction.atomic
 def set_project_status(actor: Actor, project: SocialProject, status: str) -> SocialProject:
     project = SocialProject.objects_unscoped.select_for_update().get(pk=project.pk)
+    _party(actor, project.organization)
     PROJECT.apply(actor, project, status, extra_fields=["status"])
     return project
 
@@ -131,9 +173,13 @@ def propose_agreement(
     """The Comune (or network) proposes and so signs on its side; the merchant accepts
     (`accept_agreement`). `values`: per wallet kind, per cent text ('2,5') in PERCENT mode,
     cents in FIXED mode."""
-    _comune(actor, organization)
+    _party(actor, organization)
     if project.organization_id != organization.pk:
         raise ValidationError({"project": _("Il progetto non è di questo ente.")})
+    if not merchants_of(organization).filter(pk=merchant.pk).exists():
+        raise ValidationError(
+            {"merchant": _("L'esercente non ha sede in un Comune della rete o non è attivo.")}
+        )
     if mode not in ShareMode.values:
         raise ValidationError({"mode": _("Scelga percentuale o importo fisso.")})
     if valid_until < valid_from:
@@ -151,15 +197,24 @@ def propose_agreement(
             stored[field] = raw
     if not any(stored.values()):
         raise ValidationError(_("Indichi almeno una quota diversa da zero."))
-    # Two agreements of a merchant must not overlap: serialised on the merchant's row.
+    # Two agreements of a merchant must not overlap, whoever the party (a Comune or the
+    # network): serialised on the merchant's row.
     Provider._base_manager.select_for_update().filter(pk=merchant.pk).first()
-    if _overlapping(merchant.pk, valid_from, valid_until).exists():
+    clash = _overlapping(merchant.pk, valid_from, valid_until).select_related("organization")
+    clash = clash.order_by("valid_from").first()
+    if clash is not None:
         raise ValidationError(
             {
                 "valid_from": _(
-                    "L'esercente ha già un accordo di valore condiviso in questo periodo: "
-                    "scelga date che non si sovrappongano."
+                    "L'esercente ha già un accordo di valore condiviso in questo periodo "
+                    "(con %(party)s, dal %(start)s al %(end)s): scelga date che non si "
+                    "sovrappongano."
                 )
+                % {
+                    "party": clash.organization.name,
+                    "start": clash.valid_from.strftime("%d/%m/%Y"),
+                    "end": clash.valid_until.strftime("%d/%m/%Y"),
+                }
             }
         )
     agreement = SharedValueAgreement.objects_unscoped.create(
@@ -192,6 +247,9 @@ def accept_agreement(
     merchant may choose not to be named on the public pages."""
     if not any(actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS):
         actor.require(MERCHANT_PERMISSIONS[0], agreement.merchant_id)
+    # Signed by both sides: the merchant's own staff, never the network's reach over it.
+    if not acts_for(actor, agreement.merchant_id):
+        raise PermissionDenied(_("Non ha i permessi per questa operazione."))
     agreement = SharedValueAgreement.objects_unscoped.select_for_update().get(pk=agreement.pk)
     if agreement.merchant_signed_at is not None:
         raise ValidationError(_("L'accordo è già stato accettato."))
@@ -210,7 +268,8 @@ def accept_agreement(
 
 
 def agreement_for(actor: Actor, pk: int) -> SharedValueAgreement | None:
-    """The agreement, if `actor` is of the Comune that made it or of the merchant it binds."""
+    """The agreement, if `actor` is of the Comune or network that made it (in its own name) or
+    of the merchant it binds."""
     agreement = (
         SharedValueAgreement.objects_unscoped.select_related("merchant", "project", "organization")
         .filter(pk=pk)
@@ -218,8 +277,12 @@ def agreement_for(actor: Actor, pk: int) -> SharedValueAgreement | None:
     )
     if agreement is None:
         return None
-    comune = actor.has_perm(COMUNE_PERMISSION, agreement.organization_id)
-    merchant = any(actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS)
+    comune = actor.has_perm(COMUNE_PERMISSION, agreement.organization_id) and acts_for(
+        actor, agreement.organization_id
+    )
+    merchant = any(
+        actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS
+    ) and acts_for(actor, agreement.merchant_id)
     return agreement if comune or merchant else None
 
 

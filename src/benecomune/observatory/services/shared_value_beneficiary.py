@@ -1,5 +1,5 @@
 """Who a social project's money goes to: the beneficiary body and its IBAN, changed by the
-Comune that owns the project (funds.manage), in one transaction with its audit event.
+Comune or network that owns the project (funds.manage), in one transaction with its audit event.
 
 A disbursement (shared_value_routing.disburse) copies the IBAN into a payout order. While an
 order of the project is waiting for a batch or in one (ready, in batch), the money is on its
@@ -17,7 +17,7 @@ from benecomune.core.identifiers import mask_iban, normalize_iban, validate_iban
 from benecomune.core.models import Provider
 from benecomune.core.notifications import send_email
 from benecomune.observatory.models import SocialProject
-from benecomune.observatory.services.shared_value import COMUNE_PERMISSION
+from benecomune.observatory.services.shared_value import COMUNE_PERMISSION, require_owner
 
 ACTION = "observatory.project_beneficiary_changed"
 
@@ -101,7 +101,7 @@ def set_beneficiary(
 ) -> SocialProject:
     """Set the project's beneficiary body and IBAN (validated with schwifty). Audited with the
     IBANs masked; the body is told by e-mail after commit. Nothing changes on a refusal."""
-    actor.require(COMUNE_PERMISSION, project.organization_id)
+    require_owner(actor, project, COMUNE_PERMISSION)
     project = SocialProject.objects_unscoped.select_for_update().get(pk=project.pk)
     iban = _check(project, beneficiary, beneficiary_iban, reason)
     reason = " ".join(reason.split())[:500]
@@ -128,11 +128,11 @@ def set_beneficiary(
         beneficiary.email,
         _("Valore condiviso: conto per i fondi del progetto"),
         _(
-            "Il Comune ha indicato il vostro ente come beneficiario dei fondi del progetto "
+            "%(party)s ha indicato il vostro ente come beneficiario dei fondi del progetto "
             "«%(title)s», sul conto con IBAN che termina con %(tail)s. Se il conto non è "
-            "corretto, contatti subito il Comune."
+            "corretto, contatti subito %(party)s."
         )
-        % {"title": project.title, "tail": iban[-4:]},
+        % {"party": project.organization.name, "title": project.title, "tail": iban[-4:]},
         organization=beneficiary,
     )
     return project

@@ -22,7 +22,7 @@ from benecomune.ledger.services import sharing
 from benecomune.ledger.services.statements import balance
 from benecomune.ledger.services.transfers import transfer
 from benecomune.observatory.models import ProjectStatus, SharedValueAgreement, SocialProject
-from benecomune.observatory.services.shared_value import share_of
+from benecomune.observatory.services.shared_value import require_owner, share_of
 
 
 def _in_force(merchant_id: int):
@@ -90,13 +90,13 @@ def register() -> None:
 @transaction.atomic
 def disburse(actor: Actor, project: SocialProject, amount: int | None = None):
     """Pay the project's money (all, or `amount` cents) to its beneficiary body: SHARED_VALUE
-    from the project's account to the Comune's payable account and a payout order the next
-    batch pays (payouts app). Refused without the beneficiary's IBAN."""
+    from the project's account to the payable account of its Comune (or network) and a
+    payout order the next batch pays (payouts app). Refused without the beneficiary's IBAN."""
     from benecomune.payouts.models import BeneficiaryKind
     from benecomune.payouts.services.accounts import payer_setup
     from benecomune.payouts.services.orders import create_order
 
-    actor.require("payouts.manage", project.organization_id)
+    require_owner(actor, project, "payouts.manage")
     project = SocialProject.objects_unscoped.select_for_update().get(pk=project.pk)
     if not project.beneficiary_iban:
         raise ValidationError(
@@ -267,6 +267,16 @@ def public_projects(organization) -> list[SocialProject]:
         .select_related("beneficiary")
         .order_by("-starts_on")
     )
+
+
+def comuni_with_projects(network) -> list:
+    """The member Comuni of a network that have public projects (its public page links them)."""
+    from benecomune.core.models import Municipality
+
+    ids = SocialProject.objects_unscoped.filter(
+        organization__network_id=network.pk, status__in=PUBLIC
+    ).values("organization_id")
+    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
 
 
 def comune_totals(projects) -> dict:

@@ -19,13 +19,28 @@ from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_K = 5
 FLOOR = 3
+# Tables about merchants (shared value): SISTAN's floor of 3 units per aggregate cell, so that
+# no contributor learns another's figure by subtracting its own from a cell of two.
+DEFAULT_K_MERCHANTS = FLOOR
+# setting -> default; each is an integer >= FLOOR (system check observatory.E001).
+THRESHOLDS = {"OBSERVATORY_MIN_CELL": DEFAULT_K, "OBSERVATORY_MIN_MERCHANTS": DEFAULT_K_MERCHANTS}
+
+
+def threshold(name: str) -> int:
+    k = getattr(settings, name, THRESHOLDS[name])
+    if not isinstance(k, int) or k < FLOOR:
+        raise ImproperlyConfigured(f"{name} must be an integer >= {FLOOR}.")
+    return k
 
 
 def min_cell() -> int:
-    k = getattr(settings, "OBSERVATORY_MIN_CELL", DEFAULT_K)
-    if not isinstance(k, int) or k < FLOOR:
-        raise ImproperlyConfigured(f"OBSERVATORY_MIN_CELL must be an integer >= {FLOOR}.")
-    return k
+    """k of the tables about persons."""
+    return threshold("OBSERVATORY_MIN_CELL")
+
+
+def min_merchants() -> int:
+    """k of the tables about merchants' contributions (shared value)."""
+    return threshold("OBSERVATORY_MIN_MERCHANTS")
 
 
 @dataclasses.dataclass

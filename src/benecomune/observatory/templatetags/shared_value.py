@@ -25,3 +25,12 @@ def order_gift(order):
 @register.inclusion_tag("observatory/shared_value/_shop.html")
 def shop_projects(provider):
     return {"projects": display.shop_projects(provider)}
+
+
+@register.simple_tag
+def party_page(organization):
+    """The public page of a project's party: the network's or the Comune's."""
+    from django.urls import reverse
+
+    name = "sv_network" if organization.kind == "network" else "sv_comune"
+    return reverse(f"observatory:{name}", args=[organization.pk])
