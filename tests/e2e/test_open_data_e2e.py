@@ -16,10 +16,9 @@ def test_open_data_page_lists_datasets_and_catalogue(live_server, page_for, widt
     page = page_for(width=width, height=900)
     page.goto(f"{live_server.url}/dati-aperti/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dati aperti")
-    expect(page.get_by_test_id("datasets").get_by_role("heading", level=3)).to_have_count(4)
-    expect(page.get_by_test_id("datasets")).to_contain_text(
-        "Bisogni registrati per Comune e categoria"
-    )
+    expect(page.get_by_test_id("datasets").get_by_role("heading", level=3)).to_have_count(5)
+    for title in ("Bisogni registrati per Comune e categoria", "Valore condiviso"):
+        expect(page.get_by_test_id("datasets")).to_contain_text(title)
     assert_fits(page, width)
     page.screenshot(path=screenshot_dir / f"open-data-{width}.png", full_page=True)
     with page.expect_download() as download:
