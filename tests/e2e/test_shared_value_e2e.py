@@ -1,6 +1,7 @@
 """Shared value end to end in Chromium, on a phone and a desktop (axe-core checks every page):
 the Comune's admin creates a social project and opens it, proposes an agreement to a shop of
-its circuit, the shop accepts it from its pages, a voucher pays at the shop's till (the real
+its circuit, the shop accepts it from its pages (and refuses a second one, for the next year,
+with a reason), a voucher pays at the shop's till (the real
 till service), and an anonymous visitor sees the raised amount and the shop on the public
 project page; then the admin changes the project's IBAN from the projects' page. The network's
 admin finds the network's own project on its shared value page (not the Comune's) and opens
@@ -90,6 +91,22 @@ def test_project_agreement_payment_and_public_page(
     snap(shop, "03-merchant")
     shop.get_by_role("button", name="Accetto l'accordo").click()
     expect(shop.get_by_text("Accordo accettato").first).to_be_visible()
+
+    # 3b. A second proposal, for the next year, the shop refuses with a reason.
+    later = today + datetime.timedelta(days=400)
+    comune_actor = h.comune_actor(make_user, municipality)
+    h.proposal(comune_actor, municipality, member_shop, project, start=later,
+               end=later + datetime.timedelta(days=30))  # fmt: skip
+    shop.reload()
+    shop.get_by_role("link", name=f"Rifiuto la proposta per il progetto {TITLE}").click()
+    shop.get_by_role("button", name="Rifiuto la proposta").click()
+    expect(shop.get_by_text("Indichi il motivo del rifiuto.")).to_be_visible()
+    snap(shop, "03b-refuse-form")
+    shop.get_by_label("Motivo del rifiuto").fill("L'anno prossimo cambiamo sede.")
+    shop.get_by_role("button", name="Rifiuto la proposta").click()
+    expect(shop.get_by_text("Proposta rifiutata")).to_be_visible()
+    expect(shop.get_by_text("L'anno prossimo cambiamo sede.")).to_be_visible()
+    expect(shop.get_by_text("Rifiutato il")).to_be_visible()
 
     # 4. A voucher pays 25,50 euro at the shop's till: 2,55 euro to the project.
     redeem_services.redeem(

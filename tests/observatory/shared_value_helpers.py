@@ -14,6 +14,11 @@ from benecomune.observatory.services import shared_value as sv
 from tests.helpers import actor_for
 
 IBAN = "IT60X0542811101000000123456"
+# tests/vouchers' fixtures a shared value test pays with (a shop of the circuit, its till, a
+# citizen's voucher): `use_voucher_fixtures(globals())` makes them visible to the test module.
+VOUCHER_FIXTURES = (
+    "cashier", "cashier_actor", "citizen", "ctx", "fresh_caches", "join", "member_shop", "voucher",
+)  # fmt: skip
 _bodies = itertools.count(1)
 
 
@@ -57,18 +62,24 @@ def project(actor, municipality, beneficiary, *, iban=IBAN, target=100_000):
     return sv.set_project_status(actor, made, ProjectStatus.ACTIVE)
 
 
-def agreement(actor, merchant_actor_, municipality, shop, project_, *, percent="10", named=True):
+def proposal(actor, party, shop, project_, *, percent="10", start=None, end=None):
+    """A proposal of `party` (a Comune or network), not yet accepted: from yesterday for a
+    year unless told."""
     today = datetime.date.today()
-    made = sv.propose_agreement(
+    return sv.propose_agreement(
         actor,
-        municipality,
+        party,
         merchant=shop,
         project=project_,
         mode=ShareMode.PERCENT,
         values={"value_public": percent, "value_corporate": percent, "value_own": "0"},
-        valid_from=today - datetime.timedelta(days=1),
-        valid_until=today + datetime.timedelta(days=365),
+        valid_from=start or today - datetime.timedelta(days=1),
+        valid_until=end or today + datetime.timedelta(days=365),
     )
+
+
+def agreement(actor, merchant_actor_, municipality, shop, project_, *, percent="10", named=True):
+    made = proposal(actor, municipality, shop, project_, percent=percent)
     return sv.accept_agreement(merchant_actor_, made, named_publicly=named)
 
 
@@ -81,3 +92,9 @@ def sound():
 def raised(project) -> int:
     """What the project's account holds."""
     return statements.balance(project.account)
+
+
+def use_voucher_fixtures(namespace: dict) -> None:
+    from tests.vouchers import conftest
+
+    namespace.update({name: getattr(conftest, name) for name in VOUCHER_FIXTURES})

@@ -35,16 +35,6 @@ raised = h.raised
 
 
 @pytest.fixture
-def comune(make_user, municipality):
-    return h.comune_actor(make_user, municipality)
-
-
-@pytest.fixture
-def project(comune, municipality, network):
-    return h.project(comune, municipality, h.body(network, municipality))
-
-
-@pytest.fixture
 def signed(comune, make_user, municipality, member_shop, project):
     return h.agreement(comune, h.merchant_actor(make_user, member_shop), municipality,
                        member_shop, project)  # fmt: skip

@@ -30,16 +30,6 @@ voucher = vouchers_fixtures.voucher
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def comune(make_user, municipality):
-    return h.comune_actor(make_user, municipality)
-
-
-@pytest.fixture
-def project(comune, municipality, network):
-    return h.project(comune, municipality, h.body(network, municipality))
-
-
 def _sign(comune, make_user, municipality, shop, project, *, named=True):
     owner = h.merchant_actor(make_user, shop)
     h.agreement(comune, owner, municipality, shop, project, named=named)

@@ -46,11 +46,6 @@ def net_actor(make_user, network):
 
 
 @pytest.fixture
-def comune(make_user, municipality):
-    return h.comune_actor(make_user, municipality)
-
-
-@pytest.fixture
 def net_project(net_actor, network, municipality):
     return h.project(net_actor, network, h.body(network, municipality))
 

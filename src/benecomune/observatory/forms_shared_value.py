@@ -91,3 +91,40 @@ class AcceptForm(forms.Form):
         required=False,
         initial=True,
     )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo del rifiuto"),
+        max_length=1000,
+        error_messages={"required": _("Indichi il motivo del rifiuto.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Il Comune o la rete che ha proposto l'accordo lo legge nel suo elenco."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo del ritiro (facoltativo)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EndForm(forms.Form):
+    last_day = forms.DateField(
+        label=_("Ultimo giorno dell'accordo"),
+        widget=_DATE,
+        error_messages={"required": _("Indichi l'ultimo giorno dell'accordo.")},
+        help_text=_(
+            "Oggi o un giorno successivo: i pagamenti dopo questo giorno non danno più quote "
+            "al progetto; le quote già date restano al progetto."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Motivo della chiusura anticipata"),
+        max_length=1000,
+        error_messages={"required": _("Indichi il motivo della chiusura anticipata.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

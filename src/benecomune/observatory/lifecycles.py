@@ -31,5 +31,8 @@ register_actions(
         ),
         "observatory.agreement_created": _("Accordo di valore condiviso proposto"),
         "observatory.agreement_signed": _("Accordo di valore condiviso firmato"),
+        "observatory.agreement_refused": _("Proposta di accordo rifiutata dall'esercente"),
+        "observatory.agreement_withdrawn": _("Proposta di accordo ritirata dal proponente"),
+        "observatory.agreement_ended": _("Accordo di valore condiviso terminato in anticipo"),
     }
 )

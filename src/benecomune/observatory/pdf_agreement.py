@@ -1,12 +1,13 @@
 """The shared value agreement as PDF (core PDF helpers): parties, project, shares per wallet
-kind, validity, and who accepted it on each side and when."""
+kind, validity, who accepted it on each side and when, and whether it was refused, withdrawn or
+ended early (when, by whom, why): `state_text`/`reason_text` are the pages' words too."""
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core.pdf import build, p, table
 from benecomune.ledger.money import format_euro
-from benecomune.observatory.models import SharedValueAgreement, ShareMode
+from benecomune.observatory.models import AgreementState, SharedValueAgreement, ShareMode
 
 
 def share_text(agreement: SharedValueAgreement, value: int) -> str:
@@ -18,11 +19,63 @@ def share_text(agreement: SharedValueAgreement, value: int) -> str:
 def _signed(when, user) -> str:
     if when is None:
         return _("non ancora accettato")
-    who = (user.full_name or user.email) if user else ""
+    who = _who(user)
     return _("accettato il %(date)s %(who)s") % {
         "date": formats.date_format(timezone.localtime(when), "d/m/Y H:i"),
         "who": f"({who})" if who else "",
     }
+
+
+def _who(user) -> str:
+    return (user.full_name or user.email) if user else ""
+
+
+def _day(when) -> str:
+    return formats.date_format(timezone.localtime(when), "d/m/Y")
+
+
+def state_text(agreement: SharedValueAgreement) -> str:
+    """The agreement's state in one line: "Rifiutato il …", "Ritirato il …", "Terminato il …"
+    (its new last day; "Termina il …" while that day is still to come)."""
+    if agreement.refused_at is not None:
+        return _("Rifiutato il %(date)s dall'esercente") % {"date": _day(agreement.refused_at)}
+    if agreement.withdrawn_at is not None:
+        return _("Ritirato il %(date)s da %(party)s") % {
+            "date": _day(agreement.withdrawn_at),
+            "party": agreement.organization.name,
+        }
+    if agreement.ended_at is not None:
+        values = {
+            "date": formats.date_format(agreement.valid_until, "d/m/Y"),
+            "decided": _day(agreement.ended_at),
+            "signed": formats.date_format(agreement.signed_until, "d/m/Y"),
+        }
+        if agreement.valid_until < timezone.localdate():
+            return (
+                _(
+                    "Terminato il %(date)s (chiusura anticipata decisa il %(decided)s; scadenza "
+                    "firmata: %(signed)s)"
+                )
+                % values
+            )
+        return (
+            _(
+                "Termina il %(date)s (chiusura anticipata decisa il %(decided)s; scadenza "
+                "firmata: %(signed)s)"
+            )
+            % values
+        )
+    if agreement.signed:
+        return _("Firmato da entrambi")
+    return _("In attesa dell'esercente")
+
+
+def reason_text(agreement: SharedValueAgreement) -> str:
+    return (
+        _("Motivo: %(reason)s") % {"reason": agreement.closing_reason}
+        if agreement.closing_reason
+        else ""
+    )
 
 
 def party_text(organization) -> str:
@@ -84,5 +137,11 @@ def render_agreement(agreement: SharedValueAgreement) -> bytes:
         (agreement.merchant, agreement.merchant_signed_at, agreement.merchant_signed_by),
     ):
         story.append(p(f"{party.name}: {_signed(when, user)}"))
+    if agreement.state in (AgreementState.REFUSED, AgreementState.WITHDRAWN, AgreementState.ENDED):
+        who = _who(agreement.refused_by or agreement.withdrawn_by or agreement.ended_by)
+        line = state_text(agreement) + (f" ({who})" if who else "") + "."
+        story.append(p(_("Stato: %(state)s") % {"state": line}))
+        if agreement.closing_reason:
+            story.append(p(reason_text(agreement)))
     footer = _("Accordo di valore condiviso n. %(n)s") % {"n": agreement.pk}
     return build(story, title=footer, footer=footer, organization=agreement.organization.name)

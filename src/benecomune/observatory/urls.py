@@ -5,6 +5,7 @@ from benecomune.observatory import (
     views_dashboard,
     views_shared_value,
     views_shared_value_beneficiary,
+    views_shared_value_closing,
 )
 
 app_name = "observatory"
@@ -50,6 +51,16 @@ urlpatterns += [
         name="sv_agreement_pdf",
     ),
     path(
+        "gestione/valore-condiviso/accordi/<int:pk>/ritira/",
+        views_shared_value_closing.agreement_withdraw,
+        name="sv_agreement_withdraw",
+    ),
+    path(
+        "gestione/valore-condiviso/accordi/<int:pk>/termina/",
+        views_shared_value_closing.agreement_end,
+        name="sv_agreement_end",
+    ),
+    path(
         "gestione/esercente/valore-condiviso/",
         views_shared_value.merchant_agreements,
         name="sv_merchant",
@@ -58,6 +69,16 @@ urlpatterns += [
         "gestione/esercente/valore-condiviso/<int:pk>/accetta/",
         views_shared_value.merchant_accept,
         name="sv_merchant_accept",
+    ),
+    path(
+        "gestione/esercente/valore-condiviso/<int:pk>/rifiuta/",
+        views_shared_value_closing.merchant_refuse,
+        name="sv_merchant_refuse",
+    ),
+    path(
+        "gestione/esercente/valore-condiviso/<int:pk>/termina/",
+        views_shared_value_closing.merchant_end,
+        name="sv_merchant_end",
     ),
     path(
         "gestione/esercente/valore-condiviso/<int:pk>/accordo.pdf",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,12 +18,18 @@ from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.money import parse_euro
 from benecomune.observatory.forms_shared_value import AcceptForm, AgreementForm, ProjectForm
 from benecomune.observatory.models import (
+    AgreementState,
     ProjectStatus,
     SharedValueAgreement,
     ShareMode,
     SocialProject,
 )
-from benecomune.observatory.pdf_agreement import render_agreement, share_text
+from benecomune.observatory.pdf_agreement import (
+    reason_text,
+    render_agreement,
+    share_text,
+    state_text,
+)
 from benecomune.observatory.services import shared_value as sv
 from benecomune.observatory.services import shared_value_routing as routing
 
@@ -46,10 +53,18 @@ def active_providers():
 
 
 def _with_text(agreements):
+    """Shares, state and reason as the PDF words them; `endable`: signed, not ended, not
+    expired (either side may end it early)."""
+    today = timezone.localdate()
     for agreement in agreements:
         agreement.shares = [
             share_text(agreement, getattr(agreement, field)) for field in sv.WALLET_FIELDS
         ]
+        agreement.state_text = state_text(agreement)
+        agreement.reason_text = reason_text(agreement)
+        agreement.endable = agreement.state == AgreementState.SIGNED and (
+            agreement.valid_until > today
+        )
     return agreements
 
 

@@ -1,6 +1,7 @@
 from .flows import Flow, FlowCell
 from .rollups import AwardCell, AwardMember, SpendingCell, SpendingMember
 from .shared_value import (
+    AgreementState,
     ProjectStatus,
     SharedValueAgreement,
     ShareMode,
@@ -10,6 +11,7 @@ from .usage import UsageCell, UsageEntry, UsageKind
 from .watermark import PendingGap, Watermark
 
 __all__ = [
+    "AgreementState",
     "AwardCell",
     "AwardMember",
     "Flow",

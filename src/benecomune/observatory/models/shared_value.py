@@ -72,10 +72,30 @@ class ShareMode(models.TextChoices):
     FIXED = "fixed", _("Importo fisso per pagamento")
 
 
+class AgreementState(models.TextChoices):
+    """An agreement's state, read from its dates (`SharedValueAgreement.state`)."""
+
+    PROPOSED = "proposed", _("Proposto, in attesa dell'esercente")
+    SIGNED = "signed", _("Firmato da entrambi")
+    REFUSED = "refused", _("Rifiutato dall'esercente")
+    WITHDRAWN = "withdrawn", _("Ritirato dal proponente")
+    ENDED = "ended", _("Terminato in anticipo")
+
+
+# Agreements that count: neither refused by the merchant nor withdrawn by the proposing party.
+# A refused or withdrawn proposal blocks no dates and never routes a share.
+LIVE = models.Q(refused_at__isnull=True, withdrawn_at__isnull=True)
+
+
 class SharedValueAgreement(models.Model):
     """Values per wallet kind: basis points (1/100 of a percent, 0-10000) in PERCENT mode,
     cents per payment in FIXED mode (never more than the payment). Signed when both the
-    Comune (`comune_signed_at`) and the merchant (`merchant_signed_at`) accepted it."""
+    Comune (`comune_signed_at`) and the merchant (`merchant_signed_at`) accepted it.
+
+    A proposal not yet accepted may be refused by the merchant (`refused_at/by`) or withdrawn
+    by the proposing party (`withdrawn_at/by`); a signed agreement may be ended early by either
+    party (`ended_at/by`): its `valid_until` becomes the chosen last day, the one signed is kept
+    in `signed_until`. `closing_reason` says why (required but for a withdrawal)."""
 
     organization = models.ForeignKey(
         "core.Organization",
@@ -112,6 +132,21 @@ class SharedValueAgreement(models.Model):
     merchant_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    refused_at = models.DateTimeField(_("rifiutato il"), null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("ritirato il"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The last day as signed, when the agreement was ended early (valid_until is the new one).
+    signed_until = models.DateField(_("scadenza firmata"), null=True, blank=True)
+    closing_reason = models.TextField(_("motivo"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(tenant="organization_id")
@@ -131,6 +166,24 @@ class SharedValueAgreement(models.Model):
                 condition=models.Q(value_public__gte=0, value_corporate__gte=0, value_own__gte=0),
                 name="observatory_agreement_values_ge_0",
             ),
+            # Refused, withdrawn, ended: at most one of them.
+            models.CheckConstraint(
+                condition=models.Q(refused_at__isnull=True, withdrawn_at__isnull=True)
+                | models.Q(refused_at__isnull=True, ended_at__isnull=True)
+                | models.Q(withdrawn_at__isnull=True, ended_at__isnull=True),
+                name="observatory_agreement_closed_once",
+            ),
+            # Only a proposal the merchant has not accepted is refused or withdrawn; only a
+            # signed agreement is ended.
+            models.CheckConstraint(
+                condition=LIVE | models.Q(merchant_signed_at__isnull=True),
+                name="observatory_agreement_refused_unsigned",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(merchant_signed_at__isnull=False, signed_until__isnull=False),
+                name="observatory_agreement_ended_signed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -139,3 +192,18 @@ class SharedValueAgreement(models.Model):
     @property
     def signed(self) -> bool:
         return self.comune_signed_at is not None and self.merchant_signed_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.refused_at is not None:
+            return AgreementState.REFUSED
+        if self.withdrawn_at is not None:
+            return AgreementState.WITHDRAWN
+        if self.ended_at is not None:
+            return AgreementState.ENDED
+        return AgreementState.SIGNED if self.signed else AgreementState.PROPOSED
+
+    @property
+    def closed(self) -> bool:
+        """Refused or withdrawn: a proposal that will never apply."""
+        return self.refused_at is not None or self.withdrawn_at is not None

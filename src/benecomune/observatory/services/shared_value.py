@@ -7,6 +7,11 @@ a network's project is the network's and a Comune's the Comune's. A network make
 with the merchants of its member Comuni (`merchants_of`). A merchant has at most one agreement
 (proposed or signed) per day, whichever the party: the overlap check ignores who proposed it,
 so the payment's share always has one destination.
+
+A proposal is refused by the merchant (`refuse_agreement`) or withdrawn by its party
+(`withdraw_agreement`) while the merchant has not accepted it: it then blocks no dates and
+never routes. A signed agreement is ended early by either side (`end_agreement`): its last day
+becomes the chosen one (today at the earliest), what was routed before stays in the ledger.
 """
 
 import datetime
@@ -25,11 +30,13 @@ from benecomune.core.models import Organization, OrganizationKind, Provider
 from benecomune.ledger.services.accounts import open_shared_value_account
 from benecomune.observatory.lifecycles import PROJECT
 from benecomune.observatory.models import (
+    AgreementState,
     ProjectStatus,
     SharedValueAgreement,
     ShareMode,
     SocialProject,
 )
+from benecomune.observatory.models.shared_value import LIVE
 
 COMUNE_PERMISSION = "funds.manage"
 MERCHANT_PERMISSIONS = ("merchant.manage", "provider.manage")
@@ -151,8 +158,10 @@ def set_project_status(actor: Actor, project: SocialProject, status: str) -> Soc
 
 
 def _overlapping(merchant_id: int, start, end, exclude=None):
+    """The merchant's agreements, proposed or signed (not refused nor withdrawn), on these
+    days; an agreement ended early counts up to its new last day."""
     rows = SharedValueAgreement.objects_unscoped.filter(
-        merchant_id=merchant_id, valid_from__lte=end, valid_until__gte=start
+        LIVE, merchant_id=merchant_id, valid_from__lte=end, valid_until__gte=start
     )
     return rows.exclude(pk=exclude) if exclude else rows
 
@@ -245,12 +254,10 @@ def accept_agreement(
 ) -> SharedValueAgreement:
     """The merchant accepts: the agreement is signed and applies from its first day. The
     merchant may choose not to be named on the public pages."""
-    if not any(actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS):
-        actor.require(MERCHANT_PERMISSIONS[0], agreement.merchant_id)
-    # Signed by both sides: the merchant's own staff, never the network's reach over it.
-    if not acts_for(actor, agreement.merchant_id):
-        raise PermissionDenied(_("Non ha i permessi per questa operazione."))
+    _merchant_side(actor, agreement)
     agreement = SharedValueAgreement.objects_unscoped.select_for_update().get(pk=agreement.pk)
+    if agreement.closed:
+        raise ValidationError(_closed_message(agreement))
     if agreement.merchant_signed_at is not None:
         raise ValidationError(_("L'accordo è già stato accettato."))
     agreement.merchant_signed_at, agreement.merchant_signed_by = timezone.now(), actor.user
@@ -267,9 +274,199 @@ def accept_agreement(
     return agreement
 
 
-def agreement_for(actor: Actor, pk: int) -> SharedValueAgreement | None:
+# --- refusal, withdrawal, early end ---------------------------------------------------------
+
+
+def is_party(actor: Actor, agreement: SharedValueAgreement) -> bool:
+    """Of the Comune or network that proposed it, in its own name, with `funds.manage`."""
+    return actor.has_perm(COMUNE_PERMISSION, agreement.organization_id) and acts_for(
+        actor, agreement.organization_id
+    )
+
+
+def is_merchant(actor: Actor, agreement: SharedValueAgreement) -> bool:
+    """Of the merchant it binds, its own staff (never a network's reach over the shop)."""
+    return any(actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS) and acts_for(
+        actor, agreement.merchant_id
+    )
+
+
+def _merchant_side(actor: Actor, agreement: SharedValueAgreement) -> None:
+    if not any(actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS):
+        actor.require(MERCHANT_PERMISSIONS[0], agreement.merchant_id)
+    # The merchant's own staff, never the network's reach over it.
+    if not acts_for(actor, agreement.merchant_id):
+        raise PermissionDenied(_("Non ha i permessi per questa operazione."))
+
+
+def _party_side(actor: Actor, agreement: SharedValueAgreement) -> None:
+    actor.require(COMUNE_PERMISSION, agreement.organization_id)
+    if not acts_for(actor, agreement.organization_id):
+        raise PermissionDenied(_("Non ha i permessi per questa operazione."))
+
+
+def _date(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _closed_message(agreement: SharedValueAgreement) -> str:
+    if agreement.refused_at is not None:
+        return _("La proposta è già stata rifiutata dall'esercente il %(date)s.") % {
+            "date": _date(timezone.localtime(agreement.refused_at))
+        }
+    return _("La proposta è già stata ritirata il %(date)s.") % {
+        "date": _date(timezone.localtime(agreement.withdrawn_at))
+    }
+
+
+def _still_proposed(agreement: SharedValueAgreement) -> None:
+    """Refused in Italian unless the agreement is a proposal the merchant has not answered."""
+    if agreement.closed:
+        raise ValidationError(_closed_message(agreement))
+    if agreement.merchant_signed_at is not None:
+        raise ValidationError(
+            _(
+                "L'esercente ha già accettato l'accordo: non è più una proposta. Si può "
+                "terminarlo in anticipo."
+            )
+        )
+
+
+def _clean_reason(reason) -> str:
+    return (reason or "").strip()[:1000]
+
+
+def _side_organization(actor: Actor, agreement: SharedValueAgreement) -> Organization:
+    """The organisation in whose name `actor` acts on the agreement (the audit event's)."""
+    if is_party(actor, agreement):
+        return agreement.organization
+    return Organization(pk=agreement.merchant_id)
+
+
+def _close_proposal(
+    actor: Actor, agreement: SharedValueAgreement, state: AgreementState, reason: str
+) -> SharedValueAgreement:
+    """Refused or withdrawn (`state`), with its audit event, under the lock on the row."""
+    agreement = SharedValueAgreement.objects_unscoped.select_for_update().get(pk=agreement.pk)
+    _still_proposed(agreement)
+    reason = _clean_reason(reason)
+    if state == AgreementState.REFUSED and not reason:
+        raise ValidationError({"reason": _("Indichi il motivo del rifiuto.")})
+    prefix = "refused" if state == AgreementState.REFUSED else "withdrawn"
+    setattr(agreement, f"{prefix}_at", timezone.now())
+    setattr(agreement, f"{prefix}_by", actor.user)
+    agreement.closing_reason = reason
+    agreement.save(update_fields=[f"{prefix}_at", f"{prefix}_by", "closing_reason"])
+    audit.record(
+        actor,
+        f"observatory.agreement_{prefix}",
+        agreement,
+        organization=_side_organization(actor, agreement),
+        before={"state": AgreementState.PROPOSED.value},
+        after={"agreement": agreement.pk, "state": state.value},
+        reason=reason,
+    )
+    return agreement
+
+
+@transaction.atomic
+def refuse_agreement(
+    actor: Actor, agreement: SharedValueAgreement, *, reason: str
+) -> SharedValueAgreement:
+    """The merchant refuses a proposal it has not accepted, saying why: the proposal frees its
+    dates (another one may be made for them) and never routes a share."""
+    _merchant_side(actor, agreement)
+    return _close_proposal(actor, agreement, AgreementState.REFUSED, reason)
+
+
+@transaction.atomic
+def withdraw_agreement(
+    actor: Actor, agreement: SharedValueAgreement, *, reason: str = ""
+) -> SharedValueAgreement:
+    """The proposing Comune or network withdraws a proposal the merchant has not accepted (the
+    reason is optional): it frees the merchant's dates and never routes a share."""
+    _party_side(actor, agreement)
+    return _close_proposal(actor, agreement, AgreementState.WITHDRAWN, reason)
+
+
+@transaction.atomic
+def end_agreement(
+    actor: Actor, agreement: SharedValueAgreement, *, last_day: datetime.date, reason: str
+) -> SharedValueAgreement:
+    """Either side ends a signed agreement early: `last_day` (today at the earliest, not before
+    the agreement's first day, before its signed end) becomes its `valid_until`. Payments
+    after it route nothing; the shares already routed stay (the ledger is never rewritten)."""
+    if not (is_party(actor, agreement) or is_merchant(actor, agreement)):
+        _merchant_side(actor, agreement)  # a precise PermissionDenied for anyone else
+    agreement = SharedValueAgreement.objects_unscoped.select_for_update().get(pk=agreement.pk)
+    if agreement.closed:
+        raise ValidationError(_closed_message(agreement))
+    if not agreement.signed:
+        raise ValidationError(
+            _(
+                "L'esercente non ha ancora accettato l'accordo: la proposta si ritira (il "
+                "Comune o la rete) o si rifiuta (l'esercente)."
+            )
+        )
+    if agreement.ended_at is not None:
+        raise ValidationError(
+            _("L'accordo è già stato terminato in anticipo: vale fino al %(date)s.")
+            % {"date": _date(agreement.valid_until)}
+        )
+    today = timezone.localdate()
+    if agreement.valid_until < today:
+        raise ValidationError(
+            _("L'accordo è scaduto il %(date)s.") % {"date": _date(agreement.valid_until)}
+        )
+    errors = {}
+    reason = _clean_reason(reason)
+    if not reason:
+        errors["reason"] = _("Indichi il motivo della chiusura anticipata.")
+    if not isinstance(last_day, datetime.date):
+        errors["last_day"] = _("Indichi l'ultimo giorno dell'accordo.")
+    elif last_day < today:
+        errors["last_day"] = _("L'ultimo giorno non può essere nel passato.")
+    elif last_day < agreement.valid_from:
+        errors["last_day"] = _(
+            "L'ultimo giorno non può precedere l'inizio dell'accordo (%(date)s)."
+        ) % {"date": _date(agreement.valid_from)}
+    elif last_day >= agreement.valid_until:
+        errors["last_day"] = _(
+            "L'ultimo giorno deve precedere la scadenza dell'accordo (%(date)s)."
+        ) % {"date": _date(agreement.valid_until)}
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "state": AgreementState.SIGNED.value,
+        "valid_until": agreement.valid_until.isoformat(),
+    }
+    agreement.signed_until = agreement.valid_until
+    agreement.valid_until = last_day
+    agreement.ended_at, agreement.ended_by = timezone.now(), actor.user
+    agreement.closing_reason = reason
+    agreement.save(
+        update_fields=["valid_until", "signed_until", "ended_at", "ended_by", "closing_reason"]
+    )
+    audit.record(
+        actor,
+        "observatory.agreement_ended",
+        agreement,
+        organization=_side_organization(actor, agreement),
+        before=before,
+        after={
+            "agreement": agreement.pk,
+            "state": AgreementState.ENDED.value,
+            "valid_until": last_day.isoformat(),
+            "by": "party" if is_party(actor, agreement) else "merchant",
+        },
+        reason=reason,
+    )
+    return agreement
+
+
+def agreement_for(actor: Actor, pk: int, side: str | None = None) -> SharedValueAgreement | None:
     """The agreement, if `actor` is of the Comune or network that made it (in its own name) or
-    of the merchant it binds."""
+    of the merchant it binds; `side` ("party" or "merchant") asks for that side only."""
     agreement = (
         SharedValueAgreement.objects_unscoped.select_related("merchant", "project", "organization")
         .filter(pk=pk)
@@ -277,12 +474,8 @@ def agreement_for(actor: Actor, pk: int) -> SharedValueAgreement | None:
     )
     if agreement is None:
         return None
-    comune = actor.has_perm(COMUNE_PERMISSION, agreement.organization_id) and acts_for(
-        actor, agreement.organization_id
-    )
-    merchant = any(
-        actor.has_perm(p, agreement.merchant_id) for p in MERCHANT_PERMISSIONS
-    ) and acts_for(actor, agreement.merchant_id)
+    comune = side != "merchant" and is_party(actor, agreement)
+    merchant = side != "party" and is_merchant(actor, agreement)
     return agreement if comune or merchant else None
 
 

@@ -15,6 +15,7 @@ from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKin
 from benecomune.ledger.models.transfers import REFUND_OBJECT
 from benecomune.ledger.money import format_euro
 from benecomune.observatory.models import SharedValueAgreement, SocialProject
+from benecomune.observatory.models.shared_value import LIVE
 from benecomune.observatory.services.shared_value_routing import PUBLIC
 
 
@@ -78,6 +79,7 @@ def shop_projects(provider: Provider) -> list[dict]:
     the total it gave so far: two grouped sums on the merchant's receivable account."""
     project_ids = set(
         SharedValueAgreement.objects_unscoped.filter(
+            LIVE,
             merchant=provider,
             named_publicly=True,
             comune_signed_at__isnull=False,

@@ -3,8 +3,9 @@ payment (ledger/services/sharing.py moves the money), the disbursement of a proj
 through the payout batches, and the figures the public pages show.
 
 A payment carries a share when its merchant has a signed agreement in force on the day of the
-payment (Europe/Rome) whose project is active. One indexed query per payment
-(`observ_sva_merchant`)."""
+payment (Europe/Rome) whose project is active: never a refused or withdrawn proposal (whose
+merchant signature is missing anyway), nor an agreement ended early after its new last day.
+One indexed query per payment (`observ_sva_merchant`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,12 +23,14 @@ from benecomune.ledger.services import sharing
 from benecomune.ledger.services.statements import balance
 from benecomune.ledger.services.transfers import transfer
 from benecomune.observatory.models import ProjectStatus, SharedValueAgreement, SocialProject
+from benecomune.observatory.models.shared_value import LIVE
 from benecomune.observatory.services.shared_value import require_owner, share_of
 
 
 def _in_force(merchant_id: int):
     today = timezone.localdate()
     return SharedValueAgreement.objects_unscoped.filter(
+        LIVE,
         merchant_id=merchant_id,
         valid_from__lte=today,
         valid_until__gte=today,
@@ -44,6 +47,7 @@ _IN_FORCE_SQL = (
     " JOIN observatory_socialproject p ON p.id = a.project_id"
     " WHERE a.merchant_id = %s AND a.valid_from <= %s AND a.valid_until >= %s"
     " AND a.comune_signed_at IS NOT NULL AND a.merchant_signed_at IS NOT NULL"
+    " AND a.refused_at IS NULL AND a.withdrawn_at IS NULL"
     " AND p.status = %s LIMIT 1"
 )
 
@@ -184,8 +188,9 @@ def project_figures(project: SocialProject) -> dict:
         )
     transactions = sum(1 for net in by_payment.values() if net > 0)
     named_ids = set(
+        # Accepted by the merchant: a refused or withdrawn proposal says nothing of its choice.
         SharedValueAgreement.objects_unscoped.filter(
-            project=project, named_publicly=True
+            LIVE, project=project, named_publicly=True, merchant_signed_at__isnull=False
         ).values_list("merchant_id", flat=True)
     )
     merchants = (
