@@ -20,7 +20,7 @@ two wallet holds, in one transaction. `--hot-share` of the requests go to the fi
 hot services (most of them refused: "Il turno è appena stato completato"), the rest to a random
 turn of a random service. A booking answers 302 (to the booking's page), a refusal 200 (the
 page with the Italian message). `--route api`: the same bookings through the citizen's API
-(`/api/v1/bookings/mine/`, `bookings_api.lua`: a citizen's token seeded beside each session,
+(`/api/v1/bookings/mine/`, the same `bookings.lua`: a citizen's token seeded beside each session,
 an Idempotency-Key, JSON; the API's shorter middleware chain): a booking answers 200, a
 refusal 400 (counted as non-2xx). After the run: no slot over capacity (the counters and their
 recomputation, `check_seats`), `ledger_check` clean, bookings made and refused; then the slot
@@ -61,7 +61,6 @@ HOT_SERVICES = 10
 START_HOUR, END_HOUR = 8, 18
 CSRF_CHARS = string.ascii_letters + string.digits
 API_PATH = "/api/v1/bookings/mine/"
-LUA = {"page": "bookings.lua", "api": "bookings_api.lua"}
 
 
 def _sizes(scale: float) -> dict:
@@ -393,12 +392,12 @@ def write_requests(out: Path, count: int, hot_share: float, route: str = "page")
     (out / "requests.txt").write_text("\n".join(lines) + "\n")
 
 
-def run_wrk(out: Path, connections: int, seconds: int, route: str = "page") -> str:
+def run_wrk(out: Path, connections: int, seconds: int) -> str:
     return subprocess.run(
         [
             *("wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"),
             *("--timeout", "10s"),
-            *("-s", str(HERE / LUA[route]), f"http://127.0.0.1:{PORT}"),
+            *("-s", str(HERE / "bookings.lua"), f"http://127.0.0.1:{PORT}"),
         ],
         check=True,
         capture_output=True,
@@ -540,13 +539,13 @@ def main():
     redeem.PORT = PORT  # its start_gunicorn binds and polls this port
     proc = redeem.start_gunicorn(env, args.workers, 1)
     try:
-        run_wrk(out, args.connections, args.warmup, args.route)
+        run_wrk(out, args.connections, args.warmup)
         workers, backends = server_pids(proc, server)
         hz = os.sysconf("SC_CLK_TCK")
         app0, db0 = redeem._ticks(workers), redeem._ticks(backends)
         wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu0 = redeem._cpu_ticks()
-        answer = run_wrk(out, args.connections, args.seconds, args.route)
+        answer = run_wrk(out, args.connections, args.seconds)
         result = redeem.parse_wrk(answer)
         cpu1 = redeem._cpu_ticks()
         wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
