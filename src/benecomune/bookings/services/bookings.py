@@ -177,7 +177,9 @@ def book(
         slot = agenda_reads.choose_slot(schedule, day, time, now=now)
         starts_at, ends_at, capacity = slot.start, slot.end, schedule.capacity
     try:
-        with transaction.atomic():
+        # One transaction; its audit events (the intent, each hold, the order, the booking)
+        # written together at its end.
+        with transaction.atomic(), audit.batched():
             return _book(
                 actor,
                 key=key,
