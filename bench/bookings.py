@@ -19,7 +19,10 @@ citizen's booking page (`/area-personale/prenotazioni/nuova/<service>/`) as the 
 two wallet holds, in one transaction. `--hot-share` of the requests go to the first turn of 10
 hot services (most of them refused: "Il turno è appena stato completato"), the rest to a random
 turn of a random service. A booking answers 302 (to the booking's page), a refusal 200 (the
-page with the Italian message). After the run: no slot over capacity (the counters and their
+page with the Italian message). `--route api`: the same bookings through the citizen's API
+(`/api/v1/bookings/mine/`, the same `bookings.lua`: a citizen's token seeded beside each session,
+an Idempotency-Key, JSON; the API's shorter middleware chain): a booking answers 200, a
+refusal 400 (counted as non-2xx). After the run: no slot over capacity (the counters and their
 recomputation, `check_seats`), `ledger_check` clean, bookings made and refused; then the slot
 computation of one service over 90 days (`available_slots`, its queries included, and the pure
 `compute_slots`), median and p95 of 30; then pgbench TPC-B (-i -s 16, -c 16 -j 2).
@@ -57,6 +60,7 @@ PER_WALLET = 20_000  # enough for ten bookings on each wallet
 HOT_SERVICES = 10
 START_HOUR, END_HOUR = 8, 18
 CSRF_CHARS = string.ascii_letters + string.digits
+API_PATH = "/api/v1/bookings/mine/"
 
 
 def _sizes(scale: float) -> dict:
@@ -199,8 +203,9 @@ def _plan(company, actor):
     return plans.approve(actor, version)
 
 
-def _logged_in(people) -> list[tuple[str, str]]:
-    """Users and sessions for `people`: (session key, CSRF secret) each."""
+def _logged_in(people) -> list[tuple[str, str, str]]:
+    """Users, sessions and citizens' tokens for `people`: (session key, CSRF secret, clear
+    token) each."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
@@ -235,12 +240,40 @@ def _logged_in(people) -> list[tuple[str, str]]:
         )
         pairs.append((key, "".join(rng.choices(CSRF_CHARS, k=32))))
     Session.objects.bulk_create(rows, batch_size=5000)
-    return pairs
+    tokens = _citizen_tokens(users)
+    return [(key, csrf, token) for (key, csrf), token in zip(pairs, tokens, strict=True)]
+
+
+def _citizen_tokens(users) -> list[str]:
+    """A citizen's token (for `--route api`) for each of `users`, in bulk: the clear values."""
+    from benecomune.core.models import CitizenToken
+    from benecomune.core.models.tokens import (
+        CITIZEN_TOKEN_MARK,
+        TOKEN_PREFIX_LENGTH,
+        hash_token,
+        new_clear_token,
+    )
+
+    clears = [new_clear_token(CITIZEN_TOKEN_MARK) for _user in users]
+    CitizenToken.objects.bulk_create(
+        (
+            CitizenToken(
+                user=user,
+                name="bench",
+                prefix=clear[: TOKEN_PREFIX_LENGTH + 4],
+                key_hash=hash_token(clear),
+            )
+            for user, clear in zip(users, clears, strict=True)
+        ),
+        batch_size=5000,
+    )
+    return clears
 
 
 def seed(scale: float, out: Path) -> None:
-    """The providers, services, citizens, wallets and sessions; writes `bookers.txt` (one line
-    per logged-in citizen: person, session, CSRF secret, voucher, company wallet) and
+    """The providers, services, citizens, wallets, sessions and tokens; writes `bookers.txt`
+    (one line per logged-in citizen: person, session, CSRF secret, voucher, company wallet,
+    citizen's token) and
     `services.txt` (service ids, hot first)."""
     from django.db import connection, transaction
     from django.utils import timezone
@@ -284,8 +317,8 @@ def seed(scale: float, out: Path) -> None:
         bookers = people[: sizes["logged_in"]]
         sessions = _logged_in(bookers)
     lines = [
-        f"{p.pk} {key} {csrf} {w1.pk} {w2.pk}"
-        for p, (key, csrf), w1, w2 in zip(bookers, sessions, public, corporate, strict=False)
+        f"{p.pk} {key} {csrf} {w1.pk} {w2.pk} {token}"
+        for p, (key, csrf, token), w1, w2 in zip(bookers, sessions, public, corporate, strict=False)
     ]
     (out / "bookers.txt").write_text("\n".join(lines) + "\n")
     (out / "services.txt").write_text("\n".join(str(s.pk) for s in services) + "\n")
@@ -309,9 +342,11 @@ def turns(days: int = 90) -> list[tuple[str, str]]:
     return out
 
 
-def write_requests(out: Path, count: int, hot_share: float) -> None:
-    """`requests.txt`: path, cookie and form body of `count` book-and-pay requests, each with
-    its own form key (a line read twice is a replay: the first booking's page)."""
+def write_requests(out: Path, count: int, hot_share: float, route: str = "page") -> None:
+    """`requests.txt`: `count` book-and-pay requests, each with its own key (a line read twice
+    is a replay: the first booking). `page`: path, cookie and form body of the booking page's
+    POST; `api`: path, bearer token, Idempotency-Key and JSON body of the citizen's API call."""
+    import json
     from urllib.parse import urlencode
 
     rng = random.Random(16)
@@ -322,15 +357,28 @@ def write_requests(out: Path, count: int, hot_share: float) -> None:
     hot_turn = all_turns[0]
     lines = []
     for n in range(count):
-        person, session, csrf, public, corporate = bookers[n % len(bookers)]
+        person, session, csrf, public, corporate, token = bookers[n % len(bookers)]
         if rng.random() < hot_share:
             service, (day, hour) = rng.choice(hot), hot_turn
         else:
             service, (day, hour) = rng.choice(services), rng.choice(all_turns)
+        key = uuid.UUID(int=rng.getrandbits(128)).hex
+        if route == "api":
+            body = json.dumps(
+                {
+                    "service": int(service),
+                    "date": day,
+                    "time": hour,
+                    "wallets": {public: PUBLIC_PART, corporate: COMPANY_PART},
+                },
+                separators=(",", ":"),
+            )
+            lines.append(f"{API_PATH}\t{token}\t{key}\t{body}")
+            continue
         body = urlencode(
             {
                 "csrfmiddlewaretoken": csrf,
-                "key": uuid.UUID(int=rng.getrandbits(128)).hex,
+                "key": key,
                 "giorno": day,
                 "ora": hour,
                 "chi-person": person,
@@ -453,6 +501,12 @@ def main():
     parser.add_argument("--hot-share", type=float, default=0.2)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
     parser.add_argument("--skip-pgbench", action="store_true")
+    parser.add_argument(
+        "--route",
+        choices=("page", "api"),
+        default="page",
+        help="page: the booking page's POST (session, CSRF); api: the citizen's API call",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: install it with `apt-get install -y wrk` (Debian/Ubuntu).")
@@ -478,7 +532,7 @@ def main():
         seed(args.scale, out)
         print(f"seeding took {time.time() - t0:.0f}s")
     # Enough distinct requests for the run at 600/s; beyond, lines repeat (replays).
-    write_requests(out, 600 * (args.seconds + args.warmup), args.hot_share)
+    write_requests(out, 600 * (args.seconds + args.warmup), args.hot_share, args.route)
     connection.close()
 
     print(f"machine: {os.cpu_count()} CPUs, load average before: {os.getloadavg()}")
@@ -505,7 +559,7 @@ def main():
     app_ms, db_ms = 1000 * (app1 - app0) / hz / n, 1000 * (db1 - db0) / hz / n
     wrk_ms = 1000 * (wrk1.ru_utime + wrk1.ru_stime - wrk0.ru_utime - wrk0.ru_stime) / n
     print(
-        f"book-and-pay: {result['rps']:.0f} requests/s, p50 {result['p50']:.1f} ms,"
+        f"book-and-pay ({args.route}): {result['rps']:.0f} requests/s, p50 {result['p50']:.1f} ms,"
         f" p99 {result['p99']:.1f} ms, {result['requests']} requests, {result['non_2xx']} non-2xx"
         f" (gunicorn {args.workers} sync workers, wrk -c{args.connections} -d{args.seconds}s,"
         f" hot share {args.hot_share:.0%}); load average after: {load}"

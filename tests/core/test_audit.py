@@ -174,3 +174,34 @@ def test_audit_export_runs_as_background_job(
     assert job.result == {"rows": 1}
     progress = client.get(response["Location"]).content.decode()
     assert "Completato" in progress and "Scarica il file" in progress
+
+
+@pytest.mark.django_db
+def test_batched_events_are_written_together_at_the_end(municipality):
+    from benecomune.core import audit
+    from benecomune.core.actors import Actor
+
+    actor = Actor.system_actor("tests")
+    with transaction.atomic():
+        with audit.batched():
+            audit.record(actor, "tests.first", municipality, organization=municipality)
+            with audit.batched():  # nested: written with the outer block
+                audit.record(actor, "tests.second", municipality, organization=municipality)
+            assert events("tests.first") == [] and events("tests.second") == []
+        first, second = events("tests.first")[0], events("tests.second")[0]
+        assert first.pk < second.pk and first.object_id == str(municipality.pk)
+
+
+@pytest.mark.django_db
+def test_batched_events_are_dropped_on_an_error(municipality):
+    from benecomune.core import audit
+    from benecomune.core.actors import Actor
+
+    actor = Actor.system_actor("tests")
+    with pytest.raises(ValueError), transaction.atomic(), audit.batched():
+        audit.record(actor, "tests.dropped", municipality, organization=municipality)
+        raise ValueError
+    assert events("tests.dropped") == []
+    with transaction.atomic():
+        audit.record(actor, "tests.alone", municipality, organization=municipality)
+    assert len(events("tests.alone")) == 1

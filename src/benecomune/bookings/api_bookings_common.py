@@ -12,7 +12,9 @@ from benecomune.bookings.services.booking_walk_in import is_walk_in
 from benecomune.bookings.slots import ROME
 
 
-class BookingOut(Schema):
+class BookingFieldsOut(Schema):
+    """The fields of `booking_fields`."""
+
     id: int
     number: str
     status: str
@@ -21,9 +23,12 @@ class BookingOut(Schema):
     starts_at: datetime.datetime = Field(..., description="UTC")
     ends_at: datetime.datetime
     local_start: str = Field(..., description="AAAA-MM-GG HH:MM, ora italiana")
-    resource: str = ""
     order: int | None = None
     cancellation_deadline: datetime.datetime
+
+
+class BookingOut(BookingFieldsOut):
+    resource: str = ""
     cancelled_by: str = ""
     reason: str = ""
     person: str = Field(..., description="Nome e cognome di chi riceve il servizio")
@@ -31,7 +36,8 @@ class BookingOut(Schema):
     walk_in: bool = Field(False, description="Prenotata dal fornitore (al banco o via API)")
 
 
-def booking_out(booking: Booking) -> dict:
+def booking_fields(booking: Booking) -> dict:
+    """What every booking's JSON says (read from the booking's own row: no query)."""
     return {
         "id": booking.pk,
         "number": booking.number,
@@ -41,9 +47,15 @@ def booking_out(booking: Booking) -> dict:
         "starts_at": booking.starts_at,
         "ends_at": booking.ends_at,
         "local_start": f"{booking.starts_at.astimezone(ROME):%Y-%m-%d %H:%M}",
-        "resource": booking.resource.name if booking.resource_id else "",
         "order": booking.order_id,
         "cancellation_deadline": booking.cancellation_deadline,
+    }
+
+
+def booking_out(booking: Booking) -> dict:
+    return {
+        **booking_fields(booking),
+        "resource": booking.resource.name if booking.resource_id else "",
         "cancelled_by": booking.cancelled_by,
         "reason": booking.cancel_reason,
     }

@@ -26,6 +26,7 @@ class BookingsConfig(AppConfig):
                 "order_lifecycle",
                 "api_orders",
                 "api_bookings",
+                "api_citizen",
                 "services.booking_walk_in",
                 "nav_agenda",
                 "booking_lifecycle",

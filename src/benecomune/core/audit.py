@@ -1,5 +1,8 @@
 """Write audit events. Called inside the service's transaction, never after it."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 
 from benecomune.core.actors import Actor
@@ -34,7 +37,7 @@ def record(
         organization = Organization(pk=organization)
     if isinstance(person, int):
         person = Person(pk=person)
-    return AuditEvent.objects_unscoped.create(
+    event = AuditEvent(
         actor=actor.user,
         actor_role=actor.label if actor.system else actor.role,
         organization=organization,
@@ -48,6 +51,39 @@ def record(
         reason=reason,
         ip_address=actor.ip_address,
     )
+    pending = _BATCH.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save(force_insert=True)
+    return event
+
+
+# The events of a `batched` block not yet written (None: outside one, each is written at once).
+_BATCH: ContextVar[list | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def batched():
+    """Inside a service's transaction: the events recorded in the block are written together,
+    in their order, by one multi-row INSERT when the block ends without an error (still inside
+    the transaction); on an error none is written and the error goes on, so the transaction
+    must roll back. Only around code that never catches an error to go on in the same
+    transaction (a savepoint rolled back under the block would keep its events). Nested
+    blocks write with the outermost."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.batched must run inside the transaction of the change")
+    if _BATCH.get() is not None:
+        yield
+        return
+    events: list = []
+    token = _BATCH.set(events)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    if events:
+        AuditEvent.objects_unscoped.bulk_create(events)
 
 
 def record_many(actor: Actor, action: str, items, *, reason: str = "") -> None:

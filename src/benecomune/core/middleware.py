@@ -85,7 +85,8 @@ class StaffSecondFactorMiddleware:
 class TenantScopeMiddleware:
     """Open the tenant scope for the request, or none at all (tenant queries then raise).
 
-    - the API: the organisation of the device token (set by benecomune.api.auth);
+    - the API: the organisation of the device token (set by benecomune.api.auth), or for a
+      citizen's token the network of their Comune (as the personal area);
     - the staff area (/gestione/...): the organisations of the active role;
     - public pages under a Comune's or network's slug: that organisation's tenants;
     - Django's admin: platform administrators only, every tenant.
@@ -105,12 +106,18 @@ class TenantScopeMiddleware:
             with scopes_disabled():
                 return self.get_response(request)
         if path.startswith("/api/"):
-            from benecomune.api.auth import resolve_api_token
+            from benecomune.api.auth import resolve_api_token, resolve_citizen_token
 
             token = resolve_api_token(request)
             if token is not None:
                 request.tenant = token.organization
                 with tenant_scope(token.organization.tenant_ids()):
+                    return self.get_response(request)
+            citizen = resolve_citizen_token(request)
+            if citizen is not None and citizen.user.person.residence_id:
+                org = citizen.user.person.residence  # a citizen's app: the personal area's scope
+                request.tenant = org
+                with tenant_scope(org.network.tenant_ids() if org.network_id else [org.pk]):
                     return self.get_response(request)
             with scope(tenant=[]):
                 return self.get_response(request)

@@ -14,6 +14,7 @@ from benecomune.corporate.models import Employee, PlanVersion
 from benecomune.ledger.models import Reservation, TransferKind, Wallet, WalletSource
 from benecomune.ledger.services import claim_holds
 from benecomune.ledger.services.accounts import open_payout_accounts
+from benecomune.ledger.spending import memoized
 
 SOURCE_TYPE = "corporate.planversion"
 
@@ -29,12 +30,16 @@ def plan_version_of(wallet: Wallet) -> PlanVersion | None:
     cached = getattr(wallet, "_plan_version", None)
     if cached is not None and cached.pk == int(wallet.source_id):
         return cached
-    version = (
-        PlanVersion.objects_unscoped.filter(
-            pk=int(wallet.source_id), company_id=wallet.organization_id
-        )
-        .select_related("plan")
-        .first()
+    pk, company_id = int(wallet.source_id), wallet.organization_id
+    # Once per booking or order (`ledger.spending.memo_scope`): the checks and the hold read
+    # it for several instances of the same wallet; the version's rules are cached on it.
+    version = memoized(
+        ("corporate.plan_version", pk, company_id),
+        lambda: (
+            PlanVersion.objects_unscoped.filter(pk=pk, company_id=company_id)
+            .select_related("plan")
+            .first()
+        ),
     )
     wallet._plan_version = version
     return version

@@ -63,8 +63,14 @@ def territory_ids(wallet: Wallet) -> set[int]:
     # The payment hot path passes wallets with territory_municipalities prefetched: read that
     # cache directly (building the related manager costs more than the check itself).
     prefetched = getattr(wallet, "_prefetched_objects_cache", {}).get("territory_municipalities")
-    items = prefetched if prefetched is not None else wallet.territory_municipalities.all()
-    return {m.pk for m in items}
+    key = ("ledger.territory", wallet.pk)
+    if prefetched is not None:
+        ids = {m.pk for m in prefetched}
+        memoized(key, lambda: ids)  # for the other instances of the wallet in this scope
+        return ids
+    # Once per wallet in a `memo_scope` (a booking checks the wallet, then holds it on another
+    # instance of it).
+    return memoized(key, lambda: {m.pk for m in wallet.territory_municipalities.all()})
 
 
 # A rule: (wallet, merchant, amount or None, day) -> the refusal in Italian, or None.

@@ -57,6 +57,11 @@ def _accredited_key(provider, organization, area, on) -> tuple:
 
 def is_accredited(provider, network_or_municipality, area: str | None = None, on=None) -> bool:
     key = _accredited_key(provider, network_or_municipality, area, on)
+    if hasattr(network_or_municipality, "network_id"):
+        # Keyed by the network when the organisation is loaded: a Comune's voucher and a
+        # company's plan wallet in the same network read the accreditation once.
+        network_id = network_id_of(network_or_municipality)
+        key = ("marketplace.accredited_in_network", key[1], network_id, area, on)
     return memoized(
         key, lambda: accredited(provider, network_or_municipality, area=area, on=on).exists()
     )
@@ -128,6 +133,12 @@ def service_payment_refusal(wallet, service: Service, *, on=None) -> str | None:
             "Il piano di welfare aziendale non copre «%(title)s» (categorie dell'art. 51 TUIR)."
         ) % {"title": service.title}
     return None
+
+
+def remember_service(service: Service) -> None:
+    """Inside a `memo_scope`: `service` (loaded by the caller, its provider with it) is the one
+    `service_of_object` answers for its id, so the wallets' checks do not read it again."""
+    memoized(("marketplace.service", service.pk), lambda: service)
 
 
 def service_of_object(object_id: str) -> Service | None:

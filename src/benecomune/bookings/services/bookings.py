@@ -39,6 +39,7 @@ from benecomune.core.on_behalf import on_behalf_reason
 from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.ledger.spending import memo_scope
 from benecomune.marketplace.models import PriceKind, Service
+from benecomune.marketplace.queries import remember_service
 from benecomune.marketplace.services.offer import offer_refusal, still_offered
 from benecomune.marketplace.services.thread_access import is_citizen, is_desk_for
 
@@ -151,6 +152,7 @@ def book(
     `split` (wallet id -> cents), `own_amount` and `own_money`, as `orders.place_order`.
     Replaying the key with the same data returns the booking."""
     person = person or booker
+    remember_service(service)
     on_behalf, consent = acting_for(actor, booker, consent_note)
     _check_person(booker, person)
     if refusal := bookable_refusal(service, booker):
@@ -175,7 +177,9 @@ def book(
         slot = agenda_reads.choose_slot(schedule, day, time, now=now)
         starts_at, ends_at, capacity = slot.start, slot.end, schedule.capacity
     try:
-        with transaction.atomic():
+        # One transaction; its audit events (the intent, each hold, the order, the booking)
+        # written together at its end.
+        with transaction.atomic(), audit.batched():
             return _book(
                 actor,
                 key=key,

@@ -178,6 +178,24 @@ def _place(actor, key, buyer, service, variant, quantity, split, own_amount, own
     _check_split(offer, split, own_amount, own_money, service)
     online = own_amount if own_money == OwnMoney.ONLINE else 0
     at_provider = own_amount if own_money == OwnMoney.AT_PROVIDER else 0
+    # In the order the wallets are drawn on (the proposal's), own money last; `_check_split`
+    # made sure every wallet of the split is a usable one.
+    legs = [wallet_leg(o.wallet, split[o.wallet.pk]) for o in offer.usable if o.wallet.pk in split]
+    if online:
+        legs.append(gateway_leg(ONLINE_GATEWAY, online))
+    intent = None
+    if legs:
+        # Every wallet held, or the error rolls all back (the order is written after it).
+        intent = checkout.create_and_authorise(
+            actor,
+            buyer=buyer,
+            payee=service.provider,
+            amount=offer.amount - at_provider,
+            legs=legs,
+            idempotency_key=key,
+            object_type=SERVICE_OBJECT_TYPE,
+            object_id=offer.object_id,
+        )
     now = timezone.now()
     order = Order.objects_unscoped.create(
         organization_id=service.provider_id,
@@ -191,30 +209,12 @@ def _place(actor, key, buyer, service, variant, quantity, split, own_amount, own
         amount=offer.amount,
         own_money=own_money,
         due_at_provider=at_provider,
+        intent=intent,
         status=OrderStatus.AWAITING_PAYMENT if online else OrderStatus.CONFIRMED,
         idempotency_key=key,
         payment_due_by=now + PAYMENT_WINDOW if online else None,
         created_by=actor.user,
     )
-    # In the order the wallets are drawn on (the proposal's), own money last; `_check_split`
-    # made sure every wallet of the split is a usable one.
-    legs = [wallet_leg(o.wallet, split[o.wallet.pk]) for o in offer.usable if o.wallet.pk in split]
-    if online:
-        legs.append(gateway_leg(ONLINE_GATEWAY, online))
-    if legs:
-        intent = checkout.create_intent(
-            actor,
-            buyer=buyer,
-            payee=service.provider,
-            amount=offer.amount - at_provider,
-            legs=legs,
-            idempotency_key=key,
-            object_type=SERVICE_OBJECT_TYPE,
-            object_id=offer.object_id,
-        )
-        checkout.authorise(actor, intent)  # every wallet held, or the error rolls all back
-        order.intent = intent
-        order.save(update_fields=["intent"])
     if order.status == OrderStatus.CONFIRMED:
         order_notices.order_received(order)
     audit.record(

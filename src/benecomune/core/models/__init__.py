@@ -15,7 +15,7 @@ from .organizations import (
     ProviderKind,
 )
 from .people import Household, HouseholdMember, Person, Relationship, Sex
-from .tokens import ApiToken
+from .tokens import ApiToken, CitizenToken
 from .users import ROLE_ORGANIZATION_KIND, Membership, Role, User, role_fits
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditImmutableError",
+    "CitizenToken",
     "Clarification",
     "ClarificationStatus",
     "Company",

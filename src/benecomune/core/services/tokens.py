@@ -1,14 +1,20 @@
-"""API tokens for devices (tills) and integrations."""
+"""API tokens for devices (tills) and integrations, and citizens' own tokens for their apps."""
 
 import time
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from benecomune.core import audit, shared_counters
 from benecomune.core.actors import Actor
-from benecomune.core.models import ApiToken, Organization
-from benecomune.core.models.tokens import TOKEN_PREFIX_LENGTH, hash_token, new_clear_token
+from benecomune.core.models import ApiToken, CitizenToken, Organization
+from benecomune.core.models.tokens import (
+    CITIZEN_TOKEN_MARK,
+    TOKEN_PREFIX_LENGTH,
+    hash_token,
+    new_clear_token,
+)
 
 
 @transaction.atomic
@@ -115,5 +121,79 @@ def _touched(token: ApiToken) -> ApiToken:
     # Touch now and then only: a busy till must not write on every call.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_SECONDS:
         ApiToken.objects_unscoped.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+# --- citizens' own tokens ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_citizen_token(actor: Actor, name: str) -> tuple[CitizenToken, str]:
+    """A token for an app acting for the citizen `actor.user` (a registered person): the token
+    and its clear value, shown once and never stored."""
+    user = actor.user
+    if user is None or not user.is_active or user.person_id is None:
+        raise PermissionDenied
+    clear = new_clear_token(CITIZEN_TOKEN_MARK)
+    token = CitizenToken.objects.create(
+        user=user,
+        name=name.strip()[:100],
+        prefix=clear[: TOKEN_PREFIX_LENGTH + 4],
+        key_hash=hash_token(clear),
+    )
+    audit.record(
+        actor,
+        "citizen_token.created",
+        token,
+        person=user.person_id,
+        after={"name": token.name, "prefix": token.prefix},
+    )
+    return token, clear
+
+
+@transaction.atomic
+def revoke_citizen_token(actor: Actor, token: CitizenToken, reason: str = "") -> CitizenToken:
+    """The citizen (or a platform administrator) revokes it: the next call with it is a 401."""
+    if actor.user is None or (actor.user.pk != token.user_id and not actor.user.is_superuser):
+        raise PermissionDenied
+    token = CitizenToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor,
+            "citizen_token.revoked",
+            token,
+            person=actor.user.person_id if actor.user.pk == token.user_id else None,
+            reason=reason,
+        )
+    return token
+
+
+def is_citizen_token(clear: str) -> bool:
+    return clear.startswith(CITIZEN_TOKEN_MARK)
+
+
+def authenticate_citizen_token(clear: str) -> CitizenToken | None:
+    """The active token of an active user with a person, with the user, the person and their
+    Comune loaded (one query; no process cache: a revocation takes effect at once)."""
+    if not is_citizen_token(clear):
+        return None
+    token = (
+        CitizenToken.objects.select_related("user__person__residence__network")
+        .filter(
+            key_hash=hash_token(clear),
+            revoked_at__isnull=True,
+            user__is_active=True,
+            user__person__isnull=False,
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > TOUCH_SECONDS:
+        CitizenToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token

@@ -39,16 +39,16 @@ from benecomune.payments.services.common import (
 from benecomune.payments.services.intents import create_intent, require_purchase_allowed
 from benecomune.payments.services.movements import capture_gateway_leg, capture_wallet_leg
 
-__all__ = ["authorise", "capture", "create_intent", "void"]
+__all__ = ["authorise", "capture", "create_and_authorise", "create_intent", "void"]
 
 CAPTURABLE = (IntentStatus.AUTHORISED,)
 
 
-def authorise(actor: Actor, intent: PaymentIntent) -> PaymentIntent:
+def authorise(actor: Actor, intent: PaymentIntent, *, _new_legs=None) -> PaymentIntent:
     """Hold every leg (wallets as ledger holds, own money at the provider) or none. On refusal
     the intent is marked failed (its own transaction) and the error is raised."""
     try:
-        return _authorise(actor, intent)
+        return _authorise(actor, intent, _new_legs)
     except LedgerError as exc:  # PaymentError and GatewayDeclined are LedgerErrors too
         if isinstance(exc, IntentStateError):
             raise
@@ -56,20 +56,37 @@ def authorise(actor: Actor, intent: PaymentIntent) -> PaymentIntent:
         raise
 
 
+def create_and_authorise(actor: Actor, **intent_fields) -> PaymentIntent:
+    """`create_intent` and `authorise` in the caller's transaction (a purchase made and paid at
+    once: an order, a booking). A new intent is authorised from the rows just written (its
+    legs with the caller's wallets, its payee): its row is this transaction's until commit, so
+    no other can change it and it is not read again under a lock. A replay of the key
+    authorises the stored intent as `authorise` does."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("create_and_authorise runs inside the purchase's transaction")
+    created: list = []
+    intent = create_intent(actor, created_legs=created, **intent_fields)
+    return authorise(actor, intent, _new_legs=created or None)
+
+
 @transaction.atomic
-def _authorise(actor: Actor, intent: PaymentIntent) -> PaymentIntent:
+def _authorise(actor: Actor, intent: PaymentIntent, new_legs=None) -> PaymentIntent:
     require_party(actor, intent)
-    intent = lock_intent(intent)
-    if intent.status != IntentStatus.REQUIRES_AUTHORISATION:
-        if intent.status == IntentStatus.FAILED:
-            raise IntentStateError(
-                intent.failure_reason or _("Il pagamento non è stato autorizzato.")
-            )
-        if intent.status == IntentStatus.VOIDED:
-            raise IntentStateError(_("Il pagamento è stato annullato."))
-        return intent  # a replay: already authorised (or further on)
-    legs = list(legs_of(intent).select_related("wallet__account").order_by("position"))
-    payee = Provider.objects.select_related("municipality").get(pk=intent.payee_id)
+    if new_legs is not None:  # created in this transaction (create_and_authorise)
+        legs = sorted(new_legs, key=lambda leg: leg.position)
+        payee = intent.payee
+    else:
+        intent = lock_intent(intent)
+        if intent.status != IntentStatus.REQUIRES_AUTHORISATION:
+            if intent.status == IntentStatus.FAILED:
+                raise IntentStateError(
+                    intent.failure_reason or _("Il pagamento non è stato autorizzato.")
+                )
+            if intent.status == IntentStatus.VOIDED:
+                raise IntentStateError(_("Il pagamento è stato annullato."))
+            return intent  # a replay: already authorised (or further on)
+        legs = list(legs_of(intent).select_related("wallet__account").order_by("position"))
+        payee = Provider.objects.select_related("municipality").get(pk=intent.payee_id)
     # All wallets locked up front in id order: two intents on the same wallets never deadlock.
     lock_accounts(leg.wallet.account_id for leg in legs if leg.wallet is not None)
     with compensating() as undo, spending.buying(intent.object_type, intent.object_id):

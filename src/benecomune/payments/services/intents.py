@@ -80,9 +80,13 @@ def create_intent(
     gateway: str = "",
     object_type: str = "",
     object_id: str = "",
+    created_legs: list | None = None,
 ) -> PaymentIntent:
     """A new intent to pay `payee` for a purchase of `buyer`. Without `legs`, `plan_legs`
-    chooses them (own money through `gateway` for what the wallets do not cover)."""
+    chooses them (own money through `gateway` for what the wallets do not cover).
+    `created_legs`: a list that receives the legs' rows when the intent is created now (left
+    empty on a replay)."""
+    created_legs = [] if created_legs is None else created_legs
     if not (actor.system or (actor.user and actor.user.person_id == buyer.pk)):
         actor.require("merchant.redeem", payee)
     _check_amount(amount)
@@ -116,7 +120,7 @@ def create_intent(
                 created_by=actor.user,
                 created_by_role=actor.label if actor.system else actor.role,
             )
-            PaymentLeg.objects_unscoped.bulk_create(
+            rows = PaymentLeg.objects_unscoped.bulk_create(
                 PaymentLeg(
                     organization_id=payee.pk,
                     intent=intent,
@@ -129,6 +133,7 @@ def create_intent(
                 for n, leg in enumerate(legs)
             )
             audit_intent(actor, "intent_created", intent, legs=[list(s.signature()) for s in legs])
+            created_legs.extend(rows)
     except IntegrityError:
         # A concurrent retry with this key created it first.
         existing = PaymentIntent.objects_unscoped.get(idempotency_key=idempotency_key)
