@@ -11,6 +11,7 @@ NAV_BY_ROLE = {
         (_("La mia area"), "core:home"),
         (_("Profilo e pagamenti"), "core:profile"),
         (_("Messaggi"), "core:inbox"),
+        (_("App collegate"), "core:my_tokens"),
     ],
     Role.DESK_OPERATOR: [
         (_("Scrivania"), "core:home"),

@@ -100,3 +100,7 @@ class AuditFilterForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Nome del dispositivo (es. «Cassa 1»)"), max_length=100)
+
+
+class CitizenTokenForm(forms.Form):
+    name = forms.CharField(label=_("Nome dell'app (es. «App sul telefono»)"), max_length=100)

@@ -69,7 +69,13 @@ NAV_GROUPS: dict[str, tuple[tuple, ...]] = {
         ),
         (
             _("Profilo e privacy"),
-            ("core:profile", "identity:my_data", "desk:my_delegations", "desk:acted_for_me"),
+            (
+                "core:profile",
+                "identity:my_data",
+                "desk:my_delegations",
+                "desk:acted_for_me",
+                "core:my_tokens",
+            ),
         ),
     ),
     Role.MERCHANT_STAFF: (

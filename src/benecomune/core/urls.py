@@ -63,6 +63,12 @@ urlpatterns = [
     path("accessibilita/", public.accessibility, name="accessibility"),
     path("area-personale/profilo/", citizen.profile, name="profile"),
     path("area-personale/messaggi/", citizen.inbox, name="inbox"),
+    path("area-personale/app-collegate/", tokens.my_tokens, name="my_tokens"),
+    path(
+        "area-personale/app-collegate/<int:pk>/revoca/",
+        tokens.my_token_revoke,
+        name="my_token_revoke",
+    ),
     path("gestione/anagrafe/", people.people_list, name="people"),
     path("gestione/anagrafe/nuova-persona/", people.person_create, name="person_create"),
     path("gestione/anagrafe/persone/<int:pk>/", people.person_detail, name="person_detail"),

@@ -169,6 +169,16 @@ CATEGORIES: list[Category] = [
         ),
     ),
     Category(
+        "app",
+        _("App collegate (chiavi di accesso)"),
+        ("core.CitizenToken",),
+        _rows(
+            "core.CitizenToken",
+            lambda p: Q(user__person=p),
+            only={"name", "prefix", "created_at", "last_used_at", "revoked_at"},
+        ),
+    ),
+    Category(
         "nucleo",
         _("Nucleo familiare"),
         ("core.HouseholdMember", "core.Household"),
