@@ -86,6 +86,7 @@ MAIN_PAGES = {
         "/area-personale/rimborsi/",
         "/area-personale/messaggi/",
         "/area-personale/profilo/",
+        "/area-personale/app-collegate/",
     ],
     Role.DESK_OPERATOR: [
         "/",
