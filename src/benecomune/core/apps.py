@@ -35,6 +35,8 @@ class CoreConfig(AppConfig):
                 "municipality.updated": _("Dati del Comune modificati"),
                 "api_token.created": _("Token API creato"),
                 "api_token.revoked": _("Token API revocato"),
+                "citizen_token.created": _("Chiave di un'app collegata creata"),
+                "citizen_token.revoked": _("Chiave di un'app collegata revocata"),
                 "core.on_behalf_refused": _(
                     "Azione per conto di un cittadino rifiutata: delega non valida"
                 ),
