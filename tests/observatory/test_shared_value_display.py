@@ -15,17 +15,9 @@ from benecomune.vouchers.services import redeem as redeem_services
 from benecomune.vouchers.services.authorisations import void_redemption
 from tests.helpers import login
 from tests.observatory import shared_value_helpers as h
-from tests.vouchers import conftest as vouchers_fixtures
 from tests.vouchers.conftest import new_key, qr
 
-cashier = vouchers_fixtures.cashier
-cashier_actor = vouchers_fixtures.cashier_actor
-citizen = vouchers_fixtures.citizen
-ctx = vouchers_fixtures.ctx
-fresh_caches = vouchers_fixtures.fresh_caches
-join = vouchers_fixtures.join
-member_shop = vouchers_fixtures.member_shop
-voucher = vouchers_fixtures.voucher
+h.use_voucher_fixtures(globals())  # cashier, citizen, voucher, ... (tests/vouchers)
 
 pytestmark = pytest.mark.django_db
 
