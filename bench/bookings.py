@@ -342,14 +342,16 @@ def turns(days: int = 90) -> list[tuple[str, str]]:
     return out
 
 
-def write_requests(out: Path, count: int, hot_share: float, route: str = "page") -> None:
+def write_requests(
+    out: Path, count: int, hot_share: float, route: str = "page", seed: int = 16
+) -> None:
     """`requests.txt`: `count` book-and-pay requests, each with its own key (a line read twice
     is a replay: the first booking). `page`: path, cookie and form body of the booking page's
     POST; `api`: path, bearer token, Idempotency-Key and JSON body of the citizen's API call."""
     import json
     from urllib.parse import urlencode
 
-    rng = random.Random(16)
+    rng = random.Random(seed)
     bookers = [line.split() for line in (out / "bookers.txt").read_text().split("\n") if line]
     services = (out / "services.txt").read_text().split()
     hot = services[:: max(1, len(services) // HOT_SERVICES)][:HOT_SERVICES]
@@ -502,6 +504,12 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
     parser.add_argument("--skip-pgbench", action="store_true")
     parser.add_argument(
+        "--seed",
+        type=int,
+        default=16,
+        help="the requests' random seed: give each --reuse run its own, or its keys replay",
+    )
+    parser.add_argument(
         "--route",
         choices=("page", "api"),
         default="page",
@@ -532,7 +540,7 @@ def main():
         seed(args.scale, out)
         print(f"seeding took {time.time() - t0:.0f}s")
     # Enough distinct requests for the run at 600/s; beyond, lines repeat (replays).
-    write_requests(out, 600 * (args.seconds + args.warmup), args.hot_share, args.route)
+    write_requests(out, 600 * (args.seconds + args.warmup), args.hot_share, args.route, args.seed)
     connection.close()
 
     print(f"machine: {os.cpu_count()} CPUs, load average before: {os.getloadavg()}")

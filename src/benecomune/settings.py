@@ -134,6 +134,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Parameters bound by the server let psycopg prepare the statements a connection
+        # repeats (from their `prepare_threshold`-th run): PostgreSQL then parses and plans
+        # them once per connection instead of on every request (docs/operations.md). Off
+        # behind a pooler in transaction mode, which cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True,
+            prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
+        )
 # Reports (dashboards, exports, open data) off the primary: a streaming replica, used while its
 # lag stays within the bound (core/replica.py, docs/operations.md). Writes never go there.
 REPORTS_DATABASE = "default"
