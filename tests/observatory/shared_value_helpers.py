@@ -94,6 +94,35 @@ def raised(project) -> int:
     return statements.balance(project.account)
 
 
+def publish(owner, shop) -> None:
+    """The shop's public page (marketplace catalogue) published by its owner."""
+    from benecomune.core.scoping import all_tenants
+    from benecomune.marketplace.models import PublicationStatus
+    from benecomune.marketplace.services import profiles
+
+    with all_tenants():
+        profile = profiles.ensure_profile(owner, shop)
+        data = {f: getattr(profile, f) for f in profiles.PROFILE_FIELDS}
+        data.update(publication=PublicationStatus.PUBLISHED, description="Alimentari di quartiere.")
+        profiles.update_profile(owner, shop, **data, municipalities_served=[])
+
+
+def payer(make_fund, make_wallet, system_actor):
+    """pay(shop, cents): a payment from a Comune's voucher wallet (call award) at the shop."""
+    from benecomune.ledger.services import wallets
+
+    wallet = make_wallet(make_fund(1_000_000), 100_000)
+    keys = itertools.count(1)
+
+    def pay(shop, amount=1_000):
+        key = f"sv-pay-{wallet.pk}-{next(keys)}"
+        return wallets.pay_from_wallet(
+            system_actor, wallet=wallet, merchant=shop, amount=amount, idempotency_key=key
+        )
+
+    return pay
+
+
 def use_voucher_fixtures(namespace: dict) -> None:
     from tests.vouchers import conftest
 

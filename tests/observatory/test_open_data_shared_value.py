@@ -1,7 +1,8 @@
 """Open dataset "valore condiviso": per public project (Comune or network) and month, raised net
 of voids (counted in the payment's month), disbursed, purchases and merchants; a month with
 fewer than k merchants is reserved with a complementary month, a project with fewer than k
-merchants in all is reserved whole; the catalogue lists it with every mandatory field.
+merchants in all is reserved whole; the catalogue lists it with every mandatory field. The
+public project page's month-by-month table shows the same figures, reserved the same way.
 
 Payments are made through the real services on three calendar months (the clock is moved
 with `timezone.now`, which the ledger passes to its SQL function too)."""
@@ -11,14 +12,19 @@ import datetime
 import io
 from unittest import mock
 
+import lxml.html
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
+from django.utils.translation import override
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
-from benecomune.ledger.services import transfers, wallets
+from benecomune.ledger.services import transfers
 from benecomune.observatory.checks import min_cell_setting
 from benecomune.observatory.services import dataset_shared_value, datasets
 from benecomune.observatory.services import shared_value_routing as routing
@@ -39,6 +45,12 @@ def _month_start(day: datetime.date, ahead: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(first, datetime.time(12)))
 
 
+def three_months() -> list[datetime.datetime]:
+    """Now (the agreements run from yesterday), then the first days of the next two months."""
+    today = timezone.localdate()
+    return [timezone.now(), _month_start(today, 1), _month_start(today, 2)]
+
+
 @pytest.fixture
 def moves(make_user, make_fund, make_wallet, make_provider, municipality, network,
           system_actor):  # fmt: skip
@@ -53,18 +65,8 @@ def moves(make_user, make_fund, make_wallet, make_provider, municipality, networ
     for shop in shops[:4]:
         h.agreement(comune, h.merchant_actor(make_user, shop), municipality, shop, project)
     h.agreement(net, h.merchant_actor(make_user, shops[4]), network, shops[4], net_project)
-    fund = make_fund(1_000_000)
-    wallet = make_wallet(fund, 100_000)
-    keys = iter(range(100))
-
-    def pay(shop, amount):
-        key = f"odsv-{next(keys)}"
-        return wallets.pay_from_wallet(system_actor, wallet=wallet, merchant=shop, amount=amount,
-                                       idempotency_key=key)  # fmt: skip
-
-    today = timezone.localdate()
-    # Now (the agreements run from yesterday), then the first days of the next two months.
-    months = [timezone.now(), _month_start(today, 1), _month_start(today, 2)]
+    pay = h.payer(make_fund, make_wallet, system_actor)
+    months = three_months()
     with mock.patch("django.utils.timezone.now", return_value=months[0]):
         first = [pay(shop, 1_000) for shop in shops]
     with mock.patch("django.utils.timezone.now", return_value=months[1]):
@@ -130,6 +132,106 @@ def test_the_open_data_page_lists_it(client):
     text = client.get(reverse("observatory:open_data")).content.decode()
     assert reverse("observatory:dataset_csv", args=[SLUG]) in text
     assert "meno di 3 esercenti" in text
+
+
+# --- The public project page: the same figures, reserved the same way ------------------------
+
+
+def _page_rows(project) -> tuple[list[list[str]], lxml.html.HtmlElement]:
+    """The month-by-month table's rows (the month as the CSV writes it), and the page."""
+    response = Client().get(reverse("observatory:sv_project", args=[project.pk]))
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content.decode())
+    rows = []
+    for tr in page.xpath('//table[@data-testid="sv-months"]//tr[td]'):
+        label, *cells = [" ".join(c.text_content().split()) for c in tr.xpath("th|td")]
+        rows.append([label, *cells])
+    return rows, page
+
+
+def _as_page(row: list[str]) -> list[str]:
+    """A CSV row (from `mese`) as the page prints it: the month's name, euro in Italian,
+    «riservato» with its note's mark."""
+    month, raised, disbursed, purchases, merchants = row
+    if month == TOTAL:
+        label = "Totale"
+    else:
+        with override("it"):
+            day = datetime.date.fromisoformat(f"{month}-01")
+            label = capfirst(date_format(day, "F Y"))
+
+    def money(value):
+        return value if value == R else "€ " + value.replace(".", ",")
+
+    shown = [money(raised), money(disbursed), purchases, merchants]
+    return [label, *("riservato*" if v == R else v for v in shown)]
+
+
+def _csv_rows(client, project) -> list[list[str]]:
+    return [r[5:] for r in _published(client)[1:] if r[3] == str(project.pk)]
+
+
+def test_the_project_page_reserves_its_months_as_the_csv_does(client, moves):
+    project = moves["project"]
+    rows, page = _page_rows(project)
+    csv_rows = _csv_rows(client, project)
+    assert rows == [_as_page(r) for r in csv_rows]
+    # Month 1 (three shops) shown; month 2 (one shop) reserved, month 3 with it, disbursed
+    # public; the total as the CSV's (and the page's own figures above it).
+    assert [r[1:] for r in rows] == [
+        ["€ 3,00", "€ 0,00", "3", "3"],
+        ["riservato*", "€ 0,00", "riservato*", "riservato*"],
+        ["riservato*", "€ 5,00", "riservato*", "riservato*"],
+        ["€ 6,50", "€ 5,00", "7", "3"],
+    ]
+    assert rows[-1][0] == "Totale" and page.xpath('//table[@data-testid="sv-months"]/tfoot/tr')
+
+    def figure(term):
+        (dd,) = page.xpath(f'//dt[normalize-space()="{term}"]/following-sibling::dd[1]')
+        return " ".join(dd.text_content().split())
+
+    assert (figure("Raccolti finora"), figure("Da quanti acquisti")) == ("€ 6,50", "7")
+    (note,) = page.xpath('//*[@data-testid="sv-reserved-note"]')
+    assert "dato non mostrato perché nel mese hanno contribuito meno di 3 esercenti" in (
+        note.text_content()
+    )
+    (table,) = page.xpath('//table[@data-testid="sv-months"]')
+    assert table.get("aria-describedby") == note.get("id")
+
+
+def test_a_project_with_fewer_than_three_shops_shows_no_month(client, moves):
+    project = moves["net_project"]
+    rows, page = _page_rows(project)
+    assert rows == [] and not page.xpath('//table[@data-testid="sv-months"]')
+    assert all(r[1:] == [R] * 4 for r in _csv_rows(client, project))
+    (note,) = page.xpath('//*[@data-testid="sv-months-reserved"]')
+    assert "meno di 3 esercenti hanno contribuito al progetto" in note.text_content()
+
+
+def test_a_month_of_two_shops_is_reserved_with_the_smallest_other(
+    client, make_user, make_fund, make_wallet, make_provider, municipality, network,
+    system_actor,
+):  # fmt: skip
+    """Month 1: three shops; month 2: two (reserved), month 1 with it (the fewest shops of
+    the others); month 3: four shops, shown."""
+    comune = h.comune_actor(make_user, municipality)
+    project = h.project(comune, municipality, h.body(network, municipality))
+    shops = [make_provider(name=f"Negozio {i}", category="grocery") for i in range(4)]
+    for shop in shops:
+        h.agreement(comune, h.merchant_actor(make_user, shop), municipality, shop, project)
+    pay = h.payer(make_fund, make_wallet, system_actor)
+    for when, paying in zip(three_months(), (shops[:3], shops[:2], shops), strict=True):
+        with mock.patch("django.utils.timezone.now", return_value=when):
+            for shop in paying:
+                pay(shop, 1_000)
+    rows, _page = _page_rows(project)
+    assert [r[1:] for r in rows] == [
+        ["riservato*", "€ 0,00", "riservato*", "riservato*"],
+        ["riservato*", "€ 0,00", "riservato*", "riservato*"],
+        ["€ 4,00", "€ 0,00", "4", "4"],
+        ["€ 9,00", "€ 0,00", "9", "4"],
+    ]
+    assert rows == [_as_page(r) for r in _csv_rows(client, project)]
 
 
 # --- DCAT-AP_IT: each mandatory field of the new dataset ------------------------------------

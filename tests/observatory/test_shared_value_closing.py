@@ -23,6 +23,7 @@ from benecomune.observatory.pdf_agreement import render_agreement, state_text
 from benecomune.observatory.services import shared_value as sv
 from benecomune.observatory.services import shared_value_display as display
 from benecomune.observatory.services import shared_value_routing as routing
+from benecomune.observatory.services import shared_value_supporters as supporters
 from benecomune.vouchers.services import redeem as redeem_services
 from tests.helpers import login as login_as
 from tests.observatory import shared_value_helpers as h
@@ -225,8 +226,9 @@ def test_a_refused_proposal_neither_names_the_shop_nor_shows_it_taking_part(
     again = h.proposal(comune, municipality, member_shop, project)
     sv.accept_agreement(shop_actor, again, named_publicly=False)
     pay(cashier_actor, ctx, voucher, 1_000)
-    figures = routing.project_figures(project)
-    assert (figures["merchants"], figures["unnamed_merchants"], figures["raised"]) == ([], 1, 100)
+    shops = supporters.project_supporters(project)
+    assert (shops["current"], shops["past"], shops["unnamed"]) == ([], [], 1)
+    assert routing.project_figures(project)["raised"] == 100
 
 
 # --- pages ------------------------------------------------------------------------------------

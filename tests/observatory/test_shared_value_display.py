@@ -1,5 +1,5 @@
 """'Questo acquisto ha dato € x al progetto y' on the till's receipt and an order's receipt,
-'Partecipa al progetto y' on the shop's public page: shown after a payment at a merchant with
+'Sostiene il progetto y' on the shop's public page: shown after a payment at a merchant with
 an agreement, absent otherwise, hidden on the shop's page when the merchant opted out."""
 
 import pytest
@@ -7,9 +7,6 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from benecomune.core.models import Membership
-from benecomune.core.scoping import all_tenants
-from benecomune.marketplace.models import PublicationStatus
-from benecomune.marketplace.services import profiles
 from benecomune.observatory.services import shared_value_display as display
 from benecomune.vouchers.services import redeem as redeem_services
 from benecomune.vouchers.services.authorisations import void_redemption
@@ -90,14 +87,6 @@ def test_an_orders_receipt_sums_its_captures(
     ).render(Context({"order": Order()}))
 
 
-def _publish(owner, shop):
-    with all_tenants():
-        profile = profiles.ensure_profile(owner, shop)
-        data = {f: getattr(profile, f) for f in profiles.PROFILE_FIELDS}
-        data.update(publication=PublicationStatus.PUBLISHED, description="Alimentari di quartiere.")
-        profiles.update_profile(owner, shop, **data, municipalities_served=[])
-
-
 def _shop_page(client, municipality, shop):
     url = reverse("marketplace:catalogue_provider", args=[municipality.slug, shop.slug])
     client.logout()
@@ -112,14 +101,14 @@ def test_the_shop_page_names_the_project_unless_the_merchant_opted_out(
     voucher,
 ):  # fmt: skip
     owner = _sign(comune, make_user, municipality, member_shop, project, named=named)
-    _publish(owner, member_shop)
+    h.publish(owner, member_shop)
     redeem_services.redeem(
         cashier_actor, ctx, amount=2_000, idempotency_key=new_key(), code=qr(voucher)
     )
     html = _shop_page(client, municipality, member_shop)
     if named:
         assert 'data-testid="shared-value-shop"' in html
-        assert "Partecipa al progetto" in html and "€ 2,00" in html
+        assert "Sostiene il progetto" in html and "€ 2,00" in html
         assert display.shop_projects(member_shop)[0]["amount"] == 200
     else:
         assert "shared-value-shop" not in html
@@ -128,5 +117,5 @@ def test_the_shop_page_names_the_project_unless_the_merchant_opted_out(
 
 def test_a_shop_without_agreement_shows_nothing(client, make_user, municipality, member_shop):
     owner = h.merchant_actor(make_user, member_shop)
-    _publish(owner, member_shop)
+    h.publish(owner, member_shop)
     assert "shared-value-shop" not in _shop_page(client, municipality, member_shop)

@@ -30,8 +30,11 @@ from benecomune.observatory.pdf_agreement import (
     share_text,
     state_text,
 )
+from benecomune.observatory.services import dataset_shared_value
 from benecomune.observatory.services import shared_value as sv
 from benecomune.observatory.services import shared_value_routing as routing
+from benecomune.observatory.services.shared_value_supporters import project_supporters
+from benecomune.observatory.services.suppression import min_merchants
 
 
 def _organization(request) -> Organization:
@@ -249,6 +252,8 @@ def merchant_accept(request, pk):
 
 @require_GET
 def public_project(request, pk):
+    """The project's figures, the shops that support it (and supported it), and its months as
+    the open dataset publishes them (same suppression: dataset_shared_value.project_table)."""
     project = routing.public_project(pk)
     if project is None:
         raise Http404
@@ -258,7 +263,9 @@ def public_project(request, pk):
         {
             "project": project,
             "figures": routing.project_figures(project),
-            "timeline": routing.timeline(project),
+            "supporters": project_supporters(project),
+            "table": dataset_shared_value.project_table(project),
+            "k": min_merchants(),
         },
     )
 

@@ -18,7 +18,10 @@ purchases and merchants reserved, with complementary suppression of another mont
 project's total does not give it back. Disbursed stays public in a published project: it is the
 Comune's or network's payment to a third-sector body, public by transparency rules.
 Known limit: a disbursement emptying the project's account equals what was raised until then,
-so with the published months it can give back the sum of the reserved months before it."""
+so with the published months it can give back the sum of the reserved months before it.
+
+The public project page prints the same figures (`project_table`, through `published`), so the
+page's month-by-month table reserves what the CSV reserves."""
 
 from collections import defaultdict
 
@@ -42,14 +45,16 @@ COLUMNS = (
 )
 
 
-def _projects() -> dict:
-    """Public projects (raising or closed) by their ledger account."""
+def _projects(only: int | None = None) -> dict:
+    """Public projects (raising or closed) by their ledger account; `only`: that one."""
     from benecomune.observatory.models import SocialProject
     from benecomune.observatory.services.shared_value_routing import PUBLIC
 
     projects = SocialProject.objects_unscoped.filter(status__in=PUBLIC).select_related(
         "organization"
     )
+    if only is not None:
+        projects = projects.filter(pk=only)
     return {p.account_id: p for p in projects}
 
 
@@ -95,10 +100,11 @@ def figures(projects: dict) -> tuple[dict, dict]:
     return payments, disbursed
 
 
-def groups(k: int | None = None) -> tuple[list[Group], dict, dict]:
+def groups(k: int | None = None, only: int | None = None) -> tuple[list[Group], dict, dict]:
     """The suppressed groups (one per project with movements, cells per month), the cents
-    disbursed per (account, month) and the projects by account."""
-    projects = _projects()
+    disbursed per (account, month) and the projects by account. `only`: one project's (its
+    group is the same: each project is suppressed on its own)."""
+    projects = _projects(only)
     payments, disbursed = figures(projects)
     cells: dict[tuple, list] = defaultdict(lambda: [0, 0, set()])
     givers: dict[int, set] = defaultdict(set)
@@ -131,16 +137,55 @@ def _order(project):
             project.title, project.pk)  # fmt: skip
 
 
+def published(group: Group, disbursed: dict) -> tuple[list[tuple], list]:
+    """A project's figures as published, a reserved one None: per month (its first day)
+    [raised, disbursed, purchases, merchants], and the project's total. The CSV and the public
+    project page both print these."""
+    months = []
+    for cell in group.cells:
+        figures = [cell.amount, disbursed.get(cell.key, 0), cell.count, cell.persons]
+        if group.suppressed:
+            figures = [None] * 4
+        elif cell.suppressed:
+            figures = [None, figures[1], None, None]
+        months.append((cell.key[1], figures))
+    account = group.key[0]
+    given = sum(v for (a, _m), v in disbursed.items() if a == account)
+    total = [group.total_amount, given, group.total_count, group.total_persons]
+    return months, [None] * 4 if group.suppressed else total
+
+
+def project_table(project, k: int | None = None) -> dict | None:
+    """The public project page's month-by-month table: the project's rows of the dataset, from
+    the same groups and suppression (None: nothing moved yet). `months`: [{"day", "figures"}],
+    `total`: figures as `published` gives them; `whole`: the project is reserved whole;
+    `reserved`: some figure is."""
+    built, disbursed, _projects = groups(k, only=project.pk)
+    if not built:
+        return None
+    (group,) = built
+    months, total = published(group, disbursed)
+    return {
+        "months": [{"day": day, "figures": figures} for day, figures in months],
+        "total": total,
+        "whole": group.suppressed,
+        "reserved": any(None in figures for _day, figures in months),
+    }
+
+
 def rows(k: int | None = None) -> list[list[str]]:
     from benecomune.core.models import Municipality
     from benecomune.observatory.services.datasets import SUPPRESSED, TOTAL, euro
+
+    def text(figures):
+        money = [SUPPRESSED if v is None else euro(v) for v in figures[:2]]
+        return money + [SUPPRESSED if v is None else str(v) for v in figures[2:]]
 
     built, disbursed, projects = groups(k)
     codes = dict(Municipality.objects.values_list("pk", "istat_code"))
     out = []
     for group in built:
-        account = group.key[0]
-        project = projects[account]
+        project = projects[group.key[0]]
         party = project.organization
         label = [
             "rete" if party.kind == "network" else "comune",
@@ -149,16 +194,7 @@ def rows(k: int | None = None) -> list[list[str]]:
             str(project.pk),
             project.title,
         ]
-        for cell in group.cells:
-            given = disbursed.get(cell.key, 0)
-            shown = [euro(cell.amount), euro(given), str(cell.count), str(cell.persons)]
-            if group.suppressed:
-                shown = [SUPPRESSED] * 4
-            elif cell.suppressed:
-                shown = [SUPPRESSED, shown[1], SUPPRESSED, SUPPRESSED]
-            out.append([*label, cell.key[1].strftime("%Y-%m"), *shown])
-        total_out = sum(v for (a, _m), v in disbursed.items() if a == account)
-        total = [euro(group.total_amount), euro(total_out), str(group.total_count),
-                 str(group.total_persons)]  # fmt: skip
-        out.append([*label, TOTAL, *([SUPPRESSED] * 4 if group.suppressed else total)])
+        months, total = published(group, disbursed)
+        out.extend([*label, day.strftime("%Y-%m"), *text(f)] for day, f in months)
+        out.append([*label, TOTAL, *text(total)])
     return out

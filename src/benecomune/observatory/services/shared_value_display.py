@@ -1,5 +1,6 @@
 """What shared value a citizen and a shop's visitors see (issue 19, point 2): "questo acquisto
-ha dato € x al progetto y" on a receipt, "partecipa al progetto y" on a shop's page.
+ha dato € x al progetto y" on a receipt, "sostiene il progetto y" (or "ha sostenuto", once its
+agreement ended) on a shop's page.
 
 Read from the SHARED_VALUE transfers (indexed by the payment they name, or by the merchant's
 receivable account), net of what refunds and voids gave back. A shop that chose not to be named
@@ -7,16 +8,15 @@ on the public pages (`named_publicly=False`) is not shown as taking part."""
 
 from collections import defaultdict
 
-from django.db.models import Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from benecomune.core.models import Provider
 from benecomune.ledger.models import Account, AccountKind, Transfer, TransferKind
 from benecomune.ledger.models.transfers import REFUND_OBJECT
 from benecomune.ledger.money import format_euro
-from benecomune.observatory.models import SharedValueAgreement, SocialProject
-from benecomune.observatory.models.shared_value import LIVE
-from benecomune.observatory.services.shared_value_routing import PUBLIC
+from benecomune.observatory.models import SocialProject
+from benecomune.observatory.services import shared_value_supporters as supporters
 
 
 def _projects(nets: dict[int, int]) -> list[dict]:
@@ -75,39 +75,24 @@ def gift_text(gift: dict) -> str:
 
 
 def shop_projects(provider: Provider) -> list[dict]:
-    """The public projects a shop takes part in (signed by both sides, named publicly) with
-    the total it gave so far: two grouped sums on the merchant's receivable account."""
-    project_ids = set(
-        SharedValueAgreement.objects_unscoped.filter(
-            LIVE,
-            merchant=provider,
-            named_publicly=True,
-            comune_signed_at__isnull=False,
-            merchant_signed_at__isnull=False,
-            project__status__in=PUBLIC,
-        ).values_list("project_id", flat=True)
-    )
-    if not project_ids:
+    """The public projects a shop supports (`current`) or supported (with the `period`), by
+    its standing agreements (shared_value_supporters.py: never a proposal, a refused or a
+    withdrawn one; not when the shop chose not to be named), with what it gave to each."""
+    rows = [s for s in supporters.standings(merchant=provider) if s.named]
+    if not rows:
         return []
-    projects = list(SocialProject.objects_unscoped.filter(pk__in=project_ids).order_by("title"))
-    account = Account.objects_unscoped.filter(
+    accounts = Account.objects_unscoped.filter(
         organization_id=provider.pk, kind=AccountKind.MERCHANT
-    ).first()
-    nets: dict[int, int] = defaultdict(int)
-    if account is not None:
-        accounts = [p.account_id for p in projects]
-        moves = Transfer.objects_unscoped.filter(kind=TransferKind.SHARED_VALUE)
-        sums = Sum("amount")
-        for row in (
-            moves.filter(debit_account=account, credit_account_id__in=accounts)
-            .values("credit_account_id")
-            .annotate(t=sums)
-        ):
-            nets[row["credit_account_id"]] += row["t"]
-        for row in (
-            moves.filter(credit_account=account, debit_account_id__in=accounts)
-            .values("debit_account_id")
-            .annotate(t=sums)
-        ):
-            nets[row["debit_account_id"]] -= row["t"]
-    return [{"project": p, "amount": max(0, nets[p.account_id])} for p in projects]
+    ).values("pk")
+    nets = supporters.given(Q(debit_account__in=accounts) | Q(credit_account__in=accounts))
+    out = [
+        {
+            "project": s.project,
+            "amount": max(0, nets.get((provider.pk, s.project.account_id), 0)),
+            "current": s.current,
+            "since": s.since,
+            "period": "" if s.current else supporters.period_text(s.periods),
+        }
+        for s in rows
+    ]
+    return sorted(out, key=lambda r: (not r["current"], r["project"].title, r["project"].pk))

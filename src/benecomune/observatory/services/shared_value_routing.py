@@ -9,7 +9,7 @@ One indexed query per payment (`observ_sva_merchant`)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,8 +165,8 @@ def _moves(project: SocialProject):
 
 
 def project_figures(project: SocialProject) -> dict:
-    """Raised (net of shares given back), from how many payments, by which merchants (only
-    those who agreed to be named), disbursed, what is left, and the progress."""
+    """Raised (net of shares given back), from how many payments, disbursed, what is left, and
+    the progress. Which shops gave: shared_value_supporters.project_supporters."""
     account = project.account_id
     moves = _moves(project)
     from_merchants = moves.filter(credit_account_id=account, debit_account__kind="merchant")
@@ -187,54 +187,15 @@ def project_figures(project: SocialProject) -> dict:
             amount if incoming == "merchant" else -amount
         )
     transactions = sum(1 for net in by_payment.values() if net > 0)
-    named_ids = set(
-        # Accepted by the merchant: a refused or withdrawn proposal says nothing of its choice.
-        SharedValueAgreement.objects_unscoped.filter(
-            LIVE, project=project, named_publicly=True, merchant_signed_at__isnull=False
-        ).values_list("merchant_id", flat=True)
-    )
-    merchants = (
-        from_merchants.values("debit_account__organization_id", "debit_account__organization__name")
-        .annotate(amount=Sum("amount"), payments=Count("pk"))
-        .order_by("-amount")
-    )
-    named = [
-        {"name": m["debit_account__organization__name"], "amount": m["amount"]}
-        for m in merchants
-        if m["debit_account__organization_id"] in named_ids
-    ]
-    others = len(merchants) - len(named)
     out = total(disbursed)
     percent = min(100, raised * 100 // project.target_amount) if project.target_amount else 0
     return {
         "raised": raised,
         "transactions": transactions,
-        "merchants": named,
-        "unnamed_merchants": others,
         "disbursed": out,
         "held": raised - out,
         "percent": percent,
     }
-
-
-def timeline(project: SocialProject, limit: int = 24) -> list[dict]:
-    """Month by month: raised and disbursed (no persons, no single payments); `day` is the
-    month's first day, for the pages to name the month."""
-    months: dict = {}
-    account = project.account_id
-    for created, amount, credit_id, other_kind_out in _moves(project).values_list(
-        "created_at", "amount", "credit_account_id", "credit_account__kind"
-    ):
-        day = timezone.localtime(created).date().replace(day=1)
-        month = day.strftime("%Y-%m")
-        row = months.setdefault(month, {"month": month, "day": day, "raised": 0, "disbursed": 0})
-        if credit_id == account:
-            row["raised"] += amount
-        elif other_kind_out == "merchant":
-            row["raised"] -= amount
-        else:
-            row["disbursed"] += amount
-    return sorted(months.values(), key=lambda r: r["month"])[-limit:]
 
 
 def share_of_payment(payment: Transfer) -> tuple[int, SocialProject | None]:

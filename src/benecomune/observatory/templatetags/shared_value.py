@@ -24,7 +24,12 @@ def order_gift(order):
 
 @register.inclusion_tag("observatory/shared_value/_shop.html")
 def shop_projects(provider):
-    return {"projects": display.shop_projects(provider)}
+    """The projects the shop supports now, then those it supported (shared_value_supporters)."""
+    rows = display.shop_projects(provider)
+    return {
+        "current": [row for row in rows if row["current"]],
+        "past": [row for row in rows if not row["current"]],
+    }
 
 
 @register.simple_tag
