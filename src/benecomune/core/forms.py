@@ -48,7 +48,7 @@ class PersonForm(forms.Form):
         label=_("Comune di residenza"), queryset=Municipality.objects.none()
     )
     address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(max_length=254, label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
 
     def __init__(self, *args, municipalities=None, **kwargs):
