@@ -200,3 +200,27 @@ def test_the_platform_admin_cannot_leave_a_comune_without_an_admin(
     membership.refresh_from_db()
     assert membership.is_active and membership.role == Role.MUNICIPALITY_ADMIN
     assert not AuditEvent.objects_unscoped.filter(action="membership.revoked").exists()
+
+
+@pytest.mark.parametrize(
+    "url,data",
+    [
+        ("/gestione/personale/", {"full_name": "Lunga Mail", "role": "validator"}),
+        ("/gestione/esercente/personale/", {"full_name": "Lunga Mail"}),
+    ],
+)
+def test_an_address_longer_than_an_email_may_be_is_refused_in_italian(
+    staff_client, municipality, shop, url, data
+):
+    """An address of 255 to 320 characters passes the browser's check: it gets the form's
+    Italian message and no invitation (PostgreSQL refused the row: a 500)."""
+    role, organization = (
+        (Role.MUNICIPALITY_ADMIN, municipality)
+        if "esercente" not in url
+        else (Role.MERCHANT_STAFF, shop)
+    )
+    client, _user, _membership = staff_client(role, organization)
+    response = client.post(url, {**data, "email": "a" * 250 + "@example.org"})
+    assert response.status_code in (200, 400)
+    assert "254 caratteri" in response.content.decode()
+    assert not Invitation.objects_unscoped.exists()

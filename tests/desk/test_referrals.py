@@ -197,3 +197,27 @@ def test_pages_send_answer_and_worklist(
     staff.post(f"/gestione/segnalazioni-ricevute/{referral.pk}/concludi/", {"outcome": "Fatto"})
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.COMPLETED
+
+
+def test_a_shops_cashier_is_not_shown_the_referrals_it_cannot_open(
+    manager, case, shop, sharing, provider_staff, make_user, client
+):
+    """The referrals to a provider are answered by its staff: the cashier of the same shop
+    sees the dashboard without them (it linked a page answering 403)."""
+    from benecomune.core.models import Membership
+    from tests.helpers import login
+
+    referrals.send(manager[0], case, to_provider(shop))
+    cashier = make_user("cassa.coop@example.org", role=Role.MERCHANT_STAFF, organization=shop)
+    page = login(client, cashier, Membership.objects.get(user=cashier, role=Role.MERCHANT_STAFF))
+    board = page.get("/gestione/fornitore/")
+    assert board.status_code == 200
+    assert "/gestione/segnalazioni-ricevute/" not in board.content.decode()
+    assert page.get("/gestione/segnalazioni-ricevute/").status_code == 403
+    page.logout()
+    staff = login(
+        client,
+        provider_staff.user,
+        Membership.objects.get(user=provider_staff.user, role=Role.PROVIDER_STAFF),
+    )
+    assert "/gestione/segnalazioni-ricevute/" in staff.get("/gestione/fornitore/").content.decode()

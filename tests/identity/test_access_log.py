@@ -21,6 +21,7 @@ def _urls(application, family):
     return {
         "core:person_detail": reverse("core:person_detail", args=[head.pk]),
         "core:person_iban": reverse("core:person_iban", args=[head.pk]),
+        "core:person_contacts": reverse("core:person_contacts", args=[head.pk]),
         "core:household_add_member": reverse("core:household_add_member", args=[household.pk]),
         "core:file": reverse("core:file", args=["application-document", document.pk]),
         "calls:desk_person": reverse("calls:desk_person", args=[head.pk]),
@@ -39,6 +40,7 @@ def _urls(application, family):
 PROTECTED_VIEWS = [
     ("core:person_detail", "person"),
     ("core:person_iban", "payment_data"),
+    ("core:person_contacts", "person"),
     ("core:household_add_member", "household"),
     ("core:file", "document"),
     ("calls:desk_person", "person"),

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from benecomune.core.models import Municipality, Role
 from benecomune.ledger.models import Fund, Transfer, TransferKind
-from benecomune.ledger.services import wallets
+from benecomune.ledger.services import holds, wallets
 from tests.helpers import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("base_template")]
@@ -137,3 +137,25 @@ def test_admin_home_card_and_navigation(admin_a, make_fund):
     make_fund(10_000)
     html = admin_a.get(reverse("core:home")).content.decode()
     assert reverse("ledger:funds") in html and "€ 100,00" in html
+
+
+def test_money_held_for_a_purchase_in_progress_is_not_shown_as_to_spend(
+    citizen, system_actor, shop
+):
+    """A booking or an order holds money on the wallet until it is delivered: the citizen's
+    pages (home card, wallets, a wallet's page, "Paga con i buoni") show what is left to
+    spend, as the checkout counts it, and say what is held (they showed the whole balance)."""
+    client, wallet = citizen
+    holds.authorise(
+        system_actor, wallet=wallet, merchant=shop, amount=3_000, idempotency_key="page-hold"
+    )
+    home = client.get(reverse("core:home")).content.decode()
+    assert "€ 73,45 da spendere" in home
+    listing = client.get(reverse("ledger:wallets")).content.decode()
+    assert "€ 73,45" in listing and "€ 103,45" not in listing
+    assert "più € 30,00 bloccati per prenotazioni, ordini o rimborsi in corso" in listing
+    detail = client.get(reverse("ledger:wallet_detail", args=[wallet.pk])).content.decode()
+    assert 'data-testid="wallet-balance">€ 73,45<' in detail
+    assert "In più € 30,00 sono bloccati" in detail
+    pay_list = client.get(reverse("vouchers:wallets")).content.decode()
+    assert "€ 73,45" in pay_list and "€ 103,45" not in pay_list

@@ -293,6 +293,33 @@ def test_a_citizen_sees_their_wallets_and_the_residents_rule(
     assert "miei_buoni" not in anonymous.content.decode()
 
 
+def test_a_food_voucher_is_not_said_to_pay_a_cooperatives_service(
+    client,
+    coop,
+    municipality,
+    make_person,
+    make_user,
+    make_fund,  # noqa: F811
+    make_wallet,  # noqa: F811
+):
+    """The service page tells what the checkout will say: a voucher of a call limited to
+    groceries cannot pay an educational service, with the call's reason; the search's
+    "payable with my wallets" does not list it (the demo's food voucher was said to pay it)."""
+    _provider, _owner, service = coop
+    resident = make_person(municipality)
+    make_wallet(make_fund(10_000), 5_000, person=resident, categories=["grocery"])
+    page = login(client, make_user("residente@example.org", person=resident))
+    html = page.get(
+        reverse("marketplace:catalogue_service", args=[municipality.slug, service.pk])
+    ).content.decode()
+    assert "lo può pagare." not in html
+    assert "Buono spesa 2026: Questo buono non si può usare per" in html
+    search = page.get(
+        reverse("marketplace:catalogue_search", args=[municipality.slug]), {"miei_buoni": "on"}
+    ).content.decode()
+    assert "Educativa domiciliare" not in search
+
+
 def test_writing_to_the_provider_about_a_service(
     client, coop, municipality, make_person, make_user
 ):

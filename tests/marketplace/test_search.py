@@ -15,6 +15,7 @@ from benecomune.marketplace.models import PublicationStatus, Service
 from benecomune.marketplace.queries import service_payment_refusal
 from benecomune.marketplace.services import catalogue, profiles
 from benecomune.marketplace.services.search import Filters, Sort, search
+from benecomune.payments.services.planning import wallet_refusal
 from tests.ledger.conftest import make_fund, make_wallet  # noqa: F401
 from tests.marketplace.conftest import TODAY
 from tests.marketplace.test_catalogue import make_service
@@ -237,12 +238,47 @@ def test_payable_with_my_wallets(shelf, network, municipality, make_person, make
     wallet = make_wallet(make_fund(10_000), 5_000, person=person)
     found = titles(network, wallets_of=person)
     assert found == {"Sostegno educativo a domicilio", "Doposcuola online"}
-    for service in Service.objects_unscoped.filter(title__in=VISIBLE):
-        allowed = service_payment_refusal(wallet, service, on=TODAY) is None
-        assert allowed == (service.title in found), service.title
+    assert_checkout_agrees(wallet, found)
     assert service_payment_refusal(empty, shelf["Doposcuola online"], on=TODAY) is None
     # Combined with another filter.
     assert titles(network, wallets_of=person, delivery="online") == {"Doposcuola online"}
+
+
+def assert_checkout_agrees(wallet, found):
+    """The filter's answer is the checkout's for every visible service: the wallet's spending
+    policy, then the service's purchase rule (payments' `wallet_refusal`)."""
+    for service in Service.objects_unscoped.filter(title__in=VISIBLE).select_related("provider"):
+        refusal = wallet_refusal(wallet, service.provider, TODAY, "marketplace.service", service.pk)
+        assert (refusal is None) == (service.title in found), (service.title, refusal)
+
+
+def test_payable_with_my_wallets_follows_the_awards_own_rules(
+    shelf,
+    network,
+    municipality,
+    other_municipality,
+    make_person,
+    make_fund,  # noqa: F811
+    make_wallet,  # noqa: F811
+):
+    """A food voucher (the call's merchant categories: groceries) pays no service of a
+    cooperative, accredited or not; nor does an award valid only in another Comune. The
+    demo's food voucher was listed as paying an educational service that its checkout then
+    refused."""
+    person = make_person(municipality)
+    food = make_wallet(make_fund(10_000), 5_000, person=person, categories=["grocery"])
+    assert titles(network, wallets_of=person) == set()
+    assert_checkout_agrees(food, set())
+    elsewhere = make_wallet(make_fund(10_000), 5_000, person=person, territory=[other_municipality])
+    assert titles(network, wallets_of=person) == set()
+    assert_checkout_agrees(elsewhere, set())
+    provider_category = shelf["Doposcuola online"].provider.category
+    fitting = make_wallet(
+        make_fund(10_000), 5_000, person=person, categories=[provider_category, "grocery"]
+    )
+    found = titles(network, wallets_of=person)
+    assert found == {"Sostegno educativo a domicilio", "Doposcuola online"}
+    assert_checkout_agrees(fitting, found)
 
 
 @pytest.mark.postgres

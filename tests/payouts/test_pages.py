@@ -181,3 +181,14 @@ def test_pages_need_the_right_role(merchant_client, validator_client, admin_clie
     assert validator_client.get(reverse("payouts:home")).status_code == 403
     assert admin_client.get(reverse("payouts:merchant_notes")).status_code == 403
     assert validator_client.get(reverse("payouts:batch_prepare")).status_code == 403
+
+
+def test_a_company_sees_no_link_to_the_comunes_reports(staff_client, company, admin_client):
+    """A company's HR pays its debit notes on these pages but may not open the reports of the
+    Comune's funds: the tab is not shown to it (it linked a 403)."""
+    hr, _user, _membership = staff_client(Role.COMPANY_HR, company)
+    page = hr.get(reverse("payouts:home"))
+    assert page.status_code == 200
+    assert reverse("payouts:reports") not in page.content.decode()
+    assert hr.get(reverse("payouts:reports")).status_code == 403
+    assert reverse("payouts:reports") in admin_client.get(reverse("payouts:home")).content.decode()

@@ -66,9 +66,12 @@ def _model_field(object_type: str, key: str):
     except (LookupError, ValueError):
         return None
     try:
-        return model._meta.get_field(key)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         return None
+    # A reverse relation ("legs" of a payment intent, "lines" of a debit note) has the key's
+    # name but no verbose name: the key is then a count or a list, named by DETAIL_NAMES.
+    return field if hasattr(field, "verbose_name") else None
 
 
 def _value_text(key: str, value, field) -> str:
@@ -84,6 +87,8 @@ def _value_text(key: str, value, field) -> str:
     if choices:
         return str(dict(choices).get(value, value))
     if isinstance(value, list):
+        if any(isinstance(item, list | dict) for item in value):
+            return str(len(value))  # structured rows (a payment's legs): their number, no codes
         return ", ".join(str(item) for item in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
@@ -159,6 +164,8 @@ DETAIL_NAMES: dict[str, str] = {
     "credit": gettext_lazy("conto accreditato"),
     "first_transfer": gettext_lazy("primo movimento"),
     "last_transfer": gettext_lazy("ultimo movimento"),
+    "legs": gettext_lazy("fonti di pagamento"),
+    "lines": gettext_lazy("righe"),
 }
 # Technical keys kept in the row for investigations but not shown to readers.
 HIDDEN_KEYS = {"key", "object"}

@@ -48,7 +48,7 @@ class PersonForm(forms.Form):
         label=_("Comune di residenza"), queryset=Municipality.objects.none()
     )
     address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(max_length=254, label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
 
     def __init__(self, *args, municipalities=None, **kwargs):
@@ -75,9 +75,10 @@ class PaymentAccountForm(forms.Form):
 
 
 class ContactsForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
-    address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
+    address = forms.CharField(label=_("Indirizzo di residenza"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Motivo della modifica"), max_length=300, required=False)
 
 
 class AuditFilterForm(forms.Form):

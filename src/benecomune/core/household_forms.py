@@ -38,7 +38,7 @@ class MemberForm(forms.Form):
         help_text=_("Non serve se la persona è già in anagrafe."),
     )
     last_name = forms.CharField(label=_("Cognome"), max_length=100, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(max_length=254, label=_("E-mail"), required=False)
 
     def clean_fiscal_code(self):
         code = normalize_fiscal_code(self.cleaned_data["fiscal_code"])

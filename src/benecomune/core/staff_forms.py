@@ -13,10 +13,12 @@ SLUG_HELP = _(
 
 
 class MunicipalityContactsForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail dell'ufficio servizi sociali"), required=False)
+    email = forms.EmailField(
+        max_length=254, label=_("E-mail dell'ufficio servizi sociali"), required=False
+    )
     phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
     address = forms.CharField(label=_("Indirizzo della sede"), max_length=200, required=False)
-    pec = forms.EmailField(label=_("PEC"), required=False)
+    pec = forms.EmailField(max_length=254, label=_("PEC"), required=False)
     treasury_iban = forms.CharField(
         label=_("IBAN della tesoreria"),
         max_length=40,
@@ -51,7 +53,7 @@ class CompanyForm(forms.Form):
     name = forms.CharField(label=_("Ragione sociale"), max_length=200)
     vat_number = forms.CharField(label=_("Partita IVA"), max_length=13)
     slug = forms.SlugField(label=_("Indirizzo breve"), max_length=80, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(max_length=254, label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
     address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
 
@@ -80,6 +82,7 @@ class ProviderForm(CompanyForm):
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome"), max_length=200)
     email = forms.EmailField(
+        max_length=254,
         label=_("E-mail"),
         error_messages={"invalid": _("Indirizzo e-mail non valido: lo controlli.")},
     )

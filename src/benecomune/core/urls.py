@@ -73,6 +73,11 @@ urlpatterns = [
     path("gestione/anagrafe/nuova-persona/", people.person_create, name="person_create"),
     path("gestione/anagrafe/persone/<int:pk>/", people.person_detail, name="person_detail"),
     path("gestione/anagrafe/persone/<int:pk>/iban/", people.person_iban, name="person_iban"),
+    path(
+        "gestione/anagrafe/persone/<int:pk>/contatti/",
+        people.person_contacts,
+        name="person_contacts",
+    ),
     path("gestione/anagrafe/nuovo-nucleo/", households.household_create, name="household_create"),
     path(
         "gestione/anagrafe/nuclei/<int:pk>/aggiungi/",

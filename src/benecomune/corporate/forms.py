@@ -56,6 +56,7 @@ class JoinForm(CompanyForm, ProfileForm):
         label=_("Nome e cognome del responsabile del personale"), max_length=200, required=False
     )
     hr_admin_email = forms.EmailField(
+        max_length=254,
         label=_("E-mail del responsabile del personale"),
         required=False,
         help_text=_("Riceverà l'invito come amministratore dell'ufficio personale."),

@@ -128,6 +128,7 @@ POINTS: dict[str, AccessPoint] = {
     for point in [
         AccessPoint("core:person_detail", "person", person_file(), file_check=True),
         AccessPoint("core:person_iban", "payment_data", person_file()),
+        AccessPoint("core:person_contacts", "person", person_file()),
         AccessPoint("core:household_add_member", "household", household_head),
         AccessPoint("core:file", "document", file_subject),
         AccessPoint("calls:desk_person", "person", person_file()),

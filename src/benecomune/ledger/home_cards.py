@@ -14,10 +14,11 @@ def citizen_wallets(request):
     if person_id is None:
         return None
     # Own wallets only, whoever issued them: filtered by the person, not by a tenant.
+    # What can be spent now: holds of bookings and orders in progress are not.
     rows = with_balances(
         Account.objects_unscoped.filter(person_id=person_id, kind=AccountKind.WALLET)
-    ).values_list("current_balance", flat=True)
-    balances = list(rows)
+    ).values_list("current_balance", "held")
+    balances = [current - held for current, held in rows]
     if not balances:
         text = _("Qui troverà i buoni e i contributi che le saranno assegnati.")
     else:

@@ -17,14 +17,14 @@ from benecomune.core.models import Organization
 from benecomune.core.scoping import tenant_scope
 from benecomune.core.views.decorators import citizen_required, staff_permission
 from benecomune.ledger.forms import ContributionForm, FundForm
-from benecomune.ledger.models import Account, Fund, Wallet
+from benecomune.ledger.models import Fund, Wallet
 from benecomune.ledger.own_wallets import own_issuers, own_wallet
 from benecomune.ledger.services import funds as fund_services
 from benecomune.ledger.services.rules import rules_text
 from benecomune.ledger.services.statements import (
     describe,
+    spendable,
     statement,
-    with_balances,
     write_statement_csv,
 )
 
@@ -75,13 +75,14 @@ def wallet_list(request):
             .select_related("account", "organization", "territory_network")
             .prefetch_related("territory_municipalities")
         )
-        balances = dict(
-            with_balances(
-                Account.objects.filter(pk__in=[w.account_id for w in wallets])
-            ).values_list("pk", "current_balance")
-        )
+    amounts = spendable(w.account_id for w in wallets)
     items = [
-        {"wallet": w, "balance": balances.get(w.account_id, 0), "rules": rules_text(w)}
+        {
+            "wallet": w,
+            "balance": amounts.get(w.account_id, (0, 0))[0],
+            "held": amounts.get(w.account_id, (0, 0))[1],
+            "rules": rules_text(w),
+        }
         for w in wallets
     ]
     return render(request, "ledger/wallet_list.html", {"items": items})
@@ -92,12 +93,10 @@ def wallet_detail(request, pk):
     wallet = own_wallet(request, pk)
     with tenant_scope(own_issuers(request)[1]):
         context = _movements(request, wallet.account)
-        balance = (
-            with_balances(Account.objects.filter(pk=wallet.account_id))
-            .values_list("current_balance", flat=True)
-            .get()
-        )
-    context.update({"wallet": wallet, "balance": balance, "rules": rules_text(wallet)})
+    balance, held = spendable([wallet.account_id])[wallet.account_id]
+    context.update(
+        {"wallet": wallet, "balance": balance, "held": held, "rules": rules_text(wallet)}
+    )
     return render(request, "ledger/wallet_detail.html", context)
 
 

@@ -46,7 +46,7 @@ class MembershipFields(forms.Form):
 
 class JoinForm(MembershipFields):
     circuit = forms.ChoiceField(label=_("Circuito"))
-    contact_email = forms.EmailField(label=_("E-mail del referente"))
+    contact_email = forms.EmailField(max_length=254, label=_("E-mail del referente"))
     field_order = ["circuit", "category", "vat_number", "iban", "iban_holder", "address"]
 
     def __init__(self, *args, circuits=(), **kwargs):
@@ -57,6 +57,7 @@ class JoinForm(MembershipFields):
 class SignupForm(MembershipFields):
     name = forms.CharField(label=_("Nome del negozio"), max_length=200)
     email = forms.EmailField(
+        max_length=254,
         label=_("E-mail del referente"),
         help_text=_("Riceverà qui il collegamento per scegliere la password."),
     )
@@ -84,7 +85,7 @@ class ReasonForm(forms.Form):
 
 class StaffInviteForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(max_length=254, label=_("E-mail"))
 
 
 class TillCodeForm(forms.Form):

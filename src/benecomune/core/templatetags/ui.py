@@ -20,6 +20,13 @@ def with_class(field, css: str):
 
 
 @register.filter
+def can(actor, permission: str) -> bool:
+    """`{% if actor|can:"funds.view" %}`: whether the active role holds `permission`, so that
+    a page does not link another page the role may not open."""
+    return actor is not None and actor.has_perm(permission)
+
+
+@register.filter
 def widget_type(field) -> str:
     return field.field.widget.__class__.__name__.lower()
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from benecomune.core.forms import PaymentAccountForm, PersonForm
+from benecomune.core.forms import ContactsForm, PaymentAccountForm, PersonForm
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.lists import paged
 from benecomune.core.models import AuditEvent, Municipality, Person
@@ -106,6 +106,26 @@ def person_iban(request, pk):
     if saved:
         return redirect("core:person_detail", pk=person.pk)
     return render(request, "core/people/iban.html", {"form": form, "person": person})
+
+
+@staff_permission("people.edit")
+def person_contacts(request, pk):
+    """E-mail, telephone and address of a person, corrected at the desk (the person moved,
+    changed number): the provider of an at-home service and the notices use them."""
+    person = get_object_or_404(Person.objects, pk=pk)
+    form = ContactsForm(
+        request.POST or None,
+        initial={"email": person.email, "phone": person.phone, "address": person.address},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.update_contacts(request.actor, person, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Contatti e indirizzo aggiornati."))
+            return redirect("core:person_detail", pk=person.pk)
+    return render(request, "core/people/contacts.html", {"form": form, "person": person})
 
 
 _add_errors = add_errors

@@ -11,10 +11,12 @@ on SQLite every word must appear (case-insensitive) in the title, the descriptio
 provider's name.
 
 "Payable with my wallets": the person's wallets not expired, valid today and with money, each
-turned into the SQL form of `queries.service_payment_refusal`: a Comune's award pays services
-accepting public wallets whose provider is accredited in the service's area in the award's
-network; a company plan those accepting company plans, accredited, with an art. 51 category the
-plan allows; a top-up those accepting own money.
+turned into the SQL form of what the checkout checks (`payments.services.planning.
+wallet_refusal`: the wallet's spending policy, then `queries.service_payment_refusal`): a
+Comune's award pays services accepting public wallets whose provider is accredited in the
+service's area in the award's network, is of one of the call's merchant categories and within
+its Comuni or network; a company plan those accepting company plans, accredited, with an
+art. 51 category the plan allows; a top-up those accepting own money.
 """
 
 import datetime
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from benecomune.core.models import Person
 from benecomune.ledger.models import Account, Wallet
 from benecomune.ledger.services.statements import with_balances
+from benecomune.ledger.spending import territory_ids
 from benecomune.marketplace.models import (
     Accreditation,
     AccreditationStatus,
@@ -210,6 +213,23 @@ def _accredited_in_network(network_id, on) -> Exists:
     )
 
 
+def _award_rules(wallet: Wallet) -> Q:
+    """The award's own spending policy (calls/spending.py: the call's merchant categories, its
+    Comuni or its network) on the service's provider, as the checkout applies it."""
+    condition = Q()
+    if wallet.allowed_categories:
+        condition &= Q(provider__category__in=wallet.allowed_categories)
+    municipalities = territory_ids(wallet)
+    if municipalities:
+        condition &= Q(provider__municipality_id__in=municipalities)
+    elif wallet.territory_network_id:
+        network = wallet.territory_network_id
+        condition &= Q(provider__network_id=network) | Q(
+            provider__network_id__isnull=True, provider__municipality__network_id=network
+        )
+    return condition
+
+
 def wallet_condition(wallet: Wallet, *, on: datetime.date) -> Q | None:
     """`service_payment_refusal(wallet, service) is None` as a condition on Service rows
     (published is already asked by the base list); None when the wallet pays nothing here."""
@@ -221,6 +241,7 @@ def wallet_condition(wallet: Wallet, *, on: datetime.date) -> Q | None:
             Q(accepts_public=True)
             & ~Q(accreditation_area="")
             & Q(_accredited_in_network(network_id, on))
+            & _award_rules(wallet)
         )
     if wallet.source_kind == "company_plan":
         condition = (

@@ -17,10 +17,10 @@ from benecomune.core.views.public import public_organization
 from benecomune.marketplace.models import ImageKind, ServiceType, UserArea
 from benecomune.marketplace.page_cache_signals import CATALOGUE_PAGES
 from benecomune.marketplace.queries import (
+    SERVICE_OBJECT_TYPE,
     accredited,
     is_accredited,
     network_id_of,
-    service_payment_refusal,
 )
 from benecomune.marketplace.review_queries import provider_reviews, service_reviews
 from benecomune.marketplace.search_forms import SearchForm
@@ -29,6 +29,7 @@ from benecomune.marketplace.services.offer import offer_refusal
 from benecomune.marketplace.services.search import public_services, search, spendable_wallets
 from benecomune.marketplace.structured import provider_data, service_data
 from benecomune.marketplace.views.common import public_image
+from benecomune.payments.services.planning import wallet_refusal
 
 PER_PAGE = 20
 FEATURED = 6
@@ -101,8 +102,13 @@ def service_page(request, slug, pk):
     person = reads.person_of(request.user)
     wallets = []
     if person is not None:
+        # What the checkout will say: the wallet's own spending policy (a food voucher's
+        # merchant categories), then the service's purchase rule.
         wallets = [
-            (wallet, service_payment_refusal(wallet, service, on=on))
+            (
+                wallet,
+                wallet_refusal(wallet, service.provider, on, SERVICE_OBJECT_TYPE, str(service.pk)),
+            )
             for wallet in spendable_wallets(person, on=on)
         ]
     area_accredited = bool(service.accreditation_area) and is_accredited(

@@ -3,15 +3,12 @@
 from benecomune.core.forms_helpers import add_errors  # noqa: F401 (used by the views)
 from benecomune.ledger.models import Account, Wallet
 from benecomune.ledger.own_wallets import own_issuers, own_wallet  # noqa: F401 (used by the views)
-from benecomune.ledger.services.statements import with_balances
+from benecomune.ledger.services.statements import spendable, with_balances
 
 
 def balances(account_ids) -> dict[int, int]:
-    return dict(
-        with_balances(Account.objects_unscoped.filter(pk__in=list(account_ids))).values_list(
-            "pk", "current_balance"
-        )
-    )
+    """What each account can spend now: holds of bookings and orders in progress are not."""
+    return {pk: amount for pk, (amount, _held) in spendable(account_ids).items()}
 
 
 def available(wallet: Wallet) -> int:
