@@ -4,11 +4,13 @@ PDF, staff only), and walk-in bookings at the counter (a known person by codice 
 person registered minimally, the same seat counters, the audit naming the staff member)."""
 
 import datetime
+import io
 
 import pytest
 from codicefiscale import codicefiscale
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from benecomune.bookings.models import Booking, BookingStatus, OrderStatus
 from benecomune.bookings.services import agenda_reads, booking_walk_in
@@ -103,7 +105,9 @@ def test_moves_from_the_day(client, citizen, buyer, free_service, seller):
     # Completed before it started: refused with the reason, unchanged.
     done = reverse("bookings:provider_agenda_move", args=[first.pk, "svolta"])
     page = client.post(done, follow=True).content.decode()
-    assert "non è ancora iniziato" in page
+    starts = first.starts_at.astimezone(ROME)
+    assert "non è ancora iniziato: lo si potrà segnare dal" in page
+    assert f"alle {starts:%H:%M}." in page
     first.refresh_from_db()
     assert first.status == S.CONFIRMED
     # Cancelling is on the booking's page (with its reason form), not from the agenda.
@@ -121,7 +125,14 @@ def test_the_days_export(client, citizen, buyer, free_service, seller):
     assert booking.number in text and "Sala piccola" in text
     pdf = client.get(f"{DAY}?data={local_day(booking)}&formato=pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF")
+    content = b"".join(pdf.streaming_content if pdf.streaming else [pdf.content])
+    assert content.startswith(b"%PDF")
+    # The time on one line of its column (it wrapped: "10:15-11:" then "15").
+    start, end = (
+        t.astimezone(ROME).strftime("%H:%M") for t in (booking.starts_at, booking.ends_at)
+    )
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert f"{start}-{end}" in text.splitlines()
 
 
 # --- walk-in ---------------------------------------------------------------------------------

@@ -169,8 +169,14 @@ def decline(actor: Actor, booking: Booking, *, reason: str) -> Booking:
 def _started(booking: Booking, now) -> None:
     if booking.starts_at > now:
         raise ValidationError(
-            _("L'appuntamento non è ancora iniziato: lo si potrà segnare dopo le %(time)s.")
-            % {"time": date_format(booking.starts_at.astimezone(ROME), "j F Y, H:i")}
+            _(
+                "L'appuntamento non è ancora iniziato: lo si potrà segnare dal %(day)s "
+                "alle %(time)s."
+            )
+            % {
+                "day": date_format(booking.starts_at.astimezone(ROME), "j F Y"),
+                "time": date_format(booking.starts_at.astimezone(ROME), "H:i"),
+            }
         )
 
 
