@@ -15,6 +15,12 @@ OVERFLOWING_ELEMENTS = """(width) => Array.from(document.querySelectorAll('body 
   .filter(e => e.getBoundingClientRect().right > width)
   .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
 
+# Elements of a region whose right edge is off the screen: inside a scrolling table they do
+# not widen the page, yet the reader has to scroll the table sideways to reach them.
+OFF_SCREEN_IN = """([selector, width]) => Array.from(document.querySelectorAll(selector + ' *'))
+  .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > width + 1)
+  .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+
 # What a voucher journey needs from tests/vouchers (and, through it, tests/ledger): a funded
 # voucher, a shop in the circuit, fresh caches and the ledger's checks after the test.
 VOUCHER_FIXTURES = (

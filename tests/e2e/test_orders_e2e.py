@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from benecomune.bookings.models import Order, OrderStatus
 from tests.bookings import test_orders_fixtures as order_fixtures
 from tests.conftest import PASSWORD
-from tests.e2e.helpers import PHONE, assert_fits, log_in, sign_in, use_fixtures
+from tests.e2e.helpers import OFF_SCREEN_IN, PHONE, assert_fits, log_in, sign_in, use_fixtures
 from tests.marketplace.test_search import publish_profile
 
 use_fixtures(globals(), order_fixtures, *order_fixtures.__all__)
@@ -45,6 +45,8 @@ def test_a_resident_orders_and_pays_on_a_phone(
     expect(receipt).to_contain_text("€ 20,00")
     expect(receipt).to_contain_text("Denaro proprio (pagamento online)")
     assert_fits(phone)
+    # Each source is a block of labelled values: its state is not off to the right.
+    assert phone.evaluate(OFF_SCREEN_IN, ["[data-testid=receipt]", PHONE["width"]]) == []
     phone.screenshot(path=screenshot_dir / "order-receipt-phone.png", full_page=True)
     order = Order.objects_unscoped.get()
     assert order.status == OrderStatus.CONFIRMED

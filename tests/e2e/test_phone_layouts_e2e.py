@@ -11,7 +11,7 @@ from django.utils import timezone
 from benecomune.core.models import Role
 from benecomune.core.services import staff
 from benecomune.payouts.services.claims import submit_claim
-from tests.e2e.helpers import OVERFLOWING_ELEMENTS, give_access_reason, log_in
+from tests.e2e.helpers import OFF_SCREEN_IN, OVERFLOWING_ELEMENTS, give_access_reason, log_in
 from tests.payouts import conftest as payouts_fixtures
 
 # The payouts fixtures, made visible to this module (pytest finds fixtures by module name).
@@ -28,11 +28,6 @@ PHONES = [320, 390]
 SCROLL_WIDTH = "document.scrollingElement.scrollWidth"
 LONG_EMAIL = "maria.rossi.anagrafe.sociale@servizi-sociali.comune.example.org"
 
-# Elements of a region whose right edge is off the screen: inside a scrolling table they do
-# not widen the page, yet the reader has to scroll the table sideways to reach them.
-OFF_SCREEN_IN = """([selector, width]) => Array.from(document.querySelectorAll(selector + ' *'))
-  .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > width + 1)
-  .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
 
 # Visible labels whose text overlaps the text of a heading or paragraph, or a field that is
 # not their own. Text is measured by its glyph boxes (a Range), not by the element's box:
