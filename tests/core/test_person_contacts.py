@@ -55,6 +55,9 @@ def test_the_desk_corrects_a_persons_contacts(staff_client, municipality, person
     )
     assert event.reason == "Cambio di indirizzo comunicato allo sportello"
     assert event.after["address"] == "Via Dante 3, Piazzola sul Brenta"
+    client.post(url(person), {"email": "", "phone": "049 555 1234", "address": ""})
+    detail = client.get(detail_url).content.decode()
+    assert '<dd class="col-sm-7" data-testid="contacts">049 555 1234</dd>' in detail  # no "— ·"
 
 
 @pytest.mark.parametrize(
