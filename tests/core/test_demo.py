@@ -121,12 +121,14 @@ def test_seed_demo_builds_the_network_and_is_idempotent(db):
         for point in points:
             states = set(Case.objects.filter(point=point).values_list("status", flat=True))
             assert states == set(CaseStatus.values)
-        # The Comune's Point receives by appointment; the demo citizen has one booked.
+        # The Comune's Point receives by appointment (closed one afternoon for training); the
+        # demo citizen has one booked.
         comune_point = points.get(kind="municipal")
         assert comune_point.appointments_enabled
         assert Appointment.objects_unscoped.filter(
             point=comune_point, person__user__email="cittadino@demo.benecomune.it"
         ).exists()
+        assert comune_point.closures.filter(reason="Formazione del personale").exists()
         roles = set(Membership.objects.values_list("role", flat=True))
         assert roles == set(Role.values)
         assert User.objects.filter(person__isnull=False, memberships__isnull=True).exists()

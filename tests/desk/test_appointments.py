@@ -9,46 +9,16 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from benecomune.bookings.slots import ROME
 from benecomune.core.actors import Actor
 from benecomune.core.models import AuditEvent, Notification, Role
 from benecomune.desk.models import Appointment, AppointmentHours, AppointmentStatus
 from benecomune.desk.services import appointments
 from benecomune.desk.services.appointments import HoursRange
+from tests.desk.appointment_fixtures import *  # noqa: F403
+from tests.desk.appointment_fixtures import T, local
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
-
-T = datetime.time
-
-
-def local(instant):
-    return instant.astimezone(ROME).strftime("%a %d/%m %H:%M")
-
-
-@pytest.fixture
-def admin(make_actor, municipality):
-    return make_actor("admin@piazzola.example.org", Role.MUNICIPALITY_ADMIN, municipality)
-
-
-@pytest.fixture
-def open_point(admin, point):
-    """Mondays and Thursdays 9-12, 30 minutes, one desk, 2 hours' notice, 30 days ahead."""
-    return appointments.set_appointments(
-        admin,
-        point,
-        enabled=True,
-        minutes=30,
-        desks=1,
-        notice_hours=2,
-        window_days=30,
-        hours=[HoursRange(0, T(9), T(12)), HoursRange(3, T(9), T(12))],
-    )
-
-
-@pytest.fixture
-def citizen(elder, make_user):
-    return Actor(user=make_user("ada@example.org", person=elder))
 
 
 def test_slots_follow_hours_notice_and_window(clock, open_point):

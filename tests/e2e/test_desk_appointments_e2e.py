@@ -1,13 +1,15 @@
 """Appointments at a Welfare Point in Chromium with axe-core (`page_for`): the Point's admin
 opens the appointments; a 70-year-old books one from the public list of Points on a phone and
-finds it in her area; the Welfare Manager sees it in the Point's agenda and books another by
-codice fiscale for someone who phoned."""
+finds it in her area with "Aggiungi al calendario"; the Welfare Manager sees it in the Point's
+agenda, books another by codice fiscale for someone who phoned, and closes the Point on the
+day of Ada's appointment: the page warns that it is still booked."""
 
 import datetime
 
 import pytest
 from playwright.sync_api import expect
 
+from benecomune.bookings.slots import ROME
 from benecomune.core.models import Membership, Role
 from benecomune.desk.models import Appointment
 from benecomune.desk.services import points
@@ -58,6 +60,7 @@ def test_appointments_at_a_point(
     phone.get_by_role("button", name="Prenota").click()
     expect(phone.get_by_text("Appuntamento prenotato.")).to_be_visible()
     expect(phone.get_by_test_id("appointment")).to_contain_text("Punto di Piazzola")
+    expect(phone.get_by_test_id("ics")).to_be_visible()
     assert_fits(phone)
     phone.screenshot(path=screenshot_dir / "desk-appointments-mine-phone.png", full_page=True)
     booked = Appointment.objects_unscoped.get()
@@ -74,3 +77,14 @@ def test_appointments_at_a_point(
     desk.screenshot(path=screenshot_dir / "desk-appointments-agenda.png", full_page=True)
     assert Appointment.objects_unscoped.filter(person=caller, on_behalf=True).count() == 1
     assert booked.starts_at > datetime.datetime.now(datetime.UTC)
+
+    desk.get_by_role("link", name="Chiusure e festività del Punto").click()
+    day = booked.starts_at.astimezone(ROME).date()
+    desk.get_by_label("Dal giorno").fill(day.isoformat())
+    desk.get_by_label("Motivo").fill("Assemblea del personale")
+    desk.get_by_role("button", name="Aggiungi la chiusura").click()
+    expect(desk.get_by_text("Chiusura registrata")).to_be_visible()
+    expect(desk.get_by_test_id("closure-affected")).to_contain_text("Ada Bassi")
+    desk.screenshot(path=screenshot_dir / "desk-appointments-closures.png", full_page=True)
+    booked.refresh_from_db()
+    assert booked.status == "booked"

@@ -10,6 +10,7 @@ from benecomune.desk.services.appointments import HoursRange
 
 RANGES_PER_DAY = 2
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AppointmentSettingsForm(forms.Form):
@@ -108,3 +109,35 @@ class OperatorBookForm(BookAppointmentForm):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Motivo (lo riceverà la persona)"), max_length=300)
+
+
+class ClosureForm(forms.Form):
+    """A closure of the Point: the days, and the hours when it is not closed all day."""
+
+    first_day = forms.DateField(label=_("Dal giorno"), widget=DATE)
+    last_day = forms.DateField(
+        label=_("Al giorno (compreso)"),
+        required=False,
+        widget=DATE,
+        help_text=_("Vuoto: un giorno solo."),
+    )
+    starts_at = forms.TimeField(
+        label=_("Dalle ore"),
+        required=False,
+        widget=TIME,
+        help_text=_("Vuoto: dall'apertura."),
+    )
+    ends_at = forms.TimeField(
+        label=_("Alle ore"),
+        required=False,
+        widget=TIME,
+        help_text=_("Vuoto: fino alla chiusura. Senza ore il Punto è chiuso tutto il giorno."),
+    )
+    reason = forms.CharField(
+        label=_("Motivo"),
+        max_length=200,
+        help_text=_(
+            "Per esempio «Festa della Repubblica» o «Assemblea del personale». Lo vede anche "
+            "chi cerca un appuntamento: non scriva dati personali."
+        ),
+    )

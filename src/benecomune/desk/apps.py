@@ -10,5 +10,6 @@ class DeskConfig(AppConfig):
     def ready(self):
         from benecomune.core.registry import load_modules
 
-        # nav: navigation, home cards, audit labels, file kind; lifecycles: the case table.
-        load_modules(self, ("nav", "lifecycles"))
+        # nav: navigation, home cards, audit labels, file kind; lifecycles: the case table;
+        # appointment_calendar: the appointments' .ics files go with their e-mails.
+        load_modules(self, ("nav", "lifecycles", "services.appointment_calendar"))

@@ -244,7 +244,8 @@ def seed(actor, network, rng):
 
 
 def _appointments(actor, point, manager) -> None:
-    """The Comune's Point receives by appointment in its hours; the demo citizen has one."""
+    """The Comune's Point receives by appointment in its hours; the demo citizen has one; the
+    Point is closed for staff training on a Wednesday afternoon in the coming weeks."""
     T = datetime.time
     point = appointments.set_appointments(
         actor,
@@ -266,3 +267,12 @@ def _appointments(actor, point, manager) -> None:
         appointments.book(
             manager, point, citizen.person, slots[0].start, "Informazioni sui contributi"
         )
+    today = timezone.localdate()
+    wednesday = today + datetime.timedelta(days=7 + (2 - today.weekday()) % 7)
+    appointments.add_closure(
+        manager,
+        point,
+        first_day=wednesday,
+        starts_at=T(15),
+        reason="Formazione del personale",
+    )

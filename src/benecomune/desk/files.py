@@ -1,13 +1,17 @@
 """Case attachments through core's checked file view: only an operator of the case's Point
-(staff, /gestione/); nobody else, and never from MEDIA_ROOT."""
+(staff, /gestione/); nobody else, and never from MEDIA_ROOT. An appointment's calendar file
+(.ics, "Aggiungi al calendario"): to its person (/area-personale/) and to the operators of its
+Point (/gestione/); another person, another Point or another tenant get 404."""
 
 from benecomune.core.files import ServedFile, register_file_kind
 from benecomune.desk.access import in_team, my_points, own_cases, visible_cases
-from benecomune.desk.models import CaseAttachment, DelegationDocument, Orientation
+from benecomune.desk.models import Appointment, CaseAttachment, DelegationDocument, Orientation
+from benecomune.desk.services import appointment_calendar
 
 ATTACHMENT = "desk-case-attachment"
 ID_DOCUMENT = "desk-delegation-document"
 ORIENTATION = "desk-orientation"
+APPOINTMENT_CALENDAR = "desk-appointment-calendar"
 
 
 def staff_attachment(actor, pk: int) -> ServedFile | None:
@@ -65,7 +69,31 @@ def citizen_orientation(actor, pk: int) -> ServedFile | None:
     return orientation_pdf(orientation) if orientation is not None else None
 
 
+def _calendar_file(appointments, pk: int) -> ServedFile | None:
+    appointment = (
+        appointments.filter(pk=pk).select_related("point", "point__municipality", "person").first()
+    )
+    return appointment_calendar.served(appointment) if appointment is not None else None
+
+
+def staff_appointment_calendar(actor, pk: int) -> ServedFile | None:
+    """An appointment at one of the actor's Points."""
+    points = my_points(actor).values("pk")
+    return _calendar_file(Appointment.objects_unscoped.filter(point__in=points), pk)
+
+
+def citizen_appointment_calendar(actor, pk: int) -> ServedFile | None:
+    """The person's own appointment (CANCEL once cancelled: it takes it off their calendar)."""
+    mine = Appointment.objects_unscoped.filter(person_id=actor.user.person_id)
+    return _calendar_file(mine, pk)
+
+
 def register() -> None:
     register_file_kind(ATTACHMENT, staff=staff_attachment)
     register_file_kind(ID_DOCUMENT, staff=staff_id_document)
     register_file_kind(ORIENTATION, staff=staff_orientation, citizen=citizen_orientation)
+    register_file_kind(
+        APPOINTMENT_CALENDAR,
+        staff=staff_appointment_calendar,
+        citizen=citizen_appointment_calendar,
+    )

@@ -64,5 +64,7 @@ register_actions(
         "desk.appointment_cancelled": _("Appuntamento al Punto Welfare annullato"),
         "desk.appointment_closed": _("Esito dell'appuntamento registrato"),
         "desk.appointment_reminded": _("Promemoria dell'appuntamento inviato"),
+        "desk.appointment_closure_added": _("Chiusura del Punto per gli appuntamenti aggiunta"),
+        "desk.appointment_closure_removed": _("Chiusura del Punto per gli appuntamenti tolta"),
     }
 )

@@ -8,7 +8,12 @@ import datetime
 from benecomune.bookings.slots import ROME
 from benecomune.calls.models import Application
 from benecomune.desk import access
-from benecomune.desk.models import Appointment, AppointmentHours, WelfarePoint
+from benecomune.desk.models import (
+    Appointment,
+    AppointmentClosure,
+    AppointmentHours,
+    WelfarePoint,
+)
 from benecomune.ledger.models import Wallet
 from benecomune.vouchers.models import CardStatus, VoucherCard
 
@@ -83,6 +88,11 @@ def point_appointment(points, pk) -> Appointment | None:
         .filter(pk=pk, point__in=[p.pk for p in points])
         .first()
     )
+
+
+def point_closure(point, pk):
+    """A closure of this Point (another Point's is None)."""
+    return AppointmentClosure.objects_unscoped.filter(point=point, pk=pk).first()
 
 
 def hours_of(point):

@@ -3,6 +3,7 @@ from django.urls import path
 from benecomune.calls.urls_applications import application_pages
 from benecomune.desk.views import (
     applications,
+    appointment_closures,
     appointments,
     bookings,
     cards,
@@ -112,6 +113,16 @@ urlpatterns = [
         "gestione/punti-welfare/<int:pk>/appuntamenti/",
         appointments.settings,
         name="point_appointments",
+    ),
+    path(
+        "gestione/punti-welfare/<int:pk>/appuntamenti/chiusure/",
+        appointment_closures.closures,
+        name="point_closures",
+    ),
+    path(
+        "gestione/punti-welfare/<int:pk>/appuntamenti/chiusure/<int:closure_pk>/togli/",
+        appointment_closures.closure_remove,
+        name="point_closure_remove",
     ),
     # Referrals (issue 18 point 4)
     path(

@@ -100,6 +100,10 @@ FILE_KINDS: dict[str, Callable[[dict], Subject | None]] = {
         "desk.DelegationDocument", "pk", "delegation__person_id", "delegation__organization_id"
     ),
     "desk-orientation": by_model("desk.Orientation", "pk", "person_id", "case__organization_id"),
+    # An appointment's .ics names the person (and their e-mail address) for the Point's staff.
+    "desk-appointment-calendar": by_model(
+        "desk.Appointment", "pk", "person_id", "point__organization_id"
+    ),
 }
 # File kinds without a person's data, or not the administration's (a provider's own files).
 EXEMPT_FILE_KINDS: dict[str, str] = {

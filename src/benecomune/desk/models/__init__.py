@@ -4,6 +4,8 @@ from .appointments import (
     ACTIVE_APPOINTMENT,
     WEEKDAYS,
     Appointment,
+    AppointmentCalendarAttachment,
+    AppointmentClosure,
     AppointmentHours,
     AppointmentStatus,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "OPEN_REFERRAL",
     "WEEKDAYS",
     "Appointment",
+    "AppointmentCalendarAttachment",
+    "AppointmentClosure",
     "AppointmentHours",
     "AppointmentStatus",
     "Case",

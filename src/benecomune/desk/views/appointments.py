@@ -1,7 +1,9 @@
 """Appointments at a Welfare Point: the citizen books from the public list of Points and sees
 them in their area; the Point's operators see the day's appointments, book for a person,
-cancel, and mark them done or missed; the Point's admin sets the hours."""
+cancel, and mark them done or missed; the Point's admin sets the hours (the closures have
+their own page: views/appointment_closures.py)."""
 
+import datetime
 import itertools
 
 from django.contrib import messages
@@ -40,6 +42,23 @@ def _bookable_point(pk) -> WelfarePoint:
     return get_object_or_404(person_reads.bookable_points(), pk=pk)
 
 
+def _explain_closed_slot(form, point: WelfarePoint) -> None:
+    """A chosen slot no longer offered because the Point has closed it meanwhile: say so
+    (with the closure's days and reason) instead of "no longer free"."""
+    if "slot" not in form.errors:
+        return
+    try:
+        start = datetime.datetime.fromisoformat(form.data.get("slot", ""))
+    except ValueError:
+        return
+    if start.tzinfo is None:
+        return
+    length = datetime.timedelta(minutes=point.appointment_minutes)
+    closure = services.closure_at(point, start, start + length)
+    if closure is not None:
+        form.errors["slot"] = form.error_class([services.closed_message(closure)])
+
+
 # --- The citizen -----------------------------------------------------------------------------
 
 
@@ -63,10 +82,16 @@ def book(request, pk):
         else:
             messages.success(request, _("Appuntamento prenotato."))
             return redirect("desk:my_appointments")
+    _explain_closed_slot(form, point)
+    window_end = timezone.localdate() + datetime.timedelta(days=point.appointment_window_days)
     return render(
         request,
         "desk/appointments/book.html",
-        {"point": point, "form": form},
+        {
+            "point": point,
+            "form": form,
+            "closures": services.upcoming_closures(point, until=window_end, affected=False),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -108,7 +133,11 @@ def agenda(request, points):
     if point is None:
         raise Http404
     today = timezone.localdate()
-    rows = person_reads.agenda_from(point, today)
+    rows = list(person_reads.agenda_from(point, today))
+    closures = services.upcoming_closures(point)
+    closed = {a.pk: c for c in closures for a in c.affected}
+    for row in rows:
+        row.closure = closed.get(row.pk)
     slots = _first_days(services.available_slots(point))
     initial = {"fiscal_code": request.GET.get("cf", "")[:16]}  # from a case page
     form = OperatorBookForm(request.POST or None, slots=slots, initial=initial)
@@ -140,6 +169,7 @@ def agenda(request, points):
                     request, _("Appuntamento prenotato per %(name)s.") % {"name": person.full_name}
                 )
                 return redirect(f"{request.path}?punto={point.pk}")
+    _explain_closed_slot(form, point)
     return render(
         request,
         "desk/appointments/agenda.html",
@@ -147,6 +177,7 @@ def agenda(request, points):
             "point": point,
             "points": points,
             "rows": rows,
+            "closures": closures,
             "form": form,
             "cancel_form": CancelForm(),
             "now": timezone.now(),
@@ -222,6 +253,6 @@ def settings(request, organization, pk):
     return render(
         request,
         "desk/appointments/settings.html",
-        {"point": point, "form": form},
+        {"point": point, "form": form, "closures": services.upcoming_closures(point)},
         status=400 if form.errors else 200,
     )
