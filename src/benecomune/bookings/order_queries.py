@@ -11,14 +11,23 @@ may see the rows (views stay on scoped managers):
 
 from benecomune.bookings.models import Order
 from benecomune.core.audit import action_label
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.models import AuditEvent
 from benecomune.marketplace.models import Service, ServiceVariant
 from benecomune.payments import fake_hosted
 from benecomune.payments.models import LegSource, PaymentLeg
 
 
+def _service_with_provider(pk):
+    return Service.objects_unscoped.select_related("provider").filter(pk=pk).order_by("pk")[:1]
+
+
+# Read on every booking and order (core.compiled_queries: compiled once per connection).
+SERVICE_WITH_PROVIDER = CompiledQuery("service_for_checkout", _service_with_provider, -7_000_101)
+
+
 def service_for_checkout(pk) -> Service | None:
-    return Service.objects_unscoped.select_related("provider").filter(pk=pk).first()
+    return first(SERVICE_WITH_PROVIDER, int(pk))
 
 
 def variants_of(service: Service):

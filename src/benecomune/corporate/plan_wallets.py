@@ -9,6 +9,7 @@ as a merchant hold is), releases it, and pays the accepted part to the company's
 
 from django.utils.translation import gettext as _
 
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.models import Organization
 from benecomune.corporate.models import Employee, PlanVersion
 from benecomune.ledger.models import Reservation, TransferKind, Wallet, WalletSource
@@ -17,6 +18,18 @@ from benecomune.ledger.services.accounts import open_payout_accounts
 from benecomune.ledger.spending import memoized
 
 SOURCE_TYPE = "corporate.planversion"
+
+
+def _plan_version(pk: int, company_id: int):
+    return (
+        PlanVersion.objects_unscoped.filter(pk=pk, company_id=company_id)
+        .select_related("plan")
+        .order_by("pk")[:1]
+    )
+
+
+# Read by every payment from a plan wallet (core.compiled_queries).
+PLAN_VERSION = CompiledQuery("plan_version", _plan_version, -7_000_104, -7_000_105)
 
 
 def is_plan_wallet(wallet: Wallet) -> bool:
@@ -35,20 +48,23 @@ def plan_version_of(wallet: Wallet) -> PlanVersion | None:
     # it for several instances of the same wallet; the version's rules are cached on it.
     version = memoized(
         ("corporate.plan_version", pk, company_id),
-        lambda: (
-            PlanVersion.objects_unscoped.filter(pk=pk, company_id=company_id)
-            .select_related("plan")
-            .first()
-        ),
+        lambda: first(PLAN_VERSION, pk, company_id),
     )
     wallet._plan_version = version
     return version
 
 
+def _employee(company_id: int, person_id: int):
+    return Employee.objects_unscoped.filter(company_id=company_id, person_id=person_id).order_by(
+        "pk"
+    )[:1]
+
+
+EMPLOYEE = CompiledQuery("employee_of_wallet", _employee, -7_000_106, -7_000_107)
+
+
 def employee_of(wallet: Wallet) -> Employee | None:
-    return Employee.objects_unscoped.filter(
-        company_id=wallet.organization_id, person_id=wallet.person_id
-    ).first()
+    return first(EMPLOYEE, wallet.organization_id, wallet.person_id)
 
 
 def plan_wallets_of(employee: Employee):

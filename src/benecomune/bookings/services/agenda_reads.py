@@ -36,12 +36,27 @@ from benecomune.bookings.slots import (
     minutes_of,
     series_sessions,
 )
+from benecomune.core.compiled_queries import (
+    STAND_IN_DAY,
+    STAND_IN_DAY_2,
+    STAND_IN_TIME,
+    STAND_IN_TIME_2,
+    CompiledQuery,
+    first,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 
 
+def _schedule_of_service(service_id: int):
+    return ServiceSchedule.objects_unscoped.filter(service_id=service_id).order_by("pk")[:1]
+
+
+SCHEDULE_OF_SERVICE = CompiledQuery("schedule_of", _schedule_of_service, -7_000_102)
+
+
 def schedule_of(service) -> ServiceSchedule | None:
-    return ServiceSchedule.objects_unscoped.filter(service=service).first()
+    return first(SCHEDULE_OF_SERVICE, service.pk)
 
 
 def rules_of(schedule: ServiceSchedule) -> Rules:
@@ -60,6 +75,50 @@ def _ranges(rows) -> tuple[tuple[int, int], ...]:
     return tuple(sorted((minutes_of(r.starts_at), minutes_of(r.ends_at)) for r in rows))
 
 
+# What decides a schedule's slots, read by every slot computation and booking: compiled once
+# per connection (core.compiled_queries), each with the values of the call.
+def _schedule_resources(schedule_id: int):
+    return (
+        Resource.objects_unscoped.filter(schedules__pk=schedule_id, active=True)
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
+def _working_hours(resource_ids: list[int]):
+    return WorkingHours.objects_unscoped.filter(resource_id__in=resource_ids)
+
+
+def _exceptions(provider_id: int, first_day, last_day):
+    return AgendaException.objects_unscoped.filter(
+        provider_id=provider_id, date__gte=first_day, date__lte=last_day
+    )
+
+
+def _blocked(resource_ids: list[int], high, low):
+    return BlockedPeriod.objects_unscoped.filter(
+        resource_id__in=resource_ids, starts_at__lt=high, ends_at__gt=low
+    )
+
+
+def _series(resource_ids: list[int], latest_first_day, earliest_first_day):
+    return Series.objects_unscoped.filter(
+        resource_id__in=resource_ids,
+        status=SeriesStatus.ACTIVE,
+        first_day__lte=latest_first_day,
+        first_day__gte=earliest_first_day,
+    )
+
+
+SCHEDULE_RESOURCES = CompiledQuery("schedule_resources", _schedule_resources, -7_003_000)
+WORKING_HOURS = CompiledQuery("working_hours", _working_hours, [-7_004_000])
+EXCEPTIONS = CompiledQuery(
+    "agenda_exceptions", _exceptions, -7_005_000, STAND_IN_DAY, STAND_IN_DAY_2
+)
+BLOCKED = CompiledQuery("blocked_periods", _blocked, [-7_006_000], STAND_IN_TIME, STAND_IN_TIME_2)
+SERIES = CompiledQuery("series_on", _series, [-7_007_000], STAND_IN_DAY, STAND_IN_DAY_2)
+
+
 def agendas_of(
     schedule: ServiceSchedule,
     first_day: datetime.date,
@@ -69,21 +128,15 @@ def agendas_of(
 ) -> list[ResourceAgenda]:
     """Each active resource of the schedule with what decides its slots in the range, the
     bookings on it included (resource_busy; `exclude_booking_id`: one being moved)."""
-    resource_ids = list(
-        Resource.objects_unscoped.filter(schedules=schedule, active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    resource_ids = [pk for (pk,) in SCHEDULE_RESOURCES(schedule.pk)]
     if not resource_ids:
         return []
     week: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row in WorkingHours.objects_unscoped.filter(resource_id__in=resource_ids):
+    for row in WORKING_HOURS(resource_ids):
         week[row.resource_id][row.weekday].append(row)
     closed: dict[int | None, set] = defaultdict(set)
     openings: dict[int | None, dict] = defaultdict(lambda: defaultdict(list))
-    for row in AgendaException.objects_unscoped.filter(
-        provider_id=schedule.provider_id, date__gte=first_day, date__lte=last_day
-    ):
+    for row in EXCEPTIONS(schedule.provider_id, first_day, last_day):
         if row.closed:
             closed[row.resource_id].add(row.date)
         else:
@@ -92,15 +145,10 @@ def agendas_of(
     low = datetime.datetime.combine(first_day - ONE_DAY, datetime.time(), ROME)
     high = datetime.datetime.combine(last_day + 2 * ONE_DAY, datetime.time(), ROME)
     blocked: dict[int, list] = defaultdict(list)
-    for row in BlockedPeriod.objects_unscoped.filter(
-        resource_id__in=resource_ids, starts_at__lt=high, ends_at__gt=low
-    ):
+    for row in BLOCKED(resource_ids, high, low):
         blocked[row.resource_id].append((row.starts_at, row.ends_at))
-    for series in Series.objects_unscoped.filter(
-        resource_id__in=resource_ids,
-        status=SeriesStatus.ACTIVE,
-        first_day__lte=last_day + ONE_DAY,
-        first_day__gte=first_day - datetime.timedelta(weeks=53),
+    for series in SERIES(
+        resource_ids, last_day + ONE_DAY, first_day - datetime.timedelta(weeks=53)
     ):
         for session in _sessions(series):
             if session.start is not None and session.end is not None:

@@ -18,6 +18,7 @@ from django.db.models import F, Sum
 from benecomune.bookings.models import Booking, SlotSeats, WaitlistEntry, WaitlistStatus
 from benecomune.bookings.models.bookings import SEAT_STATUSES
 from benecomune.bookings.slots import ROME
+from benecomune.core.compiled_queries import STAND_IN_TIME, STAND_IN_TIME_2, CompiledQuery
 
 
 def slot_key(schedule_id: int, resource_id: int | None, starts_at: datetime.datetime) -> str:
@@ -74,13 +75,21 @@ def free(key: str, seats: int = 1) -> None:
         raise RuntimeError(f"slot {key}: no {seats} seat(s) to free")
 
 
+def _occupied(schedule_id: int, low, high):
+    return SlotSeats.objects_unscoped.filter(
+        schedule_id=schedule_id, starts_at__gte=low, starts_at__lt=high, taken__gt=0
+    ).values_list("resource_id", "starts_at", "taken")
+
+
+# Read by every slot computation (core.compiled_queries).
+OCCUPIED = CompiledQuery("slot_seats", _occupied, -7_002_000, STAND_IN_TIME, STAND_IN_TIME_2)
+
+
 def occupied_of(schedule, first_day: datetime.date, last_day: datetime.date) -> dict:
     """(resource id, start) -> seats taken, for the slot computation (`slots.compute_slots`)."""
     low = datetime.datetime.combine(first_day - datetime.timedelta(days=1), datetime.time(), ROME)
     high = datetime.datetime.combine(last_day + datetime.timedelta(days=2), datetime.time(), ROME)
-    rows = SlotSeats.objects_unscoped.filter(
-        schedule_id=schedule.pk, starts_at__gte=low, starts_at__lt=high, taken__gt=0
-    ).values_list("resource_id", "starts_at", "taken")
+    rows = OCCUPIED(schedule.pk, low, high)
     return {(resource_id, starts_at): taken for resource_id, starts_at, taken in rows}
 
 

@@ -34,6 +34,7 @@ from benecomune.bookings.services import (
 from benecomune.bookings.slots import ROME, local_instant, minutes_of
 from benecomune.core import audit, on_behalf
 from benecomune.core.actors import Actor
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.models import HouseholdMember, Person
 from benecomune.core.on_behalf import on_behalf_reason
 from benecomune.ledger.exceptions import IdempotencyConflict
@@ -110,8 +111,15 @@ def submitted(booker: Person, idempotency_key: str) -> Booking | None:
     ).first()
 
 
+def _booking_by_key(key: str):
+    return Booking.objects_unscoped.filter(idempotency_key=key).order_by("pk")[:1]
+
+
+BOOKING_BY_KEY = CompiledQuery("booking_by_key", _booking_by_key, "\x00booking-key")
+
+
 def _replay(key: str, service, person, starts_at, series) -> Booking | None:
-    existing = Booking.objects_unscoped.filter(idempotency_key=key).first()
+    existing = first(BOOKING_BY_KEY, key)
     if existing is None:
         return None
     same = (

@@ -8,8 +8,10 @@ Pure reads: the checkout (services/orders.py) checks everything again under its 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from benecomune.core.compiled_queries import CompiledQuery
 from benecomune.core.models import Person
 from benecomune.ledger.models import Account, Wallet
 from benecomune.ledger.services.rules import check_spendable
@@ -83,19 +85,33 @@ def price_of(service: Service, variant: ServiceVariant | None) -> int:
     return variant.price if variant is not None else service.price
 
 
-def _wallets(buyer: Person) -> list[Wallet]:
-    wallets = list(
-        Wallet.objects_unscoped.filter(person=buyer, expired_at__isnull=True)
+def _open_wallets(person_id: int):
+    return (
+        Wallet.objects_unscoped.filter(person_id=person_id, expired_at__isnull=True)
         .exclude(source_type=OWN_MONEY_SOURCE_TYPE)
         .select_related("account", "organization")
-        .prefetch_related("territory_municipalities")
         .order_by("valid_until", "pk")
     )
+
+
+def _balances(account_ids: list[int]):
+    return with_balances(Account.objects_unscoped.filter(pk__in=account_ids)).values_list(
+        "pk", "current_balance", "held"
+    )
+
+
+# Read by every checkout (core.compiled_queries).
+OPEN_WALLETS = CompiledQuery("open_wallets", _open_wallets, -7_008_000)
+BALANCES = CompiledQuery("wallet_balances", _balances, [-7_009_000])
+
+
+def _wallets(buyer: Person) -> list[Wallet]:
+    wallets = OPEN_WALLETS(buyer.pk)
+    if not wallets:
+        return []
+    prefetch_related_objects(wallets, "territory_municipalities")
     balances = {
-        a.pk: a.current_balance - a.held
-        for a in with_balances(
-            Account.objects_unscoped.filter(pk__in=[w.account_id for w in wallets])
-        )
+        pk: balance - held for pk, balance, held in BALANCES([w.account_id for w in wallets])
     }
     for wallet in wallets:
         wallet.available = balances.get(wallet.account_id, 0)

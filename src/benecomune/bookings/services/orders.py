@@ -25,6 +25,7 @@ from benecomune.bookings.services import order_notices
 from benecomune.bookings.services.order_options import offer_for
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.models import Person
 from benecomune.ledger.exceptions import IdempotencyConflict
 from benecomune.ledger.money import format_euro
@@ -80,8 +81,15 @@ def submitted(buyer: Person, idempotency_key: str) -> Order | None:
     ).first()
 
 
+def _order_by_key(key: str):
+    return Order.objects_unscoped.filter(idempotency_key=key).order_by("pk")[:1]
+
+
+ORDER_BY_KEY = CompiledQuery("order_by_key", _order_by_key, "\x00order-key")
+
+
 def _replay(key, buyer, service, variant, quantity, split, own_money) -> Order | None:
-    existing = Order.objects_unscoped.filter(idempotency_key=key).first()
+    existing = first(ORDER_BY_KEY, key)
     if existing is None:
         return None
     if not _same(existing, buyer, service, variant, quantity, split, own_money):

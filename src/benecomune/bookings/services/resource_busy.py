@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from benecomune.bookings.models import Booking, Resource
 from benecomune.bookings.models.bookings import SEAT_STATUSES
+from benecomune.core.compiled_queries import STAND_IN_TIME, STAND_IN_TIME_2, CompiledQuery
 
 # The widest buffer a schedule may have (agenda rules: 0-240 minutes): how far outside a
 # range a booking's own buffers can reach.
@@ -32,6 +33,27 @@ class Busy:
     high: datetime.datetime  # end + its buffer after
 
 
+def _busy(resource_ids: list[int], starts_before, ends_after):
+    return Booking.objects_unscoped.filter(
+        resource_id__in=resource_ids,
+        status__in=SEAT_STATUSES,
+        schedule__isnull=False,
+        starts_at__lt=starts_before,
+        ends_at__gt=ends_after,
+    ).values_list(
+        "resource_id",
+        "schedule_id",
+        "starts_at",
+        "ends_at",
+        "schedule__buffer_before_minutes",
+        "schedule__buffer_after_minutes",
+    )
+
+
+# Read by every slot computation and booking (core.compiled_queries).
+BUSY = CompiledQuery("resource_busy", _busy, [-7_001_000], STAND_IN_TIME, STAND_IN_TIME_2)
+
+
 def busy_of(
     resource_ids: Iterable[int],
     low: datetime.datetime,
@@ -41,24 +63,17 @@ def busy_of(
 ) -> list[Busy]:
     """The spans of the bookings holding a seat on `resource_ids` that reach into
     [low, high) (one query)."""
-    rows = Booking.objects_unscoped.filter(
-        resource_id__in=list(resource_ids),
-        status__in=SEAT_STATUSES,
-        schedule__isnull=False,
-        starts_at__lt=high + MAX_BUFFER,
-        ends_at__gt=low - MAX_BUFFER,
-    )
-    if exclude_booking_id is not None:
-        rows = rows.exclude(pk=exclude_booking_id)
+    resource_ids = list(resource_ids)
+    if not resource_ids:
+        return []
+    if exclude_booking_id is None:
+        rows = BUSY(resource_ids, high + MAX_BUFFER, low - MAX_BUFFER)
+    else:
+        rows = _busy(resource_ids, high + MAX_BUFFER, low - MAX_BUFFER).exclude(
+            pk=exclude_booking_id
+        )
     spans = []
-    for resource_id, schedule_id, start, end, before, after in rows.values_list(
-        "resource_id",
-        "schedule_id",
-        "starts_at",
-        "ends_at",
-        "schedule__buffer_before_minutes",
-        "schedule__buffer_after_minutes",
-    ):
+    for resource_id, schedule_id, start, end, before, after in rows:
         span_low = start - datetime.timedelta(minutes=before)
         span_high = end + datetime.timedelta(minutes=after)
         if span_low < high and span_high > low:

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from benecomune.core.compiled_queries import CompiledQuery
 from benecomune.core.identifiers import validate_vat_number
 
 # First path segments the platform uses itself: no organisation may take them as its slug.
@@ -95,8 +96,7 @@ class Organization(models.Model):
     def tenant_ids(self) -> list[int]:
         """Organisations whose data a member of this one may see: itself, or a network's members."""
         if self.kind == OrganizationKind.NETWORK:
-            ids = list(Organization.objects.filter(network_id=self.pk).values_list("pk", flat=True))
-            return [self.pk, *ids]
+            return [self.pk, *(pk for (pk,) in NETWORK_MEMBERS(self.pk))]
         return [self.pk]
 
     def tenant_subquery(self):
@@ -215,3 +215,11 @@ class Provider(Organization):
     class Meta:
         verbose_name = _("fornitore")
         verbose_name_plural = _("fornitori")
+
+
+def _network_members(network_id: int):
+    return Organization.objects.filter(network_id=network_id).values_list("pk")
+
+
+# Read on every request of a network's citizen or staff (core.compiled_queries).
+NETWORK_MEMBERS = CompiledQuery("network_members", _network_members, -7_000_108)

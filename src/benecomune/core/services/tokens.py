@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from benecomune.core import audit, shared_counters
 from benecomune.core.actors import Actor
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.models import ApiToken, CitizenToken, Organization
 from benecomune.core.models.tokens import (
     CITIZEN_TOKEN_MARK,
@@ -175,21 +176,27 @@ def is_citizen_token(clear: str) -> bool:
     return clear.startswith(CITIZEN_TOKEN_MARK)
 
 
+def _active_citizen_tokens(key_hash: str):
+    return CitizenToken.objects.select_related("user__person__residence__network").filter(
+        key_hash=key_hash,
+        revoked_at__isnull=True,
+        user__is_active=True,
+        user__person__isnull=False,
+    )[:1]  # the key's hash is unique
+
+
+# Run on every call of a citizen's app: compiled once per connection (core.compiled_queries).
+ACTIVE_CITIZEN_TOKEN = CompiledQuery(
+    "citizen_token", _active_citizen_tokens, "\x00citizen-token-hash"
+)
+
+
 def authenticate_citizen_token(clear: str) -> CitizenToken | None:
     """The active token of an active user with a person, with the user, the person and their
     Comune loaded (one query; no process cache: a revocation takes effect at once)."""
     if not is_citizen_token(clear):
         return None
-    token = (
-        CitizenToken.objects.select_related("user__person__residence__network")
-        .filter(
-            key_hash=hash_token(clear),
-            revoked_at__isnull=True,
-            user__is_active=True,
-            user__person__isnull=False,
-        )
-        .first()
-    )
+    token = first(ACTIVE_CITIZEN_TOKEN, hash_token(clear))
     if token is None:
         return None
     now = timezone.now()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.models import Organization, Person, Provider
 from benecomune.ledger import spending
 from benecomune.ledger.exceptions import (
@@ -30,6 +31,14 @@ from benecomune.ledger.services.transfers import _check_amount, lock_and_settle,
 from benecomune.ledger.services.wallets import merchant_account
 
 HOLD_OBJECT_TYPE = "ledger.hold"
+
+
+def _reservation_by_key(key: str):
+    return Reservation.objects_unscoped.filter(idempotency_key=key).order_by("pk")[:1]
+
+
+# Looked up by every hold (core.compiled_queries: compiled once per connection).
+RESERVATION_BY_KEY = CompiledQuery("reservation_by_key", _reservation_by_key, "\x00hold-key")
 
 
 def _authorise_actor(actor: Actor, wallet: Wallet, merchant: Provider) -> None:
@@ -56,7 +65,7 @@ def authorise(
     _check_amount(amount)
     balance, held = lock_and_settle(wallet.account_id)
     # Looked up under the wallet's lock: concurrent replays of one key are serialised.
-    existing = Reservation.objects_unscoped.filter(idempotency_key=idempotency_key).first()
+    existing = first(RESERVATION_BY_KEY, idempotency_key)
     if existing is not None:
         same = (
             existing.account_id == wallet.account_id

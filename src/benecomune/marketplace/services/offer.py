@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benecomune.core.compiled_queries import CompiledQuery
 from benecomune.core.models import Person
 from benecomune.ledger.spending import memoized
 from benecomune.marketplace.models import (
@@ -36,7 +37,7 @@ def still_offered(service: Service) -> bool:
     use case (`ledger.spending.memo_scope`: a booking checks it, then its order)."""
     return memoized(
         ("marketplace.visible", service.pk),
-        lambda: visible_services(service.provider).filter(pk=service.pk).exists(),
+        lambda: _is_offered(network_id_of(service.provider), service.pk),
     )
 
 
@@ -79,6 +80,28 @@ def accredited_for_service(network_id: int, on: datetime.date):
     )
 
 
+def _published_in(network_id: int | None) -> QuerySet:
+    return Service.objects_unscoped.filter(
+        status=ServiceStatus.PUBLISHED,
+        provider__is_active=True,
+        provider__network_id=network_id,
+    ).select_related("provider")
+
+
+def _offered(network_id: int, service_id: int):
+    return _published_in(network_id).filter(pk=service_id).values_list("pk")[:1]
+
+
+# Checked by every booking and order (core.compiled_queries).
+OFFERED = CompiledQuery("service_offered", _offered, -7_010_000, -7_010_001)
+
+
+def _is_offered(network_id: int | None, service_id: int) -> bool:
+    if network_id is None:  # `= NULL` in compiled SQL would never match: the ORM says IS NULL
+        return _published_in(None).filter(pk=service_id).exists()
+    return bool(OFFERED(network_id, service_id))
+
+
 def visible_services(
     network, *, payer: str | None = None, on: datetime.date | None = None
 ) -> QuerySet:
@@ -86,11 +109,7 @@ def visible_services(
     members). With `payer` (a PayerKind), only those that kind of wallet may pay today."""
     network_id = network_id_of(network)
     on = on or timezone.localdate()
-    rows = Service.objects_unscoped.filter(
-        status=ServiceStatus.PUBLISHED,
-        provider__is_active=True,
-        provider__network_id=network_id,
-    ).select_related("provider")
+    rows = _published_in(network_id)
     if payer is None:
         return rows
     rows = rows.filter(**{PAYER_FIELDS[payer]: True})

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.files import stored_name
 from benecomune.core.models import Person, Provider
 from benecomune.core.notifications import EMAIL, INAPP, notify
@@ -180,12 +181,19 @@ def _notify_other_side(thread: Thread, side: str, base_url: str) -> None:
         )
 
 
+def _profile_of_provider(provider_id: int):
+    return ProviderProfile.objects_unscoped.filter(provider_id=provider_id).order_by("pk")[:1]
+
+
+PROFILE_OF_PROVIDER = CompiledQuery("provider_profile", _profile_of_provider, -7_000_103)
+
+
 def provider_address(provider: Provider) -> str:
     """Where a provider is told of a message: its profile's contact person, else the
     organisation's own address."""
 
     def load() -> str:
-        profile = ProviderProfile.objects_unscoped.filter(provider_id=provider.pk).first()
+        profile = first(PROFILE_OF_PROVIDER, provider.pk)
         return (profile.contact_email if profile else "") or provider.email
 
     # A booking and its order tell the same provider twice in one transaction.

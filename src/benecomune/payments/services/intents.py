@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from benecomune.core.actors import Actor
+from benecomune.core.compiled_queries import CompiledQuery, first
 from benecomune.core.models import Person, Provider
 from benecomune.ledger.exceptions import NotSpendable
 from benecomune.ledger.money import format_euro
@@ -14,6 +15,14 @@ from benecomune.payments.gateways import get_gateway
 from benecomune.payments.models import PaymentIntent, PaymentLeg
 from benecomune.payments.services.common import audit_intent, conflict, legs_of
 from benecomune.payments.services.planning import LegSpec, plan_legs
+
+
+def _intent_by_key(key: str):
+    return PaymentIntent.objects_unscoped.filter(idempotency_key=key).order_by("pk")[:1]
+
+
+# Looked up by every purchase (core.compiled_queries: compiled once per connection).
+INTENT_BY_KEY = CompiledQuery("intent_by_key", _intent_by_key, "\x00intent-key")
 
 
 def require_purchase_allowed(wallet, payee: Provider, object_type: str, object_id: str) -> None:
@@ -92,7 +101,7 @@ def create_intent(
     _check_amount(amount)
     if not idempotency_key or len(idempotency_key) > 100:
         raise PaymentError(_("Chiave di idempotenza mancante o troppo lunga."))
-    existing = PaymentIntent.objects_unscoped.filter(idempotency_key=idempotency_key).first()
+    existing = first(INTENT_BY_KEY, idempotency_key)
     if existing is not None:
         if not _same(existing, buyer, payee, amount, legs, object_type, object_id):
             raise conflict()
