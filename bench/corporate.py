@@ -217,6 +217,7 @@ def measure(size: int) -> dict:
             amount=request.amount,
             received_on=datetime.date(2026, 1, 20),
             bank_reference=f"BENCH-{size}",
+            accept_excess=False,
         )
         funded = time.perf_counter()
         summary = profiled("allocation", allocation.allocate, actor, version)

@@ -95,6 +95,35 @@ def imported(hr_operator, company, municipality):
     return company
 
 
+def pay(actor, request, amount=None, ref="CRO1", *, accept_excess=False, day=None):
+    """A received transfer through the service (the request's amount unless given)."""
+    from benecomune.corporate.services import funding
+
+    return funding.record_payment(
+        actor,
+        request,
+        amount=request.amount if amount is None else amount,
+        received_on=day or datetime.date(2026, 2, 3),
+        bank_reference=ref,
+        accept_excess=accept_excess,
+    )
+
+
+def money_written(version) -> tuple:
+    """What a recorded transfer writes: payments, ledger transfers, audit events, funded."""
+    from benecomune.core.models import AuditEvent
+    from benecomune.corporate.models import FundingPayment
+    from benecomune.corporate.services import funding
+    from benecomune.ledger.models import Transfer
+
+    return (
+        FundingPayment.objects_unscoped.count(),
+        Transfer.objects_unscoped.count(),
+        AuditEvent.objects_unscoped.filter(action="corporate.funding_received").count(),
+        funding.plan_figures(version)["funded"],
+    )
+
+
 def basis(code: str) -> LegalBasis:
     return LegalBasis.objects.get(code=code)
 

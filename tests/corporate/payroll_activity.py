@@ -57,6 +57,7 @@ def funded_plan(hr_operator, hr_admin, company, *, name="Welfare"):
         amount=request.amount,
         received_on=today,
         bank_reference=f"CRO-{version.pk}",
+        accept_excess=False,
     )
     allocation.allocate(hr_admin, version)
     return version

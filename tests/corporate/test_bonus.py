@@ -16,6 +16,7 @@ from benecomune.corporate.models import (
     ProductivityBonus,
 )
 from benecomune.corporate.services import allocation, bonus, funding
+from tests.corporate.conftest import pay
 
 pytestmark = pytest.mark.django_db
 
@@ -117,9 +118,7 @@ def test_converted_credit_is_allocated_to_a_separate_wallet(
     conversion = bonus.convert_bonus(actor, entry, amount=120_000, income_declared=True)
     [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
     assert request.amount == NEED + 120_000
-    funding.record_payment(
-        hr_admin, request, amount=request.amount, received_on=request.due_on, bank_reference="B1"
-    )
+    pay(hr_admin, request, ref="B1", day=request.due_on)
     allocation.allocate(hr_admin, approved_plan)
     conversion.refresh_from_db()
     plan_wallet = allocation.plan_wallets(approved_plan, employee).get()
@@ -143,9 +142,7 @@ def test_two_years_converted_into_one_version_share_one_bonus_wallet(
         entry = bonus.record_bonus(hr_operator, employee, year=year, amount=amount)
         bonus.convert_bonus(actor, entry, amount=amount, income_declared=True)
     [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
-    funding.record_payment(
-        hr_admin, request, amount=request.amount, received_on=request.due_on, bank_reference="B2"
-    )
+    pay(hr_admin, request, ref="B2", day=request.due_on)
     allocation.allocate(hr_admin, approved_plan)
     wallets = set(BonusConversion.objects_unscoped.values_list("wallet_id", flat=True))
     assert len(wallets) == 1 and None not in wallets

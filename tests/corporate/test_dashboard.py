@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Role
-from benecomune.corporate.models import CreditAllocation, FundingRequest, FundingStatus
+from benecomune.corporate.models import (
+    CreditAllocation,
+    FundingPayment,
+    FundingRequest,
+    FundingStatus,
+)
 from benecomune.corporate.services import allocation, dashboard, funding
 from benecomune.corporate.services.dashboard import version_wallets
 from benecomune.ledger.models import Account, Transfer, TransferKind
@@ -36,6 +41,7 @@ def fund_and_allocate(actor, version, reference="CRO-1"):
         amount=request.amount,
         received_on=datetime.date(2026, 1, 20),
         bank_reference=reference,
+        accept_excess=False,
     )
     allocation.allocate(actor, version)
 
@@ -149,18 +155,37 @@ def test_network_treasury_records_an_incoming_transfer(
     assert bad.status_code == 200
     request.refresh_from_db()
     assert request.status == FundingStatus.OPEN
-    ok = admin.post(
-        url,
-        {
-            "request": request.pk,
-            "amount": "8.000,00",
-            "received_on": "2026-02-03",
-            "bank_reference": "CRO-RETE-1",
-        },
-    )
+    transfer = {
+        "request": request.pk,
+        "amount": "8.000,00",
+        "received_on": "2026-02-03",
+        "bank_reference": "CRO-RETE-1",
+    }
+    excess = 800_000 - request.amount  # Sara, hired in June, has 7/12 of the credit
+    asked = admin.post(url, transfer)
+    assert asked.status_code == 200
+    assert "Confermo che il bonifico supera il dovuto di" in asked.content.decode()
+    request.refresh_from_db()
+    assert request.status == FundingStatus.OPEN
+    ok = admin.post(url, {**transfer, "excess": str(excess), "accept_excess": "on"})
     assert ok.status_code == 302
     request = FundingRequest.objects_unscoped.get(pk=request.pk)
     assert (request.status, request.received) == (FundingStatus.PAID, 800_000)
+    # The paid request leaves the list; a transfer posted against it is refused by name.
+    again = admin.post(
+        url,
+        {
+            "request": request.pk,
+            "amount": "9.999.999,00",
+            "received_on": "2026-02-03",
+            "bank_reference": "CRO-RETE-2",
+        },
+    )
+    assert again.status_code == 200
+    assert f"{request.reference} è già pagata per intero" in again.content.decode()
+    request = FundingRequest.objects_unscoped.get(pk=request.pk)
+    assert (request.status, request.received) == (FundingStatus.PAID, 800_000)
+    assert FundingPayment.objects_unscoped.filter(request=request).count() == 1
 
 
 def test_employee_sees_rules_expiry_fringe_and_where_to_spend(

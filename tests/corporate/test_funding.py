@@ -10,6 +10,7 @@ from benecomune.core.models import AuditEvent
 from benecomune.corporate.models import FundingPayment, FundingRequest, FundingStatus
 from benecomune.corporate.services import funding
 from benecomune.ledger.services.invariants import check_invariants
+from tests.corporate.conftest import money_written, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,12 @@ def test_the_operator_and_a_draft_plan_cannot_ask_for_funding(
 def test_a_partial_transfer_then_the_rest(imported, approved_plan, hr_admin):
     [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
     funding.record_payment(
-        hr_admin, request, amount=100_000, received_on=DAY, bank_reference="cro 123 456"
+        hr_admin,
+        request,
+        amount=100_000,
+        received_on=DAY,
+        bank_reference="cro 123 456",
+        accept_excess=False,
     )
     request.refresh_from_db()
     assert (request.received, request.status) == (100_000, FundingStatus.PARTLY_PAID)
@@ -61,7 +67,12 @@ def test_a_partial_transfer_then_the_rest(imported, approved_plan, hr_admin):
     assert figures["funded"] == figures["available"] == 100_000
     assert figures["to_fund"] == NEED - 100_000
     funding.record_payment(
-        hr_admin, request, amount=NEED - 100_000, received_on=DAY, bank_reference="CRO999"
+        hr_admin,
+        request,
+        amount=NEED - 100_000,
+        received_on=DAY,
+        bank_reference="CRO999",
+        accept_excess=False,
     )
     request.refresh_from_db()
     assert request.status == FundingStatus.PAID
@@ -70,14 +81,65 @@ def test_a_partial_transfer_then_the_rest(imported, approved_plan, hr_admin):
     assert check_invariants() == []
 
 
-def test_a_larger_transfer_is_recorded_as_it_came(imported, approved_plan, hr_admin):
+def refusal(hr_admin, request, field, amount, ref, accept_excess) -> str:
+    """The service's refusal of a transfer, the messages on `field` joined."""
+    with pytest.raises(ValidationError) as exc:
+        pay(hr_admin, request, amount, ref, accept_excess=accept_excess)
+    return " ".join(exc.value.message_dict[field])
+
+
+def test_a_larger_transfer_is_recorded_as_it_came_when_the_excess_is_confirmed(
+    imported, approved_plan, hr_admin
+):
     [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
-    funding.record_payment(
-        hr_admin, request, amount=NEED + 500, received_on=DAY, bank_reference="X1"
-    )
+    message = refusal(hr_admin, request, "accept_excess", NEED + 500, "X1", False)
+    assert "supera di € 5,00" in message and request.reference in message
+    assert money_written(approved_plan) == (0, 0, 0, 0)
+    pay(hr_admin, request, NEED + 500, "X1", accept_excess=True)
     request.refresh_from_db()
     assert request.status == FundingStatus.PAID
     assert funding.plan_figures(approved_plan)["available"] == NEED + 500
+    event = AuditEvent.objects_unscoped.get(action="corporate.funding_received")
+    assert event.after["excess_accepted"] is True and event.after["difference"] == 500
+    assert check_invariants() == []
+
+
+def test_a_transfer_against_a_paid_request_is_refused_and_writes_nothing(
+    imported, approved_plan, hr_admin
+):
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    pay(hr_admin, request, NEED, "P1")
+    before = money_written(approved_plan)
+    for accept in (False, True):
+        message = refusal(hr_admin, request, "request", 999_999_900, "P2", accept)
+        assert request.reference in message and "già pagata per intero" in message
+        assert "assistenza" in message
+    assert money_written(approved_plan) == before
+    request.refresh_from_db()
+    assert (request.received, request.status) == (NEED, FundingStatus.PAID)
+
+
+def test_a_transfer_against_a_cancelled_request_is_refused_by_name(
+    imported, approved_plan, hr_admin
+):
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    funding.cancel_request(hr_admin, request, reason="Rifatto a rate")
+    message = refusal(hr_admin, request, "request", NEED, "C1", True)
+    assert request.reference in message and "annullata" in message
+    assert not FundingPayment.objects_unscoped.exists()
+
+
+def test_an_absurd_amount_is_refused_even_when_confirmed(imported, approved_plan, hr_admin):
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    pay(hr_admin, request, NEED - 1_000, "A0")
+    before = money_written(approved_plan)
+    # € 10,00 still due: € 100,00 is the ceiling, one cent more is a typing error.
+    message = refusal(hr_admin, request, "amount", 10_001, "A1", True)
+    assert "oltre dieci volte" in message and "€ 10,00" in message
+    assert request.reference in message
+    assert money_written(approved_plan) == before
+    pay(hr_admin, request, 10_000, "A1", accept_excess=True)
+    assert funding.plan_figures(approved_plan)["funded"] == NEED + 9_000
 
 
 @pytest.mark.parametrize(
@@ -94,9 +156,20 @@ def test_bad_payments_are_refused_and_change_nothing(
 ):
     [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
     funding.record_payment(
-        hr_admin, request, amount=1_000, received_on=DAY, bank_reference="CRO123456"
+        hr_admin,
+        request,
+        amount=1_000,
+        received_on=DAY,
+        bank_reference="CRO123456",
+        accept_excess=False,
     )
-    args = {"amount": 5_000, "received_on": DAY, "bank_reference": "NEW", **values}
+    args = {
+        "amount": 5_000,
+        "received_on": DAY,
+        "bank_reference": "NEW",
+        "accept_excess": False,
+        **values,
+    }
     with pytest.raises(ValidationError) as exc:
         funding.record_payment(hr_admin, request, **args)
     assert message in str(exc.value.message_dict[field])
@@ -112,7 +185,9 @@ def test_hr_of_another_company_cannot_record(
     stranger = make_actor("hr@tessiture.example.org", Role.COMPANY_HR, other_company)
     [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
     with pytest.raises(PermissionDenied):
-        funding.record_payment(stranger, request, amount=1, received_on=DAY, bank_reference="Z")
+        funding.record_payment(
+            stranger, request, amount=1, received_on=DAY, bank_reference="Z", accept_excess=False
+        )
 
 
 def test_cancel_an_unpaid_request_then_ask_again(imported, approved_plan, hr_admin):
@@ -130,7 +205,9 @@ def test_the_networks_platform_admin_records_a_transfer(
 
     admin = make_actor("admin@rete.example.org", Role.PLATFORM_ADMIN, network)
     [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
-    funding.record_payment(admin, request, amount=NEED, received_on=DAY, bank_reference="NET1")
+    funding.record_payment(
+        admin, request, amount=NEED, received_on=DAY, bank_reference="NET1", accept_excess=False
+    )
     assert funding.plan_figures(approved_plan)["funded"] == NEED
     event = AuditEvent.objects_unscoped.get(action="corporate.funding_received")
     assert event.actor == admin.user

@@ -16,6 +16,7 @@ from benecomune.corporate.models import (
     ProductivityBonus,
 )
 from benecomune.corporate.services import bonus, plans
+from tests.corporate.conftest import money_written
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,100 @@ def test_hr_imports_bonuses_from_a_file(staff_client, company, imported):
     good = SimpleUploadedFile("premi.csv", b"matricola;anno;importo\r\nMB001;2026;1.000,00\r\n")
     assert client.post(url, {"file": good}).status_code == 302
     assert ProductivityBonus.objects_unscoped.get().amount == 100_000
+
+
+def _post_transfer(client, version, request, amount, reference, **extra):
+    return client.post(
+        reverse("corporate:funding_payment", args=[version.pk]),
+        {
+            "request": request.pk,
+            "amount": amount,
+            "received_on": "2026-02-03",
+            "bank_reference": reference,
+            **extra,
+        },
+    )
+
+
+def test_a_transfer_against_a_paid_request_is_refused_on_the_page(
+    staff_client, company, imported, approved_plan, hr_admin
+):
+    from benecomune.corporate.services import funding
+
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    client, _user, _m = staff_client(Role.COMPANY_HR, company)
+    assert _post_transfer(client, approved_plan, request, "1.750,00", "CRO 1").status_code == 302
+    page = client.get(reverse("corporate:funding", args=[approved_plan.pk])).content.decode()
+    assert f'<option value="{request.pk}"' not in page  # a paid request is not offered
+    assert "Nessuna richiesta da pagare" in page
+    before = money_written(approved_plan)
+    refused = _post_transfer(
+        client,
+        approved_plan,
+        request,
+        "9.999.999,00",
+        "CRO 2",
+        excess="999825000",
+        accept_excess="on",
+    )
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert f"La richiesta {request.reference} è già pagata per intero" in text
+    assert "contatti" in text
+    assert money_written(approved_plan) == before
+    request.refresh_from_db()
+    assert (request.received, request.status) == (NEED, "paid")
+
+
+def test_an_excess_is_recorded_only_once_confirmed_on_the_page(
+    staff_client, company, imported, approved_plan, hr_admin
+):
+    from benecomune.corporate.services import funding
+
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    client, _user, _m = staff_client(Role.COMPANY_HR, company)
+    page = client.get(reverse("corporate:funding", args=[approved_plan.pk])).content.decode()
+    assert "da pagare € 1.750,00" in page and "Confermo" not in page
+    asked = _post_transfer(client, approved_plan, request, "1.800,00", "CRO 9")
+    text = asked.content.decode()
+    assert asked.status_code == 200
+    assert "supera di € 50,00 quanto resta da pagare" in text
+    assert "Confermo che il bonifico supera il dovuto di € 50,00" in text
+    assert 'name="excess" value="5000"' in text
+    assert money_written(approved_plan) == (0, 0, 0, 0)
+    # Confirming another excess than this amount's (the amount changed): asked again.
+    stale = _post_transfer(
+        client, approved_plan, request, "1.900,00", "CRO 9", excess="5000", accept_excess="on"
+    )
+    assert "supera il dovuto di € 150,00" in stale.content.decode()
+    assert money_written(approved_plan) == (0, 0, 0, 0)
+    done = _post_transfer(
+        client, approved_plan, request, "1.800,00", "CRO 9", excess="5000", accept_excess="on"
+    )
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert (request.received, request.status) == (180_000, "paid")
+    figures = funding.plan_figures(approved_plan)
+    assert figures["funded"] == figures["available"] == 180_000  # the excess is in the fund
+
+
+def test_an_absurd_transfer_is_refused_on_the_page_even_confirmed(
+    staff_client, company, imported, approved_plan, hr_admin
+):
+    from benecomune.corporate.services import funding
+
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    client, _user, _m = staff_client(Role.COMPANY_HR, company)
+    refused = _post_transfer(
+        client,
+        approved_plan,
+        request,
+        "9.999.999,00",
+        "CRO 5",
+        excess="999825000",
+        accept_excess="on",
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 200 and "oltre dieci volte" in text
+    assert request.reference in text and "controlli le cifre" in text
+    assert money_written(approved_plan) == (0, 0, 0, 0)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from benecomune.core.models import Role, User
 from benecomune.corporate.models import DependentChild, Employee, PlanVersion
 from benecomune.corporate.services import plans, roster
-from tests.corporate.conftest import roster_csv
+from tests.corporate.conftest import pay, roster_csv
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,51 @@ def test_the_hr_admin_approves_through_the_page(staff_client, company, draft_pla
     assert draft_plan.status == "approved"
 
 
+def test_closing_a_plan_is_a_step_with_a_reason(
+    staff_client, company, imported, approved_plan, hr_admin
+):
+    from benecomune.core.models import AuditEvent
+    from benecomune.corporate.services import allocation, funding
+
+    [request] = funding.request_funding(hr_admin, approved_plan, schedule="single")
+    pay(hr_admin, request, ref="CRO-C1")
+    allocation.allocate(hr_admin, approved_plan)
+    url = reverse("corporate:version_close", args=[approved_plan.pk])
+    operator, _user, _m = staff_client(Role.COMPANY_HR_OPERATOR, company)
+    assert operator.get(url).status_code == 403
+    client, _user, _m = staff_client(Role.COMPANY_HR, company)
+    plan_page = client.get(reverse("corporate:plan", args=[approved_plan.pk])).content.decode()
+    assert f'href="{url}"' in plan_page and f'action="{url}"' not in plan_page  # no one click
+    page = client.get(url).content.decode()
+    assert "Che cosa cambia per i dipendenti" in page
+    assert "€ 1.750,00 a 4 dipendenti" in page and "fino al 31/12/2026" in page
+    assert 'name="reason"' in page
+
+    def closed():
+        approved_plan.refresh_from_db()
+        return approved_plan.status == "closed"
+
+    for data, message in [
+        ({}, "Scriva perché chiude il piano"),
+        ({"reason": "   "}, "Scriva perché chiude il piano"),
+        ({"reason": "boh"}, "almeno 5 caratteri"),
+        ({"reason": "x" * 301}, "al massimo 300 caratteri"),
+    ]:
+        refused = client.post(url, data)
+        assert refused.status_code == 200 and message in refused.content.decode(), data
+        assert not closed()
+    assert not AuditEvent.objects_unscoped.filter(action="corporate.plan_closed").exists()
+    done = client.post(url, {"reason": "Accordo aziendale scaduto"})
+    assert done.status_code == 302 and done["Location"] == reverse(
+        "corporate:plan", args=[approved_plan.pk]
+    )
+    assert closed()
+    event = AuditEvent.objects_unscoped.get(action="corporate.plan_closed")
+    assert event.reason == "Accordo aziendale scaduto" and event.before == {"status": "approved"}
+    again = client.get(url, follow=True)
+    assert "Si chiude soltanto una versione approvata" in again.content.decode()
+
+
 def test_a_roster_with_errors_shows_the_row_report(staff_client, company, municipality):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -112,7 +157,7 @@ def test_hr_of_another_company_finds_nothing(staff_client, other_company, import
     for url in [
         reverse("corporate:group_add", args=[approved_plan.pk]),
         reverse("corporate:group_remove", args=[approved_plan.pk, group.pk]),
-        reverse("corporate:version_action", args=[approved_plan.pk, "chiudi"]),
+        reverse("corporate:version_close", args=[approved_plan.pk]),
     ]:
         assert client.post(url, {"name": "X", "credit": "1"}).status_code == 404, url
     listing = client.get(reverse("corporate:employees")).content.decode()

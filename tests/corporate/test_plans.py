@@ -157,3 +157,20 @@ def test_hr_of_another_company_cannot_touch_the_plan(draft_plan, make_actor, oth
         plans.add_group(other_hr, draft_plan, name="Intrusi", credit=1)
     with pytest.raises(PermissionDenied):
         plans.submit(other_hr, draft_plan)
+
+
+def test_closing_needs_a_reason_and_records_it(approved_plan, hr_admin, hr_operator):
+    for reason in ["", "   ", "ok", "x" * 301]:
+        with pytest.raises(ValidationError) as exc:
+            plans.close(hr_admin, approved_plan, reason=reason)
+        assert "Scriva perché chiude il piano" in " ".join(exc.value.message_dict["reason"])
+    with pytest.raises(PermissionDenied):
+        plans.close(hr_operator, approved_plan, reason="Fine del contratto aziendale")
+    approved_plan.refresh_from_db()
+    assert approved_plan.status == PlanStatus.APPROVED
+    assert not AuditEvent.objects_unscoped.filter(action="corporate.plan_closed").exists()
+    plans.close(hr_admin, approved_plan, reason="  Fine del   contratto aziendale ")
+    approved_plan.refresh_from_db()
+    assert approved_plan.status == PlanStatus.CLOSED
+    event = AuditEvent.objects_unscoped.get(action="corporate.plan_closed")
+    assert event.reason == "Fine del contratto aziendale"

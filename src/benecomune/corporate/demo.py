@@ -136,5 +136,6 @@ def _seed_plan(actor, network, rng, company):
             amount=request.amount,
             received_on=datetime.date(2026, 1, 20),
             bank_reference="DEMO-CRO-0001",
+            accept_excess=False,
         )
         allocation.allocate(actor, version)

@@ -153,6 +153,21 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), max_length=500)
 
 
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Perché chiude il piano"),
+        min_length=5,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Da 5 a 300 caratteri; resta nel registro delle attività."),
+        error_messages={
+            "required": _("Scriva perché chiude il piano: senza motivo il piano resta in vigore."),
+            "min_length": _("Descriva il motivo in almeno 5 caratteri."),
+            "max_length": _("Il motivo può avere al massimo 300 caratteri."),
+        },
+    )
+
+
 class ChildForm(forms.Form):
     full_name = forms.CharField(label=_("Nome e cognome del figlio"), max_length=200)
     fiscal_code = forms.CharField(label=_("Codice fiscale del figlio"), max_length=20)

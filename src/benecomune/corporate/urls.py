@@ -31,6 +31,7 @@ urlpatterns = [
         plans.rule_remove,
         name="rule_remove",
     ),
+    path("gestione/azienda/piani/<int:pk>/chiudi/", plans.version_close, name="version_close"),
     path(
         "gestione/azienda/piani/<int:pk>/<slug:action>/",
         plans.version_action,

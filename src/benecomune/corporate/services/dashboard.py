@@ -223,16 +223,22 @@ def company_summary(company) -> dict:
     }
 
 
-def open_funding_requests(actor: Actor):
-    """Funding requests still to be paid, of the network's companies the actor manages."""
-    from benecomune.corporate.models import FundingRequest, FundingStatus
+def funding_requests(actor: Actor):
+    """Every funding request of the network's companies the actor manages."""
+    from benecomune.corporate.models import FundingRequest
 
     companies = [c.pk for c in network_companies(actor) if actor.has_perm("company.manage", c)]
     return (
-        FundingRequest.objects_unscoped.filter(
-            company_id__in=companies,
-            status__in=(FundingStatus.OPEN, FundingStatus.PARTLY_PAID),
-        )
+        FundingRequest.objects_unscoped.filter(company_id__in=companies)
         .select_related("company", "version__plan")
         .order_by("due_on", "pk")
+    )
+
+
+def open_funding_requests(actor: Actor):
+    """Funding requests still to be paid, of the network's companies the actor manages."""
+    from benecomune.corporate.models import FundingStatus
+
+    return funding_requests(actor).filter(
+        status__in=(FundingStatus.OPEN, FundingStatus.PARTLY_PAID)
     )

@@ -2,9 +2,11 @@
 instalments), the incoming bank transfers recorded against them, and the plan's figures.
 
 Money enters the ledger only here, as a contribution from the company's external account to
-the version's fund. A transfer whose amount differs from the request's is recorded as it came:
-less leaves the request partly paid (the rest still due), more leaves it paid with the excess
-in the fund. The bank's reference (CRO/TRN) is the idempotency key: one transfer, one record.
+the version's fund. A transfer is recorded only against a request still to be paid (open or
+partly paid), and as it came: less leaves the request partly paid (the rest still due); more
+leaves it paid with the excess in the fund, but only when the caller confirms the excess
+(`accept_excess`); more than ten times what is still due is a typing error, refused. The bank's
+reference (CRO/TRN) is the idempotency key: one transfer, one record.
 """
 
 import re
@@ -32,10 +34,12 @@ from benecomune.corporate.models import (
     PlanVersion,
 )
 from benecomune.ledger.models import FundOrigin
-from benecomune.ledger.money import format_euro
+from benecomune.ledger.money import MAX_CENTS, format_euro
 from benecomune.ledger.services import funds
 
 INSTALMENTS = 12
+# A transfer above this many times what is still due on its request is a typing error.
+EXCESS_CEILING = 10
 
 
 def ledger_actor(actor: Actor, company_id: int) -> Actor:
@@ -178,6 +182,61 @@ def _bank_reference(value: str) -> str:
     return re.sub(r"\s+", "", value or "").upper()[:60]
 
 
+def excess_of(request: FundingRequest, amount: int) -> int:
+    """How much `amount` exceeds what is still due on `request` (0 when it does not)."""
+    return max(amount - request.outstanding, 0)
+
+
+def _payable_error(request: FundingRequest) -> str | None:
+    """Why no transfer can be recorded against `request` (paid in full or cancelled)."""
+    if request.status == FundingStatus.CANCELLED:
+        return _(
+            "La richiesta %(ref)s è annullata: non si registrano bonifici. Registri il "
+            "bonifico sulla richiesta ancora da pagare, oppure contatti l'assistenza."
+        ) % {"ref": request.reference}
+    if request.status == FundingStatus.PAID or request.outstanding <= 0:
+        return _(
+            "La richiesta %(ref)s è già pagata per intero: non si registrano altri bonifici. "
+            "Registri il bonifico sulla richiesta ancora da pagare, oppure contatti "
+            "l'assistenza."
+        ) % {"ref": request.reference}
+    return None
+
+
+def _amount_errors(request: FundingRequest, amount: int, accept_excess: bool) -> dict:
+    """A transfer above what is still due: refused when absurd, asked to confirm otherwise."""
+    due = request.outstanding
+    values = {
+        "amount": format_euro(amount),
+        "ref": request.reference,
+        "due": format_euro(due),
+        "excess": format_euro(excess_of(request, amount)),
+    }
+    if amount > due * EXCESS_CEILING or amount >= MAX_CENTS:
+        return {
+            "amount": [
+                _(
+                    "Il bonifico di %(amount)s supera di oltre dieci volte quanto resta da "
+                    "pagare sulla richiesta %(ref)s (%(due)s): controlli le cifre. Se è "
+                    "arrivato davvero così, contatti l'assistenza."
+                )
+                % values
+            ]
+        }
+    if amount > due and not accept_excess:
+        return {
+            "accept_excess": [
+                _(
+                    "Il bonifico di %(amount)s supera di %(excess)s quanto resta da pagare "
+                    "sulla richiesta %(ref)s (%(due)s). Se è arrivato davvero così, confermi "
+                    "l'eccedenza: resterà nel fondo del piano."
+                )
+                % values
+            ]
+        }
+    return {}
+
+
 @transaction.atomic
 def record_payment(
     actor: Actor,
@@ -186,9 +245,12 @@ def record_payment(
     amount: int,
     received_on: date,
     bank_reference: str,
+    accept_excess: bool,
 ) -> FundingPayment:
     """Record an incoming bank transfer against `request`: a contribution to the plan's fund.
-    The HR admin of the company or the network's platform admin records it."""
+    The HR admin of the company or the network's platform admin records it. Only a request
+    still to be paid takes one; a transfer above what is still due needs `accept_excess`
+    (the caller's explicit confirmation), and above ten times it is refused."""
     actor.require("company.manage", request.company_id)
     request = (
         FundingRequest.objects_unscoped.select_for_update()
@@ -197,10 +259,13 @@ def record_payment(
     )
     errors: dict = {}
     reference = _bank_reference(bank_reference)
-    if request.status == FundingStatus.CANCELLED:
-        errors["__all__"] = [_("La richiesta è annullata: non si registrano bonifici.")]
+    refusal = _payable_error(request)
+    if refusal:
+        errors["request"] = [refusal]
     if type(amount) is not int or amount <= 0:
         errors["amount"] = [_("Indichi l'importo ricevuto, più di zero.")]
+    elif refusal is None:
+        errors.update(_amount_errors(request, amount, accept_excess is True))
     if not isinstance(received_on, date) or received_on > date.today():
         errors["received_on"] = [_("Indichi la data di accredito, non nel futuro.")]
     if not reference:
@@ -251,6 +316,7 @@ def record_payment(
             "received": request.received,
             "status": request.status,
             "difference": request.received - request.amount,
+            "excess_accepted": accept_excess is True and request.received > request.amount,
             "bank_reference": reference,
         },
     )

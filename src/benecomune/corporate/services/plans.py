@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from benecomune.corporate.credit import period_end
 from benecomune.corporate.criteria import check_criteria
 from benecomune.corporate.lifecycles import PLAN_VERSION
 from benecomune.corporate.models import (
+    CreditAllocation,
     Delivery,
     LegalBasis,
     PlanCategoryRule,
@@ -320,9 +321,40 @@ def approve(actor: Actor, version: PlanVersion) -> PlanVersion:
     return version
 
 
+CLOSE_REASON_LENGTH = (5, 300)
+
+
+def closing_summary(version: PlanVersion) -> dict:
+    """What closing `version` leaves to its employees: the credit already allocated (it stays
+    in their wallets, spendable until the period's end), how many have it, the period's end."""
+    rows = CreditAllocation.objects_unscoped.filter(version=version)
+    totals = rows.aggregate(total=Sum("amount"), employees=Count("employee", distinct=True))
+    return {
+        "allocated": totals["total"] or 0,
+        "employees": totals["employees"],
+        "ends_on": version.ends_on,
+    }
+
+
 @transaction.atomic
-def close(actor: Actor, version: PlanVersion, *, reason: str = "") -> PlanVersion:
+def close(actor: Actor, version: PlanVersion, *, reason: str) -> PlanVersion:
+    """Close an approved version, for good: no more allocations, funding requests, claims or
+    payroll requests on it; the credit already allocated stays spendable until the period's
+    end. The reason (5 to 300 characters) goes in the audit event."""
     version = _locked(version)
+    PLAN_VERSION.check(actor, version, PlanStatus.CLOSED)
+    reason = " ".join((reason or "").split())
+    shortest, longest = CLOSE_REASON_LENGTH
+    if not shortest <= len(reason) <= longest:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Scriva perché chiude il piano, da %(min)s a %(max)s caratteri: "
+                    "il piano resta in vigore."
+                )
+                % {"min": shortest, "max": longest}
+            }
+        )
     PLAN_VERSION.apply(actor, version, PlanStatus.CLOSED, reason=reason)
     return version
 

@@ -4,19 +4,18 @@ their credit went, and the network's page to record incoming transfers against f
 requests. Figures come from `services.dashboard` (the ledger) and `funding.plan_figures`."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from benecomune.core.charts import Chart, euro_cell
-from benecomune.core.forms_helpers import add_errors
 from benecomune.core.views.decorators import staff_permission
 from benecomune.corporate.forms_funding import PaymentForm
 from benecomune.corporate.models import PlanStatus, PlanVersion
-from benecomune.corporate.services import dashboard, funding
+from benecomune.corporate.services import dashboard
 from benecomune.corporate.views.common import company_page, company_row
+from benecomune.corporate.views.funding import save_payment
 
 SHOWN = (PlanStatus.APPROVED, PlanStatus.CLOSED)
 
@@ -152,13 +151,11 @@ def incoming_transfers(request):
     requests = dashboard.open_funding_requests(request.actor)
     form = PaymentForm(request.POST or None, requests=requests)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        target = get_object_or_404(requests, pk=data.pop("request"))
-        try:
-            funding.record_payment(request.actor, target, **data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        # Any request the actor manages: a paid or cancelled one is refused by name.
+        target = get_object_or_404(
+            dashboard.funding_requests(request.actor), pk=form.cleaned_data["request"]
+        )
+        if save_payment(request, form, target):
             messages.success(
                 request,
                 _("Bonifico di %(company)s registrato nel fondo del piano.")

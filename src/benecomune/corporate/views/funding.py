@@ -32,8 +32,24 @@ from benecomune.corporate.services.bonus_import import import_bonuses
 from benecomune.corporate.views.common import company_page, company_row
 
 
-def _open_requests(version):
-    return FundingRequest.objects.filter(version=version).exclude(status=FundingStatus.CANCELLED)
+def _payable_requests(version):
+    return FundingRequest.objects.filter(
+        version=version, status__in=(FundingStatus.OPEN, FundingStatus.PARTLY_PAID)
+    )
+
+
+def save_payment(request, form, target) -> bool:
+    """Record the form's transfer against `target` (HR's page and the network's treasury). On
+    a refusal the messages go on the form; an unconfirmed excess adds the box that names it."""
+    excess = funding.excess_of(target, form.cleaned_data["amount"])
+    try:
+        funding.record_payment(request.actor, target, **form.payment_args(excess))
+    except ValidationError as exc:
+        if "accept_excess" in getattr(exc, "error_dict", {}):
+            form.offer_excess(excess)
+        add_errors(form, exc)
+        return False
+    return True
 
 
 def _page(request, company, version, **forms):
@@ -46,7 +62,8 @@ def _page(request, company, version, **forms):
         "runs": AllocationRun.objects.filter(version=version)[:10],
         "can_manage": can_manage,
         "request_form": forms.get("request_form") or FundingRequestForm(),
-        "payment_form": forms.get("payment_form") or PaymentForm(requests=_open_requests(version)),
+        "payment_form": forms.get("payment_form")
+        or PaymentForm(requests=_payable_requests(version)),
     }
     return render(request, "corporate/funding.html", context)
 
@@ -84,16 +101,13 @@ def funding_request(request, company, pk):
 @company_page("company.manage")
 def funding_payment(request, company, pk):
     version = _version(company, pk)
-    requests = _open_requests(version)
-    form = PaymentForm(request.POST, requests=requests)
+    form = PaymentForm(request.POST, requests=_payable_requests(version))
     if form.is_valid():
-        data = form.cleaned_data
-        target = get_object_or_404(requests, pk=data.pop("request"))
-        try:
-            funding.record_payment(request.actor, target, **data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+        # Any request of the plan: a paid or cancelled one is refused by name by the service.
+        target = get_object_or_404(
+            FundingRequest.objects.filter(version=version), pk=form.cleaned_data["request"]
+        )
+        if save_payment(request, form, target):
             messages.success(request, _("Bonifico registrato nel fondo del piano."))
             return redirect("corporate:funding", pk=version.pk)
     return _page(request, company, version, payment_form=form)

@@ -9,7 +9,14 @@ from django.views.decorators.http import require_POST
 
 from benecomune.core.forms_helpers import add_errors
 from benecomune.core.lists import paged
-from benecomune.corporate.forms import GroupForm, PlanForm, ReasonForm, RuleForm, VersionForm
+from benecomune.corporate.forms import (
+    CloseForm,
+    GroupForm,
+    PlanForm,
+    ReasonForm,
+    RuleForm,
+    VersionForm,
+)
 from benecomune.corporate.models import PlanCategoryRule, PlanGroup, PlanStatus, PlanVersion
 from benecomune.corporate.services import plans
 from benecomune.corporate.views.common import company_page, company_row
@@ -160,7 +167,6 @@ def rule_remove(request, company, pk, rule_pk):
 ACTIONS = {
     "presenta": (lambda a, v: plans.submit(a, v), _("Versione presentata per l'approvazione.")),
     "approva": (lambda a, v: plans.approve(a, v), _("Versione approvata: ora è bloccata.")),
-    "chiudi": (lambda a, v: plans.close(a, v), _("Versione chiusa.")),
     "nuova-versione": (lambda a, v: plans.new_version(a, v), _("Nuova versione creata in bozza.")),
 }
 
@@ -188,3 +194,24 @@ def version_action(request, company, pk, action):
         return redirect("corporate:plan", pk=version.pk)
     messages.success(request, success)
     return redirect("corporate:plan", pk=result.pk)
+
+
+@company_page("company.manage")
+def version_close(request, company, pk):
+    """Closing a plan version is a step of its own: the page says what closing leaves to the
+    employees and asks why (required); only the POST with a reason closes."""
+    version = company_row(PlanVersion.objects.select_related("plan"), company, pk=pk)
+    if version.status != PlanStatus.APPROVED:
+        messages.error(request, _("Si chiude soltanto una versione approvata."))
+        return redirect("corporate:plan", pk=version.pk)
+    form = CloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plans.close(request.actor, version, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Piano chiuso. Il motivo è nel registro delle attività."))
+            return redirect("corporate:plan", pk=version.pk)
+    context = {"version": version, "form": form, "summary": plans.closing_summary(version)}
+    return render(request, "corporate/plan_close.html", context)
