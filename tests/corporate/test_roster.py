@@ -181,6 +181,18 @@ def test_a_name_not_matching_the_registry_is_refused(
     assert "registrato a nome di Anna Rossi" in refused.problems[0].message
 
 
+def test_a_new_person_whose_code_does_not_encode_the_name_is_refused(
+    hr_operator, company, municipality
+):
+    # Row 2's code is Mario Rossi's, the name typed with it someone else's: nobody is created.
+    refused = _refused(hr_operator, company, roster_csv(overrides={1: {"cf": "RSSMRA80A01H501U"}}))
+    assert [(p.line, p.column, p.message) for p in refused.problems] == [
+        (3, "cognome", "Il codice fiscale non corrisponde al cognome indicato."),
+        (3, "nome", "Il codice fiscale non corrisponde al nome indicato."),
+    ]
+    assert not Person.objects_unscoped.exists() and not Employee.objects_unscoped.exists()
+
+
 def _xlsx(rows, merge=None) -> bytes:
     book = Workbook()
     sheet = book.active

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from benecomune.bookings.home_visits import visit_address
 from benecomune.bookings.models import Booking, BookingStatus, Resource
 from benecomune.bookings.services.booking_walk_in import is_walk_in
 from benecomune.bookings.slots import ROME
@@ -26,7 +27,7 @@ def bookings_between(provider, first: datetime.date, last: datetime.date, *, clo
         provider=provider,
         starts_at__gte=local_midnight(first),
         starts_at__lt=local_midnight(last + datetime.timedelta(days=1)),
-    ).select_related("person", "resource", "order")
+    ).select_related("person", "resource", "order", "service")
     if not closed:
         rows = rows.exclude(status__in=HIDDEN)
     return rows.order_by("starts_at", "pk")
@@ -96,6 +97,7 @@ def export_header() -> list[str]:
         _("Servizio"),
         _("Persona"),
         _("Telefono"),
+        _("Indirizzo della visita"),
         _("Note"),
         _("Stato"),
         _("Numero"),
@@ -111,6 +113,7 @@ def export_line(resource: str, booking: Booking, notes: str) -> list:
         booking.title,
         booking.person.full_name,
         booking.person.phone,
+        visit_address(booking),  # home visits only: "" for any other service
         notes,
         booking.get_status_display(),
         booking.number,

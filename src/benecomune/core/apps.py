@@ -26,6 +26,8 @@ class CoreConfig(AppConfig):
                 "person.iban_changed": _("Dati di pagamento modificati"),
                 "household.created": _("Nucleo familiare creato"),
                 "household.member_added": _("Componente aggiunto al nucleo"),
+                "household.relationship_changed": _("Relazione nel nucleo modificata"),
+                "household.member_removed": _("Componente tolto dal nucleo"),
                 "membership.granted": _("Ruolo assegnato"),
                 "membership.revoked": _("Ruolo revocato"),
                 "membership.role_changed": _("Ruolo cambiato"),

@@ -11,6 +11,10 @@ from benecomune.core.services.households import MemberData
 MEMBER_ROWS = 6
 
 
+def _non_head_choices():
+    return [c for c in Relationship.choices if c[0] != Relationship.HEAD]
+
+
 class HouseholdForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Comune di residenza"), queryset=Municipality.objects.none()
@@ -54,9 +58,40 @@ class AddMemberForm(MemberForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["relationship"].choices = [
-            c for c in Relationship.choices if c[0] != Relationship.HEAD
-        ]
+        self.fields["relationship"].choices = _non_head_choices()
 
 
 MemberFormSet = forms.formset_factory(MemberForm, extra=MEMBER_ROWS, max_num=20)
+
+
+class RelationshipForm(forms.Form):
+    """A member's relationship to the head changed; naming a new head asks what the old one
+    becomes."""
+
+    relationship = forms.ChoiceField(
+        label=_("Nuova relazione con l'intestatario"), choices=Relationship.choices
+    )
+    former_head_relationship = forms.ChoiceField(
+        label=_("Relazione dell'attuale intestatario con il nuovo"),
+        choices=[("", _("— scelga —")), *_non_head_choices()],
+        required=False,
+        help_text=_(
+            "Solo se la persona diventa intestataria della scheda. Poi controlli le relazioni "
+            "degli altri componenti: si riferiscono all'intestatario."
+        ),
+    )
+    reason = forms.CharField(label=_("Motivo della modifica"), max_length=300)
+
+
+class RemoveMemberForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo della rimozione"),
+        max_length=300,
+        help_text=_("Per esempio: trasferita a un altro indirizzo, inserita per errore."),
+    )
+    confirmed = forms.BooleanField(
+        label=_("Confermo di togliere la persona dal nucleo familiare"),
+        error_messages={
+            "required": _("Confermi la rimozione spuntando la casella: nulla è stato cambiato.")
+        },
+    )

@@ -142,6 +142,38 @@ def validate_fiscal_code(value: str) -> None:
     parse_fiscal_code(value)
 
 
+def fiscal_code_mismatches(
+    code: str, *, first_name: str = "", last_name: str = "", birth_date=None, sex: str = ""
+) -> dict[str, str]:
+    """{field: Italian message} for each datum the codice fiscale contradicts: the surname
+    (letters 1-3), the first name (4-6), and, when given, the birth date and the sex. Omocodia
+    replaces digits only, never these letters. A code that does not parse is someone else's
+    message (parse_fiscal_code); blank values are not compared."""
+    code = normalize_fiscal_code(code)
+    try:
+        data = parse_fiscal_code(code)
+    except ValidationError:
+        return {}
+    wrong = {}
+    if last_name.strip() and cf.encode_lastname(last_name) != code[:3]:
+        wrong["last_name"] = _("Il codice fiscale non corrisponde al cognome indicato.")
+    if first_name.strip() and cf.encode_firstname(first_name) != code[3:6]:
+        wrong["first_name"] = _("Il codice fiscale non corrisponde al nome indicato.")
+    if birth_date and birth_date != data.birth_date:
+        wrong["birth_date"] = _("Il codice fiscale non corrisponde alla data di nascita indicata.")
+    if sex and sex != data.sex:
+        wrong["sex"] = _("Il codice fiscale non corrisponde al sesso indicato.")
+    return wrong
+
+
+def check_fiscal_code_matches(code: str, **given) -> None:
+    """Refuse (ValidationError by field) a codice fiscale that contradicts the name, surname,
+    birth date or sex given with it (see fiscal_code_mismatches)."""
+    wrong = fiscal_code_mismatches(code, **given)
+    if wrong:
+        raise ValidationError(wrong)
+
+
 def normalize_iban(value: str) -> str:
     return "".join((value or "").split()).upper()
 

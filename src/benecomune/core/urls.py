@@ -84,6 +84,16 @@ urlpatterns = [
         households.household_add_member,
         name="household_add_member",
     ),
+    path(
+        "gestione/anagrafe/persone/<int:pk>/nucleo/relazione/",
+        households.member_relationship,
+        name="member_relationship",
+    ),
+    path(
+        "gestione/anagrafe/persone/<int:pk>/nucleo/rimuovi/",
+        households.member_remove,
+        name="member_remove",
+    ),
     path("gestione/audit/", audit.audit_list, name="audit"),
     path("gestione/audit/esporta/", audit.audit_export, name="audit_export"),
     path("gestione/token/", tokens.token_list, name="tokens"),

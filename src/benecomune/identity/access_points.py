@@ -134,6 +134,8 @@ POINTS: dict[str, AccessPoint] = {
         AccessPoint("core:person_iban", "payment_data", person_file()),
         AccessPoint("core:person_contacts", "person", person_file()),
         AccessPoint("core:household_add_member", "household", household_head),
+        AccessPoint("core:member_relationship", "household", person_file()),
+        AccessPoint("core:member_remove", "household", person_file()),
         AccessPoint("core:file", "document", file_subject),
         AccessPoint("calls:desk_person", "person", person_file()),
         AccessPoint("calls:desk_application", "application", APPLICATION),

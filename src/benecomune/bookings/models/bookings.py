@@ -85,6 +85,8 @@ class Booking(models.Model):
     person = models.ForeignKey(
         "core.Person", verbose_name=_("per"), on_delete=models.PROTECT, related_name="+"
     )
+    # A home visit's address, the person's registry address when booked (see home_visits).
+    visit_address = models.CharField(_("indirizzo della visita"), max_length=200, blank=True)
     booker = models.ForeignKey(
         "core.Person", verbose_name=_("prenotata da"), on_delete=models.PROTECT, related_name="+"
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benecomune.bookings.home_visits import address_at_booking
 from benecomune.bookings.models import Booking, BookingStatus, OwnMoney
 from benecomune.bookings.services import agenda_reads, booking_notices, orders
 from benecomune.bookings.services.bookings import (
@@ -205,6 +206,7 @@ def _book(actor, key, service, schedule, slot, person) -> Booking:
         ends_at=slot.end,
         person=person,
         booker=person,
+        visit_address=address_at_booking(service, person),
         created_by=actor.user,
         status=BookingStatus.CONFIRMED,
         order=order,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benecomune.bookings.home_visits import address_at_booking
 from benecomune.bookings.models import (
     Booking,
     BookingStatus,
@@ -300,6 +301,7 @@ def _book(
         ends_at=ends_at,
         person=person,
         booker=booker,
+        visit_address=address_at_booking(service, person),
         created_by=actor.user,
         on_behalf=on_behalf,
         consent_note=consent,

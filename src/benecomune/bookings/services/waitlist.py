@@ -281,6 +281,9 @@ def accept(
         if entry.status == W.ACCEPTED and entry.booking_id:
             return entry.booking
         _check_open_offer(entry, now)
+        # Still in the booker's household: a member removed since joining is not booked
+        # by their former housemate (core.services.households.remove_member).
+        bookings.check_person(entry.booker, entry.person)
         service = entry.service
         if refusal := bookings.bookable_refusal(service, entry.booker):
             raise ValidationError(refusal)

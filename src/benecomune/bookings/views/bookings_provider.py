@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from benecomune.bookings import booking_queries
 from benecomune.bookings.booking_forms import ReasonForm
 from benecomune.bookings.booking_lifecycle import BOOKING
+from benecomune.bookings.home_visits import visit_address
 from benecomune.bookings.models import Booking, BookingStatus
 from benecomune.bookings.services import booking_moves
 from benecomune.core.exports import csv_response
@@ -61,7 +62,7 @@ def provider_bookings(request, provider):
 
 def _own(provider, pk) -> Booking:
     booking = (
-        Booking.objects.select_related("person", "resource", "order")
+        Booking.objects.select_related("person", "resource", "order", "service")
         .filter(provider=provider, pk=pk)
         .first()
     )
@@ -82,6 +83,7 @@ def provider_booking(request, provider, pk):
         "bookings/booking_detail_provider.html",
         {
             "booking": booking,
+            "visit_address": visit_address(booking),
             "can_confirm": _can(booking, S.CONFIRMED, "bookings.booking_confirmed"),
             "can_decline": _can(booking, S.DECLINED),
             "can_complete": _can(booking, S.COMPLETED),

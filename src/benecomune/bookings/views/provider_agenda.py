@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from benecomune.bookings import provider_agenda_queries as q
 from benecomune.bookings.booking_lifecycle import BOOKING
+from benecomune.bookings.home_visits import visit_address
 from benecomune.bookings.models import BookingStatus
 from benecomune.bookings.provider_day_pdf import day_pdf
 from benecomune.bookings.slots import ROME
@@ -79,7 +80,13 @@ def agenda_day(request, provider):
     now = timezone.now()
     for lane in lanes:
         lane.bookings = [
-            {"booking": b, "notes": q.notes_of(b), "can": _moves(b, now)} for b in lane.bookings
+            {
+                "booking": b,
+                "notes": q.notes_of(b),
+                "address": visit_address(b),
+                "can": _moves(b, now),
+            }
+            for b in lane.bookings
         ]
     return render(
         request,

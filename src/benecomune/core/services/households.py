@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.identifiers import normalize_fiscal_code, parse_fiscal_code
 from benecomune.core.models import Household, HouseholdMember, Municipality, Person, Relationship
@@ -123,3 +124,140 @@ def add_member(actor: Actor, household: Household, row: MemberData) -> Household
         raise ValidationError({"relationship": _("Il nucleo ha già un intestatario.")})
     person = _person_for(actor, household.municipality, row, household.address)
     return add_household_member(actor, household, person, row.relationship)
+
+
+def _locked_member(actor: Actor, member: HouseholdMember) -> HouseholdMember:
+    """The member's row, locked with its household's (one change to a household at a time),
+    after checking the actor edits that Comune's registry."""
+    household = Household.objects_unscoped.select_for_update().get(pk=member.household_id)
+    actor.require("people.edit", household.municipality_id)
+    member = (
+        HouseholdMember.objects.select_for_update()
+        .select_related("person")
+        .filter(pk=member.pk, household=household)
+        .first()
+    )
+    if member is None:
+        raise ValidationError(
+            _("La persona non fa più parte di questo nucleo: ricarichi la pagina.")
+        )
+    member.household = household
+    return member
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Indichi il motivo della modifica.")})
+    return reason[:300]
+
+
+def _record_relationship(actor, member: HouseholdMember, before: str, reason: str) -> None:
+    audit.record(
+        actor,
+        "household.relationship_changed",
+        member.household,
+        organization=member.household.municipality,
+        person=member.person,
+        before={"person": member.person.fiscal_code, "relationship": before},
+        after={"person": member.person.fiscal_code, "relationship": member.relationship},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def change_relationship(
+    actor: Actor,
+    member: HouseholdMember,
+    relationship: str,
+    *,
+    reason: str,
+    former_head_relationship: str = "",
+) -> HouseholdMember:
+    """Change a member's relationship to the head. Naming a member the head (intestatario)
+    demotes the current head to `former_head_relationship`, in the same transaction; the head
+    stops being the head only that way, so a household always has one. One audit event per
+    member changed, with the reason."""
+    member = _locked_member(actor, member)
+    reason = _clean_reason(reason)
+    _check_relationship(relationship)
+    if relationship == member.relationship:
+        raise ValidationError(
+            {"relationship": _("La relazione indicata è già quella registrata: nulla da cambiare.")}
+        )
+    if member.relationship == Relationship.HEAD:
+        raise ValidationError(
+            {
+                "relationship": _(
+                    "%(name)s è l'intestatario della scheda: per cambiarlo indichi come "
+                    "intestatario un altro componente del nucleo."
+                )
+                % {"name": member.person.full_name}
+            }
+        )
+    changes: list[tuple[HouseholdMember, str]] = []
+    if relationship == Relationship.HEAD:
+        if former_head_relationship == Relationship.HEAD or (
+            former_head_relationship not in Relationship.values
+        ):
+            raise ValidationError(
+                {
+                    "former_head_relationship": _(
+                        "Indichi la nuova relazione dell'attuale intestatario con il nuovo."
+                    )
+                }
+            )
+        head = (
+            HouseholdMember.objects.select_for_update()
+            .select_related("person")
+            .get(household=member.household, relationship=Relationship.HEAD)
+        )
+        head.household = member.household
+        # The old head first: one head per household is a database constraint.
+        changes.append((head, head.relationship))
+        head.relationship = former_head_relationship
+        head.save(update_fields=["relationship"])
+    changes.append((member, member.relationship))
+    member.relationship = relationship
+    member.save(update_fields=["relationship"])
+    for changed, before in changes:
+        _record_relationship(actor, changed, before, reason)
+    return member
+
+
+@transaction.atomic
+def remove_member(actor: Actor, member: HouseholdMember, *, reason: str) -> Person:
+    """Take a person out of their household (moved out, registered in error). Only the row of
+    the membership goes: the person stays in the registry with their history, and nothing
+    else keys on that row (applications keep their own list of members and the household's
+    id, bookings and wallets name the person). What the membership allows from now on is read
+    live: a former housemate may no longer book or apply for them (bookings re-check it when
+    a waiting-list place is accepted). The head leaves only after another member is named
+    head (change_relationship)."""
+    member = _locked_member(actor, member)
+    reason = _clean_reason(reason)
+    if member.relationship == Relationship.HEAD:
+        raise ValidationError(
+            _(
+                "%(name)s è l'intestatario della scheda: prima di toglierlo dal nucleo indichi "
+                "come intestatario un altro componente."
+            )
+            % {"name": member.person.full_name}
+        )
+    person = member.person
+    before = {
+        "person": person.fiscal_code,
+        "relationship": member.relationship,
+        "since": member.since.isoformat() if member.since else None,
+    }
+    member.delete()
+    audit.record(
+        actor,
+        "household.member_removed",
+        member.household,
+        organization=member.household.municipality,
+        person=person,
+        before=before,
+        reason=reason,
+    )
+    return person

@@ -6,7 +6,13 @@ from django.utils.translation import gettext as _
 
 from benecomune.core import audit
 from benecomune.core.actors import Actor
-from benecomune.core.identifiers import normalize_fiscal_code, normalize_iban, validate_iban
+from benecomune.core.identifiers import (
+    check_fiscal_code_matches,
+    fiscal_code_mismatches,
+    normalize_fiscal_code,
+    normalize_iban,
+    validate_iban,
+)
 from benecomune.core.models import Household, HouseholdMember, Municipality, Person, Relationship
 from benecomune.core.notifications import notify_person
 
@@ -38,6 +44,9 @@ def register_person(
 
 
 def _register(actor, code, first_name, last_name, residence, email="", phone="", address=""):
+    # Whoever registers someone types the name next to the code: a surname or name the code
+    # does not encode is a typo in one of them, refused before anything is written.
+    check_fiscal_code_matches(code, first_name=first_name, last_name=last_name)
     person = Person(
         fiscal_code=code,
         first_name=first_name.strip(),
@@ -105,6 +114,9 @@ def ensure_people(actor: Actor, wanted: list[dict]) -> dict[str, Person]:
             raise ValidationError(
                 {"residence": _("Indichi il Comune di residenza di chi non è ancora registrato.")}
             )
+        wrong = fiscal_code_mismatches(code, first_name=w["first_name"], last_name=w["last_name"])
+        if wrong:
+            raise ValidationError({field: f"{code}: {message}" for field, message in wrong.items()})
         person = Person(
             fiscal_code=code,
             first_name=w["first_name"].strip(),

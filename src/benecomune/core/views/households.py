@@ -1,13 +1,21 @@
-"""Households in the registry, from the desk: a household with its members in one page, and
-one more member for an existing household. The services check and audit everything."""
+"""Households in the registry, from the desk: a household with its members in one page, one
+more member for an existing household, a member's relationship to the head changed (or a new
+head named) and a member taken out. The services check and audit everything."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from benecomune.core.household_forms import AddMemberForm, HouseholdForm, MemberFormSet
-from benecomune.core.models import Household, Municipality, Relationship
+from benecomune.core.forms_helpers import add_errors
+from benecomune.core.household_forms import (
+    AddMemberForm,
+    HouseholdForm,
+    MemberFormSet,
+    RelationshipForm,
+    RemoveMemberForm,
+)
+from benecomune.core.models import Household, HouseholdMember, Municipality, Person, Relationship
 from benecomune.core.services import households as services
 from benecomune.core.views.decorators import staff_permission
 
@@ -88,5 +96,64 @@ def household_add_member(request, pk):
         request,
         "core/households/add_member.html",
         {"form": form, "household": household},
+        status=400 if form.errors else 200,
+    )
+
+
+def _membership(pk):
+    """The person (of the staff member's Comuni: another's is a 404) and their household row."""
+    person = get_object_or_404(Person.objects, pk=pk)
+    member = get_object_or_404(
+        HouseholdMember.objects.select_related("household", "person"), person=person
+    )
+    return person, member
+
+
+@staff_permission("people.edit")
+def member_relationship(request, pk):
+    """A member's relationship to the head changed, or the member named head."""
+    person, member = _membership(pk)
+    form = RelationshipForm(request.POST or None, initial={"relationship": member.relationship})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_relationship(request.actor, member, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Relazione di %(name)s con l'intestatario aggiornata.")
+                % {"name": person.full_name},
+            )
+            return redirect("core:person_detail", pk=person.pk)
+    return render(
+        request,
+        "core/households/relationship.html",
+        {"form": form, "person": person, "member": member},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_permission("people.edit")
+def member_remove(request, pk):
+    """A member taken out of the household, after a page that says what stays and asks for a
+    reason and an explicit confirmation."""
+    person, member = _membership(pk)
+    form = RemoveMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_member(request.actor, member, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s non fa più parte del nucleo.") % {"name": person.full_name}
+            )
+            head = member.household.head
+            return redirect("core:person_detail", pk=head.pk if head else person.pk)
+    return render(
+        request,
+        "core/households/remove_member.html",
+        {"form": form, "person": person, "member": member},
         status=400 if form.errors else 200,
     )

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from benecomune.core import audit, sheets
 from benecomune.core.actors import Actor
 from benecomune.core.bulk import BATCH, db_value
+from benecomune.core.identifiers import fiscal_code_mismatches
 from benecomune.core.models import Company, Municipality, Person
 from benecomune.core.services.people import ensure_people
 from benecomune.corporate.models import Employee
@@ -117,6 +118,13 @@ def _check_against_registry(company: Company, rows: list[RosterRow]) -> dict:
                     },
                 )
         elif row.fiscal_code and not any(p.column == "codice_fiscale" for p in row.problems):
+            # A person registered from the file: the code must encode the name typed with it.
+            wrong = fiscal_code_mismatches(
+                row.fiscal_code, first_name=row.first_name, last_name=row.last_name
+            )
+            for column, key in (("cognome", "last_name"), ("nome", "first_name")):
+                if key in wrong:
+                    row.problem(column, wrong[key])
             if not row.residence:
                 row.problem(
                     "comune_residenza",
