@@ -71,6 +71,18 @@ def test_a_new_person_is_registered_from_the_claims(
     assert client.get("/").status_code == 200
 
 
+def test_a_certified_identity_whose_code_does_not_encode_the_name_is_registered(
+    client, oidc_settings, oidc_provider_url, municipality, other_municipality
+):
+    # A code issued with an error stays valid, and a name changed later keeps its code: the
+    # digital identity certifies both, so the registry's typing check does not apply.
+    claims = new_person_claims(given_name="Giulia", family_name="Bianchi")
+    response = log_in_with_identity(client, oidc_provider_url, "giulia", claims)
+    assert response.status_code == 302 and response["Location"] == "/"
+    person = Person.objects_unscoped.get(fiscal_code=NEW_CF)
+    assert (person.first_name, person.last_name) == ("Giulia", "Bianchi")
+
+
 def test_an_existing_person_is_linked_never_duplicated(
     client, oidc_settings, oidc_provider_url, municipality, other_municipality, make_person
 ):

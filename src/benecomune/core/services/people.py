@@ -30,7 +30,11 @@ def register_person(
     email: str = "",
     phone: str = "",
     address: str = "",
+    certified_identity: bool = False,
 ) -> Person:
+    """`certified_identity`: the name and the code come together from a digital identity
+    (SPID/CIE), which is authoritative even when the code does not encode the name (a code
+    issued with an error stays valid; a name changed later keeps its code)."""
     actor.require("people.edit", residence)
     code = normalize_fiscal_code(fiscal_code)
     if Person.objects_unscoped.filter(fiscal_code=code).exists():
@@ -40,13 +44,14 @@ def register_person(
                 % {"code": code}
             }
         )
+    if not certified_identity:
+        # Whoever registers someone types the name next to the code: a surname or name the
+        # code does not encode is a typo in one of them, refused before anything is written.
+        check_fiscal_code_matches(code, first_name=first_name, last_name=last_name)
     return _register(actor, code, first_name, last_name, residence, email, phone, address)
 
 
 def _register(actor, code, first_name, last_name, residence, email="", phone="", address=""):
-    # Whoever registers someone types the name next to the code: a surname or name the code
-    # does not encode is a typo in one of them, refused before anything is written.
-    check_fiscal_code_matches(code, first_name=first_name, last_name=last_name)
     person = Person(
         fiscal_code=code,
         first_name=first_name.strip(),
@@ -91,6 +96,7 @@ def ensure_person(
         raise ValidationError(
             {"residence": _("Indichi il Comune di residenza di chi non è ancora registrato.")}
         )
+    check_fiscal_code_matches(code, first_name=first_name, last_name=last_name)
     return _register(actor, code, first_name, last_name, residence, email), True
 
 

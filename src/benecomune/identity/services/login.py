@@ -171,6 +171,7 @@ def _register(claims: dict, code: str, ip: str | None) -> Person:
             email=_text(claims, "email", 254),
             phone=_text(claims, "phone_number", 30),
             address=_street(claims),
+            certified_identity=True,
         )
     except ValidationError as exc:
         raise LoginRefused("claims_invalid") from exc
