@@ -71,6 +71,10 @@ class _Plan:
         self.sql, self.params, self.positions = sql, list(params), positions
         self.compiler = compiler
         self.db = queryset.db
+        # The columns' converters (dates, decimals, JSON...), found once: results_iter's work.
+        self.converters = compiler.get_converters(
+            [c[0] for c in compiler.select[: compiler.col_count]]
+        )
         klass_info, select = compiler.klass_info, compiler.select
         # Instances, as the queryset would give; values_list() gives rows.
         rows = queryset._iterable_class is not ModelIterable
@@ -89,7 +93,11 @@ class _Plan:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        converted = self.compiler.results_iter(results=[rows], tuple_expected=True)
+        converted = (
+            map(tuple, self.compiler.apply_converters(rows, self.converters))
+            if self.converters
+            else rows
+        )
         if self.model is None:
             return list(converted)
         objects = []
