@@ -91,7 +91,7 @@ def test_a_stand_in_that_does_not_reach_the_sql_unchanged_is_refused(shop):
         lambda title: Service.objects_unscoped.filter(title__icontains=title),
         "\x00title",
     )
-    with pytest.raises(ValueError, match="stand-in"):
+    with pytest.raises(ValueError, match="not in the SQL"):
         bad("x")
 
 
@@ -122,3 +122,14 @@ def test_a_list_of_values_and_dates_as_the_orm_adapts_them(shop):
     assert [s.pk for s in query([service.pk], long_ago)] == [service.pk]
     assert [s.pk for s in query([service.pk, -1, -2], long_ago)] == [service.pk]
     assert query([service.pk], service.created_at + datetime.timedelta(seconds=1)) == []
+
+
+def test_a_value_used_twice_fills_both_places(shop):
+    service = _service(shop, "Spesa")
+    both = CompiledQuery(
+        "test_twice",
+        lambda pk: Service.objects_unscoped.filter(pk__gte=pk, pk__lte=pk),
+        -9_000_300,
+    )
+    assert [s.pk for s in both(service.pk)] == [service.pk]
+    assert both(service.pk + 1000) == []

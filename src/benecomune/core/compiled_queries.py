@@ -63,11 +63,9 @@ class _Plan:
                 for i, param in enumerate(params)
                 if param == adapted and type(param) is type(adapted)
             ]
-            if len(where) != 1:
-                raise ValueError(
-                    f"compiled query {name}: stand-in {value!r} found {len(where)} times"
-                )
-            positions.append(where[0])
+            if not where:
+                raise ValueError(f"compiled query {name}: stand-in {value!r} not in the SQL")
+            positions.append(where)
         self.sql, self.params, self.positions = sql, list(params), positions
         self.compiler = compiler
         self.db = queryset.db
@@ -88,8 +86,10 @@ class _Plan:
     def run(self, values: tuple) -> list:
         connection = connections[self.db]
         params = list(self.params)
-        for position, value in zip(self.positions, _flat(values), strict=True):
-            params[position] = _adapt(connection.ops, value)
+        for where, value in zip(self.positions, _flat(values), strict=True):
+            adapted = _adapt(connection.ops, value)
+            for position in where:  # a value may appear more than once (from <= x <= until)
+                params[position] = adapted
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -111,11 +111,11 @@ class _Plan:
 
 class CompiledQuery:
     """`build(*values)` returns the queryset for those values; `stand_ins` are values of the
-    right types that occur nowhere else in it (e.g. -7_000_001, "\\x00token", a date or an
-    aware datetime of the year 1901: dates and times are adapted as the ORM would). A list of one
-    integer stands for a list of integers (an `__in` filter, never empty): one plan per length,
-    made from the integers counting down from it. Calling the object with real values returns
-    the list of instances (of rows, for values_list())."""
+    right types that occur nowhere else in it, each used once or more (e.g. -7_000_001,
+    "\\x00token", a date or an aware datetime of the year 1901: dates and times are adapted
+    as the ORM would). A list of one integer stands for a list of integers (an `__in` filter,
+    never empty): one plan per length, made from the integers counting down from it. Calling
+    the object with real values returns the list of instances (of rows, for values_list())."""
 
     def __init__(self, name: str, build: Callable, *stand_ins, using: str = DEFAULT_DB_ALIAS):
         self.name, self.build, self.stand_ins, self.using = name, build, stand_ins, using

@@ -20,6 +20,7 @@ are counted when a hold is written (`services.fringe`, the ledger's hold hooks).
 
 from django.utils.translation import gettext as _
 
+from benecomune.core.compiled_queries import CompiledQuery
 from benecomune.core.models import MerchantCategory
 from benecomune.ledger import spending
 from benecomune.ledger.exceptions import LedgerError
@@ -71,10 +72,23 @@ def plan_categories(requested=(), version=None) -> list[str]:
     return sorted(str(c) for c in chosen)
 
 
+def _rules_of_version(version_id: int):
+    from benecomune.corporate.models import PlanCategoryRule  # models import this module
+
+    return PlanCategoryRule.objects_unscoped.filter(version_id=version_id).select_related(
+        "legal_basis"
+    )
+
+
+# Read by every payment from a plan wallet (core.compiled_queries); the same rows as
+# PlanVersion.rule_rows().
+RULES_OF_VERSION = CompiledQuery("plan_rules", _rules_of_version, -7_013_000)
+
+
 def rule_codes(version) -> dict[str, object]:
     cached = getattr(version, "_rules_by_code", None)
     if cached is None:
-        cached = {rule.legal_basis.code: rule for rule in version.rule_rows()}
+        cached = {rule.legal_basis.code: rule for rule in RULES_OF_VERSION(version.pk)}
         version._rules_by_code = cached
     return cached
 

@@ -8,6 +8,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benecomune.core.compiled_queries import STAND_IN_DAY, CompiledQuery
 from benecomune.core.models import OrganizationKind
 from benecomune.ledger.spending import memoized
 from benecomune.marketplace.models import (
@@ -33,16 +34,49 @@ def accredited(provider, organization, *, area: str | None = None, on: datetime.
     """The accreditations making `provider` accredited on `on` in the network of
     `organization` (a network or one of its members), for `area` when given."""
     on = on or timezone.localdate()
-    rows = Accreditation.objects_unscoped.filter(
-        provider_id=getattr(provider, "pk", provider),
-        network_id=network_id_of(organization),
+    rows = _accredited_in(getattr(provider, "pk", provider), network_id_of(organization), on)
+    if area:
+        rows = rows.filter(area=area)
+    return rows
+
+
+def _accredited_in(provider_id: int, network_id: int | None, on: datetime.date):
+    return Accreditation.objects_unscoped.filter(
+        provider_id=provider_id,
+        network_id=network_id,
         status=AccreditationStatus.ACCREDITED,
         valid_from__lte=on,
         valid_until__gte=on,
     )
-    if area:
-        rows = rows.filter(area=area)
-    return rows
+
+
+# Checked by every payment from a Comune's or a company's wallet (core.compiled_queries).
+ACCREDITED = CompiledQuery(
+    "accredited",
+    lambda provider_id, network_id, on: _accredited_in(provider_id, network_id, on).values_list(
+        "pk"
+    )[:1],
+    -7_011_000,
+    -7_011_001,
+    STAND_IN_DAY,
+)
+ACCREDITED_IN_AREA = CompiledQuery(
+    "accredited_in_area",
+    lambda provider_id, network_id, on, area: (
+        _accredited_in(provider_id, network_id, on).filter(area=area).values_list("pk")[:1]
+    ),
+    -7_012_000,
+    -7_012_001,
+    STAND_IN_DAY,
+    "\x00area",
+)
+
+
+def _is_accredited(provider, organization, area: str | None, on) -> bool:
+    values = (getattr(provider, "pk", provider), network_id_of(organization))
+    on = on or timezone.localdate()
+    found = ACCREDITED_IN_AREA(*values, on, area) if area else ACCREDITED(*values, on)
+    return bool(found)
 
 
 def _accredited_key(provider, organization, area, on) -> tuple:
@@ -62,9 +96,7 @@ def is_accredited(provider, network_or_municipality, area: str | None = None, on
         # company's plan wallet in the same network read the accreditation once.
         network_id = network_id_of(network_or_municipality)
         key = ("marketplace.accredited_in_network", key[1], network_id, area, on)
-    return memoized(
-        key, lambda: accredited(provider, network_or_municipality, area=area, on=on).exists()
-    )
+    return memoized(key, lambda: _is_accredited(provider, network_or_municipality, area, on))
 
 
 # Wallet sources paid by someone else (a Comune's award, a company's plan): only accredited
