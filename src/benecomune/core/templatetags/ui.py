@@ -103,3 +103,10 @@ def long_date(value, with_time: bool = False) -> str:
         value = timezone.localtime(value)
     text = formats.date_format(value, "j F Y, H:i" if with_time else "j F Y")
     return text.lower() if translation.get_language() == "it" else text
+
+
+@register.filter
+def labelled(row, headers) -> list[tuple]:
+    """`{% for cell, header in row|labelled:headers %}`: each cell with its column's name, for
+    the data-label of a bc-stack table (on a phone each cell is shown under its name)."""
+    return list(zip(row, headers, strict=False))
