@@ -292,3 +292,24 @@ def test_not_bookable_or_not_public_answers_404(client, public, make_provider):
     room = add_resource(other_owner, other, name="Sala")
     agenda_schedule.set_schedule(other_owner, hidden, **RULES, resources=[room])
     assert client.get(slots_url(municipality, hidden)).status_code == 404
+
+
+MESI = (
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
+)
+
+
+def test_the_week_reads_dall_8_dicembre_with_the_month_in_lower_case(client, public):
+    """Italian: months lower case mid-sentence, "dal" elided before 1, 8, 11 ("Dall'8")."""
+    municipality, service = public
+    start = timezone.localdate() + datetime.timedelta(days=1)
+    while start.day not in (1, 8, 11):
+        start += datetime.timedelta(days=1)
+    end = start + datetime.timedelta(days=6)
+    html = client.get(slots_url(municipality, service, dal=start.isoformat())).content.decode()
+    month, end_month = (MESI.split()[d.month - 1] for d in (start, end))
+    heading = f"Dall&#x27;{start.day} {month} al {end.day} {end_month} {end.year}"
+    if end.day in (1, 8, 11):
+        heading = heading.replace(" al ", " all&#x27;")
+    assert heading in html
+    assert f"{start.day} {month.capitalize()}" not in html

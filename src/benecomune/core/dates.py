@@ -1,0 +1,66 @@
+"""Dates in Italian words, in one place.
+
+Month names: Django's Italian catalogue capitalises them ("9 Dicembre 2026"); Italian writes
+them lower case ("9 dicembre 2026"). `lowercase_italian_months` (called once by core's
+`ready()`) makes every month name lower case in Italian, wherever a date is written with its
+month's name (the `date` filter's F/E/N, `formats.date_format`, the e-mails' texts). Our rule:
+month names are always lower case; a heading or a cell that starts with a month capitalises
+its first letter itself with `|capfirst` ("Dicembre 2026"). Weekdays are left as Django
+writes them.
+
+Dates after an article: Italian elides "dal", "al", "il"... before a number read with a vowel
+("dall'8 dicembre", "all'11 gennaio", "l'1 marzo"). `with_article` writes the article and the
+date together, so templates never write "dal {{ day }}".
+"""
+
+from django.utils import dates, formats
+from django.utils.functional import lazy
+from django.utils.translation import get_language, pgettext
+
+# Days of the month read with a vowel in Italian: uno, otto, undici (80-89 for numbers).
+_ELIDED_DAYS = {1, 8, 11}
+_ELISIONS = {"il": "l'", "dal": "dall'", "al": "all'", "del": "dell'", "nel": "nell'"}
+_lowered = False
+
+
+def _italian() -> bool:
+    return (get_language() or "").startswith("it")
+
+
+def _lower_in_italian(name):
+    return lazy(lambda: str(name).lower() if _italian() else str(name), str)()
+
+
+def lowercase_italian_months() -> None:
+    """Month names lower case in Italian (see the module's note); English keeps them."""
+    global _lowered
+    if _lowered:
+        return
+    for names in (dates.MONTHS, dates.MONTHS_ALT, dates.MONTHS_AP):
+        for number, name in list(names.items()):
+            names[number] = _lower_in_italian(name)
+    _lowered = True
+
+
+def _article(article: str) -> str:
+    """The article or preposition before a date, in the reader's language ("dal" -> "from")."""
+    words = {
+        "il": pgettext("before a date", "il"),
+        "dal": pgettext("before a date", "dal"),
+        "al": pgettext("before a date", "al"),
+        "del": pgettext("before a date", "del"),
+        "nel": pgettext("before a date", "nel"),
+    }
+    return words[article]
+
+
+def with_article(value, article: str, fmt: str = "j F Y") -> str:
+    """'dal 9 dicembre 2026', 'dall'8 dicembre 2026'; in English 'from 8 December 2026'."""
+    if not value:
+        return ""
+    text = formats.date_format(value, fmt)
+    if _italian():
+        if value.day in _ELIDED_DAYS and fmt.startswith("j"):
+            return f"{_ELISIONS[article]}{text}"
+        return f"{article} {text}"
+    return f"{_article(article)} {text}".strip()
