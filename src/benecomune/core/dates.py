@@ -64,3 +64,10 @@ def with_article(value, article: str, fmt: str = "j F Y") -> str:
             return f"{_ELISIONS[article]}{text}"
         return f"{article} {text}"
     return f"{_article(article)} {text}".strip()
+
+
+def weekday_name(number: int) -> str:
+    """The name of a weekday (0 is Monday, as Python counts), lower case in Italian as written
+    mid-sentence ("mercoledì"); a heading capitalises it with `|capfirst`."""
+    name = str(dates.WEEKDAYS[number])
+    return name.lower() if _italian() else name
