@@ -7,6 +7,7 @@ Italian reasons: past, window, the summer-time gap) and its link from the servic
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -313,3 +314,38 @@ def test_the_week_reads_dall_8_dicembre_with_the_month_in_lower_case(client, pub
         heading = heading.replace(" al ", " all&#x27;")
     assert heading in html
     assert f"{start.day} {month.capitalize()}" not in html
+
+
+def test_the_window_message_elides_the_article_before_the_8th(public):
+    """ "scelga una data entro l'8 dicembre", not "entro il 8 dicembre"."""
+    _municipality, service = public
+    schedule = ServiceSchedule.objects_unscoped.get(service=service)
+    rome = timezone.get_default_timezone()
+    latest = datetime.datetime(2026, 12, 8, 9, 0, tzinfo=rome)
+    now = latest - datetime.timedelta(days=schedule.window_days)
+    with pytest.raises(ValidationError) as refused:
+        reads.choose_slot(schedule, datetime.date(2026, 12, 20), datetime.time(9), now=now)
+    assert "scelga una data entro l'8 dicembre 2026." in refused.value.messages[0]
+
+
+def test_a_series_reads_incontri_dall_8(client, coop, public):
+    """The series on the booking page: "2 incontri dall'8 dicembre 2026", not "dal 8"."""
+    municipality, service = public
+    _provider, owner, _service, _resource = coop
+    first = timezone.localdate() + datetime.timedelta(days=3)
+    while first.day != 8:
+        first += datetime.timedelta(days=1)
+    agenda_schedule.create_series(
+        owner,
+        service,
+        title="Corso di ginnastica dolce",
+        first_day=first,
+        weekdays=[first.weekday()],
+        weeks=2,
+        starts_at=datetime.time(17),
+        ends_at=datetime.time(18),
+        capacity=5,
+    )
+    html = client.get(slots_url(municipality, service)).content.decode()
+    month = MESI.split()[first.month - 1]
+    assert f"2 incontri dall&#x27;8 {month} {first.year}, dalle 17:00" in html

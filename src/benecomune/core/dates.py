@@ -13,7 +13,7 @@ Dates after an article: Italian elides "dal", "al", "il"... before a number read
 date together, so templates never write "dal {{ day }}".
 """
 
-from django.utils import dates, formats
+from django.utils import dates, formats, timezone
 from django.utils.functional import lazy
 from django.utils.translation import get_language, pgettext
 
@@ -58,6 +58,8 @@ def with_article(value, article: str, fmt: str = "j F Y") -> str:
     """'dal 9 dicembre 2026', 'dall'8 dicembre 2026'; in English 'from 8 December 2026'."""
     if not value:
         return ""
+    if getattr(value, "tzinfo", None) is not None and timezone.is_aware(value):
+        value = timezone.localtime(value)  # the day and the time on the reader's clock (Rome)
     text = formats.date_format(value, fmt)
     if _italian():
         if value.day in _ELIDED_DAYS and fmt.startswith("j"):
