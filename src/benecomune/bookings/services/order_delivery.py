@@ -85,7 +85,6 @@ def refundable(order: Order) -> int:
     return intent.captured - intent.refunded
 
 
-@transaction.atomic
 def refunded_by_source(order: Order) -> dict[str, int]:
     """How much of the order went back so far, by source (wallets, card): compared before and
     after a refund, it tells where that refund's money went."""
@@ -107,6 +106,7 @@ def refund_done_message(before: dict[str, int], after: dict[str, int]) -> str:
     return _("Rimborso fatto: il denaro torna sulla carta e ai buoni da cui era venuto.")
 
 
+@transaction.atomic
 def refund(actor: Actor, order: Order, amount: int, *, reason: str, idempotency_key: str) -> Order:
     """Give back `amount` of a delivered order to the wallets (and card) it came from, the
     last leg first (payments.refunds). Replaying the key gives nothing back twice."""
