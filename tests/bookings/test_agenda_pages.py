@@ -349,3 +349,16 @@ def test_a_series_reads_incontri_dall_8(client, coop, public):
     html = client.get(slots_url(municipality, service)).content.decode()
     month = MESI.split()[first.month - 1]
     assert f"2 incontri dall&#x27;8 {month} {first.year}, dalle 17:00" in html
+
+
+GIORNI = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
+
+
+def test_weekdays_are_lower_case_mid_sentence_and_capitalised_in_headings(client, public):
+    """ "Martedì 9 dicembre" as a day's heading; ", martedì 9 dicembre" inside a sentence."""
+    municipality, service = public
+    html = client.get(slots_url(municipality, service)).content.decode()
+    assert any(f'">{day.capitalize()} ' in html for day in GIORNI)  # the days' headings
+    assert any(f", {day} " in html for day in GIORNI)  # the slots' labels for screen readers
+    for day in GIORNI:
+        assert f", {day.capitalize()} " not in html, day

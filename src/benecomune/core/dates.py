@@ -1,12 +1,12 @@
 """Dates in Italian words, in one place.
 
 Month names: Django's Italian catalogue capitalises them ("9 Dicembre 2026"); Italian writes
-them lower case ("9 dicembre 2026"). `lowercase_italian_months` (called once by core's
-`ready()`) makes every month name lower case in Italian, wherever a date is written with its
-month's name (the `date` filter's F/E/N, `formats.date_format`, the e-mails' texts). Our rule:
-month names are always lower case; a heading or a cell that starts with a month capitalises
-its first letter itself with `|capfirst` ("Dicembre 2026"). Weekdays are left as Django
-writes them.
+them lower case ("9 dicembre 2026"). `lowercase_italian_names` (called once by core's
+`ready()`) makes every month and weekday name lower case in Italian, wherever a date is written
+with its names (the `date` filter's F/E/N/l/D, `formats.date_format`, the e-mails' texts). Our
+rule: month and weekday names are always lower case ("mercoledì 9 dicembre"); a heading, a cell
+or a line that starts with one capitalises its first letter itself with `|capfirst`
+("Mercoledì 9 dicembre", "Dicembre 2026").
 
 Dates after an article: Italian elides "dal", "al", "il"... before a number read with a vowel
 ("dall'8 dicembre", "all'11 gennaio", "l'1 marzo"). `with_article` writes the article and the
@@ -31,12 +31,19 @@ def _lower_in_italian(name):
     return lazy(lambda: str(name).lower() if _italian() else str(name), str)()
 
 
-def lowercase_italian_months() -> None:
-    """Month names lower case in Italian (see the module's note); English keeps them."""
+def lowercase_italian_names() -> None:
+    """Month and weekday names lower case in Italian (see the module's note); English keeps
+    them."""
     global _lowered
     if _lowered:
         return
-    for names in (dates.MONTHS, dates.MONTHS_ALT, dates.MONTHS_AP):
+    for names in (
+        dates.MONTHS,
+        dates.MONTHS_ALT,
+        dates.MONTHS_AP,
+        dates.WEEKDAYS,
+        dates.WEEKDAYS_ABBR,
+    ):
         for number, name in list(names.items()):
             names[number] = _lower_in_italian(name)
     _lowered = True
@@ -71,5 +78,4 @@ def with_article(value, article: str, fmt: str = "j F Y") -> str:
 def weekday_name(number: int) -> str:
     """The name of a weekday (0 is Monday, as Python counts), lower case in Italian as written
     mid-sentence ("mercoledì"); a heading capitalises it with `|capfirst`."""
-    name = str(dates.WEEKDAYS[number])
-    return name.lower() if _italian() else name
+    return str(dates.WEEKDAYS[number])
