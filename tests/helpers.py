@@ -86,3 +86,27 @@ def run_parallel(count_or_works, work=None, *, scope=None):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a worker hung (deadlock?)"
     return results, errors
+
+
+def tables_that_scroll_on_a_phone(page: str) -> list[str]:
+    """The tables of a page that a phone would scroll sideways: a table not marked bc-stack,
+    or a data cell of a bc-stack table without its column's name (data-label). Empty when
+    every table stacks its cells, each under its name."""
+    from html.parser import HTMLParser
+
+    problems = []
+
+    class Tables(HTMLParser):
+        stack = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table":
+                self.stack = "bc-stack" in (attrs.get("class") or "").split()
+                if not self.stack:
+                    problems.append(f"table {attrs.get('class')!r} is not bc-stack")
+            elif tag == "td" and self.stack and not ({"colspan", "data-label"} & attrs.keys()):
+                problems.append(f"td without data-label: {attrs}")
+
+    Tables().feed(page)
+    return problems

@@ -7,6 +7,7 @@ Italian reasons: past, window, the summer-time gap) and its link from the servic
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,3 +293,72 @@ def test_not_bookable_or_not_public_answers_404(client, public, make_provider):
     room = add_resource(other_owner, other, name="Sala")
     agenda_schedule.set_schedule(other_owner, hidden, **RULES, resources=[room])
     assert client.get(slots_url(municipality, hidden)).status_code == 404
+
+
+MESI = (
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
+)
+
+
+def test_the_week_reads_dall_8_dicembre_with_the_month_in_lower_case(client, public):
+    """Italian: months lower case mid-sentence, "dal" elided before 1, 8, 11 ("Dall'8")."""
+    municipality, service = public
+    start = timezone.localdate() + datetime.timedelta(days=1)
+    while start.day not in (1, 8, 11):
+        start += datetime.timedelta(days=1)
+    end = start + datetime.timedelta(days=6)
+    html = client.get(slots_url(municipality, service, dal=start.isoformat())).content.decode()
+    month, end_month = (MESI.split()[d.month - 1] for d in (start, end))
+    heading = f"Dall&#x27;{start.day} {month} al {end.day} {end_month} {end.year}"
+    if end.day in (1, 8, 11):
+        heading = heading.replace(" al ", " all&#x27;")
+    assert heading in html
+    assert f"{start.day} {month.capitalize()}" not in html
+
+
+def test_the_window_message_elides_the_article_before_the_8th(public):
+    """ "scelga una data entro l'8 dicembre", not "entro il 8 dicembre"."""
+    _municipality, service = public
+    schedule = ServiceSchedule.objects_unscoped.get(service=service)
+    rome = timezone.get_default_timezone()
+    latest = datetime.datetime(2026, 12, 8, 9, 0, tzinfo=rome)
+    now = latest - datetime.timedelta(days=schedule.window_days)
+    with pytest.raises(ValidationError) as refused:
+        reads.choose_slot(schedule, datetime.date(2026, 12, 20), datetime.time(9), now=now)
+    assert "scelga una data entro l'8 dicembre 2026." in refused.value.messages[0]
+
+
+def test_a_series_reads_incontri_dall_8(client, coop, public):
+    """The series on the booking page: "2 incontri dall'8 dicembre 2026", not "dal 8"."""
+    municipality, service = public
+    _provider, owner, _service, _resource = coop
+    first = timezone.localdate() + datetime.timedelta(days=3)
+    while first.day != 8:
+        first += datetime.timedelta(days=1)
+    agenda_schedule.create_series(
+        owner,
+        service,
+        title="Corso di ginnastica dolce",
+        first_day=first,
+        weekdays=[first.weekday()],
+        weeks=2,
+        starts_at=datetime.time(17),
+        ends_at=datetime.time(18),
+        capacity=5,
+    )
+    html = client.get(slots_url(municipality, service)).content.decode()
+    month = MESI.split()[first.month - 1]
+    assert f"2 incontri dall&#x27;8 {month} {first.year}, dalle 17:00" in html
+
+
+GIORNI = ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"]
+
+
+def test_weekdays_are_lower_case_mid_sentence_and_capitalised_in_headings(client, public):
+    """ "Martedì 9 dicembre" as a day's heading; ", martedì 9 dicembre" inside a sentence."""
+    municipality, service = public
+    html = client.get(slots_url(municipality, service)).content.decode()
+    assert any(f'">{day.capitalize()} ' in html for day in GIORNI)  # the days' headings
+    assert any(f", {day} " in html for day in GIORNI)  # the slots' labels for screen readers
+    for day in GIORNI:
+        assert f", {day.capitalize()} " not in html, day

@@ -564,3 +564,17 @@ def test_a_service_no_longer_offered_is_refused(citizen, buyer, free_service, se
     with all_tenants():
         catalogue.unpublish(owner, free_service)
     _try(citizen, free_service, buyer, day, time, "non è più offerto")
+
+
+def test_too_late_to_move_reads_fino_all_8(citizen, buyer, free_service):
+    """The deadline with its article elided: "fino all'8 dicembre", in Rome's time."""
+    booking = book(citizen, free_service, buyer)
+    day, time, _slot = free_slots(free_service, 2)[1]
+    deadline = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)  # 00:30 in Rome
+    Booking.objects_unscoped.filter(pk=booking.pk).update(cancellation_deadline=deadline)
+    booking.refresh_from_db()
+    with pytest.raises(ValidationError) as refused, all_tenants():
+        booking_moves.reschedule(citizen, booking, day=day, time=time, now=deadline + HOUR)
+    assert refused.value.messages == [
+        "Si poteva spostare fino all'8 dicembre 2026, 00:30: ora si può solo annullare."
+    ]

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from benecomune.bookings.models import Booking, BookingStatus, Order
+from benecomune.bookings.slots import ROME
 from benecomune.core.models import Membership, Role
 from benecomune.core.scoping import all_tenants
 from tests.bookings.booking_fixtures import *  # noqa: F403
@@ -117,11 +118,25 @@ def test_my_bookings_cancel_and_reschedule(client, buyer_user, citizen, buyer, f
     )
     booking.refresh_from_db()
     assert booking.starts_at == slot.start
-    client.post(reverse("bookings:my_booking_cancel", args=[booking.pk]))
+    # The booking's cancel button asks first: one tap (the old form's POST) cancels nothing.
+    cancel = reverse("bookings:my_booking_cancel", args=[booking.pk])
+    detail = client.get(reverse("bookings:my_booking", args=[booking.pk])).content.decode()
+    assert f'href="{cancel}" data-testid="cancel"' in detail
+    for tap in (client.get(cancel), client.post(cancel)):
+        page = tap.content.decode()
+        assert tap.status_code == 200 and "Vuole annullare la prenotazione?" in page
+        assert booking.title in page and f"{booking.ends_at.astimezone(ROME):%H:%M}" in page
+        assert "Annullare non costa nulla." in page and "Sì, annulla la prenotazione" in page
+        assert "No, torna indietro" in page
+    booking.refresh_from_db()
+    assert booking.status != S.CANCELLED
+    client.post(cancel, {"conferma": "si"})
     booking.refresh_from_db()
     assert booking.status == S.CANCELLED
     html = client.get(reverse("bookings:my_bookings")).content.decode()
     assert 'data-testid="past"' in html
+    # Cancelled: the confirmation page is not offered again.
+    assert client.get(cancel)["Location"] == reverse("bookings:my_booking", args=[booking.pk])
 
 
 def test_another_citizen_gets_404(

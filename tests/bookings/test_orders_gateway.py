@@ -23,6 +23,7 @@ from benecomune.payments import fake_hosted
 from benecomune.payments.models import IntentStatus
 from tests.bookings.test_orders_fixtures import *  # noqa: F403
 from tests.bookings.test_orders_fixtures import available, new_key
+from tests.bookings.test_orders_pages import staff_login
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +205,27 @@ def test_the_hosted_page_is_only_the_buyers(client, order, make_user, make_perso
     assert client.post(page, {"cancel": "1"}).status_code == 404
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refund_says_the_money_goes_to_the_card_then_to_card_and_wallets(
+    client, order, seller, hosted
+):
+    """Paid 35 euro with the wallets and 15 with the card online: the own money comes back
+    first. 10 euro: all to the card; 10 more: 5 to the card, 5 to the wallets. Through the
+    page, as in production (each request its own transaction, not the test's)."""
+    assert post(client, *event(order)).json()["outcome"] == "paid"
+    order_delivery.deliver(seller[1], order)
+    staff_login(client, seller[1])
+    url = reverse("bookings:provider_order_refund", args=[order.pk])
+    card = client.post(
+        url, {"key": "r1", "amount": "10,00", "reason": "Un'ora in meno"}, follow=True
+    )
+    text = card.content.decode()
+    assert "il denaro torna sulla carta con cui era stato pagato" in text
+    assert "Rimborso fatto: il denaro torna ai buoni" not in text
+    both = client.post(url, {"key": "r2", "amount": "10,00", "reason": "Un'altra ora"}, follow=True)
+    assert "il denaro torna sulla carta e ai buoni da cui era venuto" in both.content.decode()
+    order.intent.refresh_from_db()
+    assert order.intent.refunded == 2_000
+    assert ("refund", online_leg(order).reference, 1_000) in hosted.calls

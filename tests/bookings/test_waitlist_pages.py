@@ -2,15 +2,17 @@
 desk); "Le mie prenotazioni" with the position and then the offer; the entry's page: accept
 (free and priced through the checkout), decline, leave; another citizen's entry is a 404."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from benecomune.bookings.models import Booking, BookingStatus, WaitlistEntry
 from benecomune.bookings.models import WaitlistStatus as W
-from benecomune.bookings.services import booking_moves
+from benecomune.bookings.services import booking_moves, waitlist_notices
 from benecomune.bookings.slots import ROME
 from benecomune.core.actors import Actor
-from benecomune.core.models import Membership, Role
+from benecomune.core.models import Membership, Notification, Role
 from benecomune.core.scoping import all_tenants
 from tests.bookings.booking_fixtures import *  # noqa: F403
 from tests.bookings.booking_fixtures import book
@@ -82,16 +84,22 @@ def test_joining_a_slot_with_seats_is_refused_with_a_message(
     assert "ancora posti liberi" in page
 
 
-def test_offer_accepted_from_the_page(client, buyer_user, buyer, free_service, seller, other):
+def _offered(client, buyer_user, buyer, free_service, seller, other):
+    """The buyer waits for a full slot, logged in; the slot's booking is cancelled: the place
+    is offered to the buyer. Returns the held booking and the entry."""
     _provider, owner, _service = seller
     held = _full(free_service, owner, other)
     login(client, buyer_user)
     _join(client, free_service, held, buyer.pk)
     with all_tenants():
         booking_moves.cancel_by_citizen(other[1], held)
-    entry = WaitlistEntry.objects_unscoped.get()
+    return held, WaitlistEntry.objects_unscoped.get()
+
+
+def test_offer_accepted_from_the_page(client, buyer_user, buyer, free_service, seller, other):
+    held, entry = _offered(client, buyer_user, buyer, free_service, seller, other)
     listing = client.get(reverse("bookings:my_bookings")).content.decode()
-    assert "Posto libero per lei" in listing and "Accetti entro il" in listing
+    assert "Posto libero per lei" in listing and "Accetti entro " in listing
     url = reverse("bookings:my_waitlist_entry", args=[entry.pk])
     assert 'data-testid="accept"' in client.get(url).content.decode()
     response = client.post(url, {"key": "a1"})
@@ -182,3 +190,24 @@ def test_the_desk_joins_for_a_resident(client, desk, waiters, free_service, sell
     assert WaitlistEntry.objects_unscoped.get().status == W.WAITING
     client.post(leave, {"consent_note": CONSENT})
     assert WaitlistEntry.objects_unscoped.get().status == W.LEFT
+
+
+def test_the_offer_reads_entro_l_8_and_fino_all_8(
+    client, buyer_user, buyer, free_service, seller, other
+):
+    """The offer's deadline with its article elided, on the pages and in the messages."""
+    _held, entry = _offered(client, buyer_user, buyer, free_service, seller, other)
+    # 23:30 UTC on the 7th is 00:30 on the 8th in Rome.
+    deadline = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)
+    WaitlistEntry.objects_unscoped.filter(pk=entry.pk).update(offer_expires_at=deadline)
+    entry.refresh_from_db()
+    listing = client.get(reverse("bookings:my_bookings")).content.decode()
+    assert "Accetti entro l&#x27;8 dicembre 2026, 00:30" in listing
+    detail = client.get(reverse("bookings:my_waitlist_entry", args=[entry.pk])).content.decode()
+    assert "tenuto per lei fino all&#x27;8 dicembre 2026, 00:30." in detail
+    with all_tenants():
+        waitlist_notices.offered(entry)
+        waitlist_notices.lapsed(entry)
+        bodies = [n.body for n in Notification.objects.filter(person=buyer)]
+    assert any("tenuto per lei fino all'8 dicembre 2026, 00:30:" in b for b in bodies)
+    assert any("non è stato accettato entro l'8 dicembre 2026, 00:30:" in b for b in bodies)

@@ -214,6 +214,8 @@ def test_complete_and_decide_from_the_pages(application, desk, validator):
     assert application.decided_by == user
     page = client.get(detail_url(application)).content.decode()
     assert 'data-testid="outcome"' in page
+    # The applicant is Giulia: the confirmation speaks of her in the feminine.
+    assert "Domanda ammessa; la richiedente è stata avvisata." in page
     assert "Domanda ammessa" in page  # the timeline
 
 

@@ -230,13 +230,16 @@ def test_the_activation_link_creates_the_account_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         roster.import_roster(hr_operator, company, roster_csv(), base_url="http://testserver")
-    body = mail.outbox[0].body
+    giulia = next(m for m in mail.outbox if "Giulia" in m.body)
+    body = giulia.body
     path = "/invito/dipendente/" + body.split("/invito/dipendente/")[1].split()[0]
     password = "Una-password-lunga-2026"
     response = client.post(path, {"password": password, "password2": password})
     assert response.status_code == 302
-    user = User.objects.get(email=mail.outbox[0].to[0])
+    user = User.objects.get(email=giulia.to[0])
     assert user.person is not None and user.check_password(password)
+    # Giulia is welcomed in the feminine.
+    assert "Account attivato: benvenuta." in client.get(response["Location"]).content.decode()
     client.logout()
     again = client.get(path).content.decode()
     assert "già attivo" in again or "non è valido" in again

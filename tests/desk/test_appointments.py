@@ -195,3 +195,19 @@ def test_from_the_case_the_agenda_has_the_persons_code(
     assert link in detail
     agenda = page.get(link.replace("&amp;", "&")).content.decode()
     assert f'value="{case.person.fiscal_code}"' in agenda
+
+
+def test_the_audit_page_tells_the_hours_and_the_time_in_italian(
+    clock, open_point, citizen, staff_client, municipality
+):
+    """The settings' keys by name, weekdays by name, the booked time as local Rome time."""
+    first = appointments.available_slots(open_point)[0]
+    appointments.book(citizen, open_point, citizen.user.person, first.start)
+    client, _user, _membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
+    page = client.get(reverse("core:audit")).content.decode()
+    assert "preavviso in ore: 2" in page
+    assert "prenotabile fino a giorni: 30" in page
+    assert "orari: lunedì 09:00-12:00, giovedì 09:00-12:00" in page
+    assert "2 marzo 2026, 11:00" in page  # 10:00 UTC
+    for code in ("notice hours", "window days", "0 09:00", first.start.isoformat(), "T10:00"):
+        assert code not in page, code

@@ -15,7 +15,7 @@ from benecomune.core.models import AuditEvent
 from benecomune.desk.models import Delegation, DelegationChannel
 from benecomune.desk.services import delegations
 from benecomune.desk.services.delegations import DelegationRequest
-from tests.helpers import login
+from tests.helpers import login, tables_that_scroll_on_a_phone
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -139,6 +139,7 @@ def test_the_citizen_sees_who_acted_for_them(citizen, elder, point, manager, cli
     page = login(client, citizen[1])
     body = page.get("/area-personale/chi-ha-agito-per-me/").content.decode()
     assert manager[1].full_name in body and "delega n." in body
+    assert tables_that_scroll_on_a_phone(body) == []  # each cell under its name on a phone
     body = page.get("/area-personale/deleghe/").content.decode()
     assert point.name in body and "attiva" in body
 

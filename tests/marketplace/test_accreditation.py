@@ -74,6 +74,9 @@ def test_lifecycle_from_draft_to_accredited_then_suspended_renewed_revoked(accre
         OutboxMessage.objects_unscoped.filter(to=provider.email).values_list("subject", flat=True)
     )
     assert any("Accreditamento attivo" in s for s in subjects)
+    # Said of the provider in the active voice: right for a shop and for a woman on her own.
+    bodies = OutboxMessage.objects_unscoped.filter(to=provider.email).values_list("body", flat=True)
+    assert any(f"ha accreditato {provider.name} per l'area" in b for b in bodies)
     assert any("Revocato" in s for s in subjects)
 
 

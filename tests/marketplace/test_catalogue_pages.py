@@ -9,7 +9,7 @@ from benecomune.core.models import AuditEvent
 from benecomune.core.scoping import all_tenants
 from benecomune.marketplace.models import Service, ServicePhoto, ServiceStatus, ServiceVariant
 from benecomune.marketplace.services import catalogue
-from tests.helpers import login
+from tests.helpers import login, tables_that_scroll_on_a_phone
 from tests.marketplace.conftest import png
 from tests.marketplace.test_catalogue import make_service
 from tests.marketplace.test_search import publish_profile
@@ -55,6 +55,7 @@ def test_create_from_the_page_with_an_italian_price_and_escaped_html(client, mak
     assert 'value="12,50"' in html
     listing = page.get(reverse("marketplace:services")).content.decode()
     assert "Doposcuola" in listing and "€ 12,50" in listing
+    assert tables_that_scroll_on_a_phone(listing) == []  # each cell under its name on a phone
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from benecomune.ledger.models import FundOrigin, Wallet, WalletSource
 from benecomune.ledger.services import funds, refunds, transfers, wallets
 from benecomune.observatory.models import Flow, FlowCell
 from benecomune.observatory.services import check, upkeep
+from tests.helpers import tables_that_scroll_on_a_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,7 @@ def test_comune_admin_sees_its_own_figures_only(activity, staff_client, municipa
     content = response.content.decode()
     assert "Comune di Limena" not in content and "Meccanica" not in content
     assert "€ 18,00" in content and "<canvas" in content
+    assert tables_that_scroll_on_a_phone(content) == []  # each cell under its name on a phone
 
 
 def test_a_foreign_comune_or_call_in_a_filter_is_a_404(

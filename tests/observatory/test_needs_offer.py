@@ -16,6 +16,7 @@ from tests.desk.conftest import (  # noqa: F401
     needs,
     point,
 )
+from tests.helpers import tables_that_scroll_on_a_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,7 @@ def test_page_puts_unmet_needs_next_to_no_offer(desk_function, staff_client, mun
     assert response.status_code == 200
     table = response.context["table"]
     assert table.rows == [["Piazzola sul Brenta — Anziani", 5, 2, 3, 0, 0, "Nessun servizio"]]
+    assert tables_that_scroll_on_a_phone(response.content.decode()) == []
     csv = client.get(URL, {"formato": "csv"})
     assert "Nessun servizio" in csv.content.decode("utf-8-sig")
 

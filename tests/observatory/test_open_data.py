@@ -119,3 +119,13 @@ def test_public_page_lists_the_datasets_and_the_catalogue(client, make_fund, sys
     assert reverse("observatory:catalogue_ttl") in page
     assert reverse("observatory:catalogue_jsonld") in page
     assert "<h1>Dati aperti</h1>" in page
+
+
+def test_the_page_reads_aggiornati_all_8_in_rome_time(client, monkeypatch):
+    """ "Dati aggiornati all'8 dicembre 2026 00:30": the article elided, Rome's clock."""
+    import datetime
+
+    late = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(datasets, "modified", lambda: late)
+    page = client.get(reverse("observatory:open_data")).content.decode()
+    assert "Dati aggiornati all&#x27;8 dicembre 2026 00:30." in page

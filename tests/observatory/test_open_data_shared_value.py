@@ -31,6 +31,7 @@ from benecomune.observatory.services import shared_value_routing as routing
 from benecomune.observatory.services.catalogue import CC_BY_4, DCATAPIT, FILE_TYPE, FREQUENCY
 from benecomune.observatory.services.datasets import SUPPRESSED, TOTAL
 from benecomune.observatory.services.suppression import min_merchants
+from tests.helpers import tables_that_scroll_on_a_phone
 from tests.observatory import shared_value_helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +198,9 @@ def test_the_project_page_reserves_its_months_as_the_csv_does(client, moves):
     )
     (table,) = page.xpath('//table[@data-testid="sv-months"]')
     assert table.get("aria-describedby") == note.get("id")
+    # On a phone each month's figures are stacked, each under its name.
+    assert tables_that_scroll_on_a_phone(lxml.html.tostring(table).decode()) == []
+    assert table.xpath("tbody/tr[1]/td[3]/@data-label") == ["Acquisti"]
 
 
 def test_a_project_with_fewer_than_three_shops_shows_no_month(client, moves):

@@ -13,7 +13,9 @@ event (`bookings.booking_rescheduled`).
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.bookings.models import Booking, BookingStatus
+from benecomune.bookings.models.bookings import LatePolicy
 from benecomune.core.audit import register_actions
+from benecomune.core.audit_display import register_detail_names, register_value_labels
 from benecomune.core.lifecycle import OWNER, Lifecycle
 from benecomune.core.lifecycle import Transition as T
 
@@ -65,3 +67,19 @@ register_actions(
         "bookings.booking_reminder_sent": _("Promemoria della prenotazione inviato"),
     }
 )
+
+# Names of the keys of this app's audit details (the audit page, the history).
+register_detail_names(
+    {
+        "policy": _("regola per l'annullamento tardivo"),
+        "late": _("annullata tardi"),
+        "sequence": _("versione nel calendario"),
+        "walk_in": _("iscrizione sul posto"),
+        "seat": _("posto"),
+        "hold": _("posto tenuto"),
+        "online": _("pagato online"),
+        "at_provider": _("da pagare al fornitore"),
+        "wallets": _("pagato con i buoni"),
+    }
+)
+register_value_labels("policy", dict(LatePolicy.choices))

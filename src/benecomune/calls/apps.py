@@ -42,3 +42,28 @@ class CallsConfig(AppConfig):
                 "calls.awarded": _("Contributi assegnati"),
             }
         )
+
+        # Names of the keys of this app's audit details (the audit page, the history).
+        from benecomune.core.audit_display import register_detail_names
+
+        register_detail_names(
+            {
+                "assisted": _("con l'aiuto dello sportello"),
+                "by_municipality": _("assegnato per Comune"),
+                "applications_moved": _("domande spostate"),
+                "documents_on_paper": _("documenti su carta"),
+                "paper_protocol": _("protocollo del modulo cartaceo"),
+                "protocols": _("protocolli"),
+                "stored": _("file archiviato"),
+                "entries": _("posizioni in graduatoria"),
+                "funded_total": _("totale finanziato"),
+                "approve": _("approvate"),
+                "decided": _("decise"),
+                "refused": _("non decise"),
+                "expired": _("scadute"),
+                "override": _("decisione diversa dalla proposta"),
+                "proposal": _("proposta"),
+                "documents": _("documenti"),
+                "filters": _("filtri"),
+            }
+        )

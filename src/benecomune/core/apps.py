@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
         # Each app registers who may see its kinds of files in its `files` module.
         autodiscover_modules("files")
         from benecomune.core import checks  # noqa: F401 (registers the system checks)
+        from benecomune.core.dates import lowercase_italian_names
+
+        lowercase_italian_names()  # "mercoledì 9 dicembre", not "Mercoledì 9 Dicembre"
         from benecomune.core.audit import register_actions
         from benecomune.core.registry import load_modules
 

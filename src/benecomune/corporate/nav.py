@@ -4,10 +4,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.audit import register_actions
+from benecomune.core.audit_display import register_detail_names, register_value_labels
 from benecomune.core.context_processors import register_nav
 from benecomune.core.models import Role
 from benecomune.core.views.home import register_home_card
 from benecomune.corporate import files, home_cards
+from benecomune.corporate.models.plans import UnspentRule
 
 HR_ROLES = (Role.COMPANY_HR, Role.COMPANY_HR_OPERATOR, Role.COMPANY_AUDITOR)
 
@@ -51,3 +53,34 @@ register_actions(
         "corporate.plan_version_created": _("Nuova versione del piano"),
     }
 )
+
+# Names of the keys of this app's audit details (the audit page, the history).
+register_detail_names(
+    {
+        "over": _("oltre il limite"),
+        "run": _("assegnazione"),
+        "bonus": _("premio di risultato"),
+        "basis": _("criterio"),
+        "plan_version": _("versione del piano"),
+        "need": _("fabbisogno"),
+        "references": _("causali dei versamenti"),
+        "schedule": _("modalità di versamento"),
+        "difference": _("differenza"),
+        "exempt": _("esente"),
+        "taxable": _("imponibile"),
+        "format": _("formato"),
+        "period": _("periodo"),
+        "plan": _("piano"),
+        "based_on": _("copiata dalla versione"),
+        "complete": _("elenco completo"),
+        "left": _("usciti"),
+        "employees": _("dipendenti"),
+        "returned": _("restituito al fondo"),
+        "carried": _("riportato al periodo successivo"),
+        "next_version": _("versione successiva"),
+        "rule": _("regola"),
+        "from_version": _("dalla versione"),
+        "received": _("importo ricevuto"),
+    }
+)
+register_value_labels("rule", dict(UnspentRule.choices))

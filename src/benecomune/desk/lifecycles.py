@@ -6,6 +6,7 @@ The services (desk.services.cases) also check that the operator works at the cas
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.audit import register_actions
+from benecomune.core.audit_display import register_detail_names, register_value_labels
 from benecomune.core.lifecycle import Lifecycle, Transition
 from benecomune.desk.models import Case, CaseStatus, Referral, ReferralStatus
 
@@ -57,3 +58,26 @@ register_actions(
         "desk.referral_completed": _("Segnalazione conclusa"),
     }
 )
+
+# Names of the keys of this app's audit details (the audit page, the history).
+register_detail_names(
+    {
+        "case": _("pratica"),
+        "desks": _("sportelli"),
+        "enabled": _("prenotazioni aperte"),
+        "hours": _("orari"),
+        "minutes": _("durata in minuti"),
+        "notice_hours": _("preavviso in ore"),
+        "window_days": _("prenotabile fino a giorni"),
+        "booked_in_it": _("appuntamenti nel periodo"),
+        "attachment": _("allegato"),
+        "delegate": _("delegato"),
+        "informativa": _("versione dell'informativa"),
+        "anonymous": _("anonimo"),
+        "orientation": _("orientamento"),
+        "suggestions": _("proposte"),
+        "unmet": _("bisogni senza risposta"),
+        "suggestion": _("proposta"),
+    }
+)
+register_value_labels("by", {"person": _("la persona"), "point": _("il Punto Welfare")})

@@ -22,4 +22,13 @@ class IdentityConfig(AppConfig):
             }
         )
 
+        # Names of the keys of this app's audit details (the audit page, the history).
+        from benecomune.core.audit_display import register_detail_names
+
+        register_detail_names(
+            {
+                "acr": _("livello di autenticazione"),
+            }
+        )
+
         load_modules(self, ("privacy_nav",))

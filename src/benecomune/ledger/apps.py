@@ -34,3 +34,18 @@ class LedgerConfig(AppConfig):
         register_object_label("ledger.transfer", audit_labels.transfer)
         register_object_label("ledger.reservation", audit_labels.reservation)
         register_value_format(audit_labels.MONEY_KEYS, format_euro)
+
+        from benecomune.core.audit_display import register_detail_names
+
+        register_detail_names(
+            {
+                "requested": _("importo richiesto"),
+                "consumed": _("importo speso"),
+                "released": _("importo liberato"),
+                "awarded": _("importo assegnato"),
+                "balance": _("saldo"),
+                "balance_after": _("saldo dopo il movimento"),
+                "cost": _("costo"),
+                "funded_cost": _("costo finanziato"),
+            }
+        )

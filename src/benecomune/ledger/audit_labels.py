@@ -19,6 +19,26 @@ MONEY_KEYS = (
     "balance_after",
     "cost",
     "funded_cost",
+    # Other apps' amounts: payments, orders, payouts, the companies' plans.
+    "captured",
+    "refunded",
+    "received",
+    "price",
+    "accepted",
+    "claimed",
+    "difference",
+    "funding",
+    "funded_total",
+    "exempt",
+    "taxable",
+    "returned",
+    "carried",
+    "need",
+    "bonus",
+    "online",
+    "at_provider",
+    "wallets",
+    "by_municipality",
 )
 
 

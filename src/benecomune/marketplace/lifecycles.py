@@ -13,6 +13,7 @@ provider's staff (owner or operator).
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.audit import register_actions
+from benecomune.core.audit_display import register_detail_names, register_value_labels
 from benecomune.core.lifecycle import Lifecycle
 from benecomune.core.lifecycle import Transition as T
 from benecomune.marketplace.models import (
@@ -23,6 +24,7 @@ from benecomune.marketplace.models import (
     Service,
     ServiceStatus,
 )
+from benecomune.marketplace.models.threads import Side
 
 S = AccreditationStatus
 # A voucher shop's staff hold merchant.manage, a cooperative's provider.manage.
@@ -102,3 +104,24 @@ register_actions(
         "marketplace.service_restored": _("Servizio ripristinato in bozza"),
     }
 )
+
+# Names of the keys of this app's audit details (the audit page, the history).
+register_detail_names(
+    {
+        "accreditation": _("accreditamento"),
+        "requirement": _("requisito"),
+        "keys": _("voci"),
+        "week": _("orari della settimana"),
+        "replaces": _("sostituisce"),
+        "purchase": _("acquisto"),
+        "answered_at": _("risposto il"),
+        "owner": _("titolare"),
+        "about": _("riguarda"),
+        "attachments": _("allegati"),
+        "side": _("chi scrive"),
+        "thread": _("conversazione"),
+        "reports": _("segnalazioni"),
+        "price": _("prezzo"),
+    }
+)
+register_value_labels("side", dict(Side.choices))

@@ -3,10 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from benecomune.core.audit import register_actions
+from benecomune.core.audit_display import register_detail_names, register_value_labels
 from benecomune.core.lifecycle import Lifecycle
 from benecomune.core.lifecycle import Transition as T
 from benecomune.observatory.models import ProjectStatus as P
 from benecomune.observatory.models import SocialProject
+from benecomune.observatory.models.shared_value import AgreementState
 
 PROJECT = Lifecycle(
     SocialProject,
@@ -36,3 +38,14 @@ register_actions(
         "observatory.agreement_ended": _("Accordo di valore condiviso terminato in anticipo"),
     }
 )
+
+# Names of the keys of this app's audit details (the audit page, the history).
+register_detail_names(
+    {
+        "agreement": _("accordo"),
+        "state": _("stato"),
+        "orders_ready_again": _("ordini di nuovo pronti"),
+    }
+)
+register_value_labels("state", dict(AgreementState.choices))
+register_value_labels("by", {"party": _("una parte dell'accordo"), "merchant": _("l'esercente")})

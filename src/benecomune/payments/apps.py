@@ -20,3 +20,13 @@ class PaymentsConfig(AppConfig):
                 "payments.intent_refunded": _("Pagamento rimborsato"),
             }
         )
+
+        # Names of the keys of this app's audit details (the audit page, the history).
+        from benecomune.core.audit_display import register_detail_names
+
+        register_detail_names(
+            {
+                "captured": _("incassato"),
+                "refunded": _("rimborsato"),
+            }
+        )

@@ -39,3 +39,23 @@ class PayoutsConfig(AppConfig):
                 "payouts.archive_exported": _("Archivio del bando esportato"),
             }
         )
+
+        # Names of the keys of this app's audit details (the audit page, the history).
+        from benecomune.core.audit_display import register_detail_names
+
+        register_detail_names(
+            {
+                "funding": _("copertura"),
+                "funding_transfer": _("movimento di copertura"),
+                "accepted": _("importo accolto"),
+                "claimed": _("importo chiesto"),
+                "award": _("assegnazione"),
+                "possible_duplicate": _("possibile doppione"),
+                "iban_known": _("IBAN noto"),
+                "batch": _("distinta"),
+                "pending": _("in attesa"),
+                "rejected": _("respinti"),
+                "reason_code": _("codice del motivo"),
+                "item": _("voce"),
+            }
+        )

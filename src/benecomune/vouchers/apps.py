@@ -32,6 +32,16 @@ class VouchersConfig(AppConfig):
             }
         )
 
+        # Names of the keys of this app's audit details (the audit page, the history).
+        from benecomune.core.audit_display import register_detail_names
+
+        register_detail_names(
+            {
+                "number_end": _("ultime cifre del numero"),
+                "points_of_sale": _("punti vendita"),
+            }
+        )
+
         self._register_api()
 
     @staticmethod

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -44,6 +43,7 @@ from benecomune.core.compiled_queries import (
     CompiledQuery,
     first,
 )
+from benecomune.core.dates import with_article
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -206,10 +206,6 @@ def bookable_range(schedule: ServiceSchedule, now: datetime.datetime | None = No
     return first.astimezone(ROME).date(), last.astimezone(ROME).date()
 
 
-def _long_date(value) -> str:
-    return date_format(value, "j F Y")
-
-
 def choose_slot(
     schedule: ServiceSchedule,
     day: datetime.date,
@@ -243,8 +239,11 @@ def choose_slot(
     latest = now + datetime.timedelta(days=schedule.window_days)
     if start > latest:
         raise ValidationError(
-            _("Si può prenotare al massimo %(n)s giorni prima: scelga una data entro il %(date)s.")
-            % {"n": schedule.window_days, "date": _long_date(latest.astimezone(ROME).date())}
+            _("Si può prenotare al massimo %(n)s giorni prima: scelga una data entro %(date)s.")
+            % {
+                "n": schedule.window_days,
+                "date": with_article(latest.astimezone(ROME).date(), "il"),
+            }
         )
     for slot in available_slots(
         schedule, day, day, now=now, occupied=occupied, exclude_booking_id=exclude_booking_id

@@ -47,6 +47,7 @@ from benecomune.bookings.services.provider_side import (
 from benecomune.bookings.slots import ROME
 from benecomune.core import audit
 from benecomune.core.actors import Actor
+from benecomune.core.dates import with_article
 from benecomune.core.on_behalf import on_behalf_reason
 
 S = BookingStatus
@@ -169,12 +170,9 @@ def decline(actor: Actor, booking: Booking, *, reason: str) -> Booking:
 def _started(booking: Booking, now) -> None:
     if booking.starts_at > now:
         raise ValidationError(
-            _(
-                "L'appuntamento non è ancora iniziato: lo si potrà segnare dal %(day)s "
-                "alle %(time)s."
-            )
+            _("L'appuntamento non è ancora iniziato: lo si potrà segnare %(day)s alle %(time)s.")
             % {
-                "day": date_format(booking.starts_at.astimezone(ROME), "j F Y"),
+                "day": with_article(booking.starts_at.astimezone(ROME).date(), "dal"),
                 "time": date_format(booking.starts_at.astimezone(ROME), "H:i"),
             }
         )
@@ -317,10 +315,10 @@ def reschedule(
         raise ValidationError(_("Questa prenotazione non si può spostare."))
     if is_late(booking, now):
         raise ValidationError(
-            _("Si poteva spostare fino al %(deadline)s: ora si può solo annullare.")
+            _("Si poteva spostare fino %(deadline)s: ora si può solo annullare.")
             % {
-                "deadline": date_format(
-                    booking.cancellation_deadline.astimezone(ROME), "j F Y, H:i"
+                "deadline": with_article(
+                    booking.cancellation_deadline.astimezone(ROME), "al", "j F Y, H:i"
                 )
             }
         )

@@ -23,7 +23,7 @@ from benecomune.bookings.services.orders import (
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.ledger.money import format_euro
-from benecomune.payments.models import PaymentIntent, PaymentRefund
+from benecomune.payments.models import LegSource, PaymentIntent, PaymentLeg, PaymentRefund
 from benecomune.payments.services import checkout, refunds
 
 REASON_MAX = 300
@@ -83,6 +83,27 @@ def refundable(order: Order) -> int:
         return 0
     intent = order.intent
     return intent.captured - intent.refunded
+
+
+def refunded_by_source(order: Order) -> dict[str, int]:
+    """How much of the order went back so far, by source (wallets, card): compared before and
+    after a refund, it tells where that refund's money went."""
+    if order.intent_id is None:
+        return {}
+    totals: dict[str, int] = {}
+    for leg in PaymentLeg.objects_unscoped.filter(intent_id=order.intent_id):
+        totals[leg.source] = totals.get(leg.source, 0) + leg.refunded
+    return totals
+
+
+def refund_done_message(before: dict[str, int], after: dict[str, int]) -> str:
+    """Where the money of the refund just made went: the wallets, the card, or both."""
+    moved = {source for source, cents in after.items() if cents > before.get(source, 0)}
+    if moved == {LegSource.WALLET}:
+        return _("Rimborso fatto: il denaro torna ai buoni da cui era venuto.")
+    if moved == {LegSource.GATEWAY}:
+        return _("Rimborso fatto: il denaro torna sulla carta con cui era stato pagato.")
+    return _("Rimborso fatto: il denaro torna sulla carta e ai buoni da cui era venuto.")
 
 
 @transaction.atomic

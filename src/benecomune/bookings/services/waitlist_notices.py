@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 
 from benecomune.bookings.models import WaitlistEntry
 from benecomune.bookings.slots import ROME
+from benecomune.core.dates import with_article
 from benecomune.core.notifications import EMAIL, INAPP, notify
 
 
@@ -17,6 +18,9 @@ def _context(entry: WaitlistEntry) -> dict:
         "title": entry.title,
         "when": date_format(entry.starts_at.astimezone(ROME), "l j F Y, H:i"),
         "until": date_format(expires.astimezone(ROME), "j F Y, H:i") if expires else "",
+        # With the article, elided: "entro l'8 dicembre", "fino all'8 dicembre".
+        "until_il": with_article(expires, "il", "j F Y, H:i"),
+        "until_al": with_article(expires, "al", "j F Y, H:i"),
         "person": entry.person.full_name if entry.person_id != entry.booker_id else "",
     }
 

@@ -284,10 +284,30 @@ def _run(request, step, success) -> None:
         messages.success(request, success)
 
 
+CONFIRMED = "si"
+
+
 @citizen_required
-@require_POST
 def my_booking_cancel(request, pk):
+    """A confirmation page first (the service, when, what cancelling costs now), then the
+    cancellation from its "Sì" button only: one tap on the booking's page cancels nothing."""
     booking = _own(request, pk)
+    if booking.status not in ACTIVE_STATUSES:
+        return redirect("bookings:my_booking", pk=booking.pk)
+    if request.method != "POST" or request.POST.get("conferma") != CONFIRMED:
+        late = booking_moves.is_late(booking)
+        return render(
+            request,
+            "bookings/booking_cancel_citizen.html",
+            {
+                "booking": booking,
+                "late": late,
+                "kept": late
+                and booking.order_id is not None
+                and booking.late_policy == LatePolicy.FULL_PRICE,
+                "confirmed": CONFIRMED,
+            },
+        )
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     _run(

@@ -103,7 +103,7 @@ def _run(request, step, success: str) -> bool:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text or _("Non ha i permessi per questa operazione."))
         return False
-    messages.success(request, success)
+    messages.success(request, success() if callable(success) else success)
     return True
 
 
@@ -149,6 +149,7 @@ def provider_order_refund(request, provider, pk):
     if not form.is_valid():
         return _page(request, order, refund_form=form, status=400)
     data = form.cleaned_data
+    before = order_delivery.refunded_by_source(order)
     if _run(
         request,
         lambda: order_delivery.refund(
@@ -158,7 +159,10 @@ def provider_order_refund(request, provider, pk):
             reason=data["reason"],
             idempotency_key=data["key"],
         ),
-        _("Rimborso fatto: il denaro torna ai buoni da cui era venuto."),
+        # Where the money went: the wallets, the card or both, from the refund's legs.
+        lambda: order_delivery.refund_done_message(
+            before, order_delivery.refunded_by_source(order)
+        ),
     ):
         return redirect("bookings:provider_order", pk=order.pk)
     return _page(request, _own(provider, pk), refund_form=form, status=400)

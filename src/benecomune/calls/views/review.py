@@ -22,6 +22,7 @@ from benecomune.calls.services import review
 from benecomune.calls.services.review.common import refuse_own_household
 from benecomune.core.files import file_response
 from benecomune.core.forms_helpers import add_errors
+from benecomune.core.gender import gendered
 from benecomune.core.models import AuditEvent, Relationship
 from benecomune.core.views.decorators import staff_permission
 from benecomune.ledger.money import format_decimal
@@ -234,9 +235,18 @@ def review_decide(request, pk):
     def act(data):
         approve = data["decision"] == "approve"
         review.decide(request.actor, application, approve, data["reason"])
+        applicant = application.applicant
         if approve:
-            return _("Domanda ammessa; il richiedente è stato avvisato.")
-        return _("Domanda respinta; il richiedente è stato avvisato.")
+            return gendered(
+                applicant,
+                _("Domanda ammessa; il richiedente è stato avvisato."),
+                _("Domanda ammessa; la richiedente è stata avvisata."),
+            )
+        return gendered(
+            applicant,
+            _("Domanda respinta; il richiedente è stato avvisato."),
+            _("Domanda respinta; la richiedente è stata avvisata."),
+        )
 
     form = DecisionForm(request.POST)
     return _submit(request, application, form, "decision_form", act)

@@ -95,11 +95,27 @@ def audit_values(event, which: str) -> str:
 @register.filter
 def long_date(value, with_time: bool = False) -> str:
     """'18 aprile 2018' in Italian (months are lower case there), '18 April 2018' in English."""
-    from django.utils import formats, timezone, translation
+    from django.utils import formats, timezone
 
     if not value:
         return ""
     if with_time and hasattr(value, "tzinfo") and timezone.is_aware(value):
         value = timezone.localtime(value)
-    text = formats.date_format(value, "j F Y, H:i" if with_time else "j F Y")
-    return text.lower() if translation.get_language() == "it" else text
+    return formats.date_format(value, "j F Y, H:i" if with_time else "j F Y")  # core/dates.py
+
+
+@register.filter
+def with_article(value, article_and_format: str) -> str:
+    """`{{ day|with_article:"dal j F" }}`: the article and the date, elided in Italian
+    ("dall'8 dicembre"): core.dates.with_article. The format defaults to "j F Y"."""
+    from benecomune.core.dates import with_article as write
+
+    article, _space, fmt = article_and_format.partition(" ")
+    return write(value, article, fmt or "j F Y")
+
+
+@register.filter
+def labelled(row, headers) -> list[tuple]:
+    """`{% for cell, header in row|labelled:headers %}`: each cell with its column's name, for
+    the data-label of a bc-stack table (on a phone each cell is shown under its name)."""
+    return list(zip(row, headers, strict=False))

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from benecomune.core import audit
 from benecomune.core.actors import Actor
 from benecomune.core.forms import LoginForm, TotpForm
+from benecomune.core.gender import gendered
 from benecomune.core.middleware import ACTIVE_MEMBERSHIP_KEY, client_ip
 
 
@@ -52,8 +53,15 @@ def choose_initial_role(request, user) -> bool:
 def logout_view(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    leaving = request.user
+    message = gendered(
+        leaving,
+        _("È uscito dalla piattaforma."),
+        _("È uscita dalla piattaforma."),
+        _("Sessione chiusa: è fuori dalla piattaforma."),
+    )
     logout(request)
-    messages.info(request, _("È uscito dalla piattaforma."))
+    messages.info(request, message)
     # A SPID/CIE session ends at the identity provider too: its end-session page, set by
     # the identity app's user_logged_out receiver, comes back to the home page.
     return redirect(getattr(request, "provider_logout_url", None) or "core:home")

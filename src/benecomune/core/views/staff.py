@@ -198,8 +198,8 @@ def invitation_accept(request, token):
             messages.success(
                 request,
                 _(
-                    "Benvenuto. Ultimo passo: attivi la verifica in due passaggi con l'app di "
-                    "autenticazione del telefono."
+                    "Invito accettato. Ultimo passo: attivi la verifica in due passaggi con "
+                    "l'app di autenticazione del telefono."
                 ),
             )
             return redirect(reverse("core:totp_setup") + "?next=/")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from benecomune.core.files import CITIZEN, file_url
 from benecomune.core.forms_helpers import add_errors
+from benecomune.core.gender import gendered
 from benecomune.core.middleware import client_ip
 from benecomune.core.staff_forms import AcceptInvitationForm
 from benecomune.core.views.decorators import citizen_required
@@ -137,7 +138,12 @@ def activate(request, token):
             add_errors(form, exc)
         else:
             login(request, user, backend="benecomune.core.auth.EmailBackend")
-            messages.success(request, _("Account attivato: benvenuto."))
+            messages.success(
+                request,
+                gendered(
+                    user, _("Account attivato: benvenuto."), _("Account attivato: benvenuta.")
+                ),
+            )
             return redirect("corporate:my_welfare")
     return render(
         request,
