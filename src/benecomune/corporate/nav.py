@@ -66,6 +66,7 @@ register_detail_names(
         "references": _("causali dei versamenti"),
         "schedule": _("modalità di versamento"),
         "difference": _("differenza"),
+        "excess_accepted": _("eccedenza confermata"),
         "exempt": _("esente"),
         "taxable": _("imponibile"),
         "format": _("formato"),
