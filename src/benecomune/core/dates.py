@@ -58,7 +58,9 @@ def _article(article: str) -> str:
         "del": pgettext("before a date", "del"),
         "nel": pgettext("before a date", "nel"),
     }
-    return words[article]
+    word = words[article]
+    # "-": the language has no word there (English "until 9 May" for "fino al 9 maggio").
+    return "" if word == "-" else word
 
 
 def with_article(value, article: str, fmt: str = "j F Y") -> str:
