@@ -59,6 +59,28 @@ def test_wallet_csv_export(citizen):
     assert lines[2].endswith(";Alimentari Da Bepi;-20,00;103,45")
 
 
+def test_wallet_csv_does_not_let_a_shop_name_run_as_a_formula(
+    client, make_user, make_fund, make_wallet, municipality, shop, system_actor, make_person
+):
+    """A shop chooses its own name when it asks to join: one starting with "=" reached the
+    citizen's statement CSV as is, and a spreadsheet would run it as a formula."""
+    shop.name = '=HYPERLINK("http://example.org/x";"Bottega")'
+    shop.save(update_fields=["name"])
+    person = make_person(municipality, first_name="Rita", last_name="Verdi", sex="F")
+    wallet = make_wallet(
+        make_fund(50_000), 5_000, person=person, categories=["grocery"], territory=[municipality]
+    )
+    wallets.pay_from_wallet(
+        system_actor, wallet=wallet, merchant=shop, amount=1_000, idempotency_key="csv-formula"
+    )
+    login(client, make_user("rita@example.org", person=person))
+    body = client.get(reverse("ledger:wallet_csv", args=[wallet.pk])).content.decode("utf-8")
+    payment = body.strip().splitlines()[2]
+    assert ";\"'=HYPERLINK(" in payment or ";'=HYPERLINK(" in payment
+    assert ";=HYPERLINK(" not in payment and ';"=HYPERLINK(' not in payment
+    assert payment.endswith(";-10,00;40,00")  # amounts stay numbers
+
+
 @pytest.fixture
 def admin_a(staff_client, municipality):
     client, _user, _membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
