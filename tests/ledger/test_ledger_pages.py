@@ -81,6 +81,19 @@ def test_wallet_csv_does_not_let_a_shop_name_run_as_a_formula(
     assert payment.endswith(";-10,00;40,00")  # amounts stay numbers
 
 
+def test_a_statement_period_at_the_end_of_the_calendar_is_no_error(citizen):
+    """?dal=0001-01-01 or ?al=9999-12-31 made the statement's day bounds overflow (500 on the
+    page and on the CSV): such a day is left out like a malformed one."""
+    client, wallet = citizen
+    for query in ("?dal=0001-01-01", "?al=9999-12-31", "?dal=0001-01-01&al=9999-12-31"):
+        page = client.get(reverse("ledger:wallet_detail", args=[wallet.pk]) + query)
+        assert page.status_code == 200
+        assert "-€ 20,00" in page.content.decode()
+        csv = client.get(reverse("ledger:wallet_csv", args=[wallet.pk]) + query)
+        assert csv.status_code == 200
+        assert csv.content.decode("utf-8").strip().splitlines()[2].endswith(";-20,00;103,45")
+
+
 @pytest.fixture
 def admin_a(staff_client, municipality):
     client, _user, _membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)
