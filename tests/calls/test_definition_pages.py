@@ -201,6 +201,10 @@ def test_editing_a_draft_saves_and_records_what_changed(admin_client, make_call,
         ),
         ({"spend_until": "2020-01-01"}, "La fine dell&#x27;utilizzo precede l&#x27;inizio."),
         ({"opens_at": "domani"}, "Inserisci una data/ora valida."),
+        (
+            {"code": "buoni spesa è"},
+            "Il codice può contenere solo lettere senza accenti, cifre e trattini, senza spazi",
+        ),
     ],
 )
 def test_bad_input_gets_a_message_and_creates_nothing(admin_client, call_fund, overrides, message):

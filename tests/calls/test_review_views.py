@@ -334,3 +334,29 @@ def test_home_cards(application, desk, validator, operator_actor):
     instruct(operator_actor, application)
     client, _user = validator
     assert "Domande da decidere" in client.get("/").content.decode()
+
+
+def test_a_very_long_document_name_does_not_widen_the_review_page(
+    make_call, family, make_user, desk
+):
+    """A citizen's upload named with 240 characters and no spaces: the desk's page breaks it
+    in the document list and in the checklist's automatic hint ("Allegato: ..."), which used
+    to push the whole page sideways."""
+    import re
+
+    from benecomune.calls.services import applications as services
+    from tests.calls.applications_factory import citizen, ready_draft, upload
+
+    _user, head = citizen(make_user, family["head"])
+    application = ready_draft(head, make_call(), family["head"], family["isee"], document=False)
+    with all_tenants():
+        services.add_document(head, application, "id_card", upload(name="a" * 240 + ".pdf"))
+        services.submit_application(head, application)
+    client, _desk_user = desk
+    page = client.get(detail_url(application)).content.decode()
+    hints = re.findall(
+        r'<p class="([^"]*)">[^<]*(?:<span[^>]*>[^<]*</span>)?[^<]*Allegato: a{100}', page
+    )
+    assert hints and all("text-break" in classes.split() for classes in hints)
+    links = re.findall(r'<a class="([^"]*)" href="[^"]*">a{100}', page)
+    assert links and all("text-break" in classes.split() for classes in links)

@@ -59,6 +59,41 @@ def test_wallet_csv_export(citizen):
     assert lines[2].endswith(";Alimentari Da Bepi;-20,00;103,45")
 
 
+def test_wallet_csv_does_not_let_a_shop_name_run_as_a_formula(
+    client, make_user, make_fund, make_wallet, municipality, shop, system_actor, make_person
+):
+    """A shop chooses its own name when it asks to join: one starting with "=" reached the
+    citizen's statement CSV as is, and a spreadsheet would run it as a formula."""
+    shop.name = '=HYPERLINK("http://example.org/x";"Bottega")'
+    shop.save(update_fields=["name"])
+    person = make_person(municipality, first_name="Rita", last_name="Verdi", sex="F")
+    wallet = make_wallet(
+        make_fund(50_000), 5_000, person=person, categories=["grocery"], territory=[municipality]
+    )
+    wallets.pay_from_wallet(
+        system_actor, wallet=wallet, merchant=shop, amount=1_000, idempotency_key="csv-formula"
+    )
+    login(client, make_user("rita@example.org", person=person))
+    body = client.get(reverse("ledger:wallet_csv", args=[wallet.pk])).content.decode("utf-8")
+    payment = body.strip().splitlines()[2]
+    assert ";\"'=HYPERLINK(" in payment or ";'=HYPERLINK(" in payment
+    assert ";=HYPERLINK(" not in payment and ';"=HYPERLINK(' not in payment
+    assert payment.endswith(";-10,00;40,00")  # amounts stay numbers
+
+
+def test_a_statement_period_at_the_end_of_the_calendar_is_no_error(citizen):
+    """?dal=0001-01-01 or ?al=9999-12-31 made the statement's day bounds overflow (500 on the
+    page and on the CSV): such a day is left out like a malformed one."""
+    client, wallet = citizen
+    for query in ("?dal=0001-01-01", "?al=9999-12-31", "?dal=0001-01-01&al=9999-12-31"):
+        page = client.get(reverse("ledger:wallet_detail", args=[wallet.pk]) + query)
+        assert page.status_code == 200
+        assert "-€ 20,00" in page.content.decode()
+        csv = client.get(reverse("ledger:wallet_csv", args=[wallet.pk]) + query)
+        assert csv.status_code == 200
+        assert csv.content.decode("utf-8").strip().splitlines()[2].endswith(";-20,00;103,45")
+
+
 @pytest.fixture
 def admin_a(staff_client, municipality):
     client, _user, _membership = staff_client(Role.MUNICIPALITY_ADMIN, municipality)

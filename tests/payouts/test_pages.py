@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from benecomune.core.models import Membership, Role
 from benecomune.payouts.models import BatchStatus, DebitNote, DebitNoteStatus, PayoutBatch
-from benecomune.payouts.services import debit_notes
+from benecomune.payouts.services import batches, debit_notes
 from tests.helpers import login
 from tests.payouts.bank import pain002, refs
 
@@ -192,3 +192,40 @@ def test_a_company_sees_no_link_to_the_comunes_reports(staff_client, company, ad
     assert reverse("payouts:reports") not in page.content.decode()
     assert hr.get(reverse("payouts:reports")).status_code == 403
     assert reverse("payouts:reports") in admin_client.get(reverse("payouts:home")).content.decode()
+
+
+def test_a_batch_cannot_ask_the_bank_to_pay_on_a_weekend_or_a_bank_holiday(
+    admin_client, payer, shop, shopkeeper, shop_iban, make_wallet, pay
+):
+    """The SEPA file's requested execution date must be a day banks execute transfers: a
+    Saturday, a Sunday or a TARGET2 closing day (Christmas, Good Friday...) is refused in
+    Italian, with the next working day suggested, and no batch is prepared."""
+    import datetime
+
+    from django.utils import timezone
+
+    pay(make_wallet(), shop, 2_000)
+    (note,) = debit_notes.build_debit_notes(shopkeeper, shop)
+    debit_notes.issue_debit_note(shopkeeper, note)
+    admin_client.post(reverse("payouts:payer_note_decide", args=[note.pk]), {"decision": "approve"})
+    today = timezone.localdate()
+    saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    christmas = datetime.date(today.year, 12, 25)
+    if christmas < today:
+        christmas = datetime.date(today.year + 1, 12, 25)
+    url = reverse("payouts:batch_prepare")
+    for day in (saturday, christmas):
+        response = admin_client.post(url, {"execution_date": day.isoformat()})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert f"Il {day:%d/%m/%Y} le banche non eseguono bonifici" in page
+        assert f"per esempio il {batches.next_business_day(day):%d/%m/%Y}" in page
+        assert not PayoutBatch.objects_unscoped.exists()
+    # Christmas and Boxing Day are skipped by the suggestion too.
+    assert batches.next_business_day(datetime.date(2026, 12, 24)) == datetime.date(2026, 12, 28)
+    monday = batches.next_business_day(saturday)
+    assert monday.weekday() < 5
+    response = admin_client.post(url, {"execution_date": monday.isoformat()})
+    batch = PayoutBatch.objects_unscoped.get()
+    assert response.url == reverse("payouts:batch", args=[batch.pk])
+    assert batch.execution_date == monday

@@ -129,6 +129,18 @@ def test_the_same_shops_everywhere_and_exactly_where_the_voucher_is_accepted(
     assert _accepted_at_the_till(wallet, shops.values(), system_actor) == expected
 
 
+def test_the_voucher_shop_list_offers_to_write_to_the_shop_not_to_a_provider(
+    shops, awarded, holder
+):
+    """A shop where the voucher is spent is a «negozio» to the citizen: the link to write to
+    it says so (it said «Scrivi al fornitore», the marketplace's word for cooperatives)."""
+    _call, wallet = awarded
+    citizen = login(Client(), holder)
+    html = citizen.get(reverse("vouchers:shops", args=[wallet.pk])).content.decode()
+    assert html.count("Scrivi al negozio") == len(_listed(html)) > 0
+    assert "Scrivi al fornitore" not in html
+
+
 def test_without_a_voucher_in_use_the_comune_lists_its_circuit(client, shops, municipality):
     html = client.get(reverse("core:organization_home", args=[municipality.slug])).content
     listed = _listed(html.decode())

@@ -238,6 +238,11 @@ def test_day_close_pdf(till, voucher, member_shop):
     assert b"%PDF" in empty.content[:10]
     bad = till.get("/gestione/cassa/chiusura/?giorno=ieri", follow=True)
     assert "Data non valida" in bad.content.decode()
+    # The last day of the calendar has no next day: it was a 500.
+    for far in ("9999-12-31", "0001-01-01"):
+        response = till.get(f"/gestione/cassa/chiusura/?giorno={far}", follow=True)
+        assert response.status_code == 200
+        assert "Data non valida" in response.content.decode()
 
 
 def test_another_shop_and_a_citizen_see_nothing(

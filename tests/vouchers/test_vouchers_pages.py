@@ -312,6 +312,22 @@ def test_spending_report_and_expiry_job(
     assert statements.balance(voucher.account) == 0
 
 
+def test_spending_report_with_a_day_at_the_end_of_the_calendar_is_no_error(
+    admin_client, voucher, member_shop, system_actor, ctx
+):
+    """?dal=0001-01-01&al=9999-12-31 in the address made the report's period overflow (500):
+    such a day is refused like a malformed one, and the report shows every payment."""
+    from benecomune.vouchers.services.redeem import redeem
+
+    redeem(system_actor, ctx, code=qr(voucher), amount=2_000, idempotency_key="far-days")
+    response = admin_client.get("/gestione/circuito/spesa/?dal=0001-01-01&al=9999-12-31")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Data non valida: la scelga dal calendario." in html
+    assert member_shop.name in html
+    assert admin_client.get("/gestione/circuito/spesa/?al=9999-12-30").status_code == 200
+
+
 # --- desk ------------------------------------------------------------------------------------
 
 

@@ -32,10 +32,13 @@ PAGE_SIZE = 25
 
 
 def _date_param(request, name):
+    """The day of `?dal=` / `?al=`, None when malformed or so far off (year 1, 9999) that the
+    statement cannot take the day before or after it."""
     try:
-        return datetime.date.fromisoformat(request.GET.get(name, ""))
+        day = datetime.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return None
+    return day if datetime.date(1900, 1, 1) <= day <= datetime.date(2999, 12, 31) else None
 
 
 def _movements(request, account):

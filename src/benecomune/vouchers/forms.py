@@ -1,5 +1,6 @@
 """Forms of the voucher pages. Amounts are typed in euro and become cents (EuroField)."""
 
+import datetime
 import uuid
 
 from django import forms
@@ -141,6 +142,11 @@ class CardForm(forms.Form):
         return data
 
 
+# A report's day must have a day before and after it: 0001-01-01 or 9999-12-31 typed in the
+# address made the period's bounds overflow (a 500).
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+
 class PeriodForm(forms.Form):
     dal = forms.DateField(
         label=_("Dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -148,6 +154,18 @@ class PeriodForm(forms.Form):
     al = forms.DateField(
         label=_("Al"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def _day(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(_("Data non valida: la scelga dal calendario."))
+        return day
+
+    def clean_dal(self):
+        return self._day("dal")
+
+    def clean_al(self):
+        return self._day("al")
 
 
 class TakingsPeriodForm(PeriodForm):

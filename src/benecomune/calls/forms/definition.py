@@ -61,6 +61,13 @@ class CallForm(forms.Form):
             "Breve, senza spazi: compare nell'indirizzo della pagina pubblica, ad esempio "
             "buoni-spesa-2026."
         ),
+        # Django's own message speaks of a "slug" and uses "tu".
+        error_messages={
+            "invalid": _(
+                "Il codice può contenere solo lettere senza accenti, cifre e trattini, senza "
+                "spazi: ad esempio buoni-spesa-2026."
+            )
+        },
     )
     summary = forms.CharField(
         label=_("In breve"),

@@ -1,6 +1,5 @@
 """Balances (now and at a date) and account statements with a running balance."""
 
-import csv
 import datetime
 
 from django.db.models import F, OuterRef, Subquery, Sum, Window
@@ -8,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from benecomune.core.exports import CsvWriter
 from benecomune.ledger.models import Account, BalanceDelta, Entry, TransferKind
 from benecomune.ledger.money import format_decimal
 
@@ -121,8 +121,10 @@ def describe(entry: Entry) -> tuple[str, str]:
 
 
 def write_statement_csv(out, account: Account, entries) -> None:
-    """CSV for Italian spreadsheets: ';' separated, decimal comma. The caller writes the BOM."""
-    writer = csv.writer(out, delimiter=";")
+    """CSV for Italian spreadsheets: ';' separated, decimal comma. The caller writes the BOM.
+    Cells are formula-safe (core.exports): a shop's or a fund's name, or a memo, typed by
+    someone else, must not run as a formula in the citizen's or the Comune's spreadsheet."""
+    writer = CsvWriter(out)
     writer.writerow(
         [
             _("Data e ora"),

@@ -41,9 +41,39 @@ from benecomune.payouts.services.batch_generation import generate_batch, queued_
 from benecomune.payouts.services.orders import refresh_person_orders
 
 
+def _easter_sunday(year: int) -> datetime.date:
+    """Gregorian Easter (the anonymous algorithm): TARGET2 closes on Good Friday and Monday."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * ell) // 433
+    month = (h + ell - 7 * m + 90) // 25
+    return datetime.date(year, month, (h + ell - 7 * m + 33 * month + 19) % 32)
+
+
+def bank_closing_days(year: int) -> set[datetime.date]:
+    """The weekdays on which SEPA credit transfers are not executed (TARGET2 calendar)."""
+    easter = _easter_sunday(year)
+    return {
+        datetime.date(year, 1, 1),
+        easter - datetime.timedelta(days=2),
+        easter + datetime.timedelta(days=1),
+        datetime.date(year, 5, 1),
+        datetime.date(year, 12, 25),
+        datetime.date(year, 12, 26),
+    }
+
+
+def is_bank_business_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in bank_closing_days(day.year)
+
+
 def next_business_day(day: datetime.date) -> datetime.date:
     day += datetime.timedelta(days=1)
-    while day.weekday() >= 5:
+    while not is_bank_business_day(day):
         day += datetime.timedelta(days=1)
     return day
 
@@ -78,6 +108,18 @@ def prepare_batch(
     today = timezone.localdate()
     if execution_date is not None and execution_date < today:
         raise PayoutError(_("La data di esecuzione non può essere nel passato."))
+    if execution_date is not None and not is_bank_business_day(execution_date):
+        # The bank would refuse the file or move every transfer: say so before preparing it.
+        raise PayoutError(
+            _(
+                "Il %(day)s le banche non eseguono bonifici (sabato, domenica o festività "
+                "bancaria): scelga un giorno lavorativo, per esempio il %(next)s."
+            )
+            % {
+                "day": execution_date.strftime("%d/%m/%Y"),
+                "next": next_business_day(execution_date).strftime("%d/%m/%Y"),
+            }
+        )
     refresh_person_orders(organization.pk, actor)
     now = timezone.now()
     if not PayoutOrder.objects_unscoped.filter(

@@ -16,7 +16,7 @@ from benecomune.core.lists import export, filter_form, paged
 from benecomune.core.models import Provider
 from benecomune.core.views.decorators import staff_permission
 from benecomune.vouchers import takings_files
-from benecomune.vouchers.forms import TakingsPeriodForm
+from benecomune.vouchers.forms import FIRST_DAY, LAST_DAY, TakingsPeriodForm
 from benecomune.vouchers.services import takings
 
 PAGE_SIZE = 50
@@ -80,6 +80,8 @@ def day_close(request):
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:  # 9999-12-31 has no next day
         messages.error(request, _("Data non valida: la scelga dal calendario."))
         return redirect("vouchers:redemptions")
     return file_response(takings_files.day_close_pdf(merchant, day))
