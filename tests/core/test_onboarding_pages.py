@@ -84,6 +84,11 @@ def test_platform_admin_adds_a_comune_and_invites_its_admin(platform, network):
     # The same ISTAT code cannot be added twice.
     again = platform.post("/gestione/rete/comuni/nuovo/", {**GOOD, "slug": "curtarolo-2"})
     assert "è già sulla piattaforma" in again.content.decode()
+    # A short address with spaces or accents: what it may contain, not Django's "slug".
+    spaced = platform.post("/gestione/rete/comuni/nuovo/", {**GOOD, "slug": "città nuova"})
+    text = spaced.content.decode()
+    assert "solo lettere senza accenti, cifre e trattini" in text
+    assert "“slug”" not in text and "&quot;slug&quot;" not in text
 
     detail = platform.get(f"/gestione/rete/organizzazioni/{comune.pk}/").content.decode()
     assert "Ancora nessuno" in detail and "Invita una persona" in detail

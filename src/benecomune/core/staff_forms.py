@@ -10,6 +10,21 @@ SLUG_HELP = _(
     "Lettere minuscole, cifre e trattini: diventa l'indirizzo della pagina pubblica "
     "(per esempio /piazzola-sul-brenta/). Se lo lascia vuoto lo ricaviamo dal nome."
 )
+# Django's own message speaks of a "slug" and uses "tu".
+SLUG_INVALID = _(
+    "L'indirizzo breve può contenere solo lettere senza accenti, cifre e trattini, senza "
+    "spazi: ad esempio piazzola-sul-brenta."
+)
+
+
+def short_address_field():
+    return forms.SlugField(
+        label=_("Indirizzo breve"),
+        max_length=80,
+        required=False,
+        help_text=SLUG_HELP,
+        error_messages={"invalid": SLUG_INVALID},
+    )
 
 
 class MunicipalityContactsForm(forms.Form):
@@ -40,26 +55,18 @@ class MunicipalityForm(MunicipalityContactsForm):
         help_text=_("6 cifre, dall'elenco ISTAT dei Comuni (per esempio 028063)."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    slug = forms.SlugField(label=_("Indirizzo breve"), max_length=80, required=False)
+    slug = short_address_field()
 
     field_order = ["name", "istat_code", "slug", "email", "pec", "phone", "address"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].help_text = SLUG_HELP
 
 
 class CompanyForm(forms.Form):
     name = forms.CharField(label=_("Ragione sociale"), max_length=200)
     vat_number = forms.CharField(label=_("Partita IVA"), max_length=13)
-    slug = forms.SlugField(label=_("Indirizzo breve"), max_length=80, required=False)
+    slug = short_address_field()
     email = forms.EmailField(max_length=254, label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telefono"), max_length=30, required=False)
     address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].help_text = SLUG_HELP
 
 
 class ProviderForm(CompanyForm):
