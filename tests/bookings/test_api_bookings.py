@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from codicefiscale import codicefiscale
+from django.utils import timezone
 
 from benecomune.bookings.models import Booking, BookingStatus
 from benecomune.bookings.services import agenda_reads, booking_walk_in
@@ -94,10 +95,10 @@ def test_bad_input_changes_nothing(api_client, citizen, buyer, make_person, pric
     local = taken.starts_at.astimezone(ROME)
     other = make_person(buyer.residence, first_name="Anna")
     base = {"service": service.pk, "fiscal_code": other.fiscal_code}
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     cases = [
         ({"date": str(yesterday), "time": "10:00"}, "già passato"),
-        ({"date": str(datetime.date.today() + datetime.timedelta(200)), "time": "10:00"}, "90"),
+        ({"date": str(timezone.localdate() + datetime.timedelta(200)), "time": "10:00"}, "90"),
         ({"date": f"{local:%Y-%m-%d}", "time": f"{local:%H:%M}"}, "turno libero"),
         ({"date": "2030-03-31", "time": "02:30"}, "non esiste"),
         ({"date": "31/03/2030", "time": "10:00"}, "AAAA-MM-GG"),
@@ -153,7 +154,7 @@ def test_decline_and_complete_after_the_start(api_client, buyer, free_service, s
     provider, owner, _service = seller
     auth = token(owner, provider)
     # A booking made last week at the counter (its clock then): now it can be completed.
-    today = datetime.date.today()
+    today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday() + 7)
     then = datetime.datetime.combine(monday, datetime.time(8), tzinfo=ROME)
     with all_tenants():

@@ -12,6 +12,7 @@ import pstats
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from benecomune.bookings.models import Booking, BookingStatus
 from benecomune.core.actors import Actor
@@ -40,9 +41,9 @@ def two_legs(priced, buyer, wallets, company, make_actor, system):
     Provider.objects.filter(pk=provider.pk).update(category="home_care")
     hr_operator = make_actor("operatore.hr@example.org", Role.COMPANY_HR_OPERATOR, company)
     hr_admin = make_actor("admin.hr@example.org", Role.COMPANY_HR, company)
-    version = approved_plan(hr_operator, hr_admin, company, year=datetime.date.today().year)
+    version = approved_plan(hr_operator, hr_admin, company, year=timezone.localdate().year)
     corporate = plan_wallet(
-        system, version, buyer, 10_000, valid_until=datetime.date.today() + datetime.timedelta(90)
+        system, version, buyer, 10_000, valid_until=timezone.localdate() + datetime.timedelta(90)
     )
     return service, wallets, corporate
 

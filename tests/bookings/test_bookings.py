@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from benecomune.bookings.booking_lifecycle import BOOKING
 from benecomune.bookings.models import (
@@ -143,7 +144,7 @@ def test_in_the_past(citizen, buyer, free_service):
 
 
 def test_outside_the_window(citizen, buyer, free_service):
-    far = datetime.date.today() + datetime.timedelta(days=200)
+    far = timezone.localdate() + datetime.timedelta(days=200)
     _try(citizen, free_service, buyer, far, datetime.time(10), "al massimo 90 giorni")
 
 
@@ -480,7 +481,7 @@ def test_series_booking(citizen, buyer, free_service, seller):
     from benecomune.bookings.services import agenda_schedule
 
     _provider, owner, _service = seller
-    first = datetime.date.today() + datetime.timedelta(days=10)
+    first = timezone.localdate() + datetime.timedelta(days=10)
     with all_tenants():
         series = agenda_schedule.create_series(
             owner,

@@ -2,10 +2,9 @@
 refused with the Italian message, the counter at 5 and equal to its recomputation; the same
 with paid bookings (holds only for the 5); one form submitted at once is one booking."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from benecomune.bookings.models import Booking, BookingStatus, Order, SlotSeats
 from benecomune.bookings.services import agenda_reads, booking_seats, bookings
@@ -77,7 +76,7 @@ def test_64_paid_bookings_of_a_5_seat_slot_hold_only_for_5(
         make_fund(PARALLEL * 5_000),
         PARALLEL * 5_000,
         person=buyer,
-        valid_until=datetime.date.today().replace(year=2030),
+        valid_until=timezone.localdate().replace(year=2030),
     )
     results, errors = _run(
         citizen, buyer, service, day, time, split={wallet.pk: 5_000}, own_amount=0

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from benecomune.bookings.models import Booking, BookingStatus, Order
 from benecomune.bookings.slots import ROME
@@ -238,7 +239,7 @@ def test_booking_a_series_from_its_page(client, buyer_user, free_service, seller
     from benecomune.bookings.services import agenda_schedule
 
     _provider, owner, _service = seller
-    first = datetime.date.today() + datetime.timedelta(days=10)
+    first = timezone.localdate() + datetime.timedelta(days=10)
     with all_tenants():
         series = agenda_schedule.create_series(
             owner,

@@ -7,6 +7,7 @@ through the checkout's proposal with real wallets."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from benecomune.bookings.services import order_options
 from benecomune.ledger.models import Wallet
@@ -117,7 +118,7 @@ def test_the_checkout_proposes_the_narrow_wallet_first_and_own_money_last(
 ):
     provider, _owner, service = seller
     fund = make_fund(6_000)
-    same_day = datetime.date.today() + datetime.timedelta(days=60)
+    same_day = timezone.localdate() + datetime.timedelta(days=60)
     wide = make_wallet(fund, 2_000, person=buyer, valid_until=same_day)
     narrow = make_wallet(
         fund,

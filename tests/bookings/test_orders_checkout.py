@@ -4,6 +4,7 @@ a wallet that may not pay the service, a replayed key): a clear Italian message,
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from benecomune.bookings.models import Order, OrderStatus, OwnMoney
 from benecomune.bookings.services import order_options, orders
@@ -179,7 +180,7 @@ def test_a_company_plan_pays_only_services_of_its_art51_categories(
         source_kind=WalletSource.COMPANY_PLAN,
         fund=fund,
         allowed_categories=["tutoring", provider.category],
-        valid_until=datetime.date.today() + datetime.timedelta(days=60),
+        valid_until=timezone.localdate() + datetime.timedelta(days=60),
     )
     funds.award(system, fund, plan, 3_000)
     offer = order_options.offer_for(buyer, tutoring)

@@ -1,10 +1,9 @@
 """PostgreSQL: many checkouts at once against one wallet never overspend it (each order is
 all or nothing), and one form submitted many times at once is one order."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from benecomune.bookings.models import Order, OrderStatus, OwnMoney
 from benecomune.bookings.services import orders
@@ -20,7 +19,7 @@ PARALLEL = 32
 @pytest.fixture
 def one_wallet(make_fund, make_wallet, buyer):
     """50 euro: four orders of 12,50 fit, the others must be refused."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     return make_wallet(make_fund(5_000), 5_000, person=buyer, valid_until=today.replace(year=2030))
 
 

@@ -7,6 +7,7 @@ import datetime
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from benecomune.bookings.models import Order
 from benecomune.core.actors import Actor
@@ -109,7 +110,7 @@ def citizen(buyer_user):
 def wallets(make_fund, make_wallet, buyer):
     """Two public wallets: 20 euro expiring in 10 days, 15 euro in 30 days."""
     fund = make_fund(3_500)
-    today = datetime.date.today()
+    today = timezone.localdate()
     return [
         make_wallet(fund, 2_000, person=buyer, valid_until=today + datetime.timedelta(days=10)),
         make_wallet(fund, 1_500, person=buyer, valid_until=today + datetime.timedelta(days=30)),

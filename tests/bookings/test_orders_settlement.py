@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import timezone
 
 from benecomune.bookings.models import BookingStatus, OrderStatus, OwnMoney
 from benecomune.bookings.services import booking_moves, order_payment
@@ -51,9 +52,9 @@ def test_completed_booking_is_settled_in_one_note_per_wallet_kind(
     Provider.objects.filter(pk=provider.pk).update(category="home_care")
     hr_operator = make_actor("operatore.hr@example.org", Role.COMPANY_HR_OPERATOR, company)
     hr_admin = make_actor("admin.hr@example.org", Role.COMPANY_HR, company)
-    version = approved_plan(hr_operator, hr_admin, company, year=datetime.date.today().year)
+    version = approved_plan(hr_operator, hr_admin, company, year=timezone.localdate().year)
     corporate = plan_wallet(
-        system, version, buyer, 3_000, valid_until=datetime.date.today() + datetime.timedelta(90)
+        system, version, buyer, 3_000, valid_until=timezone.localdate() + datetime.timedelta(90)
     )
     booking = book(
         citizen,

@@ -10,6 +10,7 @@ import pytest
 from codicefiscale import codicefiscale
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from benecomune.bookings.models import Booking, BookingStatus, OrderStatus
@@ -199,7 +200,7 @@ def test_walk_in_registers_a_new_person_minimally(client, free_service, seller, 
 def test_walk_in_bad_input_changes_nothing(client, citizen, buyer, free_service, seller):
     _provider, owner, _service = seller
     staff_login(client, owner)
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     data = {
         "service": free_service.pk,
         "day": yesterday.isoformat(),
@@ -220,7 +221,7 @@ def test_walk_in_ignores_the_notice_but_not_capacity(buyer, free_service, seller
     """Monday at 08:00 a person at the counter takes the 09:00 turn (the 24-hour notice does
     not apply); the same seats as online: a full slot is refused."""
     _provider, owner, _service = seller
-    monday = datetime.date.today() + datetime.timedelta(days=7 - datetime.date.today().weekday())
+    monday = timezone.localdate() + datetime.timedelta(days=7 - timezone.localdate().weekday())
     now = datetime.datetime.combine(monday, datetime.time(8), tzinfo=ROME)
     people = [buyer] + [make_person(buyer.residence, first_name=n) for n in ("Anna", "Bea", "Ca")]
     with all_tenants():

@@ -40,7 +40,7 @@ def later(days):
     """The pages as they would run `days` from today."""
     return mock.patch(
         "django.utils.timezone.localdate",
-        return_value=datetime.date.today() + datetime.timedelta(days=days),
+        return_value=timezone.localdate() + datetime.timedelta(days=days),
     )
 
 

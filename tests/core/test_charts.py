@@ -20,7 +20,8 @@ def test_chart_renders_a_table_with_raw_values_for_the_picture():
     assert '<th scope="row">Assistenza domiciliare</th>' in html
     assert 'data-value="1234.56">€ 1.234,56</td>' in html
     assert 'data-value="0.5">€ 0,50</td>' in html
-    assert '<td class="text-end">7</td>' in html
+    # Each cell carries its column's name: on a phone the table stacks, labelled (bc-stack).
+    assert '<td class="text-end" data-label="Operazioni">7</td>' in html
 
 
 def test_chart_without_rows_says_so_and_is_not_drawn():

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from codicefiscale import codicefiscale
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import AuditEvent, User
@@ -28,7 +29,7 @@ def giulia(imported):
 
 def test_a_child_is_declared_once_per_year(giulia):
     employee, actor = giulia
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     declarations.declare_child(
         actor, employee, fiscal_code=CHILD.lower(), full_name="Tommaso Verdi", tax_year=year
     )
@@ -53,7 +54,7 @@ def test_bad_child_declarations_are_refused(giulia, fields, field):
     data = {
         "fiscal_code": CHILD,
         "full_name": "Tommaso Verdi",
-        "tax_year": datetime.date.today().year,
+        "tax_year": timezone.localdate().year,
     } | fields
     with pytest.raises(ValidationError) as refused:
         declarations.declare_child(actor, employee, **data)
@@ -85,7 +86,7 @@ def test_other_fringe_benefits_in_cents(giulia):
             employee,
             amount=0,
             source="",
-            received_on=datetime.date.today() + datetime.timedelta(days=1),
+            received_on=timezone.localdate() + datetime.timedelta(days=1),
         )
     assert set(refused.value.message_dict) == {"amount", "source", "received_on"}
     assert OtherFringeBenefit.objects_unscoped.count() == 1

@@ -5,6 +5,7 @@ payroll or other sources; warned from 80 %, refused beyond."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from benecomune.corporate.models import FringeCap, FringeUsage
 from benecomune.corporate.services import declarations, fringe
@@ -15,7 +16,7 @@ from tests.corporate.plan_wallet import approved_version, open_plan_wallet
 from tests.ledger.conftest import ledger_stays_sound  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 (the usual path and, on PostgreSQL, the one-statement path that sends plan wallets to it),
 refunds and voids of those purchases, refunds of captured holds."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from benecomune.core.actors import Actor
 from benecomune.corporate.models import FringeUsage, PlanSpend
@@ -18,7 +17,7 @@ from tests.corporate.plan_wallet import approved_version, open_plan_wallet
 from tests.ledger import conftest as ledger_fixtures
 from tests.vouchers.conftest import join_circuit, new_shop, qr
 
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 make_fund = ledger_fixtures.make_fund
 make_wallet = ledger_fixtures.make_wallet
 C3 = [("art51_c3_goods", "platform", None)]

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from benecomune.core.models import Role, User
 from benecomune.corporate.models import DependentChild, Employee, PlanVersion
@@ -14,7 +15,7 @@ from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
 """A plan wallet at the marketplace checkout: the service's art. 51 category decides, not the
 provider's merchant category (the wallet's categories do not name the provider's)."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from benecomune.bookings.models import OrderStatus, OwnMoney
 from benecomune.bookings.services import order_options, orders
@@ -43,7 +42,7 @@ def test_art51_c2_lett_f_bis_service_paid_whatever_the_provider_category(
         fund=fund,
         allowed_categories=categories,
         valid_from=version.starts_on,
-        valid_until=max(version.ends_on, datetime.date.today()),
+        valid_until=max(version.ends_on, timezone.localdate()),
     )
     funds.award(system, fund, plan, 3_000)
     offer = order_options.offer_for(buyer, tutoring)

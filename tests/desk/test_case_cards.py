@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from benecomune.core import on_behalf
 from benecomune.core.actors import Actor
@@ -44,7 +45,7 @@ def wallet(system_actor, municipality, elder):
         title="Buono spesa anziani",
         source_kind=WalletSource.CALL_AWARD,
         fund=fund,
-        valid_until=datetime.date.today() + datetime.timedelta(days=365),
+        valid_until=timezone.localdate() + datetime.timedelta(days=365),
     )
     funds.award(system_actor, fund, opened, 15_000)
     return opened

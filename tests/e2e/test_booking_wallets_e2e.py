@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from benecomune.bookings.models import Booking, BookingStatus, OrderStatus
@@ -65,7 +66,7 @@ def test_a_resident_books_home_care_paying_with_two_wallets_and_online(
     Provider.objects.filter(pk=provider.pk).update(category="home_care")  # art. 51 care
     publish_profile(owner, provider)
     set_rules(owner, service, [add_resource(owner, provider)])
-    today = datetime.date.today()
+    today = timezone.localdate()
     public = make_wallet(
         make_fund(2_000), 2_000, person=buyer, valid_until=today + datetime.timedelta(days=20)
     )

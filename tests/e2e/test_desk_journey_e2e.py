@@ -10,6 +10,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from benecomune.bookings.models import Booking
@@ -54,7 +55,7 @@ def scene(
     point = make_point(system_actor, municipality, municipality, "Punto di Piazzola", "municipal")
     manager = make_user("wm@example.org", role=Role.WELFARE_MANAGER, organization=municipality)
     points.add_operator(system_actor, point, Membership.objects.get(user=manager))
-    seventy = datetime.date.today().year - 70
+    seventy = timezone.localdate().year - 70
     elder = make_person(
         municipality, first_name="Ada", last_name="Bassi", sex="F", birthdate=f"01/01/{seventy}"
     )
@@ -97,7 +98,7 @@ def record_paper_delegation(page, base, case, point):
     page.goto(f"{base}/gestione/sportello-welfare/casi/{case.pk}/deleghe/nuova/")
     page.get_by_label("Punto Welfare delegato").select_option(str(point.pk))
     page.locator("label", has_text="Prenotare e pagare servizi dai suoi portafogli").click()
-    today = datetime.date.today()
+    today = timezone.localdate()
     page.get_by_label("Valida dal").fill(today.isoformat())
     page.get_by_label("Valida fino al").fill((today + datetime.timedelta(days=180)).isoformat())
     page.get_by_label("Documento d'identità").select_option(index=1)
@@ -168,7 +169,7 @@ def test_a_seventy_year_old_at_the_piazzola_point(
     page.get_by_label("Motivo della segnalazione").fill("Vive sola, cerca compagnia")
     page.get_by_label("Dati condivisi con il destinatario").fill("Nome e telefono")
     page.get_by_label("Data di verifica").fill(
-        (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
+        (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
     )
     page.get_by_role("button", name="Invia").click()
     assert Referral.objects_unscoped.filter(case=case).count() == 1

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -73,7 +74,7 @@ def apply_for_accreditation(page, base_url, tmp_path):
     page.get_by_label("Area di servizio").select_option(label="Famiglia")
     page.get_by_role("button", name="Inizia la domanda").click()
     expect(page.get_by_role("heading", name="Accreditamento: Famiglia")).to_be_visible()
-    today = datetime.date.today()
+    today = timezone.localdate()
     issued = (today - datetime.timedelta(days=10)).isoformat()
     expires = (today + datetime.timedelta(days=365)).isoformat()
     items = page.locator("li[id^=req-]")

@@ -7,6 +7,7 @@ scrolls sideways."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from benecomune.bookings.services import booking_walk_in
@@ -32,7 +33,7 @@ def test_the_day_and_the_week_on_a_phone_and_wide(
     provider, owner, service, resource = coop
     publish_profile(owner, provider)
     person = make_person(municipality, first_name="Giulia", last_name="Bianchi")
-    today = datetime.date.today()
+    today = timezone.localdate()
     monday = today + datetime.timedelta(days=7 - today.weekday())
     with all_tenants():
         booking = booking_walk_in.book_walk_in(

@@ -10,6 +10,7 @@ its public page and the network's."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from benecomune.core.models import Role
@@ -41,7 +42,7 @@ def test_project_agreement_payment_and_public_page(
 ):  # fmt: skip
     base = live_server.url
     size = PHONE if width == 390 else {"width": width, "height": 900}
-    today = datetime.date.today()
+    today = timezone.localdate()
     body = h.body(network, municipality)
     admin = make_user("sv.e2e@example.org", role=Role.MUNICIPALITY_ADMIN, organization=municipality)
     shopkeeper = make_user(

@@ -172,8 +172,8 @@ def test_expired_empty_wallets_lose_their_account_holder(
     with all_tenants():
         old = make_wallet(
             person=head,
-            valid_from=datetime.date.today() - datetime.timedelta(days=60),
-            valid_until=datetime.date.today() - datetime.timedelta(days=1),
+            valid_from=timezone.localdate() - datetime.timedelta(days=60),
+            valid_until=timezone.localdate() - datetime.timedelta(days=1),
         )
     _run(dpo, municipality, dry_run=True)
     _later(monkeypatch, 11)

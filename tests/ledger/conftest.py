@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils import timezone
 
 from benecomune.core.models import Provider
 from benecomune.ledger.models import FundOrigin, WalletSource
@@ -99,7 +100,7 @@ def make_wallet(municipality, make_person, system_actor):
             territory_municipalities=territory,
             territory_network=network,
             valid_from=valid_from,
-            valid_until=valid_until or datetime.date.today() + datetime.timedelta(days=365),
+            valid_until=valid_until or timezone.localdate() + datetime.timedelta(days=365),
         )
         if amount:
             funds.award(system_actor, fund, wallet, amount)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import AuditEvent
@@ -239,7 +240,7 @@ OPERATIONS = {
         transfers.reverse(w["actor"], w["payment"], idempotency_key="k2"),
     )[1],
     "expiry": lambda w: wallets.expire_wallets(
-        w["actor"], today=datetime.date.today() + datetime.timedelta(days=400)
+        w["actor"], today=timezone.localdate() + datetime.timedelta(days=400)
     )[0],
 }
 

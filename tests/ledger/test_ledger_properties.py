@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +41,7 @@ operations = st.lists(
 def world(make_fund, make_wallet, make_provider):
     """Created once per test; every example runs in a savepoint rolled back at its end."""
     fund = make_fund(20_000)
-    today = datetime.date.today()
+    today = timezone.localdate()
     wallet_list = [
         make_wallet(fund, valid_until=today + datetime.timedelta(days=10 * (n + 1)))
         for n in range(3)
@@ -62,7 +63,7 @@ def test_random_operations_keep_invariants(ops, world, system_actor):
 
 
 def _run(ops, fund, wallet_list, merchants, actor):
-    today = datetime.date.today()
+    today = timezone.localdate()
     contributors = ["Regione", "Fondazione", "Comune"]
     accounts = (
         [fund.account]

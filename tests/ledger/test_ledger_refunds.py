@@ -5,6 +5,7 @@ statement's wording; the invariants that watch over refunds."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from benecomune.core.models import AuditEvent
 from benecomune.ledger.exceptions import (
@@ -21,7 +22,7 @@ from benecomune.ledger.services.invariants import check_invariants
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

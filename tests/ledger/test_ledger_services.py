@@ -238,15 +238,15 @@ def test_balance_at_a_date_and_statement_running_balance(
             system_actor, wallet=wallet, merchant=shop, amount=amount, idempotency_key=f"s-{n}"
         )
     assert statements.balance(wallet.account, middle) == 5_000
-    assert statements.balance(wallet.account, datetime.date.today()) == 3_700
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    assert statements.balance(wallet.account, timezone.localdate()) == 3_700
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert statements.balance(wallet.account, yesterday) == 0
     opening, entries = statements.statement(wallet.account, scoped=False)
     rows = [(e.amount, e.running_balance) for e in entries]
     assert opening == 0
     assert rows == [(-50, 3_700), (-250, 3_750), (-1_000, 4_000), (5_000, 5_000)]
     opening, entries = statements.statement(
-        wallet.account, start=datetime.date.today(), scoped=False
+        wallet.account, start=timezone.localdate(), scoped=False
     )
     assert opening == 0 and entries.count() == 4
 

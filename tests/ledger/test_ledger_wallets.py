@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from benecomune.core.models import AuditEvent, Municipality, Network
 from benecomune.ledger.exceptions import NotSpendable
@@ -13,7 +14,7 @@ from benecomune.ledger.services import funds, statements, transfers, wallets
 from benecomune.ledger.services.rules import check_spendable, rules_text
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_category_rule(make_fund, make_wallet, make_provider, system_actor):

@@ -172,7 +172,7 @@ def test_payment_order_expiry_first_then_smallest_available_then_oldest(
 
 # --- the gate and the policies agree (PostgreSQL) ---
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 CATEGORIES = ["grocery", "pharmacy", "clothing", "education"]
 
 

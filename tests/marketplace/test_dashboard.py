@@ -9,6 +9,7 @@ import itertools
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from benecomune.core.actors import Actor
 from benecomune.core.models import Role
@@ -182,7 +183,7 @@ def test_figures_of_the_provider(scene, django_assert_max_num_queries):
 
 def test_revenue_by_period(scene):
     provider = scene["provider"]
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert revenue(provider, period_of("mese", today)).total == 3_700
     assert revenue(provider, period_of("anno", today)).total == 3_700
     assert revenue(provider, period_of("mese-scorso", today)).total == 0

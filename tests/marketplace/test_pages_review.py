@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from benecomune.core.models import Membership, Role
 from benecomune.core.scoping import all_tenants
@@ -68,7 +69,7 @@ def test_evidence_errors_are_under_their_fields_and_dates_kept(client, make_prov
         requirement = next(
             item for item, _ in services.checklist(accreditation) if item.needs_expiry
         )
-    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     response = owner_page(client, owner).post(
         reverse("marketplace:my_accreditation", args=[accreditation.pk]),
         {"requirement": requirement.pk, "file": pdf(), "issued_on": future, "expires_on": ""},
@@ -95,7 +96,7 @@ def test_the_maker_sees_no_decision_buttons_the_checker_does(
     maker, checker = admins
     with all_tenants():
         accreditation = services.create_draft(owner, provider, area="family")
-        upload_all(owner, accreditation, today=datetime.date.today())
+        upload_all(owner, accreditation, today=timezone.localdate())
         services.submit(owner, accreditation)
     page = decide(client, maker, accreditation, "review")
     assert "Domanda presa in esame" in page and "Fatto." not in page

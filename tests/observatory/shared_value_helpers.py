@@ -5,6 +5,7 @@ import io
 import itertools
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from benecomune.core.models import Provider, Role
 from benecomune.ledger.services import statements
@@ -57,7 +58,7 @@ def project(actor, municipality, beneficiary, *, iban=IBAN, target=100_000):
         target_amount=target,
         beneficiary=beneficiary,
         beneficiary_iban=iban,
-        starts_on=datetime.date.today(),
+        starts_on=timezone.localdate(),
     )
     return sv.set_project_status(actor, made, ProjectStatus.ACTIVE)
 
@@ -65,7 +66,7 @@ def project(actor, municipality, beneficiary, *, iban=IBAN, target=100_000):
 def proposal(actor, party, shop, project_, *, percent="10", start=None, end=None):
     """A proposal of `party` (a Comune or network), not yet accepted: from yesterday for a
     year unless told."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     return sv.propose_agreement(
         actor,
         party,

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from benecomune.core.models import Provider, Role
@@ -81,7 +82,7 @@ def activity(
         title="Piano 2026",
         source_kind=WalletSource.COMPANY_PLAN,
         fund=company_fund,
-        valid_until=datetime.date.today() + datetime.timedelta(days=30),
+        valid_until=timezone.localdate() + datetime.timedelta(days=30),
     )
     funds.award(system_actor, company_fund, plan, 4_000)
     wallets.pay_from_wallet(
@@ -107,7 +108,7 @@ def test_flow_cells_equal_the_recomputation_and_count_net_spending(activity, mun
 def test_expiry_counts_as_expired_and_still_matches(
     activity, system_actor, make_wallet, municipality
 ):
-    today = datetime.date.today()
+    today = timezone.localdate()
     wallet = make_wallet(activity["fund"], 900, valid_until=today)
     moved = wallets.expire_wallets(
         system_actor,

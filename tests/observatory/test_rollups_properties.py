@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,7 +68,7 @@ def world(
     Comuni and three categories; created once, every example runs in a rolled-back savepoint."""
     fund = make_fund(10_000_000)
     people = [make_person(municipality) for _ in range(3)]
-    until = datetime.date.today() + datetime.timedelta(days=60)
+    until = timezone.localdate() + datetime.timedelta(days=60)
     wallet_list = [make_wallet(fund, 1_000, person=p, valid_until=until) for p in people]
     for person in people[:2]:
         wallet_list.append(

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from benecomune.ledger.models import TransferKind
 from benecomune.ledger.services import statements
@@ -58,8 +59,8 @@ def test_an_overlapping_agreement_is_refused_and_nothing_written(
             project=project,
             mode=ShareMode.FIXED,
             values={"value_public": 10},
-            valid_from=datetime.date.today() + datetime.timedelta(days=30),
-            valid_until=datetime.date.today() + datetime.timedelta(days=400),
+            valid_from=timezone.localdate() + datetime.timedelta(days=30),
+            valid_until=timezone.localdate() + datetime.timedelta(days=400),
         )
     assert SharedValueAgreement.objects_unscoped.count() == 1
 
@@ -75,8 +76,8 @@ def test_an_agreement_with_a_bad_percentage_writes_nothing(
             project=project,
             mode=ShareMode.PERCENT,
             values={"value_public": "2.345"},
-            valid_from=datetime.date.today(),
-            valid_until=datetime.date.today(),
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate(),
         )
     assert not SharedValueAgreement.objects_unscoped.exists()
 

@@ -33,7 +33,7 @@ h.use_voucher_fixtures(globals())
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

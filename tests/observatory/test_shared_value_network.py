@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from benecomune.core.models import AuditEvent, Membership, Municipality, Network, Role
@@ -27,7 +28,7 @@ from tests.vouchers.conftest import new_key, new_shop, qr
 h.use_voucher_fixtures(globals())  # cashier, citizen, voucher, ... (tests/vouchers)
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 sound, raised = h.sound, h.raised
 
 

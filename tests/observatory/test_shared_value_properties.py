@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -41,7 +42,7 @@ def world(make_fund, make_wallet, make_provider, make_user, municipality, networ
     h.agreement(comune, h.merchant_actor(make_user, shops[0]), municipality, shops[0], project,
                 percent="12,34")  # fmt: skip
     fund = make_fund(200_000)
-    wallet = make_wallet(fund, 100_000, valid_until=datetime.date.today() + datetime.timedelta(9))
+    wallet = make_wallet(fund, 100_000, valid_until=timezone.localdate() + datetime.timedelta(9))
     return project, shops, wallet
 
 

@@ -6,6 +6,7 @@ import datetime
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from benecomune.payments import gateways
 from benecomune.payments.gateways import FakeGateway
@@ -50,7 +51,7 @@ def shop_(make_provider):
 def buyer_wallets(make_fund, make_wallet, buyer):
     """Wallets expiring in 30, 10 and 20 days with 20, 30 and 10 euro."""
     fund = make_fund(sum(BALANCES))
-    today = datetime.date.today()
+    today = timezone.localdate()
     return [
         make_wallet(fund, amount, person=buyer, valid_until=today + datetime.timedelta(days=days))
         for amount, days in zip(BALANCES, (30, 10, 20), strict=True)

@@ -6,6 +6,7 @@ given back another way."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from benecomune.ledger.models import Transfer, TransferKind
 from benecomune.ledger.services import statements, transfers, wallets
@@ -98,7 +99,7 @@ def test_partial_refund_to_a_wallet_expired_since_the_purchase(
 ):
     """Before REFUND, a partial refund paid the kept part again and the expired wallet
     refused it. Now the part goes back and the expiry sweep returns it to the fund."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     fund = make_fund(1_000)
     wallet = make_wallet(fund, 1_000, person=buyer, valid_until=today + datetime.timedelta(days=1))
     intent = captured(system_actor, buyer, shop_, [wallet_leg(wallet, 800)], key)

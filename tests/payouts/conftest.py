@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from benecomune.core.models import Provider, Role
 from benecomune.ledger.models import FundOrigin, WalletSource
@@ -87,7 +88,7 @@ def make_wallet(municipality, make_person, system_actor, fund, network):
             source_kind=WalletSource.CALL_AWARD,
             fund=fund_ or fund,
             territory_network=network,
-            valid_until=datetime.date.today() + datetime.timedelta(days=365),
+            valid_until=timezone.localdate() + datetime.timedelta(days=365),
         )
         funds.award(system_actor, fund_ or fund, wallet, amount)
         return wallet

@@ -4,6 +4,7 @@ one-statement transfer and the Python path write the same rows for a capture."""
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from benecomune.ledger.exceptions import (
     IdempotencyConflict,
@@ -92,7 +93,7 @@ def test_expiry_leaves_held_money_until_the_hold_closes(voucher, shop, system_ac
         system_actor, wallet=voucher, merchant=shop, amount=1_000, idempotency_key="h"
     )
     Wallet.objects_unscoped.filter(pk=voucher.pk).update(
-        valid_until=datetime.date.today() - datetime.timedelta(days=1)
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
     )
     moved = wallets.expire_wallets(system_actor)
     assert [t.amount for t in moved] == [9_000]
@@ -140,7 +141,7 @@ def test_nightly_maintenance_command_and_task(voucher, shop, system_actor):
     from benecomune.vouchers.tasks import maintenance
 
     Wallet.objects_unscoped.filter(pk=voucher.pk).update(
-        valid_until=datetime.date.today() - datetime.timedelta(days=1)
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
     )
     out = io.StringIO()
     call_command("vouchers_maintenance", stdout=out)

@@ -6,6 +6,7 @@ from functools import cache, lru_cache
 
 from codicefiscale import codicefiscale as cf
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -82,7 +83,7 @@ def _decode(code: str) -> dict:
     gender = "M"
     if day > 40:
         day, gender = day - 40, "F"
-    current_year = date.today().year
+    current_year = timezone.localdate().year
     year = int(f"{str(current_year)[:-2]}{str(year).zfill(2)}")
     if year > current_year:
         year -= 100

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benecomune.core import audit
@@ -140,7 +141,7 @@ def request_funding(actor: Actor, version: PlanVersion, *, schedule: str) -> lis
     ensure_plan_fund(actor, version)
     number = FundingRequest.objects_unscoped.filter(version=version).count()
     if schedule == FundingKind.SINGLE:
-        parts = [(missing, max(version.starts_on, date.today()))]
+        parts = [(missing, max(version.starts_on, timezone.localdate()))]
     else:
         base, rest = divmod(missing, INSTALMENTS)
         parts = [
@@ -266,7 +267,7 @@ def record_payment(
         errors["amount"] = [_("Indichi l'importo ricevuto, più di zero.")]
     elif refusal is None:
         errors.update(_amount_errors(request, amount, accept_excess is True))
-    if not isinstance(received_on, date) or received_on > date.today():
+    if not isinstance(received_on, date) or received_on > timezone.localdate():
         errors["received_on"] = [_("Indichi la data di accredito, non nel futuro.")]
     if not reference:
         errors["bank_reference"] = [_("Indichi il riferimento del bonifico (CRO o TRN).")]
