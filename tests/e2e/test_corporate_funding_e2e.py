@@ -59,6 +59,11 @@ def test_hr_funds_and_allocates_and_an_employee_converts_the_bonus(
     page.get_by_label("Importo accreditato").fill("800,00")
     page.get_by_label("Riferimento del bonifico (CRO/TRN)").fill("CRO-E2E-2")
     page.get_by_role("button", name="Registra il bonifico").click()
+    # 8,34 € more than still due: refused until HR confirms the excess, which stays in the fund.
+    assert "supera di € 8,34" in page.content()
+    page.get_by_text("Confermo che il bonifico supera il dovuto di € 8,34").click()
+    page.get_by_role("button", name="Registra il bonifico").click()
+    assert "Pagata" in page.content()
     page.get_by_role("button", name="Assegna il credito").click()
     page.wait_for_url(f"{live_server.url}/gestione/lavori/*/")
     page.screenshot(path=screenshot_dir / "corporate-allocation-job.png", full_page=True)
