@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from benecomune.bookings.models import Booking, BookingStatus, WaitlistEntry
 from benecomune.bookings.models import WaitlistStatus as W
@@ -197,17 +198,18 @@ def test_the_offer_reads_entro_l_8_and_fino_all_8(
 ):
     """The offer's deadline with its article elided, on the pages and in the messages."""
     _held, entry = _offered(client, buyer_user, buyer, free_service, seller, other)
-    # 23:30 UTC on the 7th is 00:30 on the 8th in Rome.
-    deadline = datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC)
+    # 23:30 UTC on the 7th is 00:30 on the 8th in Rome; next year's, so the offer is still open.
+    year = timezone.now().year + 1
+    deadline = datetime.datetime(year, 12, 7, 23, 30, tzinfo=datetime.UTC)
     WaitlistEntry.objects_unscoped.filter(pk=entry.pk).update(offer_expires_at=deadline)
     entry.refresh_from_db()
     listing = client.get(reverse("bookings:my_bookings")).content.decode()
-    assert "Accetti entro l&#x27;8 dicembre 2026, 00:30" in listing
+    assert f"Accetti entro l&#x27;8 dicembre {year}, 00:30" in listing
     detail = client.get(reverse("bookings:my_waitlist_entry", args=[entry.pk])).content.decode()
-    assert "tenuto per lei fino all&#x27;8 dicembre 2026, 00:30." in detail
+    assert f"tenuto per lei fino all&#x27;8 dicembre {year}, 00:30." in detail
     with all_tenants():
         waitlist_notices.offered(entry)
         waitlist_notices.lapsed(entry)
         bodies = [n.body for n in Notification.objects.filter(person=buyer)]
-    assert any("tenuto per lei fino all'8 dicembre 2026, 00:30:" in b for b in bodies)
-    assert any("non è stato accettato entro l'8 dicembre 2026, 00:30:" in b for b in bodies)
+    assert any(f"tenuto per lei fino all'8 dicembre {year}, 00:30:" in b for b in bodies)
+    assert any(f"non è stato accettato entro l'8 dicembre {year}, 00:30:" in b for b in bodies)
